@@ -1,0 +1,79 @@
+"""The library API. The CLI is a thin layer over these functions.
+
+Example::
+
+    from mlopsc import api
+    result = api.compile(api.Options(spec="mlops.yaml"))
+    if not result.blocked():
+        api.write(result, "out/")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlopsc.diagnostics import Diagnostic, Severity
+from mlopsc.driver import Compilation, Options, run
+from mlopsc.target import Artifact
+from mlopsc.write import TreeDiff, diff_tree, manifest, write_tree
+
+__all__ = ["Options", "Result", "validate", "compile", "write", "check", "schema", "Severity"]
+
+
+@dataclass
+class Result:
+    """What a run produced: diagnostics, the IR and lineage, and (for compile) the files."""
+
+    compilation: Compilation
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.compilation.diagnostics.sorted()
+
+    @property
+    def ir(self):
+        return self.compilation.ir
+
+    @property
+    def index(self):
+        return self.compilation.diagnostics.index
+
+    def blocked(self, fail_on: Severity = Severity.ERROR) -> bool:
+        """True when the gate blocks: an unwaived finding at or above ``fail_on``."""
+        return self.compilation.diagnostics.blocks(fail_on)
+
+    @property
+    def artifacts(self) -> list[Artifact]:
+        """Every output file including ``manifest.json``; empty when errors were found."""
+        c = self.compilation
+        if c.ir is None or c.diagnostics.has_errors or not c.artifacts:
+            return []
+        return [*c.artifacts, manifest(c.artifacts, version=c.version, spec_hash=c.ir.spec_hash,
+                                       environment=c.ir.environment)]
+
+
+def validate(options: Options) -> Result:
+    """Load, check and evaluate policies; no outputs."""
+    return Result(run(options, until="policy"))
+
+
+def compile(options: Options) -> Result:  # noqa: A001 - the verb users know
+    """Validate, then emit every selected target (nothing is written yet)."""
+    return Result(run(options, until="emit"))
+
+
+def write(result: Result, out_dir: str) -> None:
+    """Write a compile result to ``out_dir`` atomically (raises OutputError)."""
+    write_tree(out_dir, result.artifacts)
+
+
+def check(result: Result, out_dir: str) -> TreeDiff:
+    """How ``out_dir`` differs from the fresh compile ``result``."""
+    return diff_tree(out_dir, result.artifacts)
+
+
+def schema() -> dict:
+    """The JSON Schema of the spec."""
+    from mlopsc.spec import json_schema
+
+    return json_schema()

@@ -1,0 +1,75 @@
+"""Pass: pipeline structure: step dependencies form a DAG, placeholders resolve, triggers are whole."""
+
+from __future__ import annotations
+
+import re
+
+import networkx as nx
+
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.spec import Spec
+from mlopsc.spec.pipelines import Pipeline, TriggerType
+
+PLACEHOLDER = re.compile(r"\$\(([^()]*)\)")
+_PLACEHOLDER_FORM = re.compile(r"(params|inputs|outputs)\.([A-Za-z_][A-Za-z0-9_-]*)\Z")
+
+
+def step_graph(pipeline: Pipeline) -> nx.DiGraph:
+    """Steps as nodes, an edge from each step to the steps that wait for it."""
+    graph = nx.DiGraph()
+    names = {step.name for step in pipeline.steps}
+    for step in pipeline.steps:
+        graph.add_node(step.name)
+        upstream = set(step.after) | {src.partition(".")[0] for src in step.inputs.values()}
+        for before in sorted(upstream & names):
+            graph.add_edge(before, step.name)
+    return graph
+
+
+def check_pipelines(spec: Spec, bag: Diagnostics) -> None:
+    for name, pipeline in spec.pipelines.items():
+        _cycles(name, pipeline, bag)
+        _placeholders(name, pipeline, bag)
+        _triggers(name, pipeline, bag)
+
+
+def _cycles(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
+    graph = step_graph(pipeline)
+    if nx.is_directed_acyclic_graph(graph):
+        return
+    index = {step.name: i for i, step in enumerate(pipeline.steps)}
+    for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
+        order = nx.find_cycle(graph.subgraph(cycle))
+        ring = " -> ".join([edge[0] for edge in order] + [order[0][0]])
+        first = min(cycle, key=index.__getitem__)
+        bag.add("E302", f"steps of pipeline {name!r} wait for each other: {ring}",
+                path=("pipelines", name, "steps", index[first], "after"))
+
+
+def _placeholders(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
+    for i, step in enumerate(pipeline.steps):
+        known = {"params": set(pipeline.parameters), "inputs": set(step.inputs),
+                 "outputs": set(step.outputs)}
+        for field in ("command", "args"):
+            for j, arg in enumerate(getattr(step, field)):
+                for inner in PLACEHOLDER.findall(arg):
+                    match = _PLACEHOLDER_FORM.match(inner)
+                    path = ("pipelines", name, "steps", i, field, j)
+                    if match is None:
+                        bag.add("E321", f"placeholder '$({inner})' is not of the form "
+                                "$(params.NAME), $(inputs.NAME) or $(outputs.NAME)", path=path)
+                    elif match.group(2) not in known[match.group(1)]:
+                        group, item = match.groups()
+                        where = "the pipeline" if group == "params" else "the step"
+                        bag.add("E321", f"placeholder '$({inner})': {where} declares no "
+                                f"{group[:-1] if group != 'params' else 'parameter'} {item!r}",
+                                path=path)
+
+
+def _triggers(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
+    for i, trigger in enumerate(pipeline.triggers):
+        path = ("pipelines", name, "triggers", i)
+        if trigger.type == TriggerType.data_change and trigger.dataset is None:
+            bag.add("E312", "a data_change trigger needs `dataset`", path=path)
+        if trigger.type in (TriggerType.drift, TriggerType.performance) and not trigger.monitor:
+            bag.add("E312", f"a {trigger.type.value} trigger needs `monitor`", path=path)

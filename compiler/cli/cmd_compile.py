@@ -1,0 +1,70 @@
+"""`mlopsc compile [SPEC] -o DIR`: validate, then write every target atomically."""
+
+from __future__ import annotations
+
+import sys
+
+from mlopsc.cli.common import (
+    EXIT_BLOCKED,
+    EXIT_OK,
+    add_policy,
+    add_report,
+    add_spec,
+    options_from,
+    report,
+)
+from mlopsc.errors import MlopscError
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("compile", help="validate, then write the compiled outputs",
+                            description="Validate, then write every selected target to DIR.")
+    add_spec(parser)
+    parser.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
+    parser.add_argument("--target", action="append", metavar="NAME",
+                        help="compile only this target (repeatable; see `mlopsc targets`)")
+    parser.add_argument("--set", action="append", default=[], metavar="TARGET.KEY=VALUE",
+                        help="a target setting, e.g. kubernetes.flavour=kserve")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 when DIR differs from a fresh compile")
+    add_policy(parser)
+    add_report(parser)
+    parser.set_defaults(handler=run)
+
+
+def _settings(pairs: list[str]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or "." not in key:
+            raise MlopscError(f"--set {pair!r}: expected TARGET.KEY=VALUE")
+        settings[key] = value
+    return settings
+
+
+def run(args) -> int:
+    from mlopsc import api
+    from mlopsc.registry import load
+
+    targets = tuple(args.target) if args.target else None
+    for name in targets or ():
+        load(name)  # unknown names fail before any work, with a did-you-mean
+    options = options_from(args, targets=targets, settings=_settings(args.set))
+    result = api.compile(options)
+    status = report(result, args)
+    if status != EXIT_OK:
+        return status
+    if args.check:
+        diff = api.check(result, args.out)
+        for label, paths in (("stale", diff.changed), ("missing", diff.added),
+                             ("unexpected", diff.removed)):
+            for path in paths:
+                print(f"{args.out.rstrip('/')}/{path}: {label}", file=sys.stderr)
+        if not diff.clean:
+            print(f"mlopsc: {args.out} is out of date; run `mlopsc compile -o {args.out}`",
+                  file=sys.stderr)
+            return EXIT_BLOCKED
+        return EXIT_OK
+    api.write(result, args.out)
+    print(f"wrote {len(result.artifacts)} files to {args.out}", file=sys.stderr)
+    return EXIT_OK

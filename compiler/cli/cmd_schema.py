@@ -1,0 +1,17 @@
+"""`mlopsc schema`: print the JSON Schema of the spec (for editors)."""
+
+from __future__ import annotations
+
+import json
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("schema", help="print the JSON Schema of mlops.yaml")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from mlopsc import api
+
+    print(json.dumps(api.schema(), indent=2, sort_keys=True))
+    return 0

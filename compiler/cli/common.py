@@ -1,0 +1,96 @@
+"""Flags shared by commands, option building, reporting and the exit-code contract."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from collections.abc import Callable
+
+from mlopsc.diagnostics import Severity
+
+EXIT_OK, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
+
+
+def add_spec(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", nargs="?", default="mlops.yaml",
+                        help="the spec file (default: ./mlops.yaml)")
+    parser.add_argument("--env", dest="environment", metavar="NAME",
+                        help="apply environments.NAME.overrides")
+    parser.add_argument("--max-bytes", type=int, metavar="N", help="largest spec file accepted")
+
+
+def add_policy(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy", action="append", default=[], metavar="DIR",
+                        help="an extra Rego bundle directory (repeatable)")
+    parser.add_argument("--data", action="append", default=[], metavar="FILE",
+                        help="organisation data for policies, JSON or YAML (repeatable)")
+    parser.add_argument("--opa-url", default=os.environ.get("MLOPSC_OPA_URL"), metavar="URL",
+                        help="evaluate policies on this OPA server (env MLOPSC_OPA_URL)")
+    parser.add_argument("--today", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="judge waiver expiry as of this date (default: SOURCE_DATE_EPOCH "
+                             "or today)")
+
+
+def add_report(parser: argparse.ArgumentParser) -> None:
+    from mlopsc.formatters import FORMATS
+
+    parser.add_argument("--format", choices=FORMATS, default="text",
+                        help="how findings are printed")
+    parser.add_argument("--fail-on", choices=("error", "warning"), default="error",
+                        help="the least severity that blocks (exit 1)")
+    parser.add_argument("--output-file", metavar="FILE",
+                        help="write findings to FILE instead of standard output")
+
+
+def options_from(args: argparse.Namespace, **extra):
+    from mlopsc.driver import Options
+
+    return Options(
+        spec=args.spec,
+        environment=args.environment,
+        policy_dirs=tuple(getattr(args, "policy", ()) or ()),
+        data_files=tuple(getattr(args, "data", ()) or ()),
+        opa_url=getattr(args, "opa_url", None),
+        max_bytes=args.max_bytes,
+        today=getattr(args, "today", None),
+        **extra,
+    )
+
+
+def report(result, args: argparse.Namespace) -> int:
+    """Print the findings in the chosen format; return 1 when they block, else 0."""
+    from mlopsc import __version__
+    from mlopsc.formatters import render
+
+    text = render(args.format, result.diagnostics, index=result.index,
+                  tool_version=__version__, rule_docs=_rule_docs(result),
+                  color=args.format == "text" and args.output_file is None
+                  and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    if args.output_file:
+        with open(args.output_file, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_BLOCKED if result.blocked(Severity.parse(args.fail_on)) else EXIT_OK
+
+
+def _rule_docs(result) -> dict[str, tuple[str, str]] | None:
+    policy = result.compilation.policy
+    return getattr(policy, "rule_docs", None)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Call the command, turning every known failure into one line and exit 2."""
+    from mlopsc.errors import EXPECTED_ERRORS
+
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except EXPECTED_ERRORS() as error:
+        print(f"mlopsc: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("mlopsc: interrupted", file=sys.stderr)
+        return 130

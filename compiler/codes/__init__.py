@@ -1,0 +1,64 @@
+"""The one table of diagnostic codes.
+
+Each area keeps its rows in a module of this package; this module joins them and checks
+that every code is unique and that its letter matches its severity (``E`` error,
+``W`` warning, ``N`` note). ``docs/diagnostics.md`` and ``mlopsc explain`` come from here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from dataclasses import dataclass
+from functools import cache
+
+from mlopsc.diagnostics import Severity
+
+_AREAS = ("load", "schema", "semantic", "policy", "compile", "kubeflow", "airflow",
+          "kubernetes", "prometheus", "governance")
+_LETTERS = {"E": Severity.ERROR, "W": Severity.WARNING, "N": Severity.NOTE}
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A row of the table: ``explain`` is shown by ``mlopsc explain``; ``hint`` is the default."""
+
+    code: str
+    title: str
+    explain: str
+    hint: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return _LETTERS[self.code[0]]
+
+
+class UnknownCode(KeyError):
+    pass
+
+
+@cache
+def table() -> dict[str, tuple[str, Code]]:
+    """Every code, mapped to (area, row), in code order."""
+    rows: dict[str, tuple[str, Code]] = {}
+    for area in _AREAS:
+        module = importlib.import_module(f"mlopsc.codes.{area}")
+        for row in module.CODES:
+            if row.code in rows:
+                raise RuntimeError(f"diagnostic code {row.code} is defined twice")
+            if row.code[:1] not in _LETTERS or not row.code[1:].isdigit():
+                raise RuntimeError(f"diagnostic code {row.code!r} is malformed")
+            rows[row.code] = (area, row)
+    return dict(sorted(rows.items(), key=lambda item: (item[0][1:], item[0])))
+
+
+def lookup(code: str) -> Code:
+    try:
+        return table()[code.upper()][1]
+    except KeyError:
+        raise UnknownCode(code) from None
+
+
+def suggest(code: str) -> str | None:
+    matches = difflib.get_close_matches(code.upper(), list(table()), n=1)
+    return matches[0] if matches else None

@@ -1,0 +1,5 @@
+"""Codes of the kubeflow area."""
+
+from mlopsc.codes import Code
+
+CODES: tuple[Code, ...] = ()

@@ -1,0 +1,59 @@
+"""Codes of the loader: reading files, YAML structure, includes and environments."""
+
+from mlopsc.codes import Code
+
+CODES = (
+    Code("E101", "spec file too large",
+         "The file is larger than the loader accepts. Very large specs are usually generated "
+         "by mistake or are an attempt to exhaust memory.",
+         "split the spec with `include:` or raise the limit with --max-bytes"),
+    Code("E102", "spec file is not UTF-8",
+         "mlopsc reads specs as UTF-8 text. The file holds bytes that are not valid UTF-8.",
+         "re-save the file as UTF-8"),
+    Code("E103", "spec file is empty",
+         "The file holds no YAML document (only whitespace or comments).",
+         "start from examples/minimal/mlops.yaml"),
+    Code("E104", "YAML syntax error",
+         "The YAML parser could not read the file at the given position.",
+         "check indentation and quoting near the position shown"),
+    Code("E105", "duplicate key",
+         "A mapping holds the same key twice. Many YAML readers silently keep the last value; "
+         "mlopsc refuses, because the first one is then silently lost.",
+         "remove or rename one of the two keys"),
+    Code("E106", "alias expansion too large",
+         "Anchors and aliases would expand into more nodes than the loader allows "
+         "(a 'billion laughs' document).",
+         "write the values out, or use fewer nested aliases"),
+    Code("E107", "mapping key is not a string",
+         "Every key in a spec must be a string. Unquoted keys like `on`, `yes`, `1` or `null` "
+         "are read as other types by some YAML readers.",
+         "quote the key"),
+    Code("E108", "nesting too deep",
+         "The document nests mappings and sequences deeper than the loader allows.",
+         "flatten the structure"),
+    Code("E109", "unsupported YAML tag",
+         "Only the standard tags !!str, !!int, !!float, !!bool, !!null, !!map and !!seq are "
+         "accepted; other tags could construct objects or change meaning between tools.",
+         "remove the tag"),
+    Code("E110", "included file not found",
+         "A file named in `include:` cannot be read.",
+         "paths in `include:` are relative to the including file"),
+    Code("E111", "include cycle",
+         "Files include each other in a cycle.",
+         "remove one of the includes"),
+    Code("E112", "defined in two files",
+         "An entry of a section is defined both in an included file and elsewhere.",
+         "keep one definition; use `environments.<name>.overrides` to change values"),
+    Code("E113", "document is not a mapping",
+         "A spec file must hold one YAML mapping with `apiVersion` and the sections.",
+         "start from examples/minimal/mlops.yaml"),
+    Code("E114", "unknown environment",
+         "The environment given on the command line is not declared in `environments:`.",
+         None),
+    Code("E115", "more than one YAML document",
+         "A spec file holds exactly one YAML document; `---` separators are not allowed.",
+         "join the documents, or split them into files joined with `include:`"),
+    Code("E116", "recursive alias",
+         "An alias refers to a node that contains it, which would expand forever.",
+         "write the value out"),
+)

@@ -1,0 +1,30 @@
+"""Codes of the schema check (pydantic models of the spec)."""
+
+from mlopsc.codes import Code
+
+CODES = (
+    Code("E201", "unknown apiVersion",
+         "The spec declares an `apiVersion` this version of mlopsc does not read.",
+         "use `apiVersion: mlopsc/v1`"),
+    Code("E202", "unknown field",
+         "The spec names a field that the schema does not define, often a misspelling. "
+         "Unknown fields are errors so that a typo never turns into a silently ignored setting.",
+         None),
+    Code("E203", "missing required field",
+         "A field that the schema requires is absent.",
+         None),
+    Code("E204", "wrong type",
+         "A value has the wrong type, e.g. a number where a string is expected. YAML reads "
+         "unquoted `1.10` as the number 1.1: quote versions and other strings that look "
+         "like numbers.",
+         None),
+    Code("E205", "value not allowed",
+         "The value is not one of the values the field allows.",
+         None),
+    Code("E206", "value out of range",
+         "A number is outside the range the field allows.",
+         None),
+    Code("E207", "invalid value",
+         "A value does not satisfy the schema (format or constraint).",
+         None),
+)

@@ -1,0 +1,84 @@
+"""Codes of the semantic checks that run after the schema and before any target."""
+
+from mlopsc.codes import Code
+
+CODES = (
+    Code("E301", "unresolved reference",
+         "A field names a dataset, pipeline, model, deployment, SLO, monitor, step or field "
+         "that the spec does not define.",
+         None),
+    Code("E302", "dependency cycle",
+         "The `after:` and input dependencies of pipeline steps form a cycle, so no step "
+         "of the cycle could ever start.",
+         "remove one dependency of the cycle"),
+    Code("E303", "invalid name",
+         "Names of spec entries become Kubernetes object names, DAG ids and label values, so "
+         "they must be DNS-1123 labels: at most 63 characters of lowercase letters, digits and "
+         "`-`, starting and ending with a letter or digit.",
+         None),
+    Code("E304", "invalid cron schedule",
+         "A schedule is not a valid five-field cron expression (or @hourly, @daily, ...).",
+         "e.g. `0 3 * * *` runs at 03:00 every day"),
+    Code("E305", "invalid duration",
+         "Durations are written as a number and a unit: ms, s, m, h, d or w (e.g. `30s`, "
+         "`1h30m`, `28d`).",
+         None),
+    Code("E306", "canary weights do not rise",
+         "Canary steps shift traffic to the new version step by step; each step's weight must "
+         "be larger than the one before.",
+         None),
+    Code("E307", "canary weight out of range",
+         "A canary weight is a percentage of traffic: between 1 and 100.",
+         None),
+    Code("E308", "objective out of range",
+         "An SLO objective is a percentage strictly between 0 and 100.",
+         "e.g. `objective: 99.9`"),
+    Code("W309", "image without a tag",
+         "An image reference has neither a tag nor a digest, so it resolves to `latest` and "
+         "runs whatever was pushed last.",
+         "pin the image by tag or, better, by digest (`@sha256:...`)"),
+    Code("W310", "image tagged latest",
+         "The `latest` tag moves; the same spec may run different code tomorrow.",
+         "pin the image by a version tag or a digest"),
+    Code("E311", "duplicate name",
+         "Two entries of a list that are referred to by name share a name.",
+         None),
+    Code("E312", "settings do not fit together",
+         "A section holds settings that belong to another variant (e.g. a rollout strategy or "
+         "an SLI type), or lacks the ones its variant needs.",
+         None),
+    Code("E313", "minimum above maximum",
+         "A lower bound is larger than the upper bound it is paired with.",
+         None),
+    Code("E314", "invalid date",
+         "Dates are written as ISO 8601 `YYYY-MM-DD`.",
+         None),
+    Code("E315", "invalid version",
+         "Versions of data contracts and models are semantic versions `MAJOR.MINOR.PATCH`.",
+         "quote it: `version: \"1.2.0\"`"),
+    Code("E316", "invalid image reference",
+         "An image reference is not of the form `registry/repository[:tag][@sha256:digest]`.",
+         None),
+    Code("E317", "invalid quantity",
+         "Resource quantities are Kubernetes quantities: cpu like `500m` or `2`, memory like "
+         "`512Mi` or `4Gi`.",
+         None),
+    Code("E318", "mode does not fit",
+         "A deployment's settings do not fit its serving mode (e.g. a schedule for online "
+         "serving, or autoscaling for a batch job).",
+         None),
+    Code("E319", "reference to a different kind",
+         "A reference names an entry of the right section but with incompatible content, "
+         "e.g. an SLO of one deployment used in the analysis of another.",
+         None),
+    Code("W320", "unused definition",
+         "An entry is defined but nothing refers to it.",
+         None),
+    Code("E321", "invalid placeholder",
+         "Step arguments may use `$(params.NAME)`, `$(inputs.NAME)` and `$(outputs.NAME)` "
+         "placeholders for names the step or pipeline declares.",
+         None),
+    Code("E322", "invalid regular expression",
+         "A value that is used as a regular expression does not compile (RE2 syntax).",
+         None),
+)

@@ -1,0 +1,148 @@
+"""The compiler as a pipeline of passes, listed as data.
+
+    load -> parse -> check_* -> lower -> lineage -> policy -> emit
+
+Every pass reads and extends one :class:`Compilation`; passes add diagnostics rather than
+raising, and a pass whose input is missing (an earlier pass failed) is skipped, so a user
+sees every problem that can be found at once. ``run(options, until="lower")`` runs a prefix.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlopsc import __version__
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.target import Artifact
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a run of the compiler is asked to do (the CLI fills this from its flags)."""
+
+    spec: str = "mlops.yaml"
+    environment: str | None = None
+    targets: tuple[str, ...] | None = None
+    """Targets to emit; ``None`` means every available one."""
+    policy_dirs: tuple[str, ...] = ()
+    data_files: tuple[str, ...] = ()
+    opa_url: str | None = None
+    max_bytes: int | None = None
+    today: datetime.date | None = None
+    """The date waivers are judged against; defaults to SOURCE_DATE_EPOCH or today."""
+    settings: dict[str, str] = field(default_factory=dict)
+
+    def effective_today(self) -> datetime.date:
+        if self.today is not None:
+            return self.today
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.isdigit():
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+        return datetime.date.today()
+
+
+@dataclass
+class Compilation:
+    options: Options
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    loaded: Any = None
+    spec: Any = None
+    ir: Any = None
+    lineage: Any = None
+    policy: Any = None
+    artifacts: list[Artifact] = field(default_factory=list)
+    version: str = __version__
+
+
+@dataclass(frozen=True)
+class Pass:
+    name: str
+    run: Callable[[Compilation], None]
+    needs: str | None
+    """The attribute of :class:`Compilation` this pass needs; it is skipped when that is None."""
+    needs_clean: bool = False
+    """Skip the pass when errors were found so far (lowering assumes references resolve)."""
+
+
+def _load(c: Compilation) -> None:
+    from mlopsc.load import DEFAULT_MAX_BYTES, load_spec
+
+    c.loaded = load_spec(c.options.spec, c.diagnostics, environment=c.options.environment,
+                         max_bytes=c.options.max_bytes or DEFAULT_MAX_BYTES)
+    c.diagnostics.index = c.loaded.index
+
+
+def _parse(c: Compilation) -> None:
+    from mlopsc.parse_spec import parse_spec
+
+    if c.loaded.document is not None:
+        c.spec = parse_spec(c.loaded.document, c.diagnostics)
+
+
+def _check(name: str) -> Callable[[Compilation], None]:
+    def run(c: Compilation) -> None:
+        import importlib
+
+        check = getattr(importlib.import_module(f"mlopsc.{name}"), name)
+        check(c.spec, c.diagnostics)
+
+    run.__name__ = name
+    return run
+
+
+def _lower(c: Compilation) -> None:
+    from mlopsc.lower import lower
+
+    c.ir = lower(c.spec, c.options.environment)
+
+
+def _lineage(c: Compilation) -> None:
+    from mlopsc.build_lineage import build_lineage
+
+    c.lineage = build_lineage(c.ir)
+
+
+def _policy(c: Compilation) -> None:
+    from mlopsc.evaluate_policies import evaluate_policies
+
+    evaluate_policies(c)
+
+
+def _emit(c: Compilation) -> None:
+    from mlopsc.emit import emit
+
+    emit(c)
+
+
+PASSES: tuple[Pass, ...] = (
+    Pass("load", _load, needs=None),
+    Pass("parse", _parse, needs="loaded"),
+    Pass("check_names", _check("check_names"), needs="spec"),
+    Pass("resolve_refs", _check("resolve_refs"), needs="spec"),
+    Pass("check_values", _check("check_values"), needs="spec"),
+    Pass("check_pipelines", _check("check_pipelines"), needs="spec"),
+    Pass("check_rollouts", _check("check_rollouts"), needs="spec"),
+    Pass("lower", _lower, needs="spec", needs_clean=True),
+    Pass("lineage", _lineage, needs="ir"),
+    Pass("policy", _policy, needs="ir"),
+    Pass("emit", _emit, needs="ir", needs_clean=True),
+)
+PASS_NAMES = tuple(p.name for p in PASSES)
+
+
+def run(options: Options, *, until: str = "emit") -> Compilation:
+    """Run the passes up to and including ``until``."""
+    if until not in PASS_NAMES:
+        raise ValueError(f"unknown pass {until!r}; passes: {', '.join(PASS_NAMES)}")
+    compilation = Compilation(options=options)
+    for step in PASSES:
+        ready = step.needs is None or getattr(compilation, step.needs) is not None
+        if ready and not (step.needs_clean and compilation.diagnostics.has_errors):
+            step.run(compilation)
+        if step.name == until:
+            break
+    return compilation

@@ -1,0 +1,49 @@
+"""Pass: run the selected targets and the always-on outputs over the IR."""
+
+from __future__ import annotations
+
+from mlopsc import registry
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.target import Artifact, EmitOptions
+
+# Outputs written on every compile, whatever targets are selected.
+ALWAYS = {
+    "lineage": "mlopsc.lineage_output:LineageOutput",
+}
+
+
+def emit(c) -> None:
+    options = EmitOptions(
+        version=c.version,
+        spec_name=c.options.spec.replace("\\", "/").rsplit("/", 1)[-1],
+        settings=dict(c.options.settings),
+        context={"lineage": c.lineage, "policy": c.policy, "today": c.options.effective_today()},
+    )
+    names = list(c.options.targets) if c.options.targets is not None else registry.default_targets()
+    artifacts: list[Artifact] = []
+    for name, target in [*((n, registry.load(n)) for n in names), *_always()]:
+        try:
+            produced = list(target.emit(c.ir, options, c.diagnostics))
+        except Exception as error:  # fail closed: a crashing target must block the compile
+            c.diagnostics.add("E501", f"target '{name}' failed: {type(error).__name__}: {error}")
+            continue
+        for artifact in produced:
+            artifacts.append(Artifact(f"{name}/{artifact.path}", artifact.content))
+    _reject_duplicates(artifacts, c.diagnostics)
+    c.artifacts = sorted(artifacts, key=lambda a: a.path)
+
+
+def _always():
+    import importlib
+
+    for name, reference in ALWAYS.items():
+        module, _, attribute = reference.partition(":")
+        yield name, getattr(importlib.import_module(module), attribute)()
+
+
+def _reject_duplicates(artifacts: list[Artifact], bag: Diagnostics) -> None:
+    seen: set[str] = set()
+    for artifact in artifacts:
+        if artifact.path in seen:
+            bag.add("E502", f"two outputs would be written to {artifact.path!r}")
+        seen.add(artifact.path)

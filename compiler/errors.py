@@ -1,0 +1,16 @@
+"""Exceptions that end a run with exit 2 and one clear line (never a traceback)."""
+
+from __future__ import annotations
+
+
+class MlopscError(Exception):
+    """Base of the errors a command reports as one line with exit 2."""
+
+
+def EXPECTED_ERRORS() -> tuple[type[BaseException], ...]:  # noqa: N802 - used like a constant
+    """Every exception type that means 'could not run' (imported lazily: CLI start-up)."""
+    from mlopsc.load import SpecFileError
+    from mlopsc.registry import TargetLoadError, UnknownTarget
+    from mlopsc.write import OutputError
+
+    return (MlopscError, SpecFileError, OutputError, UnknownTarget, TargetLoadError)

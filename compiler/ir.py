@@ -1,0 +1,542 @@
+"""The intermediate representation: the spec, resolved, with stable ids. Targets read only this.
+
+Every entity is a frozen record with an ``id`` (``kind:name``, stable across runs), its
+``name`` and ``path``: the spec path where it is defined, so a finding about it maps back to
+the user's line. Durations are seconds (``*_s``); references are ids; collections are tuples
+in name order; enumerations are plain strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+frozen = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+@frozen
+class Node:
+    id: str
+    name: str
+    path: str
+
+
+# ---------------------------------------------------------------- shared pieces
+@frozen
+class Resources:
+    cpu: str | None = None
+    memory: str | None = None
+    cpu_limit: str | None = None
+    memory_limit: str | None = None
+    gpu_count: int = 0
+    gpu_type: str | None = None
+
+
+@frozen
+class Security:
+    run_as_non_root: bool = True
+    run_as_user: int | None = None
+    privileged: bool = False
+    host_network: bool = False
+    read_only_root_filesystem: bool = True
+    allow_privilege_escalation: bool = False
+
+
+@frozen
+class EnvVar:
+    """A container environment variable: a literal ``value`` or a Secret reference."""
+
+    name: str
+    value: str | None = None
+    secret: str | None = None
+    secret_key: str | None = None
+
+
+@frozen
+class Routing:
+    team: str | None = None
+    receiver: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- data
+@frozen
+class Field:
+    name: str
+    type: str | None
+    nullable: bool = False
+    description: str | None = None
+    min: float | None = None
+    max: float | None = None
+    allowed_values: tuple[Any, ...] | None = None
+    kind: str | None = None
+    pii: bool = False
+    classification: str | None = None
+    renamed_from: str | None = None
+
+
+@frozen
+class QualityCheck:
+    name: str
+    check: str
+    field: str | None
+    max_failure_ratio: float
+    severity: str
+    description: str | None = None
+
+
+@frozen
+class Dataset(Node):
+    owner: str | None
+    version: str
+    description: str | None
+    location: str | None
+    format: str | None
+    fields: tuple[Field, ...]
+    freshness_max_age_s: float | None
+    freshness_field: str | None
+    min_rows: int | None
+    max_rows: int | None
+    retention_s: float | None
+    erasure: bool
+    deidentified: bool
+    personal_data: bool
+    """Derived: some field is PII."""
+    quality: tuple[QualityCheck, ...]
+    tags: tuple[str, ...]
+
+
+@frozen
+class FeatureSet(Node):
+    owner: str | None
+    version: str
+    description: str | None
+    dataset: str
+    entity: str
+    features: tuple[str, ...]
+    online: bool
+    offline: bool
+    ttl_s: float | None
+
+
+# ---------------------------------------------------------------- pipelines
+@frozen
+class Retry:
+    limit: int
+    backoff_s: float | None = None
+    backoff_factor: float | None = None
+    max_backoff_s: float | None = None
+
+
+@frozen
+class StepInput:
+    name: str
+    step: str
+    output: str
+
+
+@frozen
+class Step:
+    id: str
+    name: str
+    path: str
+    display_name: str | None
+    description: str | None
+    image: str
+    command: tuple[str, ...]
+    args: tuple[str, ...]
+    env: tuple[EnvVar, ...]
+    resources: Resources | None
+    retry: Retry | None
+    timeout_s: float | None
+    cache: bool
+    upstream: tuple[str, ...]
+    """Every step this one waits for (``after`` and input producers), sorted."""
+    inputs: tuple[StepInput, ...]
+    outputs: tuple[str, ...]
+    node_selector: dict[str, str]
+    security: Security
+
+
+@frozen
+class Parameter:
+    name: str
+    type: str
+    default: str | int | float | bool | None
+    description: str | None = None
+
+
+@frozen
+class Trigger:
+    type: str
+    dataset: str | None = None
+    monitor: str | None = None
+
+
+@frozen
+class DatasetRef:
+    dataset: str
+    version: str
+
+
+@frozen
+class Pipeline(Node):
+    owner: str | None
+    description: str | None
+    orchestrator: str
+    schedule: str | None
+    triggers: tuple[Trigger, ...]
+    parameters: tuple[Parameter, ...]
+    inputs: tuple[DatasetRef, ...]
+    steps: tuple[Step, ...]
+    """In a topological order (ties broken by spec order)."""
+    model: str | None
+    timeout_s: float | None
+    tags: tuple[str, ...]
+    max_active_runs: int
+
+
+# ---------------------------------------------------------------- models
+@frozen
+class StageRecord:
+    stage: str
+    version: str
+    date: str
+
+
+@frozen
+class Approval:
+    by: str
+    role: str
+    date: str
+    stage: str | None = None
+
+
+@frozen
+class Training:
+    pipeline: str | None
+    datasets: tuple[DatasetRef, ...]
+    code_version: str | None
+    image: str | None
+    continuous: bool
+
+
+@frozen
+class Metric:
+    name: str
+    value: float | None
+    threshold: float | None
+    baseline: float | None
+    higher_is_better: bool
+
+
+@frozen
+class FairnessMetric:
+    name: str
+    threshold: float
+    value: float | None
+    higher_is_better: bool
+
+
+@frozen
+class Fairness:
+    protected_attributes: tuple[str, ...]
+    metrics: tuple[FairnessMetric, ...]
+    disparate_impact_tested: bool
+    assessment: str | None
+
+
+@frozen
+class Explainability:
+    method: str
+    per_decision: bool
+
+
+@frozen
+class HumanOversight:
+    description: str
+    reviewers: tuple[str, ...]
+
+
+@frozen
+class ModelCard:
+    intended_use: str | None = None
+    out_of_scope_use: str | None = None
+    limitations: str | None = None
+    ethical_considerations: str | None = None
+    fairness_assessment: str | None = None
+    maintenance: str | None = None
+    caveats: str | None = None
+
+
+@frozen
+class Model(Node):
+    owner: str | None
+    version: str
+    description: str | None
+    framework: str | None
+    task: str | None
+    artifact_uri: str | None
+    artifact_encrypted: bool
+    stage: str
+    history: tuple[StageRecord, ...]
+    risk_tier: str | None
+    card: ModelCard
+    training: Training
+    input_schema: tuple[Field, ...]
+    schema_version: str | None
+    metrics: tuple[Metric, ...]
+    fairness: Fairness | None
+    explainability: Explainability | None
+    human_oversight: HumanOversight | None
+    approvals: tuple[Approval, ...]
+    regulations: tuple[str, ...]
+    """The model's own regulations and those in force for every model, sorted."""
+    risk_assessment: str | None
+    tags: tuple[str, ...]
+    labels: dict[str, str]
+
+
+# ---------------------------------------------------------------- deployments
+@frozen
+class CanaryStep:
+    weight: int
+    pause_s: float | None
+
+
+@frozen
+class Analysis:
+    slos: tuple[str, ...]
+    interval_s: float
+    failure_limit: int
+    count: int | None
+
+
+@frozen
+class RollbackTrigger:
+    on: str
+    slo: str | None = None
+    monitor: str | None = None
+    threshold: float | None = None
+
+
+@frozen
+class Match:
+    header: str | None
+    cookie: str | None
+    value: str
+
+
+@frozen
+class Rollout:
+    strategy: str
+    stable_version: str | None
+    steps: tuple[CanaryStep, ...]
+    mirror_percent: float | None
+    match: Match | None
+    candidate_weight: int | None
+    analysis: Analysis | None
+    auto_promote: bool
+    scale_down_delay_s: float | None
+    rollback: tuple[RollbackTrigger, ...]
+    max_surge: str | int | None
+    max_unavailable: str | int | None
+
+
+@frozen
+class Autoscaling:
+    min_replicas: int
+    max_replicas: int
+    target_cpu_utilization: int | None
+    target_requests_per_second: float | None
+
+
+@frozen
+class Probes:
+    readiness_path: str
+    liveness_path: str
+    initial_delay_s: float
+
+
+@frozen
+class Deployment(Node):
+    model: str
+    model_name: str
+    version: str
+    """The model version deployed (the candidate during a rollout)."""
+    environment: str
+    namespace: str
+    owner: str | None
+    description: str | None
+    mode: str
+    flavour: str
+    image: str
+    command: tuple[str, ...]
+    args: tuple[str, ...]
+    env: tuple[EnvVar, ...]
+    port: int
+    resources: Resources | None
+    replicas: int | None
+    autoscaling: Autoscaling | None
+    schedule: str | None
+    probes: Probes | None
+    rollout: Rollout
+    security: Security
+    metrics_path: str
+    labels: dict[str, str]
+    risk_tier: str | None
+    slos: tuple[str, ...]
+    """Ids of the SLOs of this deployment."""
+    monitors: tuple[str, ...]
+    """Ids of the monitors watching this deployment."""
+
+
+# ---------------------------------------------------------------- observability
+@frozen
+class Sli:
+    type: str
+    metric: str
+    selector: dict[str, str]
+    error_selector: dict[str, str]
+    threshold: float | None
+
+
+@frozen
+class AlertTier:
+    name: str
+    severity: str
+    burn_rate: float
+    long_window_s: float
+    short_window_s: float
+    enabled: bool
+
+
+@frozen
+class Slo(Node):
+    deployment: str
+    description: str | None
+    sli: Sli
+    objective: float
+    """Percent, e.g. 99.9."""
+    period_s: float
+    tiers: tuple[AlertTier, ...]
+    """Resolved burn-rate alert tiers (the defaults scaled to the period, or the spec's)."""
+    runbook: str | None
+    routing: Routing | None
+
+
+@frozen
+class MonitorFeature:
+    name: str
+    method: str | None
+    threshold: float | None
+    kind: str | None
+    pii: bool
+
+
+@frozen
+class Monitor(Node):
+    type: str
+    deployment: str | None
+    model: str | None
+    dataset: str | None
+    features: tuple[MonitorFeature, ...]
+    metric: str | None
+    threshold: float | None
+    window_s: float
+    for_s: float
+    severity: str
+    routing: Routing | None
+    runbook: str | None
+    owner: str | None
+
+
+# ---------------------------------------------------------------- governance
+@frozen
+class TierRequirements:
+    approvals: int
+    approver_roles: tuple[str, ...]
+    model_card: bool
+    fairness_review: bool
+    human_oversight: bool
+    explainability: bool
+    shadow_before_rollout: bool
+
+
+@frozen
+class DisabledRule:
+    rule: str
+    reason: str
+    approver: str
+    path: str
+
+
+@frozen
+class Governance:
+    risk_tiers: dict[str, TierRequirements]
+    regulations: tuple[str, ...]
+    policies: tuple[str, ...]
+    disabled_rules: tuple[DisabledRule, ...]
+    data: dict[str, Any]
+
+
+@frozen
+class Waiver(Node):
+    rule: str
+    subject: str
+    reason: str
+    approver: str
+    expires: str
+
+
+@frozen
+class Environment(Node):
+    namespace: str
+    description: str | None
+    cluster: str | None
+
+
+# ---------------------------------------------------------------- the whole
+@dataclass(frozen=True, kw_only=True)
+class IR:
+    """The lowered spec. Look entities up by id with :meth:`get`."""
+
+    api_version: str
+    name: str
+    owner: str | None
+    description: str | None
+    labels: dict[str, str]
+    environment: str | None
+    """The environment whose overrides were applied (``--env``), if any."""
+    environments: tuple[Environment, ...]
+    datasets: tuple[Dataset, ...]
+    features: tuple[FeatureSet, ...]
+    pipelines: tuple[Pipeline, ...]
+    models: tuple[Model, ...]
+    deployments: tuple[Deployment, ...]
+    slos: tuple[Slo, ...]
+    monitors: tuple[Monitor, ...]
+    governance: Governance
+    waivers: tuple[Waiver, ...]
+    spec_hash: str
+    """SHA-256 of the canonical JSON of the validated spec."""
+    _by_id: dict[str, Node] = field(default_factory=dict, repr=False, compare=False)
+
+    SECTIONS = ("environments", "datasets", "features", "pipelines", "models", "deployments",
+                "slos", "monitors", "waivers")
+
+    def __post_init__(self) -> None:
+        for section in self.SECTIONS:
+            for node in getattr(self, section):
+                self._by_id[node.id] = node
+
+    def get(self, node_id: str) -> Node:
+        """The entity with this id, e.g. ``ir.get("model:fraud-detector")``."""
+        return self._by_id[node_id]
+
+    def nodes(self) -> list[Node]:
+        return [node for section in self.SECTIONS for node in getattr(self, section)]
+
+
+def make_id(kind: str, name: str) -> str:
+    return f"{kind}:{name}"

@@ -1,0 +1,405 @@
+"""Pass: lower the validated spec into the frozen IR (defaults filled, references as ids)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import networkx as nx
+
+from mlopsc import ir
+from mlopsc.check_pipelines import step_graph
+from mlopsc.resolve_refs import environment_names
+from mlopsc.spec import Spec
+from mlopsc.spec import common as sc
+from mlopsc.spec import data as sd
+from mlopsc.spec import deployments as sdep
+from mlopsc.spec import models as sm
+from mlopsc.spec import observability as so
+from mlopsc.spec import pipelines as sp
+from mlopsc.units import parse_duration
+
+# The SRE workbook's tiers for a 30-day period, as (share of the error budget, long window,
+# short window); the burn rate is share * period / long window, so it scales with the period.
+DEFAULT_TIERS = (
+    ("page-fast", "critical", 0.02, "1h", "5m"),
+    ("page-slow", "critical", 0.05, "6h", "30m"),
+    ("ticket-fast", "warning", 0.10, "1d", "2h"),
+    ("ticket-slow", "warning", 0.10, "3d", "6h"),
+)
+DEFAULT_DRIFT_THRESHOLDS = {"psi": 0.2, "ks": 0.1, "chi_squared": 0.1, "js": 0.1}
+
+
+def lower(spec: Spec, environment: str | None = None) -> ir.IR:
+    """Turn a checked spec into IR. Assumes the semantic checks passed."""
+    slos_of: dict[str, list[str]] = {}
+    for name, slo in sorted(spec.slos.items()):
+        slos_of.setdefault(slo.deployment, []).append(ir.make_id("slo", name))
+    monitors_of: dict[str, list[str]] = {}
+    for name, monitor in sorted(spec.monitors.items()):
+        if monitor.deployment:
+            monitors_of.setdefault(monitor.deployment, []).append(ir.make_id("monitor", name))
+    namespaces = {n: (e.namespace or n) for n, e in spec.environments.items()}
+    return ir.IR(
+        api_version=spec.api_version,
+        name=spec.metadata.name,
+        owner=spec.metadata.owner,
+        description=spec.metadata.description,
+        labels=dict(sorted(spec.metadata.labels.items())),
+        environment=environment,
+        environments=tuple(_environment(spec, n) for n in environment_names(spec)),
+        datasets=_each(spec.datasets, _dataset),
+        features=_each(spec.features, _feature_set),
+        pipelines=_each(spec.pipelines, _pipeline),
+        models=_each(spec.models, lambda n, m: _model(n, m, spec)),
+        deployments=_each(spec.deployments, lambda n, d: _deployment(
+            n, d, spec, namespaces, slos_of.get(n, []), monitors_of.get(n, []))),
+        slos=_each(spec.slos, _slo),
+        monitors=_each(spec.monitors, lambda n, m: _monitor(n, m, spec)),
+        governance=_governance(spec),
+        waivers=_each(spec.waivers, _waiver),
+        spec_hash=spec_hash(spec),
+    )
+
+
+def spec_hash(spec: Spec) -> str:
+    canonical = json.dumps(spec.model_dump(mode="json", by_alias=True, exclude_unset=False),
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _each(section: dict, build) -> tuple:
+    return tuple(build(name, section[name]) for name in sorted(section))
+
+
+def _seconds(text: str | None) -> float | None:
+    return None if text is None else parse_duration(text)
+
+
+def _strs(values) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
+
+
+def _environment(spec: Spec, name: str) -> ir.Environment:
+    declared = spec.environments.get(name)
+    return ir.Environment(
+        id=ir.make_id("environment", name), name=name, path=f"environments.{name}",
+        namespace=(declared.namespace if declared and declared.namespace else name),
+        description=declared.description if declared else None,
+        cluster=declared.cluster if declared else None)
+
+
+def _field(f: sd.ContractField) -> ir.Field:
+    return ir.Field(
+        name=f.name, type=f.type.value if f.type else None, nullable=f.nullable,
+        description=f.description, min=f.min, max=f.max,
+        allowed_values=tuple(f.allowed_values) if f.allowed_values is not None else None,
+        kind=f.kind.value if f.kind else None, pii=f.pii,
+        classification=f.classification.value if f.classification else None,
+        renamed_from=f.renamed_from)
+
+
+def _dataset(name: str, d: sd.Dataset) -> ir.Dataset:
+    return ir.Dataset(
+        id=ir.make_id("dataset", name), name=name, path=f"datasets.{name}",
+        owner=d.owner, version=d.version, description=d.description, location=d.location,
+        format=d.format.value if d.format else None,
+        fields=tuple(_field(f) for f in d.fields),
+        freshness_max_age_s=_seconds(d.freshness.max_age) if d.freshness else None,
+        freshness_field=d.freshness.timestamp_field if d.freshness else None,
+        min_rows=d.volume.min_rows if d.volume else None,
+        max_rows=d.volume.max_rows if d.volume else None,
+        retention_s=_seconds(d.retention.period) if d.retention else None,
+        erasure=bool(d.retention and d.retention.erasure),
+        deidentified=d.deidentified,
+        personal_data=any(f.pii for f in d.fields),
+        quality=tuple(ir.QualityCheck(name=q.name, check=q.check.value, field=q.field,
+                                      max_failure_ratio=q.max_failure_ratio,
+                                      severity=q.severity, description=q.description)
+                      for q in d.quality),
+        tags=tuple(d.tags))
+
+
+def _feature_set(name: str, f: sd.FeatureSet) -> ir.FeatureSet:
+    return ir.FeatureSet(
+        id=ir.make_id("feature-set", name), name=name, path=f"features.{name}",
+        owner=f.owner, version=f.version, description=f.description,
+        dataset=ir.make_id("dataset", f.source), entity=f.entity, features=tuple(f.features),
+        online=f.online, offline=f.offline, ttl_s=_seconds(f.ttl))
+
+
+def _resources(r: sc.Resources | None) -> ir.Resources | None:
+    if r is None:
+        return None
+    return ir.Resources(
+        cpu=_qty(r.cpu), memory=_qty(r.memory), cpu_limit=_qty(r.cpu_limit),
+        memory_limit=_qty(r.memory_limit),
+        gpu_count=r.gpu.count if r.gpu else 0, gpu_type=r.gpu.type if r.gpu else None)
+
+
+def _qty(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _security(s: sc.SecurityContext) -> ir.Security:
+    return ir.Security(**s.model_dump())
+
+
+def _env(env: dict[str, sc.EnvValue]) -> tuple[ir.EnvVar, ...]:
+    out = []
+    for key in sorted(env):
+        value = env[key]
+        if isinstance(value, str):
+            out.append(ir.EnvVar(name=key, value=value))
+        else:
+            out.append(ir.EnvVar(name=key, secret=value.secret, secret_key=value.key))
+    return tuple(out)
+
+
+def _routing(r: sc.Routing | None) -> ir.Routing | None:
+    if r is None:
+        return None
+    return ir.Routing(team=r.team, receiver=r.receiver, labels=dict(sorted(r.labels.items())))
+
+
+def _pipeline(name: str, p: sp.Pipeline) -> ir.Pipeline:
+    graph = step_graph(p)
+    position = {step.name: i for i, step in enumerate(p.steps)}
+    order = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+    steps = {step.name: (i, step) for i, step in enumerate(p.steps)}
+    return ir.Pipeline(
+        id=ir.make_id("pipeline", name), name=name, path=f"pipelines.{name}",
+        owner=p.owner, description=p.description, orchestrator=p.orchestrator.value,
+        schedule=p.schedule,
+        triggers=tuple(ir.Trigger(
+            type=t.type.value,
+            dataset=ir.make_id("dataset", t.dataset) if t.dataset else None,
+            monitor=ir.make_id("monitor", t.monitor) if t.monitor else None) for t in p.triggers),
+        parameters=tuple(ir.Parameter(name=k, type=v.type.value, default=v.default,
+                                      description=v.description)
+                         for k, v in sorted(p.parameters.items())),
+        inputs=tuple(ir.DatasetRef(dataset=ir.make_id("dataset", i.dataset),
+                                   version=i.version or "") for i in p.inputs),
+        steps=tuple(_step(name, *steps[s], graph) for s in order),
+        model=ir.make_id("model", p.outputs.model) if p.outputs.model else None,
+        timeout_s=_seconds(p.timeout), tags=tuple(p.tags), max_active_runs=p.max_active_runs)
+
+
+def _step(pipeline: str, index: int, s: sp.Step, graph: nx.DiGraph) -> ir.Step:
+    retry = None
+    if s.retries is not None:
+        retry = ir.Retry(limit=s.retries.limit, backoff_s=_seconds(s.retries.backoff),
+                         backoff_factor=s.retries.backoff_factor,
+                         max_backoff_s=_seconds(s.retries.max_backoff))
+    return ir.Step(
+        id=f"pipeline:{pipeline}/step:{s.name}", name=s.name,
+        path=f"pipelines.{pipeline}.steps[{index}]",
+        display_name=s.display_name, description=s.description, image=s.image,
+        command=tuple(s.command), args=tuple(s.args), env=_env(s.env),
+        resources=_resources(s.resources), retry=retry, timeout_s=_seconds(s.timeout),
+        cache=s.cache, upstream=_strs(graph.predecessors(s.name)),
+        inputs=tuple(ir.StepInput(name=k, step=v.partition(".")[0], output=v.partition(".")[2])
+                     for k, v in sorted(s.inputs.items())),
+        outputs=tuple(s.outputs), node_selector=dict(sorted(s.node_selector.items())),
+        security=_security(s.security))
+
+
+def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:
+    card = ir.ModelCard(**m.card.model_dump())
+    fairness = None
+    if m.fairness is not None:
+        f = m.fairness
+        fairness = ir.Fairness(
+            protected_attributes=tuple(f.protected_attributes),
+            metrics=tuple(ir.FairnessMetric(name=x.name, threshold=x.threshold, value=x.value,
+                                            higher_is_better=x.higher_is_better)
+                          for x in f.metrics),
+            disparate_impact_tested=f.disparate_impact_tested, assessment=f.assessment)
+    t = m.training
+    return ir.Model(
+        id=ir.make_id("model", name), name=name, path=f"models.{name}",
+        owner=m.owner, version=m.version, description=m.description,
+        framework=m.framework.value if m.framework else None, task=m.task,
+        artifact_uri=m.artifact.uri if m.artifact else None,
+        artifact_encrypted=bool(m.artifact and m.artifact.encrypted),
+        stage=m.stage.value,
+        history=tuple(ir.StageRecord(stage=h.stage.value, version=h.version, date=h.date)
+                      for h in m.history),
+        risk_tier=m.risk_tier.value if m.risk_tier else None,
+        card=card,
+        training=ir.Training(
+            pipeline=ir.make_id("pipeline", t.pipeline) if t.pipeline else None,
+            datasets=tuple(ir.DatasetRef(dataset=ir.make_id("dataset", d.dataset),
+                                         version=d.version) for d in t.datasets),
+            code_version=t.code_version, image=t.image, continuous=t.continuous),
+        input_schema=tuple(_field(f) for f in m.input_schema),
+        schema_version=m.schema_version,
+        metrics=tuple(ir.Metric(name=k, value=v.value, threshold=v.threshold,
+                                baseline=v.baseline, higher_is_better=v.higher_is_better)
+                      for k, v in sorted(m.metrics.items())),
+        fairness=fairness,
+        explainability=ir.Explainability(method=m.explainability.method,
+                                          per_decision=m.explainability.per_decision)
+        if m.explainability else None,
+        human_oversight=ir.HumanOversight(description=m.human_oversight.description,
+                                          reviewers=tuple(m.human_oversight.reviewers))
+        if m.human_oversight else None,
+        approvals=tuple(ir.Approval(by=a.by, role=a.role, date=a.date,
+                                    stage=a.stage.value if a.stage else None)
+                        for a in m.approvals),
+        regulations=_strs([*m.regulations, *spec.governance.regulations]),
+        risk_assessment=m.risk_assessment, tags=tuple(m.tags),
+        labels=dict(sorted(m.labels.items())))
+
+
+def _rollout(r: sdep.Rollout) -> ir.Rollout:
+    analysis = None
+    if r.analysis is not None:
+        a = r.analysis
+        analysis = ir.Analysis(slos=tuple(ir.make_id("slo", s) for s in a.slos),
+                               interval_s=_seconds(a.interval), failure_limit=a.failure_limit,
+                               count=a.count)
+    return ir.Rollout(
+        strategy=r.strategy.value, stable_version=r.stable_version,
+        steps=tuple(ir.CanaryStep(weight=s.weight, pause_s=_seconds(s.pause)) for s in r.steps),
+        mirror_percent=r.mirror_percent,
+        match=ir.Match(header=r.match.header, cookie=r.match.cookie, value=r.match.value)
+        if r.match else None,
+        candidate_weight=r.candidate_weight, analysis=analysis, auto_promote=r.auto_promote,
+        scale_down_delay_s=_seconds(r.scale_down_delay),
+        rollback=tuple(ir.RollbackTrigger(
+            on=t.on.value, slo=ir.make_id("slo", t.slo) if t.slo else None,
+            monitor=ir.make_id("monitor", t.monitor) if t.monitor else None,
+            threshold=t.threshold) for t in r.rollback),
+        max_surge=r.max_surge, max_unavailable=r.max_unavailable)
+
+
+def _deployment(name: str, d: sdep.Deployment, spec: Spec, namespaces: dict[str, str],
+                slos: list[str], monitors: list[str]) -> ir.Deployment:
+    model = spec.models[d.model]
+    scaling = d.autoscaling
+    return ir.Deployment(
+        id=ir.make_id("deployment", name), name=name, path=f"deployments.{name}",
+        model=ir.make_id("model", d.model), model_name=d.model,
+        version=d.version or model.version, environment=d.environment,
+        namespace=namespaces.get(d.environment, d.environment), owner=d.owner,
+        description=d.description, mode=d.mode.value, flavour=d.flavour.value, image=d.image,
+        command=tuple(d.command), args=tuple(d.args), env=_env(d.env), port=d.port,
+        resources=_resources(d.resources), replicas=d.replicas,
+        autoscaling=ir.Autoscaling(
+            min_replicas=scaling.min_replicas, max_replicas=scaling.max_replicas,
+            target_cpu_utilization=scaling.target_cpu_utilization,
+            target_requests_per_second=scaling.target_requests_per_second)
+        if scaling else None,
+        schedule=d.schedule,
+        probes=ir.Probes(readiness_path=d.probes.readiness_path,
+                         liveness_path=d.probes.liveness_path,
+                         initial_delay_s=_seconds(d.probes.initial_delay))
+        if d.probes else None,
+        rollout=_rollout(d.rollout), security=_security(d.security),
+        metrics_path=d.metrics_path, labels=dict(sorted(d.labels.items())),
+        risk_tier=model.risk_tier.value if model.risk_tier else None,
+        slos=tuple(slos), monitors=tuple(monitors))
+
+
+def default_tiers(period_s: float) -> tuple[ir.AlertTier, ...]:
+    """The workbook's four tiers with burn rates scaled to ``period_s``.
+
+    >>> [t.burn_rate for t in default_tiers(30 * 86400)]
+    [14.4, 6.0, 3.0, 1.0]
+    """
+    out = []
+    for name, severity, share, long_window, short_window in DEFAULT_TIERS:
+        long_s = parse_duration(long_window)
+        out.append(ir.AlertTier(name=name, severity=severity,
+                                burn_rate=round(share * period_s / long_s, 6),
+                                long_window_s=long_s, short_window_s=parse_duration(short_window),
+                                enabled=True))
+    return tuple(out)
+
+
+def _slo(name: str, s: so.Slo) -> ir.Slo:
+    period = _seconds(s.period)
+    alerting = s.alerting
+    if alerting.tiers is not None:
+        tiers = tuple(ir.AlertTier(name=t.name, severity=t.severity.value, burn_rate=t.burn_rate,
+                                   long_window_s=_seconds(t.long_window),
+                                   short_window_s=_seconds(t.short_window), enabled=t.enabled)
+                      for t in alerting.tiers)
+    else:
+        switched = {"critical": alerting.page, "warning": alerting.ticket}
+        tiers = tuple(ir.AlertTier(**{**_tier_dict(t), "enabled": switched[t.severity]})
+                      for t in default_tiers(period))
+    return ir.Slo(
+        id=ir.make_id("slo", name), name=name, path=f"slos.{name}",
+        deployment=ir.make_id("deployment", s.deployment), description=s.description,
+        sli=ir.Sli(type=s.sli.type.value, metric=s.sli.metric,
+                   selector=dict(sorted(s.sli.selector.items())),
+                   error_selector=dict(sorted(s.sli.error_selector.items())),
+                   threshold=s.sli.threshold),
+        objective=s.objective, period_s=period, tiers=tiers, runbook=alerting.runbook,
+        routing=_routing(alerting.routing))
+
+
+def _tier_dict(tier: ir.AlertTier) -> dict:
+    return {name: getattr(tier, name) for name in tier.__slots__}
+
+
+def _monitor(name: str, m: so.Monitor, spec: Spec) -> ir.Monitor:
+    fields: dict[str, sd.ContractField] = {}
+    if m.dataset and m.dataset in spec.datasets:
+        fields = {f.name: f for f in spec.datasets[m.dataset].fields}
+    elif m.deployment and m.deployment in spec.deployments:
+        model = spec.models.get(spec.deployments[m.deployment].model)
+        fields = {f.name: f for f in model.input_schema} if model else {}
+    features = []
+    for item in m.features:
+        feature = so.FeatureDrift(name=item) if isinstance(item, str) else item
+        contract = fields.get(feature.name)
+        kind = contract.kind.value if contract and contract.kind else None
+        method = feature.method or m.method
+        if method is None and m.type == so.MonitorType.data_drift:
+            method = so.DriftMethod.chi_squared if kind == "categorical" else (
+                so.DriftMethod.ks if kind == "continuous" else so.DriftMethod.psi)
+        method_name = method.value if method else None
+        threshold = feature.threshold if feature.threshold is not None else m.threshold
+        if threshold is None and method_name:
+            threshold = DEFAULT_DRIFT_THRESHOLDS[method_name]
+        features.append(ir.MonitorFeature(name=feature.name, method=method_name,
+                                          threshold=threshold, kind=kind,
+                                          pii=bool(contract and contract.pii)))
+    deployment = spec.deployments.get(m.deployment) if m.deployment else None
+    return ir.Monitor(
+        id=ir.make_id("monitor", name), name=name, path=f"monitors.{name}", type=m.type.value,
+        deployment=ir.make_id("deployment", m.deployment) if m.deployment else None,
+        model=ir.make_id("model", deployment.model) if deployment else None,
+        dataset=ir.make_id("dataset", m.dataset) if m.dataset else None,
+        features=tuple(features), metric=m.metric, threshold=m.threshold,
+        window_s=_seconds(m.window), for_s=_seconds(m.for_), severity=m.severity.value,
+        routing=_routing(m.routing), runbook=m.runbook, owner=m.owner)
+
+
+def _governance(spec: Spec) -> ir.Governance:
+    g = spec.governance
+    return ir.Governance(
+        risk_tiers={k: ir.TierRequirements(
+            approvals=v.approvals, approver_roles=tuple(v.approver_roles),
+            model_card=v.model_card, fairness_review=v.fairness_review,
+            human_oversight=v.human_oversight, explainability=v.explainability,
+            shadow_before_rollout=v.shadow_before_rollout)
+            for k, v in sorted(g.risk_tiers.items())},
+        regulations=_strs(g.regulations), policies=tuple(g.policies),
+        disabled_rules=tuple(ir.DisabledRule(rule=d.rule, reason=d.reason, approver=d.approver,
+                                             path=f"governance.disabled_rules[{i}]")
+                             for i, d in enumerate(g.disabled_rules)),
+        data=g.data)
+
+
+def _waiver(name: str, w) -> ir.Waiver:
+    return ir.Waiver(id=ir.make_id("waiver", name), name=name, path=f"waivers.{name}",
+                     rule=w.rule, subject=w.subject, reason=w.reason, approver=w.approver,
+                     expires=w.expires)

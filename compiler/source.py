@@ -1,0 +1,129 @@
+"""Source positions: spans, spec paths and the path -> span index built at load time.
+
+Every finding in mlopsc, whichever pass made it, carries a *spec path* such as
+``deployments.fraud-online.rollout.steps[0].weight``. The loader records where each node
+of the YAML stands, so a path maps back to ``mlops.yaml:42:7``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PathPart = str | int
+Path = tuple[PathPart, ...]
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*\Z")
+_PATH_TOKEN = re.compile(r'\.?([A-Za-z0-9_][A-Za-z0-9_\-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of a source file; lines and columns count from 1."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+def format_path(path: Path) -> str:
+    """Render a path tuple the way users read it.
+
+    >>> format_path(("deployments", "fraud-online", "rollout", "steps", 0, "weight"))
+    'deployments.fraud-online.rollout.steps[0].weight'
+    """
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _PLAIN_KEY.match(part):
+            out.append(f".{part}" if out else part)
+        else:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+            out.append(f'["{escaped}"]')
+    return "".join(out)
+
+
+def parse_path(text: str) -> Path | None:
+    """Parse a path string produced by :func:`format_path`; ``None`` if it is malformed.
+
+    >>> parse_path('models.fraud-detector.approvals[1].role')
+    ('models', 'fraud-detector', 'approvals', 1, 'role')
+    """
+    parts: list[PathPart] = []
+    pos = 0
+    while pos < len(text):
+        match = _PATH_TOKEN.match(text, pos)
+        if match is None or (pos == 0 and text.startswith(".")):
+            return None
+        name, index, quoted = match.groups()
+        if name is not None:
+            parts.append(name)
+        elif index is not None:
+            parts.append(int(index))
+        else:
+            parts.append(quoted[1:-1].replace('\\"', '"').replace("\\\\", "\\"))
+        pos = match.end()
+    return tuple(parts)
+
+
+def coerce_path(value: object) -> Path | None:
+    """Accept a path as a string or a list of keys and indices (as Rego policies send it)."""
+    if isinstance(value, str):
+        return parse_path(value)
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(p, (str, int)) and not isinstance(p, bool) for p in value
+    ):
+        return tuple(value)
+    return None
+
+
+class SourceIndex:
+    """Maps spec paths to the spans of their keys and values, and keeps source text."""
+
+    def __init__(self) -> None:
+        self._values: dict[Path, Span] = {}
+        self._keys: dict[Path, Span] = {}
+        self._texts: dict[str, list[str]] = {}
+
+    def add_source(self, file: str, text: str) -> None:
+        self._texts[file] = text.splitlines()
+
+    def add(self, path: Path, value: Span, key: Span | None = None) -> None:
+        self._values[path] = value
+        if key is not None:
+            self._keys[path] = key
+        else:
+            self._keys.pop(path, None)
+
+    def locate(self, path: Path, *, key: bool = False) -> Span | None:
+        """The span of ``path`` (its key with ``key=True``), or of its nearest known ancestor."""
+        probe = tuple(path)
+        while True:
+            if key and probe in self._keys:
+                return self._keys[probe]
+            if probe in self._values:
+                return self._values[probe]
+            if not probe:
+                return None
+            probe = probe[:-1]
+
+    def has(self, path: Path) -> bool:
+        return tuple(path) in self._values
+
+    def source_line(self, file: str, line: int) -> str | None:
+        lines = self._texts.get(file)
+        if lines is None or not 1 <= line <= len(lines):
+            return None
+        return lines[line - 1]
+
+    def files(self) -> list[str]:
+        return list(self._texts)
+
+    def paths(self) -> list[Path]:
+        return list(self._values)

@@ -1,0 +1,157 @@
+"""Deployments: a model version served in an environment, and how new versions roll out."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from mlopsc.spec.common import (
+    Cron,
+    Duration,
+    EnvValue,
+    Image,
+    Owner,
+    Resources,
+    SecurityContext,
+    SpecModel,
+)
+
+
+class Mode(StrEnum):
+    online = "online"
+    batch = "batch"
+    streaming = "streaming"
+
+
+class Flavour(StrEnum):
+    deployment = "deployment"
+    """Plain Kubernetes Deployment (or Argo Rollout for progressive strategies)."""
+    kserve = "kserve"
+    """KServe InferenceService."""
+
+
+class Strategy(StrEnum):
+    rolling = "rolling"
+    blue_green = "blue-green"
+    canary = "canary"
+    shadow = "shadow"
+    ab = "ab"
+
+
+class CanaryStep(SpecModel):
+    weight: int
+    """Percentage of traffic sent to the new version at this step."""
+    pause: Duration | None = None
+    """How long to wait before the next step; no pause means wait for a manual promotion."""
+
+
+class Analysis(SpecModel):
+    """Automated analysis that gates promotion, built from SLOs."""
+
+    slos: list[str] = []
+    """SLOs whose queries decide whether the new version is healthy."""
+    interval: Duration = "1m"
+    failure_limit: int = Field(1, ge=0)
+    """Failed measurements tolerated before the rollout aborts."""
+    count: int | None = Field(None, ge=1)
+    """Measurements per analysis run."""
+
+
+class RollbackOn(StrEnum):
+    slo_breach = "slo_breach"
+    error_rate = "error_rate"
+    latency = "latency"
+    drift = "drift"
+
+
+class RollbackTrigger(SpecModel):
+    """A condition that aborts the rollout and returns traffic to the stable version."""
+
+    on: RollbackOn
+    slo: str | None = None
+    """For `slo_breach`: the SLO."""
+    monitor: str | None = None
+    """For `drift`: the monitor."""
+    threshold: float | None = None
+    """For `error_rate` (ratio 0-1) and `latency` (seconds, p99)."""
+
+
+class Match(SpecModel):
+    """Routes requests that carry a header or cookie to the candidate."""
+
+    header: str | None = None
+    cookie: str | None = None
+    value: str
+    """Exact value to match."""
+
+
+class Rollout(SpecModel):
+    """How a new model version replaces the stable one.
+
+    `canary` shifts traffic by `steps`; `blue-green` switches at once after analysis;
+    `shadow` mirrors `mirror_percent` of requests to the candidate, which never answers
+    users; `ab` routes requests that `match` (or `candidate_weight` percent) to the candidate.
+    """
+
+    strategy: Strategy = Strategy.rolling
+    stable_version: str | None = None
+    """The version serving users now (shadow, ab, canary)."""
+    steps: list[CanaryStep] = []
+    """Canary steps."""
+    mirror_percent: float | None = None
+    """Shadow: share of requests mirrored to the candidate."""
+    match: Match | None = None
+    """A/B: which requests go to the candidate."""
+    candidate_weight: int | None = None
+    """A/B: percentage of requests not matched that go to the candidate."""
+    analysis: Analysis | None = None
+    auto_promote: bool = False
+    """Blue-green: promote without a manual step when analysis passes."""
+    scale_down_delay: Duration | None = None
+    """Blue-green: how long the old version stays up after the switch."""
+    rollback: list[RollbackTrigger] = []
+    max_surge: str | int | None = None
+    max_unavailable: str | int | None = None
+
+
+class Autoscaling(SpecModel):
+    min_replicas: int = Field(ge=0)
+    max_replicas: int = Field(ge=1)
+    target_cpu_utilization: int | None = Field(None, ge=1, le=100)
+    target_requests_per_second: float | None = Field(None, gt=0)
+
+
+class Probes(SpecModel):
+    readiness_path: str = "/ready"
+    liveness_path: str = "/health"
+    initial_delay: Duration = "10s"
+
+
+class Deployment(SpecModel):
+    """A model version served in one environment."""
+
+    model: str
+    version: str | None = None
+    """The model version deployed (the candidate during a rollout); defaults to the model's."""
+    environment: str
+    """One of the environments declared under `environments`."""
+    owner: Owner | None = None
+    description: str | None = None
+    mode: Mode = Mode.online
+    flavour: Flavour = Flavour.deployment
+    image: Image
+    command: list[str] = []
+    args: list[str] = []
+    env: dict[str, EnvValue] = {}
+    port: int = Field(8080, ge=1, le=65535)
+    resources: Resources | None = None
+    replicas: int | None = Field(None, ge=0)
+    autoscaling: Autoscaling | None = None
+    schedule: Cron | None = None
+    """Batch scoring schedule."""
+    probes: Probes | None = None
+    rollout: Rollout = Rollout()
+    security: SecurityContext = SecurityContext()
+    metrics_path: str = "/metrics"
+    labels: dict[str, str] = {}

@@ -1,0 +1,76 @@
+"""Governance rules, policy bundles, waivers and environments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from mlopsc.spec.common import IsoDate, SpecModel
+
+
+class TierRequirements(SpecModel):
+    """What a risk tier requires before a model reaches production."""
+
+    approvals: int = Field(1, ge=0)
+    """How many approvals are needed."""
+    approver_roles: list[str] = []
+    """Roles of which at least one approval must come (e.g. `risk`, `compliance`)."""
+    model_card: bool = True
+    fairness_review: bool = False
+    human_oversight: bool = False
+    explainability: bool = False
+    shadow_before_rollout: bool = False
+    """A shadow or A/B stage must precede full rollout."""
+
+
+class DisabledRule(SpecModel):
+    """Switches a default policy rule off, for every subject. It is reported everywhere."""
+
+    rule: str
+    """The rule code, e.g. `GOV-007`."""
+    reason: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+
+
+class Governance(SpecModel):
+    risk_tiers: dict[str, TierRequirements] = {}
+    """Requirements per risk tier; they override the default bundle's."""
+    regulations: list[str] = []
+    """Regulations in force for every model."""
+    policies: list[str] = []
+    """Extra Rego bundle directories, relative to the spec file."""
+    disabled_rules: list[DisabledRule] = []
+    data: dict[str, Any] = {}
+    """Organisation data for policies (e.g. `allowed_registries`), merged over the defaults."""
+
+
+class Waiver(SpecModel):
+    """An exception for one policy rule on one subject, until a date."""
+
+    rule: str
+    """The rule code waived, e.g. `SEC-003`."""
+    subject: str
+    """The spec path it applies to, or a glob (`models.fraud-*`)."""
+    reason: str = Field(min_length=1)
+    approver: str = Field(min_length=1)
+    expires: IsoDate
+
+
+class Environment(SpecModel):
+    """A place deployments run; `overrides` change spec values when compiling for it."""
+
+    namespace: str | None = None
+    """The Kubernetes namespace; defaults to the environment's name."""
+    description: str | None = None
+    cluster: str | None = None
+    overrides: dict[str, Any] = {}
+    """A partial spec deep-merged over the spec with `--env NAME`."""
+
+
+class Metadata(SpecModel):
+    name: str
+    """The platform's name."""
+    owner: str | None = None
+    description: str | None = None
+    labels: dict[str, str] = {}

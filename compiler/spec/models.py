@@ -1,0 +1,162 @@
+"""Models: what is trained, how it is governed, and where it stands in the registry."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from mlopsc.spec.common import Image, IsoDate, Owner, SpecModel, Version
+from mlopsc.spec.data import ContractField
+
+
+class Stage(StrEnum):
+    development = "development"
+    staging = "staging"
+    production = "production"
+    archived = "archived"
+
+
+class RiskTier(StrEnum):
+    minimal = "minimal"
+    low = "low"
+    medium = "medium"
+    high = "high"
+    unacceptable = "unacceptable"
+
+
+class StageRecord(SpecModel):
+    """One entry of a model's registry history."""
+
+    stage: Stage
+    version: str
+    date: IsoDate
+
+
+class Approval(SpecModel):
+    by: str
+    """Who approved (name or email)."""
+    role: str
+    """Their role, e.g. `ml-lead`, `risk`, `compliance`."""
+    date: IsoDate
+    stage: Stage | None = None
+    """The stage the approval is for."""
+
+
+class TrainingDataset(SpecModel):
+    dataset: str
+    version: str
+    """The contract version trained on; `latest` is refused."""
+
+
+class Training(SpecModel):
+    pipeline: str | None = None
+    """The pipeline that trains this model."""
+    datasets: list[TrainingDataset] = []
+    code_version: str | None = None
+    """The source revision (e.g. a git commit) the model was trained from."""
+    image: Image | None = None
+    """The training image."""
+    continuous: bool = False
+    """The model is retrained automatically; it then needs a retraining trigger."""
+
+
+class MetricSpec(SpecModel):
+    """A metric the model is judged by."""
+
+    value: float | None = None
+    """The measured value of the current version."""
+    threshold: float | None = None
+    """The promotion threshold: a version is promoted only if it meets this."""
+    baseline: float | None = None
+    """The value of the baseline the model must beat."""
+    higher_is_better: bool = True
+
+
+class FairnessMetric(SpecModel):
+    name: str
+    """e.g. `demographic_parity_difference`, `equal_opportunity_difference`, `disparate_impact`."""
+    threshold: float
+    value: float | None = None
+    higher_is_better: bool = False
+
+
+class Fairness(SpecModel):
+    protected_attributes: list[str] = []
+    metrics: list[FairnessMetric] = []
+    disparate_impact_tested: bool = False
+    """A disparate-impact test is part of validation (ECOA, FCRA)."""
+    assessment: str | None = None
+    """Summary of the fairness assessment."""
+
+
+class Explainability(SpecModel):
+    method: str
+    """e.g. `shap`, `lime`, `integrated-gradients`, `reason-codes`."""
+    per_decision: bool = False
+    """Every decision comes with an explanation (adverse-action notices)."""
+
+
+class HumanOversight(SpecModel):
+    description: str
+    reviewers: list[str] = []
+
+
+class ModelCard(SpecModel):
+    """Model-card sections written by the team."""
+
+    intended_use: str | None = None
+    out_of_scope_use: str | None = None
+    limitations: str | None = None
+    ethical_considerations: str | None = None
+    fairness_assessment: str | None = None
+    maintenance: str | None = None
+    caveats: str | None = None
+
+
+class Artifact(SpecModel):
+    uri: str
+    encrypted: bool = False
+    """The artifact store encrypts it at rest."""
+
+
+class Framework(StrEnum):
+    sklearn = "sklearn"
+    xgboost = "xgboost"
+    lightgbm = "lightgbm"
+    pytorch = "pytorch"
+    tensorflow = "tensorflow"
+    onnx = "onnx"
+    huggingface = "huggingface"
+    custom = "custom"
+
+
+class Model(SpecModel):
+    """A model: its version, registry stage, training lineage and governance facts."""
+
+    owner: Owner | None = None
+    version: Version
+    description: str | None = None
+    framework: Framework | None = None
+    task: str | None = None
+    """e.g. `binary-classification`, `ranking`."""
+    artifact: Artifact | None = None
+    stage: Stage = Stage.development
+    history: list[StageRecord] = []
+    risk_tier: RiskTier | None = None
+    card: ModelCard = ModelCard()
+    training: Training = Training()
+    input_schema: list[ContractField] = []
+    schema_version: Version | None = None
+    """Version of the input schema; a breaking change needs a new major version."""
+    metrics: dict[str, MetricSpec] = {}
+    fairness: Fairness | None = None
+    explainability: Explainability | None = None
+    human_oversight: HumanOversight | None = None
+    approvals: list[Approval] = []
+    regulations: list[str] = []
+    """Regulations that apply, e.g. `gdpr`, `ccpa`, `ecoa`, `fcra`, `hipaa`, `eu-ai-act`."""
+    risk_assessment: str | None = None
+    """Reference (URI or document id) of the risk assessment."""
+    tags: list[str] = []
+    labels: dict[str, str] = {}

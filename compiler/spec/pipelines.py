@@ -1,0 +1,123 @@
+"""Pipelines: steps run by Kubeflow Pipelines or Airflow."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from mlopsc.spec.common import (
+    Cron,
+    Duration,
+    EnvValue,
+    Image,
+    Owner,
+    Resources,
+    SecurityContext,
+    SpecModel,
+)
+
+
+class Orchestrator(StrEnum):
+    kubeflow = "kubeflow"
+    airflow = "airflow"
+
+
+class TriggerType(StrEnum):
+    data_change = "data_change"
+    drift = "drift"
+    performance = "performance"
+    manual = "manual"
+
+
+class Trigger(SpecModel):
+    """What starts a pipeline besides its schedule."""
+
+    type: TriggerType
+    dataset: str | None = None
+    """For `data_change`: the dataset whose new data starts a run."""
+    monitor: str | None = None
+    """For `drift` and `performance`: the monitor whose alert starts a run."""
+
+
+class ParameterType(StrEnum):
+    string = "string"
+    integer = "integer"
+    float = "float"
+    boolean = "boolean"
+
+
+class Parameter(SpecModel):
+    type: ParameterType = ParameterType.string
+    default: str | int | float | bool | None = None
+    description: str | None = None
+
+
+class DatasetInput(SpecModel):
+    dataset: str
+    """A dataset (data contract) name."""
+    version: str | None = None
+    """The contract version read; defaults to the dataset's current version."""
+
+
+class Retry(SpecModel):
+    limit: int = Field(0, ge=0)
+    """How many times a failed step is retried."""
+    backoff: Duration | None = None
+    """Delay before the first retry."""
+    backoff_factor: float | None = Field(None, ge=1)
+    """Each further delay is multiplied by this."""
+    max_backoff: Duration | None = None
+
+
+class Step(SpecModel):
+    """One container step of a pipeline.
+
+    Arguments may hold placeholders: `$(params.NAME)` for a pipeline parameter,
+    `$(inputs.NAME)` for a path of an input artifact, `$(outputs.NAME)` for a path the step
+    writes an output artifact to.
+    """
+
+    name: str
+    display_name: str | None = None
+    description: str | None = None
+    image: Image
+    command: list[str] = []
+    args: list[str] = []
+    env: dict[str, EnvValue] = {}
+    resources: Resources | None = None
+    retries: Retry | None = None
+    timeout: Duration | None = None
+    cache: bool = True
+    """Reuse the result of an earlier identical run (Kubeflow caching)."""
+    after: list[str] = []
+    """Steps that must finish first."""
+    inputs: dict[str, str] = {}
+    """Input artifacts: local name -> `STEP.OUTPUT` of an earlier step."""
+    outputs: list[str] = []
+    """Output artifacts this step produces."""
+    node_selector: dict[str, str] = {}
+    security: SecurityContext = SecurityContext()
+
+
+class PipelineOutputs(SpecModel):
+    model: str | None = None
+    """The model this pipeline trains."""
+
+
+class Pipeline(SpecModel):
+    """A workflow of container steps, compiled for its orchestrator."""
+
+    owner: Owner | None = None
+    description: str | None = None
+    orchestrator: Orchestrator
+    schedule: Cron | None = None
+    triggers: list[Trigger] = []
+    parameters: dict[str, Parameter] = {}
+    inputs: list[DatasetInput] = []
+    steps: list[Step] = Field(min_length=1)
+    outputs: PipelineOutputs = PipelineOutputs()
+    timeout: Duration | None = None
+    """Whole-run timeout (Airflow dagrun timeout)."""
+    tags: list[str] = []
+    max_active_runs: int = Field(1, ge=1)
