@@ -81,9 +81,9 @@ def _strategy(rollout: Rollout, base: Path, bag: Diagnostics) -> None:
     elif strategy == Strategy.ab:
         _ab(rollout, base, bag)
     for i, trigger in enumerate(rollout.rollback):
-        needed = _ROLLBACK_NEEDS[trigger.on]
+        needed = _ROLLBACK_NEEDS[trigger.type]
         if getattr(trigger, needed) is None:
-            bag.add("E312", f"a rollback on {trigger.on.value} needs `{needed}`",
+            bag.add("E312", f"a rollback on {trigger.type.value} needs `{needed}`",
                     path=base + ("rollback", i))
 
 

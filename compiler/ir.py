@@ -314,7 +314,7 @@ class Analysis:
 
 @frozen
 class RollbackTrigger:
-    on: str
+    type: str
     slo: str | None = None
     monitor: str | None = None
     threshold: float | None = None

@@ -272,7 +272,7 @@ def _rollout(r: sdep.Rollout) -> ir.Rollout:
         candidate_weight=r.candidate_weight, analysis=analysis, auto_promote=r.auto_promote,
         scale_down_delay_s=_seconds(r.scale_down_delay),
         rollback=tuple(ir.RollbackTrigger(
-            on=t.on.value, slo=ir.make_id("slo", t.slo) if t.slo else None,
+            type=t.type.value, slo=ir.make_id("slo", t.slo) if t.slo else None,
             monitor=ir.make_id("monitor", t.monitor) if t.monitor else None,
             threshold=t.threshold) for t in r.rollback),
         max_surge=r.max_surge, max_unavailable=r.max_unavailable)

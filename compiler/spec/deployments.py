@@ -68,7 +68,8 @@ class RollbackOn(StrEnum):
 class RollbackTrigger(SpecModel):
     """A condition that aborts the rollout and returns traffic to the stable version."""
 
-    on: RollbackOn
+    type: RollbackOn
+    """What aborts the rollout."""
     slo: str | None = None
     """For `slo_breach`: the SLO."""
     monitor: str | None = None

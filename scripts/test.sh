@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything the tests use, then runs them. The README's second quick-start command.
+#   - Debian packages: prometheus (promtool), graphviz (dot)      [when run as root]
+#   - mlopsc with its test extra, and the example plugin target
+#   - a separate venv with Apache Airflow 3 (its pins clash with kfp's)
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+
+need_apt=()
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== apt-get install ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "missing ${need_apt[*]}: install them (Debian: apt-get install ${need_apt[*]})" >&2
+    exit 2
+  fi
+fi
+
+echo "== pip install mlopsc[test]"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -e examples/plugin-target
+
+echo "== Airflow venv"
+export MLOPSC_AIRFLOW_PYTHON
+MLOPSC_AIRFLOW_PYTHON=$(bash scripts/airflow-venv.sh)
+
+echo "== pytest"
+exec "$PYTHON" -m pytest "$@"
