@@ -24,16 +24,28 @@ class Spec(SpecModel):
     """
 
     api_version: Literal["mlopsc/v1"] = Field(alias="apiVersion")
+    """The spec language version."""
     metadata: Metadata
+    """Name and owner of the platform this spec describes."""
     include: list[str] = []
     """Other spec files merged into this one, relative to this file."""
     environments: dict[str, Environment] = {}
+    """Where deployments run, with per-environment overrides."""
     datasets: dict[str, Dataset] = {}
+    """Data contracts."""
     features: dict[str, FeatureSet] = {}
+    """Feature sets drawn from datasets."""
     pipelines: dict[str, Pipeline] = {}
+    """Feature and training pipelines (Kubeflow or Airflow)."""
     models: dict[str, Model] = {}
+    """Models with their registry stage, lineage and governance facts."""
     deployments: dict[str, Deployment] = {}
+    """Model versions served in an environment, with rollout strategies."""
     slos: dict[str, Slo] = {}
+    """Service level objectives of deployments."""
     monitors: dict[str, Monitor] = {}
+    """Drift, performance, data quality and freshness monitors."""
     governance: Governance = Governance()
+    """Risk-tier requirements, policy bundles and regulations in force."""
     waivers: dict[str, Waiver] = {}
+    """Exceptions to policy rules, each with an approver and an expiry date."""
