@@ -1,0 +1,80 @@
+"""GitHub Actions workflow commands, shown as annotations on the pull request.
+
+Escaping follows ``@actions/core`` (``escapeData`` / ``escapeProperty``): a command ends at a
+newline, so once ``\\n`` and ``\\r`` are escaped no spec string can start a second command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mlopsc.diagnostics import Diagnostic, Severity
+from mlopsc.formatters._common import RuleDocs, describe, posix_path
+
+_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+
+
+def render(diagnostics: Sequence[Diagnostic], *, rule_docs: RuleDocs | None = None,
+           **_: object) -> str:
+    """One workflow command per finding; waived findings and notes are notices.
+
+    >>> from mlopsc.diagnostics import Diagnostic, Severity
+    >>> print(render([Diagnostic("E301", Severity.ERROR, "no model 'x', see: a,b")]), end="")
+    ::error title=E301 unresolved reference::no model 'x', see: a,b
+    """
+    return "".join(command(d, rule_docs) + "\n" for d in diagnostics)
+
+
+def command(diagnostic: Diagnostic, rule_docs: RuleDocs | None = None) -> str:
+    """The ``::error file=..,line=..::message`` line of one finding (no newline)."""
+    name = "notice" if diagnostic.waiver else _COMMANDS[diagnostic.severity]
+    title, _explain = describe(diagnostic.code, rule_docs)
+    properties = _location(diagnostic)
+    properties.append(("title", f"{diagnostic.code} {title}" if title != diagnostic.code
+                       else diagnostic.code))
+    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return f"::{name} {rendered}::{escape_data(_text(diagnostic))}"
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message.
+
+    >>> escape_data("50%\\n::error::x")
+    '50%25%0A::error::x'
+    """
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a command property value.
+
+    >>> escape_property("a:b,c")
+    'a%3Ab%2Cc'
+    """
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _location(diagnostic: Diagnostic) -> list[tuple[str, str]]:
+    span = diagnostic.span
+    if span is None:
+        return []
+    out = [("file", posix_path(span.file)), ("line", str(span.line))]
+    # GitHub accepts columns only when the annotation starts and ends on one line; its
+    # endColumn is inclusive while our span's end is exclusive.
+    if span.end_line == span.line:
+        out.append(("col", str(span.column)))
+    out.append(("endLine", str(span.end_line)))
+    if span.end_line == span.line:
+        out.append(("endColumn", str(max(span.end_column - 1, span.column))))
+    return out
+
+
+def _text(diagnostic: Diagnostic) -> str:
+    text = diagnostic.message
+    if diagnostic.waiver:
+        text += f" (waived by {diagnostic.waiver})"
+    if diagnostic.hint:
+        text += f"\nhint: {diagnostic.hint}"
+    if diagnostic.path:
+        text += f"\npath: {diagnostic.path}"
+    return text

@@ -1,0 +1,87 @@
+"""JUnit XML for CI test-report views (Jenkins, GitLab, Azure DevOps)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from mlopsc.diagnostics import Diagnostic, Severity
+from mlopsc.formatters._common import clean, summarize
+
+# Characters that XML 1.0 cannot hold at all, beyond the controls ``clean`` replaces.
+_NON_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def render(diagnostics: Sequence[Diagnostic], **_: object) -> str:
+    """One ``<testsuite name="mlopsc">`` with one ``<testcase>`` per finding.
+
+    Errors and warnings fail, waived findings are skipped, notes pass; with no findings
+    there is one passing testcase named ``mlopsc``.
+
+    >>> print(render([]), end="")
+    <?xml version="1.0" encoding="UTF-8"?>
+    <testsuites name="mlopsc" tests="1" failures="0" errors="0" skipped="0">
+      <testsuite name="mlopsc" tests="1" failures="0" errors="0" skipped="0">
+        <testcase classname="mlopsc" name="mlopsc" />
+      </testsuite>
+    </testsuites>
+    """
+    cases = [_testcase(d) for d in diagnostics] or [_element("testcase", classname="mlopsc",
+                                                             name="mlopsc")]
+    summary = summarize(diagnostics)
+    counts = {"tests": str(len(cases)), "failures": str(summary.errors + summary.warnings),
+              "errors": "0", "skipped": str(summary.waived)}
+    root = _element("testsuites", name="mlopsc", **counts)
+    suite = ET.SubElement(root, "testsuite", name="mlopsc", **counts)
+    suite.extend(cases)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _testcase(diagnostic: Diagnostic) -> ET.Element:
+    case = _element("testcase", classname=diagnostic.code, name=_name(diagnostic))
+    if diagnostic.waiver:
+        _child(case, "skipped", f"waived by {diagnostic.waiver}")
+    elif diagnostic.severity >= Severity.WARNING:
+        failure = _child(case, "failure", diagnostic.message, type=diagnostic.severity.label)
+        failure.text = _xml(_details(diagnostic))
+    else:
+        _child(case, "system-out", None).text = _xml(_details(diagnostic))
+    return case
+
+
+def _name(diagnostic: Diagnostic) -> str:
+    parts = [str(diagnostic.span)] if diagnostic.span else []
+    if diagnostic.path:
+        parts.append(diagnostic.path)
+    return " ".join(parts) or diagnostic.code
+
+
+def _details(diagnostic: Diagnostic) -> str:
+    where = diagnostic.location()
+    prefix = f"{where}: " if where else ""
+    lines = [f"{prefix}{diagnostic.severity.label}[{diagnostic.code}]: {diagnostic.message}"]
+    if diagnostic.hint:
+        lines.append(f"hint: {diagnostic.hint}")
+    if diagnostic.path:
+        lines.append(f"path: {diagnostic.path}")
+    return "\n".join(lines)
+
+
+def _element(tag: str, **attributes: str) -> ET.Element:
+    return ET.Element(tag, {key: _xml(value) for key, value in attributes.items()})
+
+
+def _child(parent: ET.Element, tag: str, message: str | None, **attributes: str) -> ET.Element:
+    if message is not None:
+        attributes = {"message": message, **attributes}
+    element = _element(tag, **attributes)
+    parent.append(element)
+    return element
+
+
+def _xml(text: str) -> str:
+    # ElementTree escapes markup but writes control characters through, which no XML
+    # parser accepts; spec strings may hold them.
+    return _NON_XML.sub("\ufffd", clean(text))

@@ -1,0 +1,106 @@
+"""Human-readable text in the style of rustc and cfn-lint.
+
+``end_column`` of a span is exclusive (the loader takes it from PyYAML's end mark), so a
+span of ``weight`` at column 7 ends at column 13 and gets six carets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mlopsc.diagnostics import Diagnostic, Severity
+from mlopsc.formatters._common import Summary, clean, summarize
+from mlopsc.source import SourceIndex, Span
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_GUTTER = "\x1b[1;34m"
+_COLORS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m",
+           Severity.NOTE: "\x1b[1;36m"}
+
+
+class _Paint:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if self.color else text
+
+
+def render(diagnostics: Sequence[Diagnostic], *, index: SourceIndex | None = None,
+           color: bool = False, **_: object) -> str:
+    """Every finding with its source excerpt, then a summary line.
+
+    >>> from mlopsc.diagnostics import Diagnostic, Severity
+    >>> print(render([Diagnostic("E301", Severity.ERROR, "model 'x' is not defined",
+    ...                          path="models.x")]), end="")
+    models.x: error[E301]: model 'x' is not defined
+    <BLANKLINE>
+    1 error
+    """
+    paint = _Paint(color)
+    blocks = ["\n".join(_block(d, index, paint)) for d in diagnostics]
+    blocks.append(paint(summary_line(summarize(diagnostics)), _BOLD))
+    return "\n\n".join(blocks) + "\n"
+
+
+def summary_line(summary: Summary) -> str:
+    """``2 errors, 1 warning, 1 waived`` or ``no problems found``.
+
+    >>> summary_line(Summary(errors=2, warnings=1, waived=1))
+    '2 errors, 1 warning, 1 waived'
+    """
+    parts = [
+        f"{count} {word}{'' if count == 1 or word == 'waived' else 's'}"
+        for count, word in ((summary.errors, "error"), (summary.warnings, "warning"),
+                            (summary.notes, "note"), (summary.waived, "waived"))
+        if count
+    ]
+    return ", ".join(parts) if parts else "no problems found"
+
+
+def _block(diagnostic: Diagnostic, index: SourceIndex | None, paint: _Paint) -> list[str]:
+    lines = [_header(diagnostic, paint)]
+    if diagnostic.span is not None and index is not None:
+        lines.extend(_excerpt(diagnostic.span, index, paint))
+    if diagnostic.hint:
+        lines.append(f"  = hint: {_indent(clean(diagnostic.hint))}")
+    if diagnostic.path and diagnostic.span is not None:
+        lines.append(f"  = path: {clean(diagnostic.path)}")
+    return lines
+
+
+def _header(diagnostic: Diagnostic, paint: _Paint) -> str:
+    severity = diagnostic.severity
+    label = paint(f"{severity.label}[{diagnostic.code}]", _COLORS[severity])
+    where = clean(diagnostic.location())
+    prefix = f"{paint(where, _BOLD)}: " if where else ""
+    text = f"{prefix}{label}: {_indent(clean(diagnostic.message))}"
+    if diagnostic.waiver:
+        text += f" (waived by {clean(diagnostic.waiver)})"
+    return text
+
+
+def _excerpt(span: Span, index: SourceIndex, paint: _Paint) -> list[str]:
+    source = index.source_line(span.file, span.line)
+    if source is None:
+        return []
+    source = clean(source)
+    number = str(span.line)
+    pad = " " * len(number)
+    start = min(max(span.column, 1), len(source) + 1)
+    width = 1
+    if span.end_line == span.line and span.end_column > start:
+        width = min(span.end_column, len(source) + 1) - start
+    # Keep tabs before the span, so carets line up however wide the terminal draws a tab.
+    lead = "".join("\t" if ch == "\t" else " " for ch in source[: start - 1])
+    carets = paint("^" * max(width, 1), _COLORS[Severity.ERROR])
+    return [
+        f"  {paint(number + ' |', _GUTTER)} {source}".rstrip(),
+        f"  {paint(pad + ' |', _GUTTER)} {lead}{carets}",
+    ]
+
+
+def _indent(text: str) -> str:
+    # A newline in a spec string must not look like the start of another finding.
+    return text.replace("\n", "\n    ")

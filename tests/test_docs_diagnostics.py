@@ -1,0 +1,73 @@
+"""docs/diagnostics.md and `mlopsc explain` both come from the one code table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mlopsc import docs_gen
+from mlopsc.codes import UnknownCode, suggest, table
+from mlopsc.explain import explain
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_diagnostics_md_is_up_to_date():
+    path = ROOT / "docs/diagnostics.md"
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    assert current == docs_gen.render_diagnostics_md(), (
+        f"docs/diagnostics.md is stale; regenerate it with: {docs_gen.REGENERATE}")
+
+
+def test_every_code_has_a_section():
+    text = docs_gen.render_diagnostics_md()
+    for code, (_area, row) in table().items():
+        assert f"### {code}: {row.title}\n\nSeverity: {row.severity.label}\n" in text
+
+
+def test_sections_are_grouped_by_area():
+    text = docs_gen.render_diagnostics_md()
+    assert text.index("## load") < text.index("### E101") < text.index("## schema")
+    assert text.index("## schema") < text.index("### E201") < text.index("## semantic")
+
+
+def test_main_check_fails_when_stale_and_write_fixes_it(tmp_path, capsys):
+    assert docs_gen.main(["--check", "--root", str(tmp_path)]) == 1
+    assert "docs/diagnostics.md is stale; run: python -m mlopsc.docs_gen" in capsys.readouterr().err
+    assert not (tmp_path / "docs/diagnostics.md").exists()
+    assert docs_gen.main(["--root", str(tmp_path)]) == 0
+    assert docs_gen.main(["--check", "--root", str(tmp_path)]) == 0
+    assert docs_gen.stale(tmp_path) == []
+
+
+def test_main_rewrites_an_edited_doc(tmp_path):
+    docs_gen.main(["--root", str(tmp_path)])
+    path = tmp_path / "docs/diagnostics.md"
+    path.write_text("hand edit\n", encoding="utf-8")
+    assert docs_gen.write_all(tmp_path) == ["docs/diagnostics.md"]
+    assert path.read_text(encoding="utf-8") == docs_gen.render_diagnostics_md()
+
+
+def test_docs_table_lists_diagnostics():
+    assert docs_gen.DOCS["docs/diagnostics.md"] is docs_gen.render_diagnostics_md
+
+
+@pytest.mark.parametrize("code", ["E306", "e306"])
+def test_explain_with_hint_missing(code):
+    row = table()["E306"][1]
+    assert explain(code) == (
+        f"# E306: {row.title}\n\nseverity: error\narea: semantic\n\n{row.explain}\n")
+
+
+def test_explain_with_hint():
+    row = table()["E104"][1]
+    assert row.hint
+    assert explain("E104") == (
+        f"# E104: {row.title}\n\nseverity: error\narea: load\n\n{row.explain}\n\n"
+        f"hint: {row.hint}\n")
+
+
+def test_explain_unknown_code_raises_and_suggest_helps():
+    with pytest.raises(UnknownCode):
+        explain("E3066")
+    assert suggest("E3066") is not None
