@@ -50,8 +50,22 @@ def _code_section(row: Code) -> list[str]:
     return lines
 
 
+def _spec_md() -> str:
+    from mlopsc.spec_docs import render_spec_md
+
+    return render_spec_md()
+
+
+def _spec_schema() -> str:
+    from mlopsc.spec_docs import render_schema_json
+
+    return render_schema_json()
+
+
 DOCS: dict[str, Callable[[], str]] = {
     "docs/diagnostics.md": render_diagnostics_md,
+    "docs/spec.md": _spec_md,
+    "schema/mlopsc-v1.json": _spec_schema,
 }
 
 

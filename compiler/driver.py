@@ -10,6 +10,7 @@ sees every problem that can be found at once. ``run(options, until="lower")`` ru
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,9 +96,10 @@ def _check(name: str) -> Callable[[Compilation], None]:
 
 
 def _lower(c: Compilation) -> None:
-    from mlopsc.lower import lower
+    from mlopsc.lower import document_hash, lower
 
-    c.ir = lower(c.spec, c.options.environment)
+    c.ir = lower(c.spec, c.options.environment,
+                 source_hash=document_hash(c.loaded.document) if c.loaded else None)
 
 
 def _lineage(c: Compilation) -> None:
@@ -139,10 +141,18 @@ def run(options: Options, *, until: str = "emit") -> Compilation:
     if until not in PASS_NAMES:
         raise ValueError(f"unknown pass {until!r}; passes: {', '.join(PASS_NAMES)}")
     compilation = Compilation(options=options)
-    for step in PASSES:
-        ready = step.needs is None or getattr(compilation, step.needs) is not None
-        if ready and not (step.needs_clean and compilation.diagnostics.has_errors):
-            step.run(compilation)
-        if step.name == until:
-            break
+    # A compile allocates many small objects and frees few; collecting them while they are
+    # alive only costs time (half of lowering's on large specs), so collect once at the end.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for step in PASSES:
+            ready = step.needs is None or getattr(compilation, step.needs) is not None
+            if ready and not (step.needs_clean and compilation.diagnostics.has_errors):
+                step.run(compilation)
+            if step.name == until:
+                break
+    finally:
+        if was_enabled:
+            gc.enable()
     return compilation

@@ -30,8 +30,12 @@ DEFAULT_TIERS = (
 DEFAULT_DRIFT_THRESHOLDS = {"psi": 0.2, "ks": 0.1, "chi_squared": 0.1, "js": 0.1}
 
 
-def lower(spec: Spec, environment: str | None = None) -> ir.IR:
-    """Turn a checked spec into IR. Assumes the semantic checks passed."""
+def lower(spec: Spec, environment: str | None = None, *, source_hash: str | None = None) -> ir.IR:
+    """Turn a checked spec into IR. Assumes the semantic checks passed.
+
+    ``source_hash`` identifies the spec; by default the hash of the validated spec's
+    canonical JSON (the driver passes the cheaper hash of the loaded document).
+    """
     slos_of: dict[str, list[str]] = {}
     for name, slo in sorted(spec.slos.items()):
         slos_of.setdefault(slo.deployment, []).append(ir.make_id("slo", name))
@@ -58,18 +62,27 @@ def lower(spec: Spec, environment: str | None = None) -> ir.IR:
         monitors=_each(spec.monitors, lambda n, m: _monitor(n, m, spec)),
         governance=_governance(spec),
         waivers=_each(spec.waivers, _waiver),
-        spec_hash=spec_hash(spec),
+        spec_hash=source_hash or spec_hash(spec),
     )
 
 
 def spec_hash(spec: Spec) -> str:
-    canonical = json.dumps(spec.model_dump(mode="json", by_alias=True, exclude_unset=False),
-                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return document_hash(spec.model_dump(mode="json", by_alias=True, exclude_unset=False))
+
+
+def document_hash(document: dict) -> str:
+    """SHA-256 of a document's canonical JSON (sorted keys): the same for any key order."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _each(section: dict, build) -> tuple:
     return tuple(build(name, section[name]) for name in sorted(section))
+
+
+def _s(member) -> str:
+    """An enum member's string value (``.value`` is slow on Python 3.11 enums)."""
+    return member._value_
 
 
 def _seconds(text: str | None) -> float | None:
@@ -91,11 +104,11 @@ def _environment(spec: Spec, name: str) -> ir.Environment:
 
 def _field(f: sd.ContractField) -> ir.Field:
     return ir.Field(
-        name=f.name, type=f.type.value if f.type else None, nullable=f.nullable,
+        name=f.name, type=_s(f.type) if f.type else None, nullable=f.nullable,
         description=f.description, min=f.min, max=f.max,
         allowed_values=tuple(f.allowed_values) if f.allowed_values is not None else None,
-        kind=f.kind.value if f.kind else None, pii=f.pii,
-        classification=f.classification.value if f.classification else None,
+        kind=_s(f.kind) if f.kind else None, pii=f.pii,
+        classification=_s(f.classification) if f.classification else None,
         renamed_from=f.renamed_from)
 
 
@@ -103,7 +116,7 @@ def _dataset(name: str, d: sd.Dataset) -> ir.Dataset:
     return ir.Dataset(
         id=ir.make_id("dataset", name), name=name, path=f"datasets.{name}",
         owner=d.owner, version=d.version, description=d.description, location=d.location,
-        format=d.format.value if d.format else None,
+        format=_s(d.format) if d.format else None,
         fields=tuple(_field(f) for f in d.fields),
         freshness_max_age_s=_seconds(d.freshness.max_age) if d.freshness else None,
         freshness_field=d.freshness.timestamp_field if d.freshness else None,
@@ -113,7 +126,7 @@ def _dataset(name: str, d: sd.Dataset) -> ir.Dataset:
         erasure=bool(d.retention and d.retention.erasure),
         deidentified=d.deidentified,
         personal_data=any(f.pii for f in d.fields),
-        quality=tuple(ir.QualityCheck(name=q.name, check=q.check.value, field=q.field,
+        quality=tuple(ir.QualityCheck(name=q.name, check=_s(q.check), field=q.field,
                                       max_failure_ratio=q.max_failure_ratio,
                                       severity=q.severity, description=q.description)
                       for q in d.quality),
@@ -146,7 +159,10 @@ def _qty(value) -> str | None:
 
 
 def _security(s: sc.SecurityContext) -> ir.Security:
-    return ir.Security(**s.model_dump())
+    return ir.Security(run_as_non_root=s.run_as_non_root, run_as_user=s.run_as_user,
+                       privileged=s.privileged, host_network=s.host_network,
+                       read_only_root_filesystem=s.read_only_root_filesystem,
+                       allow_privilege_escalation=s.allow_privilege_escalation)
 
 
 def _env(env: dict[str, sc.EnvValue]) -> tuple[ir.EnvVar, ...]:
@@ -173,13 +189,13 @@ def _pipeline(name: str, p: sp.Pipeline) -> ir.Pipeline:
     steps = {step.name: (i, step) for i, step in enumerate(p.steps)}
     return ir.Pipeline(
         id=ir.make_id("pipeline", name), name=name, path=f"pipelines.{name}",
-        owner=p.owner, description=p.description, orchestrator=p.orchestrator.value,
+        owner=p.owner, description=p.description, orchestrator=_s(p.orchestrator),
         schedule=p.schedule,
         triggers=tuple(ir.Trigger(
-            type=t.type.value,
+            type=_s(t.type),
             dataset=ir.make_id("dataset", t.dataset) if t.dataset else None,
             monitor=ir.make_id("monitor", t.monitor) if t.monitor else None) for t in p.triggers),
-        parameters=tuple(ir.Parameter(name=k, type=v.type.value, default=v.default,
+        parameters=tuple(ir.Parameter(name=k, type=_s(v.type), default=v.default,
                                       description=v.description)
                          for k, v in sorted(p.parameters.items())),
         inputs=tuple(ir.DatasetRef(dataset=ir.make_id("dataset", i.dataset),
@@ -223,13 +239,13 @@ def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:
     return ir.Model(
         id=ir.make_id("model", name), name=name, path=f"models.{name}",
         owner=m.owner, version=m.version, description=m.description,
-        framework=m.framework.value if m.framework else None, task=m.task,
+        framework=_s(m.framework) if m.framework else None, task=m.task,
         artifact_uri=m.artifact.uri if m.artifact else None,
         artifact_encrypted=bool(m.artifact and m.artifact.encrypted),
-        stage=m.stage.value,
-        history=tuple(ir.StageRecord(stage=h.stage.value, version=h.version, date=h.date)
+        stage=_s(m.stage),
+        history=tuple(ir.StageRecord(stage=_s(h.stage), version=h.version, date=h.date)
                       for h in m.history),
-        risk_tier=m.risk_tier.value if m.risk_tier else None,
+        risk_tier=_s(m.risk_tier) if m.risk_tier else None,
         card=card,
         training=ir.Training(
             pipeline=ir.make_id("pipeline", t.pipeline) if t.pipeline else None,
@@ -249,7 +265,7 @@ def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:
                                           reviewers=tuple(m.human_oversight.reviewers))
         if m.human_oversight else None,
         approvals=tuple(ir.Approval(by=a.by, role=a.role, date=a.date,
-                                    stage=a.stage.value if a.stage else None)
+                                    stage=_s(a.stage) if a.stage else None)
                         for a in m.approvals),
         regulations=_strs([*m.regulations, *spec.governance.regulations]),
         risk_assessment=m.risk_assessment, tags=tuple(m.tags),
@@ -264,7 +280,7 @@ def _rollout(r: sdep.Rollout) -> ir.Rollout:
                                interval_s=_seconds(a.interval), failure_limit=a.failure_limit,
                                count=a.count)
     return ir.Rollout(
-        strategy=r.strategy.value, stable_version=r.stable_version,
+        strategy=_s(r.strategy), stable_version=r.stable_version,
         steps=tuple(ir.CanaryStep(weight=s.weight, pause_s=_seconds(s.pause)) for s in r.steps),
         mirror_percent=r.mirror_percent,
         match=ir.Match(header=r.match.header, cookie=r.match.cookie, value=r.match.value)
@@ -272,7 +288,7 @@ def _rollout(r: sdep.Rollout) -> ir.Rollout:
         candidate_weight=r.candidate_weight, analysis=analysis, auto_promote=r.auto_promote,
         scale_down_delay_s=_seconds(r.scale_down_delay),
         rollback=tuple(ir.RollbackTrigger(
-            type=t.type.value, slo=ir.make_id("slo", t.slo) if t.slo else None,
+            type=_s(t.type), slo=ir.make_id("slo", t.slo) if t.slo else None,
             monitor=ir.make_id("monitor", t.monitor) if t.monitor else None,
             threshold=t.threshold) for t in r.rollback),
         max_surge=r.max_surge, max_unavailable=r.max_unavailable)
@@ -287,7 +303,7 @@ def _deployment(name: str, d: sdep.Deployment, spec: Spec, namespaces: dict[str,
         model=ir.make_id("model", d.model), model_name=d.model,
         version=d.version or model.version, environment=d.environment,
         namespace=namespaces.get(d.environment, d.environment), owner=d.owner,
-        description=d.description, mode=d.mode.value, flavour=d.flavour.value, image=d.image,
+        description=d.description, mode=_s(d.mode), flavour=_s(d.flavour), image=d.image,
         command=tuple(d.command), args=tuple(d.args), env=_env(d.env), port=d.port,
         resources=_resources(d.resources), replicas=d.replicas,
         autoscaling=ir.Autoscaling(
@@ -302,7 +318,7 @@ def _deployment(name: str, d: sdep.Deployment, spec: Spec, namespaces: dict[str,
         if d.probes else None,
         rollout=_rollout(d.rollout), security=_security(d.security),
         metrics_path=d.metrics_path, labels=dict(sorted(d.labels.items())),
-        risk_tier=model.risk_tier.value if model.risk_tier else None,
+        risk_tier=_s(model.risk_tier) if model.risk_tier else None,
         slos=tuple(slos), monitors=tuple(monitors))
 
 
@@ -326,7 +342,7 @@ def _slo(name: str, s: so.Slo) -> ir.Slo:
     period = _seconds(s.period)
     alerting = s.alerting
     if alerting.tiers is not None:
-        tiers = tuple(ir.AlertTier(name=t.name, severity=t.severity.value, burn_rate=t.burn_rate,
+        tiers = tuple(ir.AlertTier(name=t.name, severity=_s(t.severity), burn_rate=t.burn_rate,
                                    long_window_s=_seconds(t.long_window),
                                    short_window_s=_seconds(t.short_window), enabled=t.enabled)
                       for t in alerting.tiers)
@@ -337,7 +353,7 @@ def _slo(name: str, s: so.Slo) -> ir.Slo:
     return ir.Slo(
         id=ir.make_id("slo", name), name=name, path=f"slos.{name}",
         deployment=ir.make_id("deployment", s.deployment), description=s.description,
-        sli=ir.Sli(type=s.sli.type.value, metric=s.sli.metric,
+        sli=ir.Sli(type=_s(s.sli.type), metric=s.sli.metric,
                    selector=dict(sorted(s.sli.selector.items())),
                    error_selector=dict(sorted(s.sli.error_selector.items())),
                    threshold=s.sli.threshold),
@@ -360,12 +376,12 @@ def _monitor(name: str, m: so.Monitor, spec: Spec) -> ir.Monitor:
     for item in m.features:
         feature = so.FeatureDrift(name=item) if isinstance(item, str) else item
         contract = fields.get(feature.name)
-        kind = contract.kind.value if contract and contract.kind else None
+        kind = _s(contract.kind) if contract and contract.kind else None
         method = feature.method or m.method
         if method is None and m.type == so.MonitorType.data_drift:
             method = so.DriftMethod.chi_squared if kind == "categorical" else (
                 so.DriftMethod.ks if kind == "continuous" else so.DriftMethod.psi)
-        method_name = method.value if method else None
+        method_name = _s(method) if method else None
         threshold = feature.threshold if feature.threshold is not None else m.threshold
         if threshold is None and method_name:
             threshold = DEFAULT_DRIFT_THRESHOLDS[method_name]
@@ -374,12 +390,12 @@ def _monitor(name: str, m: so.Monitor, spec: Spec) -> ir.Monitor:
                                           pii=bool(contract and contract.pii)))
     deployment = spec.deployments.get(m.deployment) if m.deployment else None
     return ir.Monitor(
-        id=ir.make_id("monitor", name), name=name, path=f"monitors.{name}", type=m.type.value,
+        id=ir.make_id("monitor", name), name=name, path=f"monitors.{name}", type=_s(m.type),
         deployment=ir.make_id("deployment", m.deployment) if m.deployment else None,
         model=ir.make_id("model", deployment.model) if deployment else None,
         dataset=ir.make_id("dataset", m.dataset) if m.dataset else None,
         features=tuple(features), metric=m.metric, threshold=m.threshold,
-        window_s=_seconds(m.window), for_s=_seconds(m.for_), severity=m.severity.value,
+        window_s=_seconds(m.window), for_s=_seconds(m.for_), severity=_s(m.severity),
         routing=_routing(m.routing), runbook=m.runbook, owner=m.owner)
 
 
