@@ -89,8 +89,10 @@ def _pipeline(spec: Spec, name: str, check: _Checker) -> None:
             if not output:
                 check.bag.add("E301", f"input {local!r} must name STEP.OUTPUT, not {source!r}",
                               path=path, hint="e.g. `prepare.features`")
-            elif check.ref(producer, outputs, path, "step"):
-                check.ref(output, outputs[producer], path, f"output of step {producer!r}")
+            elif check.ref(producer, outputs, path, "step") and output not in outputs[producer]:
+                declared = ", ".join(sorted(outputs[producer])) or "none"
+                check.bag.add("E301", f"step {producer!r} has no output {output!r}", path=path,
+                              hint=f"its outputs: {declared}")
 
 
 def _model(spec: Spec, name: str, check: _Checker) -> None:

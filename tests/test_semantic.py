@@ -1,0 +1,173 @@
+"""Table-driven tests of the schema and semantic checks: exact codes, paths and messages."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.driver import PASSES, Compilation, Options
+from mlopsc.parse_spec import parse_spec
+
+BASE = {
+    "apiVersion": "mlopsc/v1",
+    "metadata": {"name": "t"},
+    "datasets": {"events": {"version": "1.0.0", "fields": [
+        {"name": "amount", "type": "float", "kind": "continuous"},
+        {"name": "country", "type": "category", "kind": "categorical"},
+        {"name": "ts", "type": "timestamp"}]}},
+    "pipelines": {"train": {"orchestrator": "kubeflow", "schedule": "0 3 * * *",
+                            "parameters": {"lr": {"type": "float", "default": 0.1}},
+                            "steps": [
+        {"name": "prep", "image": "ghcr.io/a/prep:1.0", "outputs": ["data"]},
+        {"name": "fit", "image": "ghcr.io/a/fit:1.0", "inputs": {"data": "prep.data"},
+         "args": ["$(inputs.data)", "$(params.lr)"]}],
+        "outputs": {"model": "m"}}},
+    "models": {"m": {"version": "1.0.0", "training": {"pipeline": "train"}}},
+    "deployments": {"d": {"model": "m", "environment": "prod", "image": "ghcr.io/a/s:1.0",
+                          "rollout": {"strategy": "canary", "steps": [{"weight": 10},
+                                                                      {"weight": 100}],
+                                      "analysis": {"slos": ["avail"]}}}},
+    "slos": {"avail": {"deployment": "d", "objective": 99.9,
+                       "sli": {"type": "availability", "metric": "http_requests_total"}}},
+    "monitors": {"drift": {"type": "data_drift", "deployment": "d", "dataset": "events",
+                           "features": ["amount", "country"]}},
+}
+
+
+def findings(doc: dict) -> list[tuple[str, str | None, str]]:
+    compilation = Compilation(options=Options())
+    compilation.spec = parse_spec(doc, compilation.diagnostics)
+    if compilation.spec is not None:
+        for step in PASSES[2:7]:
+            step.run(compilation)
+    return [(d.code, d.path, d.message) for d in compilation.diagnostics]
+
+
+def mutate(path: str, value) -> dict:
+    doc = copy.deepcopy(BASE)
+    *parents, last = path.split("/")
+    node = doc
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if value is _DELETE:
+        del node[int(last) if isinstance(node, list) else last]
+    elif isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return doc
+
+
+_DELETE = object()
+
+
+def test_base_is_clean():
+    assert findings(BASE) == []
+
+
+CASES = [
+    ("unknown apiVersion", "apiVersion", "mlopsc/v2",
+     [("E201", "apiVersion", "unknown apiVersion 'mlopsc/v2'; this mlopsc reads 'mlopsc/v1'")]),
+    ("misspelled field", "models/m/ownr", "x",
+     [("E202", "models.m.ownr", "unknown field 'ownr'")]),
+    ("missing field", "models/m/version", _DELETE,
+     [("E203", "models.m.version", "missing required field 'version'")]),
+    ("number for a string", "models/m/version", 1.1,
+     [("E204", "models.m.version", "version: expected a string, got a number (1.1)")]),
+    ("bad enum", "models/m/stage", "prod",
+     [("E205", "models.m.stage",
+       "stage: 'prod' is not one of: development, staging, production, archived")]),
+    ("out of range", "deployments/d/replicas", -1,
+     [("E206", "deployments.d.replicas", "replicas: -1 is out of range (must be >= 0)")]),
+    ("unresolved model", "deployments/d/model", "mm",
+     [("E301", "deployments.d.model", "model 'mm' is not defined")]),
+    ("unresolved environment", "deployments/d/environment", "production",
+     [("E301", "deployments.d.environment", "environment 'production' is not defined")]),
+    ("unresolved step output", "pipelines/train/steps/1/inputs", {"data": "prep.dataset"},
+     [("E301", "pipelines.train.steps[1].inputs.data", "step 'prep' has no output 'dataset'")]),
+    ("unknown placeholder", "pipelines/train/steps/1/args", ["$(inputs.dta)", "$(param.lr)"],
+     [("E321", "pipelines.train.steps[1].args[0]",
+       "placeholder '$(inputs.dta)': the step declares no input 'dta'"),
+      ("E321", "pipelines.train.steps[1].args[1]",
+       "placeholder '$(param.lr)' is not of the form $(params.NAME), $(inputs.NAME) or "
+       "$(outputs.NAME)")]),
+    ("cycle", "pipelines/train/steps/0/after", ["fit"],
+     [("E302", "pipelines.train.steps[0].after",
+       "steps of pipeline 'train' wait for each other: prep -> fit -> prep")]),
+    ("bad name", "models/m/training/pipeline", "train",
+     []),
+    ("bad cron", "pipelines/train/schedule", "0 25 * * *",
+     [("E304", "pipelines.train.schedule", "schedule: '0 25 * * *' is not a valid cron schedule")]),
+    ("bad duration", "pipelines/train/timeout", "1.5h",
+     [("E305", "pipelines.train.timeout", "timeout: '1.5h' is not a duration")]),
+    ("falling canary", "deployments/d/rollout/steps", [{"weight": 50}, {"weight": 20}],
+     [("E306", "deployments.d.rollout.steps[1].weight",
+       "canary weight 20 does not rise above the previous step's 50")]),
+    ("canary over 100", "deployments/d/rollout/steps", [{"weight": 10}, {"weight": 120}],
+     [("E307", "deployments.d.rollout.steps[1].weight",
+       "canary weight 120 is not between 1 and 100")]),
+    ("objective 100", "slos/avail/objective", 100,
+     [("E308", "slos.avail.objective", "objective 100.0 is not strictly between 0 and 100")]),
+    ("untagged image", "deployments/d/image", "ghcr.io/a/s",
+     [("W309", "deployments.d.image", "image 'ghcr.io/a/s' has no tag or digest")]),
+    ("latest image", "deployments/d/image", "ghcr.io/a/s:latest",
+     [("W310", "deployments.d.image", "image 'ghcr.io/a/s:latest' uses the moving tag 'latest'")]),
+    ("strategy mix", "deployments/d/rollout/mirror_percent", 10,
+     [("E312", "deployments.d.rollout.mirror_percent",
+       "`mirror_percent` belongs to the shadow strategy, not canary")]),
+    ("bad date", "models/m/approvals", [{"by": "a", "role": "r", "date": "2026-13-01"}],
+     [("E314", "models.m.approvals[0].date", "date: '2026-13-01' is not a date")]),
+    ("bad version", "models/m/version", "1.0",
+     [("E315", "models.m.version", "version: '1.0' is not a semantic version")]),
+    ("bad image", "deployments/d/image", "Not An Image",
+     [("E316", "deployments.d.image", "image 'Not An Image' is not a valid image reference")]),
+    ("bad quantity", "deployments/d/resources", {"cpu": "lots"},
+     [("E317", "deployments.d.resources.cpu", "cpu: 'lots' is not a valid quantity")]),
+    ("schedule online", "deployments/d/schedule", "0 1 * * *",
+     [("E318", "deployments.d.schedule", "an online deployment has no `schedule`")]),
+    ("analysis slo of another deployment", "slos/avail/deployment", "d2",
+     [("E301", "slos.avail.deployment", "deployment 'd2' is not defined"),
+      ("E319", "deployments.d.rollout.analysis.slos[0]",
+       "SLO 'avail' belongs to deployment 'd2', not 'd'")]),
+    ("unknown monitor feature", "monitors/drift/features", ["amount", "contry"],
+     [("E301", "monitors.drift.features[1]", "field 'contry' is not defined")]),
+    ("bad regex", "slos/avail/sli/error_selector", {"code": "5(("},
+     [("E322", "slos.avail.sli.error_selector.code",
+       "code: '5((' is not a valid regular expression (missing ), unterminated subpattern at "
+       "position 2)")]),
+    ("latency without threshold", "slos/avail/sli/type", "latency",
+     [("E312", "slos.avail.sli", "a latency SLI needs `threshold` (seconds)")]),
+]
+
+
+@pytest.mark.parametrize("name,path,value,expected", CASES, ids=[c[0] for c in CASES])
+def test_finding(name, path, value, expected):
+    assert findings(mutate(path, value)) == expected
+
+
+def test_invalid_name_is_reported_on_the_key():
+    doc = copy.deepcopy(BASE)
+    doc["models"]["Fraud_Model"] = doc["models"].pop("m")
+    got = findings(doc)
+    assert ("E303", "models.Fraud_Model", "'Fraud_Model' is not a valid name (DNS-1123 label)") \
+        in got
+
+
+def test_did_you_mean_hints():
+    bag = Diagnostics()
+    parse_spec(mutate("models/m/ownr", "x"), bag)
+    assert [d.hint for d in bag] == ["did you mean 'owner'?"]
+    compilation = Compilation(options=Options())
+    compilation.spec = parse_spec(mutate("deployments/d/model", "mm"), compilation.diagnostics)
+    PASSES[3].run(compilation)
+    assert [d.hint for d in compilation.diagnostics] == ["did you mean 'm'?"]
+
+
+def test_duplicate_step_names():
+    doc = copy.deepcopy(BASE)
+    doc["pipelines"]["train"]["steps"][1]["name"] = "prep"
+    got = [f for f in findings(doc) if f[0] == "E311"]
+    assert got == [("E311", "pipelines.train.steps[1].name",
+                    "step name 'prep' is used twice (first at index 0)")]
