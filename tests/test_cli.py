@@ -1,0 +1,140 @@
+"""The command-line contract: exit codes, one-line errors, atomic writes, --check, determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlopsc.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = str(ROOT / "mlops.yaml")
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
+    return subprocess.run([sys.executable, "-m", "mlopsc.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, env={**os.environ, **(env or {})})
+
+
+def test_validate_flagship_passes():
+    run = run_cli("validate", FLAGSHIP)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (("validate", "does-not-exist.yaml"), "does-not-exist.yaml"),
+    (("validate", str(ROOT / "examples")), "examples"),
+    (("validate", "--no-such-flag"), "unrecognized arguments"),
+    (("compile", FLAGSHIP, "-o", "x", "--target", "kubeflw"), "did you mean 'kubeflow'"),
+    (("explain", "E3O6"), "unknown code"),
+    (("compile", FLAGSHIP, "-o", "x", "--set", "nonsense"), "expected TARGET.KEY=VALUE"),
+])
+def test_could_not_run_is_exit_2_with_one_line(args, message, tmp_path):
+    run = run_cli(*args, cwd=tmp_path)
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
+def test_binary_file_is_a_coded_error(tmp_path):
+    spec = tmp_path / "mlops.yaml"
+    spec.write_bytes(b"apiVersion: mlopsc/v1\nmetadata: {name: \xff\xfe}\n")
+    run = run_cli("validate", str(spec), "--format", "json")
+    assert run.returncode == 1
+    (finding,) = json.loads(run.stdout)["diagnostics"]
+    assert (finding["code"], finding["line"]) == ("E102", 2)
+
+
+def test_compile_writes_manifest_and_check_detects_staleness(tmp_path):
+    out = tmp_path / "out"
+    assert main(["compile", FLAGSHIP, "-o", str(out), "--target", "inventory"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["generator"] == "mlopsc"
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert sorted(manifest["files"]) == [f for f in files if f != "manifest.json"]
+    assert main(["compile", FLAGSHIP, "-o", str(out), "--target", "inventory", "--check"]) == 0
+    stale = next(iter(manifest["files"]))
+    (out / stale).write_text("edited by hand\n")
+    assert main(["compile", FLAGSHIP, "-o", str(out), "--target", "inventory", "--check"]) == 1
+
+
+def test_failed_compile_leaves_the_output_directory_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    assert main(["compile", FLAGSHIP, "-o", str(out), "--target", "inventory"]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    broken = tmp_path / "mlops.yaml"
+    broken.write_text(Path(FLAGSHIP).read_text().replace("weight: 20", "weight: 2"))
+    assert main(["compile", str(broken), "-o", str(out), "--target", "inventory"]) == 1
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_refuses_to_replace_a_directory_it_did_not_write(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me")
+    run = run_cli("compile", FLAGSHIP, "-o", str(tmp_path), "--target", "inventory")
+    assert run.returncode == 2
+    assert "not written by mlopsc" in run.stderr
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_outputs_are_identical_across_runs_and_hash_seeds(tmp_path):
+    trees = []
+    for seed in ("0", "1", "12345"):
+        out = tmp_path / f"out-{seed}"
+        run = run_cli("compile", FLAGSHIP, "-o", str(out), "--today", "2026-11-20",
+                      env={"PYTHONHASHSEED": seed})
+        assert run.returncode == 0, run.stdout + run.stderr
+        trees.append(_tree(out))
+    assert trees[0] == trees[1] == trees[2]
+    assert len(trees[0]) > 5
+
+
+def test_key_order_in_the_input_does_not_change_outputs(tmp_path):
+    import yaml
+
+    document = yaml.safe_load(Path(FLAGSHIP).read_text())
+    reordered = {k: document[k] for k in reversed(list(document))}
+    reordered["models"] = {k: dict(reversed(list(v.items())))
+                           for k, v in document["models"].items()}
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(yaml.safe_dump(reordered, sort_keys=False))
+    assert main(["compile", str(spec), "-o", str(tmp_path / "a"), "--today", "2026-11-20"]) == 0
+    assert main(["compile", FLAGSHIP, "-o", str(tmp_path / "b"), "--today", "2026-11-20"]) == 0
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_plugin_target_from_entry_point(tmp_path):
+    run = run_cli("targets")
+    assert "inventory\tmlopsc_inventory:InventoryTarget" in run.stdout
+    out = tmp_path / "out"
+    assert main(["compile", FLAGSHIP, "-o", str(out), "--target", "inventory"]) == 0
+    rows = (out / "inventory" / "inventory.csv").read_text().splitlines()
+    assert rows[0] == ("deployment,environment,namespace,model,version,stage,risk_tier,"
+                       "strategy,owner")
+    assert "fraud-scorer,prod,fraud-prod,fraud-detector,2.3.0,production,high,canary,team-fraud" \
+        in rows
+
+
+def test_schema_command_prints_the_json_schema():
+    run = run_cli("schema")
+    schema = json.loads(run.stdout)
+    assert schema["properties"]["apiVersion"]["const"] == "mlopsc/v1"
+    assert schema == json.loads((ROOT / "schema" / "mlopsc-v1.json").read_text())
+
+
+def test_explain():
+    run = run_cli("explain", "e306")
+    assert run.returncode == 0
+    assert "canary weights do not rise" in run.stdout
