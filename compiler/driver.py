@@ -128,6 +128,7 @@ PASSES: tuple[Pass, ...] = (
     Pass("check_values", _check("check_values"), needs="spec"),
     Pass("check_pipelines", _check("check_pipelines"), needs="spec"),
     Pass("check_rollouts", _check("check_rollouts"), needs="spec"),
+    Pass("check_consistency", _check("check_consistency"), needs="spec"),
     Pass("lower", _lower, needs="spec", needs_clean=True),
     Pass("lineage", _lineage, needs="ir"),
     Pass("policy", _policy, needs="ir"),

@@ -40,7 +40,7 @@ def findings(doc: dict) -> list[tuple[str, str | None, str]]:
     compilation = Compilation(options=Options())
     compilation.spec = parse_spec(doc, compilation.diagnostics)
     if compilation.spec is not None:
-        for step in PASSES[2:7]:
+        for step in PASSES[2:8]:
             step.run(compilation)
     return [(d.code, d.path, d.message) for d in compilation.diagnostics]
 
@@ -139,6 +139,19 @@ CASES = [
        "position 2)")]),
     ("latency without threshold", "slos/avail/sli/type", "latency",
      [("E312", "slos.avail.sli", "a latency SLI needs `threshold` (seconds)")]),
+    ("secret literal", "deployments/d/env", {"API_TOKEN": "abc123", "MODE": "fast"},
+     [("W323", "deployments.d.env.API_TOKEN", "API_TOKEN looks like a secret but has a literal value")]),
+    ("unknown deployed version", "deployments/d/version", "9.9.9",
+     [("W324", "deployments.d.version", "model 'm' has no version '9.9.9' (current: 1.0.0)")]),
+    ("pipeline output disagrees", "models/m/training/pipeline", "other",
+     [("E301", "models.m.training.pipeline", "pipeline 'other' is not defined"),
+      ("E319", "pipelines.train.outputs.model", "pipeline 'train' says it produces model 'm', "
+       "but that model names pipeline 'other' as its training pipeline")]),
+    ("alert window longer than period", "slos/avail/alerting", {"tiers": [
+        {"name": "slow", "severity": "warning", "burn_rate": 1, "long_window": "40d",
+         "short_window": "6h"}]},
+     [("E325", "slos.avail.alerting.tiers[0].long_window", "tier 'slow': window 40d is longer "
+       "than the SLO period 30d")]),
 ]
 
 

@@ -81,4 +81,17 @@ CODES = (
     Code("E322", "invalid regular expression",
          "A value that is used as a regular expression does not compile (RE2 syntax).",
          None),
+    Code("W323", "secret in plain text",
+         "An environment variable whose name suggests a secret (token, password, key) has a "
+         "literal value. Generated manifests and DAG files are committed: the value would be "
+         "in the repository.",
+         "use a reference: `NAME: {secret: SECRET_NAME, key: KEY}`"),
+    Code("W324", "unknown model version",
+         "A deployment serves a model version that is neither the model's current version nor "
+         "one in its registry history.",
+         None),
+    Code("E325", "window longer than the SLO period",
+         "A burn-rate alert window is longer than the SLO period it judges, so the alert "
+         "could never see a whole window of the period's budget.",
+         None),
 )

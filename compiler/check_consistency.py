@@ -1,0 +1,74 @@
+"""Pass: what a reviewer would catch by eye across sections."""
+
+from __future__ import annotations
+
+import re
+
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.source import Path
+from mlopsc.spec import Spec
+from mlopsc.spec.common import EnvValue
+from mlopsc.units import parse_duration
+
+_SECRET_NAME = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL)",
+                          re.IGNORECASE)
+
+
+def check_consistency(spec: Spec, bag: Diagnostics) -> None:
+    _training_links(spec, bag)
+    _versions(spec, bag)
+    _plain_secrets(spec, bag)
+    _windows(spec, bag)
+
+
+def _training_links(spec: Spec, bag: Diagnostics) -> None:
+    for name, pipeline in spec.pipelines.items():
+        model = spec.models.get(pipeline.outputs.model or "")
+        trained_by = model.training.pipeline if model else None
+        if model and trained_by and trained_by != name:
+            bag.add("E319", f"pipeline {name!r} says it produces model "
+                    f"{pipeline.outputs.model!r}, but that model names pipeline "
+                    f"{trained_by!r} as its training pipeline",
+                    path=("pipelines", name, "outputs", "model"))
+
+
+def _versions(spec: Spec, bag: Diagnostics) -> None:
+    for name, deployment in spec.deployments.items():
+        model = spec.models.get(deployment.model)
+        if model is None:
+            continue
+        known = {model.version, *(h.version for h in model.history)}
+        for field, version in (("version", deployment.version),
+                               ("stable_version", deployment.rollout.stable_version)):
+            if field == "stable_version" or version is None or version in known:
+                continue
+            bag.add("W324", f"model {deployment.model!r} has no version {version!r} (current: "
+                    f"{model.version})", path=("deployments", name, field))
+
+
+def _plain_secrets(spec: Spec, bag: Diagnostics) -> None:
+    for name, deployment in spec.deployments.items():
+        _env(deployment.env, ("deployments", name, "env"), bag)
+    for name, pipeline in spec.pipelines.items():
+        for i, step in enumerate(pipeline.steps):
+            _env(step.env, ("pipelines", name, "steps", i, "env"), bag)
+
+
+def _env(env: dict[str, EnvValue], base: Path, bag: Diagnostics) -> None:
+    for key, value in env.items():
+        if isinstance(value, str) and value and _SECRET_NAME.search(key):
+            bag.add("W323", f"{key} looks like a secret but has a literal value",
+                    path=base + (key,))
+
+
+def _windows(spec: Spec, bag: Diagnostics) -> None:
+    for name, slo in spec.slos.items():
+        period = parse_duration(slo.period)
+        if period is None or slo.alerting.tiers is None:
+            continue
+        for i, tier in enumerate(slo.alerting.tiers):
+            window = parse_duration(tier.long_window)
+            if window is not None and window > period:
+                bag.add("E325", f"tier {tier.name!r}: window {tier.long_window} is longer than "
+                        f"the SLO period {slo.period}",
+                        path=("slos", name, "alerting", "tiers", i, "long_window"))
