@@ -140,19 +140,30 @@ class Deployment(SpecModel):
     owner: Owner | None = None
     description: str | None = None
     mode: Mode = Mode.online
+    """`online` (request/response), `batch` (scheduled scoring) or `streaming`."""
     flavour: Flavour = Flavour.deployment
+    """How it is served on Kubernetes: plain workloads or a KServe InferenceService."""
     image: Image
+    """The serving image."""
     command: list[str] = []
     args: list[str] = []
     env: dict[str, EnvValue] = {}
+    """Environment variables: literal strings or Secret references."""
     port: int = Field(8080, ge=1, le=65535)
+    """The port the server listens on."""
     resources: Resources | None = None
     replicas: int | None = Field(None, ge=0)
+    """A fixed replica count (use `autoscaling` instead for online serving in production)."""
     autoscaling: Autoscaling | None = None
+    """Horizontal autoscaling bounds and targets."""
     schedule: Cron | None = None
     """Batch scoring schedule."""
     probes: Probes | None = None
     rollout: Rollout = Rollout()
+    """How new versions replace the serving one."""
     security: SecurityContext = SecurityContext()
+    """Container security settings (secure by default)."""
     metrics_path: str = "/metrics"
+    """Where Prometheus scrapes the server's metrics."""
     labels: dict[str, str] = {}
+    """Extra labels on every object of the deployment."""

@@ -136,24 +136,36 @@ class Model(SpecModel):
 
     owner: Owner | None = None
     version: Version
+    """The model version this spec describes (the one in the registry)."""
     description: str | None = None
     framework: Framework | None = None
     task: str | None = None
     """e.g. `binary-classification`, `ranking`."""
     artifact: Artifact | None = None
+    """Where the trained artifact is stored."""
     stage: Stage = Stage.development
+    """The registry stage of `version`."""
     history: list[StageRecord] = []
+    """Registry history: the stages versions went through, with dates."""
     risk_tier: RiskTier | None = None
+    """Risk tier; governance requirements scale with it."""
     card: ModelCard = ModelCard()
+    """Model-card sections."""
     training: Training = Training()
+    """How the model is trained (lineage)."""
     input_schema: list[ContractField] = []
+    """The fields the model reads at serving time."""
     schema_version: Version | None = None
     """Version of the input schema; a breaking change needs a new major version."""
     metrics: dict[str, MetricSpec] = {}
+    """Evaluation metrics with promotion thresholds and baselines."""
     fairness: Fairness | None = None
+    """Protected attributes and fairness metrics with thresholds."""
     explainability: Explainability | None = None
     human_oversight: HumanOversight | None = None
+    """How people can review and override the model's decisions."""
     approvals: list[Approval] = []
+    """Sign-offs for promotion: who, in which role, when."""
     regulations: list[str] = []
     """Regulations that apply, e.g. `gdpr`, `ccpa`, `ecoa`, `fcra`, `hipaa`, `eu-ai-act`."""
     risk_assessment: str | None = None

@@ -79,15 +79,21 @@ class Step(SpecModel):
     """
 
     name: str
+    """The step's name, unique in its pipeline (a DNS-1123 label)."""
     display_name: str | None = None
+    """A human-readable name shown in the orchestrator's UI."""
     description: str | None = None
     image: Image
     command: list[str] = []
+    """The container entrypoint."""
     args: list[str] = []
+    """Arguments; may hold placeholders."""
     env: dict[str, EnvValue] = {}
+    """Environment variables: literal strings or Secret references."""
     resources: Resources | None = None
     retries: Retry | None = None
     timeout: Duration | None = None
+    """Kill the step after this long."""
     cache: bool = True
     """Reuse the result of an earlier identical run (Kubeflow caching)."""
     after: list[str] = []
@@ -97,7 +103,9 @@ class Step(SpecModel):
     outputs: list[str] = []
     """Output artifacts this step produces."""
     node_selector: dict[str, str] = {}
+    """Kubernetes node labels the step must run on."""
     security: SecurityContext = SecurityContext()
+    """Container security settings (secure by default)."""
 
 
 class PipelineOutputs(SpecModel):
@@ -110,13 +118,21 @@ class Pipeline(SpecModel):
 
     owner: Owner | None = None
     description: str | None = None
+    """Shown as the DAG's documentation (Markdown)."""
     orchestrator: Orchestrator
+    """Where the pipeline runs: `kubeflow` or `airflow`."""
     schedule: Cron | None = None
+    """When the pipeline runs; no schedule means only on triggers or by hand."""
     triggers: list[Trigger] = []
+    """Events that start a run besides the schedule."""
     parameters: dict[str, Parameter] = {}
+    """Run parameters, usable as `$(params.NAME)` in step arguments."""
     inputs: list[DatasetInput] = []
+    """Datasets the pipeline reads (lineage)."""
     steps: list[Step] = Field(min_length=1)
+    """The container steps; order follows `after:` and input dependencies."""
     outputs: PipelineOutputs = PipelineOutputs()
+    """What the pipeline produces (lineage)."""
     timeout: Duration | None = None
     """Whole-run timeout (Airflow dagrun timeout)."""
     tags: list[str] = []
