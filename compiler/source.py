@@ -83,6 +83,19 @@ def coerce_path(value: object) -> Path | None:
     return None
 
 
+RawSpan = tuple[str, int, int, int, int]
+"""A span as the loader records it: ``(file, line, column, end_line, end_column)``."""
+
+Positions = list | RawSpan
+"""Where each node of a document stands, in a tree that mirrors the document.
+
+A mapping or sequence is ``[span, children, key_spans]``: ``children`` a dict (mapping) or a
+list (sequence) of the children's positions, ``key_spans`` a dict of the mapping's key
+spans (``None`` for a sequence). Any other node is its :data:`RawSpan`. The loader builds
+this instead of a path -> span dict because a tree costs no path tuple per node.
+"""
+
+
 class SourceIndex:
     """Maps spec paths to the spans of their keys and values, and keeps source text."""
 
@@ -90,6 +103,7 @@ class SourceIndex:
         self._values: dict[Path, Span] = {}
         self._keys: dict[Path, Span] = {}
         self._texts: dict[str, list[str]] = {}
+        self._tree: Positions | None = None
 
     def add_source(self, file: str, text: str) -> None:
         self._texts[file] = text.splitlines()
@@ -101,20 +115,54 @@ class SourceIndex:
         else:
             self._keys.pop(path, None)
 
+    def add_tree(self, positions: Positions) -> None:
+        """Take the positions of a whole document (see :data:`Positions`).
+
+        Entries given with :meth:`add` win over the tree at the same depth.
+        """
+        self._tree = positions
+
     def locate(self, path: Path, *, key: bool = False) -> Span | None:
         """The span of ``path`` (its key with ``key=True``), or of its nearest known ancestor."""
         probe = tuple(path)
+        depth, found = self._locate_tree(probe, key)
         while True:
             if key and probe in self._keys:
                 return self._keys[probe]
             if probe in self._values:
                 return self._values[probe]
-            if not probe:
-                return None
+            if len(probe) <= depth:
+                return Span(*found) if found is not None else None
             probe = probe[:-1]
 
+    def _locate_tree(self, path: Path, key: bool) -> tuple[int, RawSpan | None]:
+        """How deep ``path`` goes into the tree, and the span found there."""
+        entry = self._tree
+        if entry is None:
+            return 0, None
+        key_span = None
+        depth = 0
+        for part in path:
+            if type(entry) is not list:
+                break
+            children = entry[1]
+            if type(children) is dict:
+                if not isinstance(part, str) or part not in children:
+                    break
+                key_span = entry[2][part]
+                entry = children[part]
+            elif type(part) is int and 0 <= part < len(children):
+                key_span = None
+                entry = children[part]
+            else:
+                break
+            depth += 1
+        span = entry[0] if type(entry) is list else entry
+        return depth, key_span if key and key_span is not None else span
+
     def has(self, path: Path) -> bool:
-        return tuple(path) in self._values
+        path = tuple(path)
+        return path in self._values or self._locate_tree(path, False)[0] == len(path)
 
     def source_line(self, file: str, line: int) -> str | None:
         lines = self._texts.get(file)
@@ -126,4 +174,19 @@ class SourceIndex:
         return list(self._texts)
 
     def paths(self) -> list[Path]:
-        return list(self._values)
+        found = dict.fromkeys(_tree_paths(self._tree)) if self._tree is not None else {}
+        found.update(dict.fromkeys(self._values))
+        return list(found)
+
+
+def _tree_paths(tree: Positions) -> list[Path]:
+    out: list[Path] = []
+    pending: list[tuple[Path, Positions]] = [((), tree)]
+    while pending:
+        path, entry = pending.pop()
+        out.append(path)
+        if type(entry) is list:
+            children = entry[1]
+            items = children.items() if type(children) is dict else enumerate(children)
+            pending.extend((path + (part,), child) for part, child in items)
+    return out

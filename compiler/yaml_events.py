@@ -1,0 +1,391 @@
+"""Plain data from libyaml events, with the position of every node.
+
+PyYAML's constructors recurse (a deeply nested document overflows the stack), resolve
+scalars by YAML 1.1 (``on`` becomes ``True``) and forget positions. This module reads the
+event stream of libyaml instead and builds the tree with an explicit stack:
+
+* scalars resolve by the YAML 1.2 *core schema*; quoted scalars are always strings;
+* every node's span, a ``(file, line, column, end_line, end_column)`` tuple (1-based), goes
+  into a positions tree that mirrors the document (:data:`mlopsc.source.Positions`), with
+  the spans of mapping keys beside it;
+* anchors, aliases and merge keys (``<<``) work, with limits on depth and on the nodes an
+  alias materialises, so that a "billion laughs" document stops early and cheaply.
+
+>>> from mlopsc.diagnostics import Diagnostics
+>>> tree = build_tree("a: [on, 0x1F, '1']\\n", "x.yaml", Diagnostics())
+>>> tree.document, tree.positions[1]["a"][1][1]
+({'a': ['on', 31, '1']}, ('x.yaml', 1, 9, 1, 13))
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import yaml
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.source import Path, Positions, RawSpan, Span
+
+_TAG = "tag:yaml.org,2002:"
+_NULLS = ("~", "null", "Null", "NULL", "")
+_CONSTANTS: dict[str, object] = {
+    **dict.fromkeys(_NULLS),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+}
+_NUMERIC_START = frozenset("0123456789+-.")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_TYPES = {"int": int, "float": float, "bool": bool, "null": type(None)}
+
+_MISSING = object()
+_NO_KEY = object()  # a mapping waits for its next key
+_DROP = object()  # the next value belongs to a rejected key and is dropped
+_MERGE = object()  # the next value is merged into the mapping (`<<`)
+_OPEN = object()  # an anchored node still being built: an alias to it is recursive
+_ROOT, _MAP, _SEQ = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Tree:
+    """What one YAML text holds: ``document`` is None when a fatal problem was found.
+
+    ``positions`` mirrors the document (see :mod:`mlopsc.source`): a mapping or sequence
+    is ``[span, children, key_spans]``, any other node (or an alias) its span.
+    """
+
+    document: dict | None
+    positions: Positions | None
+
+
+def resolve_plain(text: str) -> object:
+    """Resolve a plain scalar by the YAML 1.2 core schema.
+
+    >>> [resolve_plain(t) for t in ("~", "yes", "FALSE", "0o17", "-1.5e3", ".nan", "2024-01-01")]
+    [None, 'yes', False, 15, -1500.0, nan, '2024-01-01']
+    """
+    value = _CONSTANTS.get(text, _MISSING)
+    if value is not _MISSING:
+        return value
+    return _number(text) if text[0] in _NUMERIC_START else text
+
+
+def _number(text: str) -> object:
+    try:
+        if _INT.match(text):
+            return int(text)
+        if _OCT.match(text):
+            return int(text, 8)
+        if _HEX.match(text):
+            return int(text, 16)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        return text
+    if _FLOAT.match(text):
+        return float(text)
+    return text
+
+
+def show_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def raw_span(start, end, file: str) -> RawSpan:
+    return (file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def where(span: RawSpan) -> str:
+    return f"{span[0]}:{span[1]}:{span[2]}"
+
+
+class _Fatal(Exception):
+    """Stops the event loop: the tree cannot be used."""
+
+
+def build_tree(source: str | bytes, file: str, diagnostics: Diagnostics, *,
+               max_depth: int = 100, max_alias_nodes: int = 100_000) -> Tree:
+    """Parse one YAML text whose document must be a mapping; report problems as diagnostics."""
+    builder = _Builder(file, diagnostics, max_depth, max_alias_nodes)
+    parser = yaml.CSafeLoader(source)
+    try:
+        document = builder.run(parser.get_event)
+    except _Fatal:
+        document = None
+    except yaml.MarkedYAMLError as error:
+        builder.syntax_error(error)
+        document = None
+    except yaml.YAMLError as error:  # a ReaderError (e.g. a control character) has an offset
+        builder.reader_error(error, source)
+        document = None
+    finally:
+        parser.dispose()
+    return Tree(document, builder.positions if document is not None else None)
+
+
+class _Builder:
+    def __init__(self, file: str, diagnostics: Diagnostics, max_depth: int,
+                 max_alias_nodes: int) -> None:
+        self.file = file
+        self.diagnostics = diagnostics
+        self.max_depth = max_depth
+        self.max_alias_nodes = max_alias_nodes
+        self.positions: Positions | None = None
+        self.stack: list[tuple] = []
+
+    def report(self, code: str, message: str, span: RawSpan, path: Path | None = None) -> None:
+        self.diagnostics.add(code, message, span=Span(*span), path=path)
+
+    def fatal(self, code: str, message: str, span: RawSpan) -> _Fatal:
+        self.report(code, message, span)
+        return _Fatal()
+
+    def run(self, get_event) -> dict | None:
+        # One loop with everything in locals: it runs once per YAML node, and a spec of a
+        # thousand models has more than half a million of them. Positions go into a tree
+        # that mirrors the document (see mlopsc.source), so no path tuple is built here.
+        file, max_depth, max_alias_nodes = self.file, self.max_depth, self.max_alias_nodes
+        constants, numeric_start, number = _CONSTANTS, _NUMERIC_START, _number
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+        map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+        doc_start, stream_end = yaml.DocumentStartEvent, yaml.StreamEndEvent
+        no_key, drop, merge_key, missing = _NO_KEY, _DROP, _MERGE, _MISSING
+
+        anchors: dict[str, object] = {}
+        stack: list[tuple] = self.stack
+        kind, node, kids, kkeys, key, key_span, merges = _ROOT, None, None, None, no_key, None, None
+        depth = deepest = nodes = aliased = documents = 0
+        root = missing
+        plain = False
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is scalar_event:
+                start, end = event.start_mark, event.end_mark
+                span = pos = (file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+                value = event.value
+                tag = event.tag
+                nodes += 1
+                if tag is None:
+                    plain = not event.style
+                    if plain:
+                        resolved = constants.get(value, missing)
+                        if resolved is not missing:
+                            value = resolved
+                        elif value[0] in numeric_start:
+                            value = number(value)
+                else:
+                    plain = False
+                    value = self.tagged(value, tag, event.style, span)
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1, 0)
+            elif cls is map_start or cls is seq_start:
+                depth += 1
+                if depth > max_depth:
+                    start = event.start_mark
+                    raise self.fatal("E108", f"nesting deeper than {max_depth} levels",
+                                     raw_span(start, start, file))
+                stack.append((kind, node, kids, kkeys, key, key_span, merges,
+                              event.start_mark, event.anchor, nodes, deepest))
+                nodes += 1
+                deepest = depth
+                if event.tag is not None:
+                    self.container_tag(event, cls is map_start)
+                if event.anchor is not None:
+                    anchors[event.anchor] = _OPEN
+                if cls is map_start:
+                    kind, node, kids, kkeys, key, merges = _MAP, {}, {}, {}, no_key, None
+                else:
+                    kind, node, kids, kkeys = _SEQ, [], [], None
+                continue
+            elif cls is map_end or cls is seq_end:
+                if merges:
+                    self.merge(node, kids, kkeys, merges)
+                value = node
+                inner = [None, kids, kkeys]
+                height = deepest - depth + 1
+                (kind, node, kids, kkeys, key, key_span, merges,
+                 start, anchor, first_node, outer_deepest) = stack.pop()
+                depth -= 1
+                deepest = max(deepest, outer_deepest)
+                end = event.end_mark
+                span = inner[0] = (file, start.line + 1, start.column + 1,
+                                   end.line + 1, end.column + 1)
+                pos = inner
+                if anchor is not None:
+                    anchors[anchor] = (value, nodes - first_node, height)
+                plain = False
+            elif cls is alias_event:
+                span = pos = raw_span(event.start_mark, event.end_mark, file)
+                value, size, height = self.alias(anchors.get(event.anchor, missing),
+                                                 event.anchor, span)
+                nodes += size
+                aliased += size
+                if aliased > max_alias_nodes:
+                    raise self.fatal("E106", f"aliases expand to more than {max_alias_nodes} "
+                                     "nodes", span)
+                if depth + height > deepest:
+                    deepest = depth + height
+                    if deepest > max_depth:
+                        raise self.fatal("E108", f"nesting deeper than {max_depth} levels "
+                                         f"once alias *{event.anchor} is expanded", span)
+                plain = False
+            elif cls is doc_start:
+                documents += 1
+                if documents > 1:
+                    raise self.fatal("E115", "the file holds more than one YAML document",
+                                     raw_span(event.start_mark, event.end_mark, file))
+                continue
+            elif cls is stream_end:
+                break
+            else:
+                continue
+            # Place the finished node `value` (at `pos`) into the node being built.
+            if kind == _MAP:
+                if key is no_key:
+                    if type(value) is str:
+                        if plain and value == "<<":
+                            if merges is not None:
+                                self.duplicate("<<", span, merges[0][2])
+                                key = drop
+                            else:
+                                key, key_span = merge_key, span
+                        elif value in node:
+                            self.duplicate(value, span, kkeys[value])
+                            key = drop
+                        else:
+                            key, key_span = value, span
+                    else:
+                        self.bad_key(value, span)
+                        key = drop
+                else:
+                    if key is merge_key:
+                        merges = [(value, span, key_span)]
+                    elif key is not drop:
+                        node[key] = value
+                        kids[key] = pos
+                        kkeys[key] = key_span
+                    key = no_key
+            elif kind == _SEQ:
+                node.append(value)
+                kids.append(pos)
+            else:
+                root, self.positions = value, pos
+        return self.finish(root, plain)
+
+    def finish(self, root: object, plain: bool) -> dict | None:
+        span = self.positions[0] if isinstance(self.positions, list) else self.positions
+        if root is _MISSING or (root is None and plain and span[1:3] == span[3:5]):
+            self.report("E103", "the file holds no YAML document", (self.file, 1, 1, 1, 1))
+            return None
+        if not isinstance(root, dict):
+            self.report("E113", f"the document is {_describe(root)}, not a mapping", span)
+            return None
+        return root
+
+    def path_here(self) -> Path:
+        """The path of the mapping or sequence being built (for messages only)."""
+        parts: list[str | int] = []
+        for kind, node, _, _, key, *_ in self.stack:
+            if kind == _SEQ:
+                parts.append(len(node))
+            elif kind == _MAP and isinstance(key, str):
+                parts.append(key)
+        return tuple(parts)
+
+    def tagged(self, value: str, tag: str, style: str | None, span: RawSpan) -> object:
+        if tag == "!" or tag == _TAG + "str":
+            return value
+        name = tag[len(_TAG):] if tag.startswith(_TAG) else None
+        if name in _TYPES:
+            resolved = resolve_plain(value) if value else None
+            if name == "float" and type(resolved) is int:
+                return float(resolved)
+            if type(resolved) is _TYPES[name]:
+                return resolved
+            self.report("E109", f"tag !!{name} does not fit the value {value!r}", span)
+            return value
+        if name in ("map", "seq"):
+            self.report("E109", f"tag !!{name} cannot mark a scalar", span)
+        else:
+            self.report("E109", f"unsupported YAML tag {show_tag(tag)}", span)
+        return resolve_plain(value) if not style else value
+
+    def container_tag(self, event, is_map: bool) -> None:
+        expected = _TAG + ("map" if is_map else "seq")
+        if event.tag not in ("!", expected):
+            span = raw_span(event.start_mark, event.start_mark, self.file)
+            what = "mapping" if is_map else "sequence"
+            if event.tag in (_TAG + "map", _TAG + "seq") or event.tag[len(_TAG):] in _TYPES:
+                self.report("E109", f"tag {show_tag(event.tag)} cannot mark a {what}", span)
+            else:
+                self.report("E109", f"unsupported YAML tag {show_tag(event.tag)}", span)
+
+    def alias(self, entry: object, name: str, span: RawSpan) -> tuple[object, int, int]:
+        if entry is _MISSING:
+            raise self.fatal("E104", f"alias *{name} refers to no anchor defined before it", span)
+        if entry is _OPEN:
+            raise self.fatal("E116", f"alias *{name} refers to a node that contains it", span)
+        return entry  # type: ignore[return-value]
+
+    def duplicate(self, key: str, span: RawSpan, first: RawSpan) -> None:
+        self.report("E105", f"duplicate key '{key}' (first at {where(first)})", span,
+                    self.path_here() + (key,))
+
+    def bad_key(self, value: object, span: RawSpan) -> None:
+        self.report("E107", f"mapping key {_describe(value)} is not a string", span,
+                    self.path_here())
+
+    def merge(self, node: dict, kids: dict, kkeys: dict, merges: list) -> None:
+        value, span, key_span = merges[0]
+        sources = value if isinstance(value, list) else [value]
+        if not sources or not all(isinstance(s, dict) for s in sources):
+            self.report("E104", "merge key '<<' needs a mapping or a list of mappings", span,
+                        self.path_here())
+            return
+        for source in sources:  # explicit keys win, then earlier sources over later ones
+            for key, item in source.items():
+                if key not in node:
+                    node[key] = item
+                    kids[key] = span
+                    kkeys[key] = key_span
+
+    def syntax_error(self, error: yaml.MarkedYAMLError) -> None:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = error.problem or "cannot parse the YAML"
+        if error.context and error.context_mark:
+            started = error.context_mark
+            message += f" ({error.context} at {started.line + 1}:{started.column + 1})"
+        elif error.context:
+            message += f" ({error.context})"
+        self.report("E104", message, (self.file, line, column, line, column))
+
+    def reader_error(self, error: yaml.YAMLError, source: str | bytes) -> None:
+        offset = getattr(error, "position", 0) or 0
+        data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+        before = data[:offset].decode("utf-8", "replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        reason = getattr(error, "reason", None) or str(error)
+        self.report("E104", f"cannot read the YAML text: {reason}",
+                    (self.file, line, column, line, column))
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, (int, float)):
+        return f"{value!r} (a number)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a sequence"
+    return repr(value)
