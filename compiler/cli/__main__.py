@@ -1,0 +1,5 @@
+import sys
+
+from mlopsc.cli import main
+
+sys.exit(main())
