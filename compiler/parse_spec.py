@@ -100,7 +100,7 @@ def _report_one(kind: str, item: dict, path: Path, document: dict, bag: Diagnost
         value = item.get("input")
         hint = None
         if expected == "a string" and isinstance(value, (int, float, bool)):
-            hint = f'quote it: "{_yaml_text(value)}"'
+            hint = f'quote it: "{_as_written(bag, path) or _yaml_text(value)}"'
         bag.add("E204", f"{name}: expected {expected}, got {_describe(value)}",
                 path=path, hint=hint)
     elif kind in _RANGE_ERRORS:
@@ -202,6 +202,15 @@ def _describe(value: Any) -> str:
     if isinstance(value, Enum):
         return repr(value.value)
     return type(value).__name__
+
+
+def _as_written(bag: Diagnostics, path: Path) -> str | None:
+    """The value's text as it stands in the file (``1.10``, not the number 1.1)."""
+    span = bag.index.locate(path)
+    line = bag.index.source_line(span.file, span.line) if span else None
+    if line is None or span.end_line != span.line:
+        return None
+    return line[span.column - 1:span.end_column - 1] or None
 
 
 def _yaml_text(value: Any) -> str:
