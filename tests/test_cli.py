@@ -30,7 +30,7 @@ def test_validate_flagship_passes():
     (("validate", "does-not-exist.yaml"), "does-not-exist.yaml"),
     (("validate", str(ROOT / "examples")), "examples"),
     (("validate", "--no-such-flag"), "unrecognized arguments"),
-    (("compile", FLAGSHIP, "-o", "x", "--target", "kubeflw"), "did you mean 'kubeflow'"),
+    (("compile", FLAGSHIP, "-o", "x", "--target", "inventroy"), "did you mean 'inventory'"),
     (("explain", "E3O6"), "unknown code"),
     (("compile", FLAGSHIP, "-o", "x", "--set", "nonsense"), "expected TARGET.KEY=VALUE"),
 ])
