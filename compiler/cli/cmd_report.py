@@ -1,0 +1,91 @@
+"""`mlopsc report [SPEC]`: the governance report; `mlopsc report diff OLD NEW`: what changed.
+
+OLD and NEW are each a ``report.json`` or a spec (compiled up to the policy gate).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_policy, options_from
+from mlopsc.errors import MlopscError
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "report", help="governance report of a spec, or `report diff OLD NEW`",
+        usage="mlopsc report [SPEC] [options]\n       mlopsc report diff OLD NEW [options]",
+        description="Print the governance report of SPEC (default ./mlops.yaml), or with "
+                    "`diff OLD NEW` say what changed between two reports or two specs.")
+    parser.add_argument("operands", nargs="*", metavar="SPEC | diff OLD NEW",
+                        help="a spec, or the word diff and two report.json files or specs")
+    parser.add_argument("--format", choices=("text", "json", "md"),
+                        help="report: json or md (default md); diff: text, json or md "
+                             "(default text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    parser.add_argument("--env", dest="environment", metavar="NAME",
+                        help="apply environments.NAME.overrides")
+    parser.add_argument("--max-bytes", type=int, metavar="N", help="largest spec file accepted")
+    add_policy(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    operands = list(args.operands)
+    if operands[:1] == ["diff"]:
+        if len(operands) != 3:
+            raise MlopscError("usage: mlopsc report diff OLD NEW (two report.json files or specs)")
+        return _diff(args, operands[1], operands[2])
+    if len(operands) > 1:
+        raise MlopscError(f"report takes one spec, got {len(operands)}; "
+                          "did you mean `mlopsc report diff OLD NEW`?")
+    args.spec = operands[0] if operands else "mlops.yaml"
+    return _report(args)
+
+
+def _report(args) -> int:
+    from mlopsc import __version__
+    from mlopsc.formatters import render
+    from mlopsc.governance.inputs import report_for
+    from mlopsc.governance.output import dump_json
+    from mlopsc.governance.report_md import render_markdown
+    from mlopsc.target import GENERATED_NOTICE
+
+    fmt = args.format or "md"
+    if fmt not in ("json", "md"):
+        raise MlopscError("mlopsc report --format must be json or md")
+    result, report = report_for(options_from(args))
+    if report is None:  # the spec could not be lowered: show why, as validate would
+        sys.stderr.write(render("text", result.diagnostics, index=result.index,
+                                tool_version=__version__))
+        return EXIT_BLOCKED
+    if fmt == "json":
+        content = dump_json(report)
+    else:
+        spec_name = args.spec.replace("\\", "/").rsplit("/", 1)[-1]
+        notice = GENERATED_NOTICE.format(version=__version__, spec=spec_name)
+        content = render_markdown(report, notice).encode()
+    _emit(args, content)
+    return EXIT_OK
+
+
+def _diff(args, old: str, new: str) -> int:
+    from mlopsc.governance.diff import diff_reports
+    from mlopsc.governance.inputs import load_report
+
+    args.spec = old
+    options = options_from(args)
+    changes = diff_reports(load_report(old, options), load_report(new, options))
+    _emit(args, changes.render(args.format or "text").encode())
+    return EXIT_OK
+
+
+def _emit(args, content: bytes) -> None:
+    if args.output:
+        try:
+            with open(args.output, "wb") as handle:
+                handle.write(content)
+        except OSError as error:
+            raise MlopscError(f"cannot write {args.output}: {error.strerror}") from None
+    else:
+        sys.stdout.write(content.decode())

@@ -1,0 +1,103 @@
+"""Report diff of the rule side: policy results, switched-off rules, waivers, regulations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlopsc.governance.diff_sections import Item, Row, _entities, _fields, _keyed, words
+
+_NOW = {"fail": "now failing", "pass": "now passing", "waived": "now waived"}
+
+
+def policies(old: dict, new: dict) -> Iterator[Row]:
+    before, after = old.get("policies", {}), new.get("policies", {})
+    was, now = bool(before.get("evaluated")), bool(after.get("evaluated"))
+    if was != now:
+        yield ("policies", "changed", "evaluated", was, now,
+               "policies are now evaluated" if now else "policies are no longer evaluated")
+    if was and now:
+        yield from _fields("policies", "policies", before, after,
+                           {"engine": "engine", "bundles": "bundles"})
+        yield from _rules(before.get("rules", []), after.get("rules", []))
+        yield from _results(before.get("results", []), after.get("results", []))
+    yield from _disabled(before.get("disabled", []), after.get("disabled", []))
+
+
+def _rules(old: list, new: list) -> Iterator[Row]:
+    before, after = _keyed(old, lambda r: r["code"]), _keyed(new, lambda r: r["code"])
+    for code in sorted(after.keys() - before.keys()):
+        yield (f"rule:{code}", "added", None, None, after[code],
+               f"policy {code} added: {after[code].get('title')}")
+    for code in sorted(before.keys() - after.keys()):
+        yield f"rule:{code}", "removed", None, before[code], None, f"policy {code} removed"
+
+
+def _status(result: Item) -> str:
+    words_ = _NOW.get(result["status"], f"now {result['status']}")
+    waiver = f" (waiver {result['waiver']})" if result.get("waiver") else ""
+    return f"policy {result['rule']} {words_} on {result['subject']}{waiver}"
+
+
+def _results(old: list, new: list) -> Iterator[Row]:
+    before, after = _keyed(old, lambda r: r["id"]), _keyed(new, lambda r: r["id"])
+    for key in sorted(before.keys() | after.keys()):
+        subject = f"result:{key}"
+        if key not in before:
+            yield subject, "added", "status", None, after[key]["status"], _status(after[key])
+        elif key not in after:
+            r = before[key]
+            yield (subject, "removed", "status", r["status"], None,
+                   f"policy {r['rule']} no longer evaluated on {r['subject']}")
+        elif (before[key]["status"], before[key].get("waiver")) != \
+                (after[key]["status"], after[key].get("waiver")):
+            yield (subject, "changed", "status", before[key]["status"], after[key]["status"],
+                   _status(after[key]) + f", was {before[key]['status']}")
+
+
+def _disabled(old: list, new: list) -> Iterator[Row]:
+    before, after = _keyed(old, lambda r: r["rule"]), _keyed(new, lambda r: r["rule"])
+    for rule in sorted(after.keys() - before.keys()):
+        d = after[rule]
+        yield (f"rule:{rule}", "added", "disabled", None, d,
+               f"policy {rule} switched off for every subject, approved by {d['approver']}: "
+               f"{d['reason']}")
+    for rule in sorted(before.keys() - after.keys()):
+        yield (f"rule:{rule}", "removed", "disabled", before[rule], None,
+               f"policy {rule} switched back on")
+
+
+WAIVER_FIELDS = {"rule": "rule", "subject": "subject", "approver": "approver",
+                 "expires": "expiry", "status": "status", "reason": "reason"}
+
+
+def waivers(old: dict, new: dict) -> Iterator[Row]:
+    def added(w: Item) -> str:
+        return (f"waiver {w.get('name')} added: {w.get('rule')} on {w.get('subject')}, "
+                f"approved by {w.get('approver')}, expires {w.get('expires')}")
+
+    def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
+        yield from _fields(subject, prefix, a, b, WAIVER_FIELDS)
+
+    yield from _entities(old, new, "waivers", added, "waiver", compare)
+
+
+def regulations(old: dict, new: dict) -> Iterator[Row]:
+    def added(r: Item) -> str:
+        scope = " for every model" if r.get("in_force_for_all") else \
+            f" for {words(sorted(_short(m) for m in r.get('models', [])))}"
+        return f"regulation {r.get('name')} now in force{scope}"
+
+    def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
+        if bool(a.get("in_force_for_all")) != bool(b.get("in_force_for_all")):
+            now = b.get("in_force_for_all")
+            yield (subject, "changed", "in_force_for_all", a.get("in_force_for_all"), now,
+                   f"{prefix} {'now' if now else 'no longer'} in force for every model")
+
+    for row in _entities(old, new, "regulations", added, "regulation", compare):
+        if row[1] == "removed":
+            row = (*row[:5], f"regulation {row[3].get('name')} no longer in force")
+        yield row
+
+
+def _short(node_id: str) -> str:
+    return node_id.partition(":")[2] or node_id
