@@ -9,6 +9,7 @@ from mlopsc.target import Artifact, EmitOptions
 # Outputs written on every compile, whatever targets are selected.
 ALWAYS = {
     "lineage": "mlopsc.lineage_output:LineageOutput",
+    "governance": "mlopsc.governance.output:GovernanceOutput",
 }
 
 

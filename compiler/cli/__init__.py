@@ -13,7 +13,7 @@ import sys
 
 from mlopsc import __version__
 
-COMMANDS = ("validate", "compile", "targets", "schema", "explain", "lineage")
+COMMANDS = ("validate", "compile", "targets", "schema", "explain", "lineage", "report")
 
 
 class _Parser(argparse.ArgumentParser):
