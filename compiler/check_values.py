@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from mlopsc.diagnostics import Diagnostics
@@ -26,16 +27,19 @@ def _duration(path: Path, value: Any, bag: Diagnostics) -> None:
                 hint="write a number and a unit (ms, s, m, h, d, w), e.g. `90s` or `1h30m`")
 
 
-def _cron(path: Path, value: Any, bag: Diagnostics) -> None:
+@lru_cache(maxsize=1024)
+def valid_cron(value: str) -> bool:
+    """A five-field cron expression or one of the @-macros (specs repeat schedules: cached)."""
     from croniter import croniter  # imported here: only specs with schedules pay for it
 
-    fields = value.split()
     if value.startswith("@"):
-        ok = value in ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight",
-                       "@hourly")
-    else:
-        ok = len(fields) == 5 and croniter.is_valid(value)
-    if not ok:
+        return value in ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight",
+                         "@hourly")
+    return len(value.split()) == 5 and croniter.is_valid(value)
+
+
+def _cron(path: Path, value: Any, bag: Diagnostics) -> None:
+    if not valid_cron(value):
         bag.add("E304", f"{path[-1]}: {value!r} is not a valid cron schedule", path=path,
                 hint="five fields: minute hour day-of-month month day-of-week, e.g. `0 3 * * *`")
 

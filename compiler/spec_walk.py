@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -28,36 +27,54 @@ def _kind_of(annotation: Any, metadata: list[Any]) -> ValueKind | None:
     return None
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
 @cache
 def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, ValueKind | None], ...]:
+    """The fields worth visiting: marked ones, and those that can hold marked ones."""
     out = []
     for name, info in model.model_fields.items():
         kind = _kind_of(info.annotation, list(info.metadata))
-        out.append((name, info.alias or name, kind))
+        if kind is not None or any(_has_kinds(m) for m in _models_in(info.annotation)):
+            out.append((name, info.alias or name, kind))
     return tuple(out)
 
 
-def walk_kinds(model: BaseModel, path: Path = ()) -> Iterator[tuple[Path, Any, ValueKind]]:
-    """Yield ``(path, value, kind)`` for every marked value present in ``model``.
+@cache
+def _has_kinds(model: type[BaseModel]) -> bool:
+    return bool(_fields(model))
 
-    Values left at their defaults are not yielded: they did not come from the user.
+
+def walk_kinds(model: BaseModel, path: Path = ()) -> list[tuple[Path, Any, ValueKind]]:
+    """Every ``(path, value, kind)`` of a marked value present in ``model``.
+
+    Values left at their defaults are not included: they did not come from the user.
+    Sub-models that cannot hold a marked value are not visited at all.
     """
-    present = model.model_fields_set
+    found: list[tuple[Path, Any, ValueKind]] = []
+    _walk_model(model, path, found)
+    return found
+
+
+def _walk_model(model: BaseModel, path: Path, found: list) -> None:
+    present = model.__pydantic_fields_set__
     for name, alias, kind in _fields(type(model)):
-        if name not in present:
-            continue
-        value = getattr(model, name)
-        yield from _walk_value(value, path + (alias,), kind)
+        if name in present:
+            _walk_value(getattr(model, name), path + (alias,), kind, found)
 
 
-def _walk_value(value: Any, path: Path, kind: ValueKind | None) -> Iterator:
+def _walk_value(value: Any, path: Path, kind: ValueKind | None, found: list) -> None:
     if isinstance(value, BaseModel):
-        yield from walk_kinds(value, path)
+        _walk_model(value, path, found)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _walk_value(item, path + (i,), kind)
+            _walk_value(item, path + (i,), kind, found)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk_value(item, path + (key,), kind)
+            _walk_value(item, path + (key,), kind, found)
     elif kind is not None and value is not None:
-        yield path, value, kind
+        found.append((path, value, kind))

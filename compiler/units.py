@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DURATION = re.compile(r"(\d+)(ms|s|m|h|d|w)")
 _DURATION_FULL = re.compile(r"(?:\d+(?:ms|s|m|h|d|w))+\Z")
@@ -23,6 +24,7 @@ _MEMORY_FACTORS = {None: 1, "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, "T":
                    "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 
 
+@lru_cache(maxsize=4096)
 def parse_duration(text: str) -> float | None:
     """Seconds in a duration such as ``1h30m``; ``None`` if it is malformed.
 
@@ -94,6 +96,7 @@ class ImageRef:
         return self.digest is not None or (self.tag is not None and self.tag != "latest")
 
 
+@lru_cache(maxsize=4096)
 def parse_image(text: str) -> ImageRef | None:
     """Split an image reference; ``None`` if it is malformed.
 
