@@ -138,3 +138,40 @@ def test_explain():
     run = run_cli("explain", "e306")
     assert run.returncode == 0
     assert "canary weights do not rise" in run.stdout
+
+
+def test_fail_on_warning_blocks_on_warnings(tmp_path):
+    spec = ROOT / "tests" / "invalid" / "images.yaml"
+    text = spec.read_text().replace('      - {name: c, image: "Acme Train", after: [b]}\n', "")
+    only_warnings = tmp_path / "mlops.yaml"
+    only_warnings.write_text(text)
+    assert main(["validate", str(only_warnings)]) == 0
+    assert main(["validate", str(only_warnings), "--fail-on", "warning"]) == 1
+
+
+def test_lineage_impact_and_upstream(capsys):
+    assert main(["lineage", FLAGSHIP, "--impact", "dataset:transactions"]) == 0
+    impact = capsys.readouterr().out.split()
+    assert "model:fraud-detector" in impact and "deployment:fraud-scorer" in impact
+    assert "slo:scorer-latency" in impact
+    assert main(["lineage", FLAGSHIP, "--upstream", "slo:scorer-latency"]) == 0
+    assert capsys.readouterr().out.split() == [
+        "dataset:transactions", "deployment:fraud-scorer", "model:fraud-detector",
+        "pipeline:fraud-training"]
+
+
+def test_environment_overrides_reach_the_ir():
+    from mlopsc import api
+
+    base = api.validate(api.Options(spec=FLAGSHIP)).ir
+    staging = api.validate(api.Options(spec=FLAGSHIP, environment="staging")).ir
+    pick = {d.name: d for d in staging.deployments}["fraud-scorer"]
+    assert (pick.environment, pick.namespace, pick.autoscaling.max_replicas) == \
+        ("staging", "fraud-staging", 4)
+    assert {d.name: d for d in base.deployments}["fraud-scorer"].autoscaling.max_replicas == 20
+
+
+def test_unknown_environment_is_a_coded_error(capsys):
+    assert main(["validate", FLAGSHIP, "--env", "stagin", "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert finding["code"] == "E114" and "staging" in finding["hint"]
