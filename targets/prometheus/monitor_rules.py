@@ -1,0 +1,129 @@
+"""Monitor rules: drift, performance, concept drift, data quality and freshness alerts.
+
+The metrics are the contract of ``docs/monitoring.md``: a monitoring job computes the
+scores and exports gauges; these rules compare them with the spec's thresholds. Each
+function returns alerting rules (plain dicts) for one monitor, or an empty list with a
+reason when the monitor gives nothing to compare (the caller reports it).
+"""
+
+from __future__ import annotations
+
+from mlopsc import ir
+from mlopsc.targets.prometheus.promql import duration, number, selector, template_literal
+
+DRIFT = "mlops_feature_drift_score"
+MODEL_METRIC = "mlops_model_metric"
+QUALITY = "mlops_data_quality_failure_ratio"
+ROWS = "mlops_dataset_rows"
+LAST_UPDATE = "mlops_dataset_last_update_timestamp_seconds"
+
+
+class Nothing(Exception):
+    """The monitor has nothing to alert on; the message says why."""
+
+
+def _alert(name: str, expr: str, for_s: float, labels: dict, annotations: dict,
+           summary: str) -> dict:
+    rule = {"alert": name, "expr": expr}
+    if for_s > 0:
+        rule["for"] = duration(for_s)
+    rule["labels"] = labels
+    rule["annotations"] = {**annotations, "summary": template_literal(summary)}
+    return rule
+
+
+def _subject(monitor: ir.Monitor, ir_: ir.IR) -> dict[str, str]:
+    """Whom the monitoring job measured: the deployment, else the dataset."""
+    if monitor.deployment:
+        return {"deployment": ir_.get(monitor.deployment).name}
+    if monitor.dataset:
+        return {"dataset": ir_.get(monitor.dataset).name}
+    raise Nothing("it names neither a deployment nor a dataset")
+
+
+def drift(monitor: ir.Monitor, ir_: ir.IR, labels: dict, annotations: dict) -> list[dict]:
+    """One alert per feature: its drift score over the window above its threshold."""
+    if not monitor.features:
+        raise Nothing("it lists no features")
+    subject, window = _subject(monitor, ir_), duration(monitor.window_s)
+    rules = []
+    for f in monitor.features:
+        score = selector(DRIFT, {**subject, "feature": f.name, "method": f.method or "psi",
+                                 "window": window})
+        # The feature label keeps the rules of one monitor distinct (promtool lints duplicates).
+        rules.append(_alert(
+            "FeatureDrift", f"{score} > {number(f.threshold or 0.0)}", monitor.for_s,
+            {**labels, "feature": template_literal(f.name)},
+            annotations, f"Feature {f.name} drifted ({f.method} over {window} above "
+                         f"{number(f.threshold or 0.0)}), monitor {monitor.name}"))
+    return rules
+
+
+def model_metric(monitor: ir.Monitor, ir_: ir.IR, labels: dict, annotations: dict) -> list[dict]:
+    """Performance and concept drift: the live model metric past its bound.
+
+    The bound is breached below the threshold, or above it when the model's metric table
+    says lower is better (e.g. a log loss).
+    """
+    if not monitor.deployment:
+        raise Nothing("it names no deployment")
+    if not monitor.metric or monitor.threshold is None:
+        raise Nothing("it needs both `metric` and `threshold`")
+    higher_is_better = True
+    if monitor.model:
+        for m in ir_.get(monitor.model).metrics:
+            if m.name == monitor.metric:
+                higher_is_better = m.higher_is_better
+    window = duration(monitor.window_s)
+    value = selector(MODEL_METRIC, {**_subject(monitor, ir_), "metric": monitor.metric,
+                                    "window": window})
+    op, word = ("<", "below") if higher_is_better else (">", "above")
+    name = "ConceptDrift" if monitor.type == "concept_drift" else "ModelPerformanceDegraded"
+    return [_alert(name, f"{value} {op} {number(monitor.threshold)}", monitor.for_s, labels,
+                   annotations, f"Model metric {monitor.metric} over {window} is {word} "
+                                f"{number(monitor.threshold)}, monitor {monitor.name}")]
+
+
+def data_quality(monitor: ir.Monitor, dataset: ir.Dataset, labels: dict,
+                 annotations: dict) -> list[dict]:
+    """Each quality check's failure ratio, and the row count against the contract's bounds."""
+    window = duration(monitor.window_s)
+    where = {"dataset": dataset.name, "window": window}
+    rules = []
+    for check in dataset.quality:
+        bound = monitor.threshold if monitor.threshold is not None else check.max_failure_ratio
+        ratio = selector(QUALITY, {**where, "check": check.name})
+        rules.append(_alert("DataQualityCheckFailing", f"{ratio} > {number(bound)}",
+                            monitor.for_s, {**labels, "check": template_literal(check.name)},
+                            annotations,
+                            f"Check {check.name} of dataset {dataset.name} fails on more than "
+                            f"{number(bound * 100)}% of rows over {window}"))
+    if not dataset.quality and monitor.threshold is not None:
+        ratio = selector(QUALITY, where)
+        rules.append(_alert("DataQualityCheckFailing", f"{ratio} > {number(monitor.threshold)}",
+                            monitor.for_s, labels, annotations,
+                            f"A check of dataset {dataset.name} fails on more than "
+                            f"{number(monitor.threshold * 100)}% of rows over {window}"))
+    rows = selector(ROWS, where)
+    bounds = [f"{rows} < {dataset.min_rows}"] if dataset.min_rows is not None else []
+    bounds += [f"{rows} > {dataset.max_rows}"] if dataset.max_rows is not None else []
+    if bounds:
+        rules.append(_alert("DatasetVolumeOutOfBounds", " or ".join(bounds), monitor.for_s,
+                            labels, annotations,
+                            f"Dataset {dataset.name} has a row count over {window} outside "
+                            f"its contract's bounds"))
+    if not rules:
+        raise Nothing(f"dataset {dataset.name!r} declares no quality checks or row bounds "
+                      "and the monitor sets no threshold")
+    return rules
+
+
+def freshness(dataset: ir.Dataset, for_s: float, labels: dict, annotations: dict) -> list[dict]:
+    """The newest record older than the contract's ``freshness.max_age``."""
+    if dataset.freshness_max_age_s is None:
+        raise Nothing(f"dataset {dataset.name!r} declares no freshness.max_age")
+    last = selector(LAST_UPDATE, {"dataset": dataset.name})
+    max_age = dataset.freshness_max_age_s
+    return [_alert("DatasetStale", f"time() - {last} > {number(max_age)}", for_s, labels,
+                   annotations, f"Dataset {dataset.name} has no record newer than "
+                                f"{duration(max_age)} (its contract's freshness)")]

@@ -1,0 +1,108 @@
+"""Label values that match (or do not match) an error selector's regex, for unit tests.
+
+Prometheus anchors label regexes (``code=~"5.."`` matches ``500``, not ``1500``). The
+generated ``promtool test rules`` files need a concrete error value and a concrete good
+value for every SLI; this walks the pattern's parse tree and takes the shortest choice at
+each node, then checks the result with a real match.
+
+>>> matching("5.."), not_matching("5..")
+('500', '200')
+>>> matching("5..|429"), matching("(timeout|error)_[a-z]+")
+('500', 'timeout_a')
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+_CATEGORY = {_c.CATEGORY_DIGIT: "0", _c.CATEGORY_WORD: "a", _c.CATEGORY_SPACE: " ",
+             _c.CATEGORY_NOT_DIGIT: "a", _c.CATEGORY_NOT_WORD: "-", _c.CATEGORY_NOT_SPACE: "a"}
+_GOOD = ("200", "ok", "0", "success", "none", "x")
+
+
+class NoSample(ValueError):
+    """No value could be found (the caller leaves that SLI without a unit test)."""
+
+
+def matching(pattern: str) -> str:
+    """A short value that ``pattern`` matches in full."""
+    try:
+        text = _walk(_p.parse(pattern))
+    except (re.error, KeyError, TypeError, ValueError, OverflowError) as error:
+        raise NoSample(f"cannot build a value matching {pattern!r}: {error}") from None
+    if re.fullmatch(pattern, text) is None:
+        raise NoSample(f"cannot build a value matching {pattern!r}")
+    return text
+
+
+def not_matching(pattern: str) -> str:
+    """A plain value that ``pattern`` does not match in full."""
+    for candidate in _GOOD:
+        if re.fullmatch(pattern, candidate) is None:
+            return candidate
+    raise NoSample(f"{pattern!r} matches every ordinary value")
+
+
+def _walk(items) -> str:
+    return "".join(_node(op, arg) for op, arg in items)
+
+
+def _node(op, arg) -> str:
+    if op is _c.LITERAL:
+        return chr(arg)
+    if op is _c.ANY:
+        # "0" satisfies most patterns that put `.` among digits (`5..`).
+        return "0"
+    if op is _c.IN:
+        return _in(arg)
+    if op is _c.BRANCH:
+        return _walk(arg[1][0])
+    if op is _c.SUBPATTERN:
+        return _walk(arg[-1])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, _high, body = arg
+        return _walk(body) * low
+    if op is _c.AT:
+        return ""
+    if op is _c.CATEGORY:
+        return _CATEGORY[arg]
+    if op is _c.NOT_LITERAL:
+        return "a" if arg != ord("a") else "b"
+    raise ValueError(f"unsupported construct {op}")
+
+
+def _in(items) -> str:
+    if items and items[0][0] is _c.NEGATE:
+        excluded = re.compile("[" + "".join(_class_text(i) for i in items[1:]) + "]")
+        for candidate in "0a-_A":
+            if not excluded.fullmatch(candidate):
+                return candidate
+        raise ValueError("negated class excludes every candidate")
+    op, arg = items[0]
+    if op is _c.LITERAL:
+        return chr(arg)
+    if op is _c.RANGE:
+        return chr(arg[0])
+    if op is _c.CATEGORY:
+        return _CATEGORY[arg]
+    raise ValueError(f"unsupported class item {op}")
+
+
+def _class_text(item) -> str:
+    op, arg = item
+    if op is _c.LITERAL:
+        return re.escape(chr(arg))
+    if op is _c.RANGE:
+        return f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}"
+    if op is _c.CATEGORY:
+        return {_c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_WORD: r"\w", _c.CATEGORY_SPACE: r"\s",
+                _c.CATEGORY_NOT_DIGIT: r"\D", _c.CATEGORY_NOT_WORD: r"\W",
+                _c.CATEGORY_NOT_SPACE: r"\S"}[arg]
+    raise ValueError(f"unsupported class item {op}")
