@@ -1,0 +1,169 @@
+"""Report diff: each governance change appears in words; formats; stable order; goldens."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import random
+
+import pytest
+from conftest import ROOT, compilable_specs, example_id
+from golden import GOLDEN_ROOT, assert_tree
+
+from mlopsc.driver import Options
+from mlopsc.governance import diff_reports
+from mlopsc.governance.inputs import load_report
+from mlopsc.governance.report import build_report
+from mlopsc.lower import lower
+from mlopsc.policy_result import PolicyResult, RuleInfo, RuleResult
+from mlopsc.spec import Spec
+
+TODAY = datetime.date(2026, 11, 15)
+FLAGSHIP = (ROOT / "mlops.yaml").read_text()
+APPROVAL = ('      - {by: tom.okafor@acme.example, role: risk, date: "2026-11-07", '
+            'stage: production}\n')
+FIELD = "      - {name: customer_id, type: string, pii: true, classification: confidential}\n"
+WAIVER = """
+waivers:
+  shadow-first:
+    rule: GOV-012
+    subject: models.fraud-detector
+    reason: Shadow stage runs in parallel with the canary this release.
+    approver: compliance@acme.example
+    expires: "2027-01-31"
+"""
+
+
+def edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"{old!r} must occur once in the flagship spec"
+    return text.replace(old, new)
+
+
+# (case, old spec, new spec, a sentence the diff must contain)
+CASES = [
+    ("risk tier changed",
+     edit(FLAGSHIP, "    risk_tier: high\n", "    risk_tier: medium\n"), FLAGSHIP,
+     "model fraud-detector: risk tier medium → high"),
+    ("approval removed",
+     FLAGSHIP, edit(FLAGSHIP, APPROVAL, ""),
+     "model fraud-detector: approval by tom.okafor@acme.example (risk, stage production) "
+     "removed"),
+    ("waiver added",
+     FLAGSHIP, FLAGSHIP + WAIVER,
+     "waiver shadow-first added: GOV-012 on models.fraud-detector, approved by "
+     "compliance@acme.example, expires 2027-01-31"),
+    ("contract field removed",
+     edit(FLAGSHIP, FIELD, FIELD + "      - {name: merchant_id, type: string}\n"), FLAGSHIP,
+     "data contract transactions: field merchant_id removed"),
+    ("contract field made PII",
+     FLAGSHIP, edit(FLAGSHIP, "{name: event_time, type: timestamp}",
+                    "{name: event_time, type: timestamp, pii: true}"),
+     "data contract transactions: field event_time now marked PII"),
+    ("rollout strategy changed",
+     FLAGSHIP, edit(FLAGSHIP, "      strategy: canary\n", "      strategy: blue-green\n"
+                    ).replace("      steps:\n        - {weight: 5, pause: 10m}\n"
+                              "        - {weight: 20, pause: 20m}\n"
+                              "        - {weight: 50, pause: 30m}\n"
+                              "        - {weight: 100}\n", ""),
+     "deployment fraud-scorer: rollout strategy canary → blue-green"),
+    ("SLO objective changed",
+     FLAGSHIP, edit(FLAGSHIP, "    objective: 99.95\n", "    objective: 99.9\n"),
+     "SLO scorer-availability: objective 99.95 → 99.9"),
+    ("regulation added for every model",
+     FLAGSHIP, edit(FLAGSHIP, "  regulations: [gdpr]\n", "  regulations: [gdpr, eu-ai-act]\n"),
+     "regulation eu-ai-act now in force for every model"),
+]
+
+
+def report_of(text: str, tmp_path, name: str) -> dict:
+    spec = tmp_path / f"{name}.yaml"
+    spec.write_text(text)
+    return load_report(str(spec), Options(today=TODAY))
+
+
+@pytest.mark.parametrize("case, old, new, sentence", CASES, ids=[c[0] for c in CASES])
+def test_spec_change_appears_in_words(case, old, new, sentence, tmp_path):
+    changes = diff_reports(report_of(old, tmp_path, "old"), report_of(new, tmp_path, "new"))
+    assert sentence in changes.messages(), changes.render("text")
+
+
+def test_identical_specs_have_no_changes(tmp_path):
+    same = diff_reports(report_of(FLAGSHIP, tmp_path, "a"), report_of(FLAGSHIP, tmp_path, "b"))
+    assert not same and same.render("text") == "no governance changes\n"
+
+
+def test_risk_tier_diff_in_every_format(tmp_path):
+    old = report_of(edit(FLAGSHIP, "    risk_tier: high\n", "    risk_tier: low\n"),
+                    tmp_path, "old")
+    changes = diff_reports(old, report_of(FLAGSHIP, tmp_path, "new"))
+    assert changes.render("text") == (
+        "model fraud-detector: approvals required 1 → 2\n"
+        "model fraud-detector: approver roles required none → compliance, risk\n"
+        "model fraud-detector: risk tier low → high\n")
+    assert changes.render("md") == (
+        "## Governance changes (3)\n\n### Models\n\n"
+        "- model fraud-detector: approvals required 1 → 2\n"
+        "- model fraud-detector: approver roles required none → compliance, risk\n"
+        "- model fraud-detector: risk tier low → high\n")
+    data = json.loads(changes.render("json"))
+    assert data["counts"] == {"added": 0, "removed": 0, "changed": 3}
+    assert data["changes"][2] == {
+        "section": "models", "subject": "model:fraud-detector", "kind": "changed",
+        "field": "risk_tier", "old": "low", "new": "high",
+        "message": "model fraud-detector: risk tier low → high"}
+
+
+def _policy(status: str, waiver: str | None = None) -> PolicyResult:
+    info = RuleInfo(code="GOV-012", title="shadow before rollout", description="d",
+                    severity="error", domain="governance", applies_to=("models",),
+                    bundle="default")
+    return PolicyResult(engine="regorus", bundles=("default",), rules={"GOV-012": info},
+                        results=(RuleResult(rule="GOV-012", subject="models.fraud-detector",
+                                            status=status, waiver=waiver),),
+                        waivers=(), disabled=())
+
+
+@pytest.mark.parametrize("before, after, sentence", [
+    ("pass", "fail", "policy GOV-012 now failing on models.fraud-detector, was pass"),
+    ("fail", "pass", "policy GOV-012 now passing on models.fraud-detector, was fail"),
+    ("fail", "waived", "policy GOV-012 now waived on models.fraud-detector (waiver w), was fail"),
+    (None, "fail", "policies are now evaluated"),
+])
+def test_policy_status_changes(before, after, sentence):
+    ir = lower(Spec.model_validate(__import__("yaml").safe_load(FLAGSHIP)))
+    old = build_report(ir, _policy(before) if before else None, TODAY)
+    new = build_report(ir, _policy(after, "w" if after == "waived" else None), TODAY)
+    assert diff_reports(old, new).messages() == [sentence]
+
+
+def test_order_does_not_depend_on_input_order(tmp_path):
+    old = report_of(FLAGSHIP, tmp_path, "old")
+    new = report_of(edit(FLAGSHIP, APPROVAL, "") + WAIVER, tmp_path, "new")
+    shuffled = json.loads(json.dumps(new))
+    for value in shuffled.values():
+        if isinstance(value, list):
+            random.Random(7).shuffle(value)
+    assert diff_reports(old, shuffled).render("json") == diff_reports(old, new).render("json")
+
+
+def test_a_report_json_and_its_spec_diff_alike(tmp_path):
+    (tmp_path / "old.json").write_text(json.dumps(report_of(FLAGSHIP, tmp_path, "x")))
+    from_json = load_report(str(tmp_path / "old.json"))
+    new = report_of(FLAGSHIP + WAIVER, tmp_path, "new")
+    assert diff_reports(from_json, new) == diff_reports(report_of(FLAGSHIP, tmp_path, "y"), new)
+
+
+@pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
+def test_diff_from_nothing_matches_golden(spec, request):
+    report = load_report(str(spec), Options(today=TODAY))
+    added, removed = diff_reports({}, report), diff_reports(report, {})
+    files = {"added.txt": added.render("text"), "added.md": added.render("md"),
+             "added.json": added.render("json"), "removed.txt": removed.render("text")}
+    assert_tree({k: v.encode() for k, v in files.items()},
+                GOLDEN_ROOT / example_id(spec) / "report-diff", request)
+
+
+def test_change_records_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        diff_reports({}, {"models": [{"id": "model:m", "name": "m"}]}).changes[0].kind = "x"
