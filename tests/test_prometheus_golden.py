@@ -1,0 +1,22 @@
+"""Golden trees of the Prometheus target: every compilable example, byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import compilable_specs, example_id
+from golden import GOLDEN_ROOT, assert_tree
+
+from mlopsc import api
+
+
+@pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
+def test_golden(spec, request):
+    result = api.compile(api.Options(spec=str(spec), targets=("prometheus",)))
+    assert not result.blocked(), [d.message for d in result.diagnostics]
+    prefix = "prometheus/"
+    actual = {a.path[len(prefix):]: a.content for a in result.artifacts
+              if a.path.startswith(prefix)}
+    golden = GOLDEN_ROOT / example_id(spec) / "prometheus"
+    if not actual and not golden.exists():
+        return  # an example without SLOs or monitors has no Prometheus output, nor a golden
+    assert_tree(actual, golden, request)

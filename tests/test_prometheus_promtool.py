@@ -1,0 +1,164 @@
+"""The Prometheus target checked with the real promtool: every rule file parses and lints,
+and the generated unit tests show each SLO's alerts fire (and stay quiet) when they should.
+
+promtool comes from Debian's `prometheus` package; these tests fail when it is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from conftest import ROOT, compilable_specs, example_id
+from test_prometheus_helpers import MINIMAL, emit, run_promtool, write_tree
+
+from mlopsc import api
+
+pytestmark = pytest.mark.integration
+SCHEMA = ROOT / "tests/fixtures/schemas/crds/monitoring.coreos.com/prometheusrule_v1.json"
+
+
+def _compile(spec: Path) -> tuple[dict[str, bytes], object]:
+    result = api.compile(api.Options(spec=str(spec), targets=("prometheus",)))
+    assert not result.blocked(), [d.message for d in result.diagnostics]
+    prefix = "prometheus/"
+    files = {a.path[len(prefix):]: a.content for a in result.artifacts if a.path.startswith(prefix)}
+    return files, result.ir
+
+
+@pytest.fixture(scope="module", params=compilable_specs(), ids=example_id)
+def example(request, tmp_path_factory):
+    files, ir_ = _compile(request.param)
+    root = write_tree(files, tmp_path_factory.mktemp(example_id(request.param)))
+    return root, files, ir_
+
+
+def test_check_rules_on_every_rule_file(example):
+    root, files, ir_ = example
+    rule_files = sorted(p for p in files if p.startswith("rules/"))
+    # The operator resources hold the same groups: check what the operator would load too.
+    for path in sorted(p for p in files if p.startswith("operator/") and "kustom" not in p):
+        spec = yaml.safe_load(files[path])["spec"]
+        (root / "operator-spec").mkdir(exist_ok=True)
+        (root / "operator-spec" / Path(path).name).write_text(yaml.safe_dump(spec))
+        rule_files.append(f"operator-spec/{Path(path).name}")
+    if not rule_files:  # nothing to alert on: then there must be nothing in the spec either
+        assert (ir_.slos, ir_.monitors) == ((), ())
+        assert all(d.freshness_max_age_s is None for d in ir_.datasets)
+        return
+    done = run_promtool("check", "rules", *rule_files, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("SUCCESS") == len(rule_files), done.stdout
+
+
+def test_generated_unit_tests_pass(example):
+    root, files, ir_ = example
+    tests = sorted(p for p in files if p.startswith("tests/"))
+    assert tests == [f"tests/slo-{s.name}.test.yaml" for s in ir_.slos]
+    if not tests:
+        return
+    done = run_promtool("test", "rules", *[Path(t).name for t in tests], cwd=root / "tests")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("SUCCESS") == len(tests), done.stdout
+
+
+def test_operator_resources_match_the_crd_schema(example):
+    _, files, _ = example
+    validator = jsonschema.Draft7Validator(json.loads(SCHEMA.read_text()))
+    for path in sorted(p for p in files if p.startswith("operator/") and "kustom" not in p):
+        resource = yaml.safe_load(files[path])
+        errors = [e.message for e in validator.iter_errors(resource)]
+        assert errors == [], path
+
+
+def _scenarios(test_file: str) -> dict[str, list[str]]:
+    """Scenario name (without the SLO) -> the tiers it expects to fire."""
+    out = {}
+    for test in yaml.safe_load(test_file)["tests"]:
+        (check,) = test["alert_rule_test"]
+        out[test["name"].split(": ", 1)[1]] = [a["exp_labels"]["tier"] for a in check["exp_alerts"]]
+    return out
+
+
+def test_flagship_scenarios_are_the_workbook_ones():
+    files, _ = _compile(ROOT / "mlops.yaml")
+    assert _scenarios(files["tests/slo-scorer-availability.test.yaml"].decode()) == {
+        "fast burn (21.6x): every tier fires": ["page-fast", "page-slow", "ticket-fast",
+                                                 "ticket-slow"],
+        "slow burn (2x): only ticket tiers fire": ["ticket-slow"],
+        "healthy: nothing fires": [],
+        "no traffic: nothing fires": [],
+    }
+
+
+def test_generated_tests_catch_a_broken_rule(tmp_path):
+    """Mutate the page bound: the fast-burn test must now fail (the tests can fail)."""
+    files, _ = _compile(ROOT / "mlops.yaml")
+    rules = files["rules/slo-scorer-availability.yaml"].decode()
+    assert rules.count(" > 0.0072") == 2
+    files["rules/slo-scorer-availability.yaml"] = rules.replace(" > 0.0072", " > 0.9").encode()
+    write_tree(files, tmp_path)
+    done = run_promtool("test", "rules", "slo-scorer-availability.test.yaml", cwd=tmp_path / "tests")
+    assert done.returncode == 1
+    assert "FAILED" in done.stdout + done.stderr
+
+
+HOSTILE = r"""
+slos:
+  hostile:
+    deployment: iris-api
+    sli:
+      type: error_ratio
+      metric: http_requests_total
+      selector: {service: "a\"} or vector(1) or up{x=\"\\", path: "line\nbreak \u2028 {{ $value }}"}
+      error_selector: {code: "5..|4\"29"}
+    objective: 99.5
+    alerting:
+      runbook: "https://rb.example/{{ .Labels }}\"'"
+      routing:
+        team: "{{ template \"x\" }}"
+        labels: {note: "it's \"quoted\"\nand {{ braced }}"}
+"""
+
+
+def test_hostile_strings_stay_literal(tmp_path):
+    files, diagnostics = emit(HOSTILE)
+    assert diagnostics == []
+    write_tree(files, tmp_path)
+    checked = run_promtool("check", "rules", "rules/slo-hostile.yaml", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tested = run_promtool("test", "rules", "slo-hostile.test.yaml", cwd=tmp_path / "tests")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    first = yaml.safe_load(files["tests/slo-hostile.test.yaml"])["tests"][0]
+    labels = first["alert_rule_test"][0]["exp_alerts"][0]["exp_labels"]
+    assert labels["team"] == '{{ template "x" }}'
+    assert labels["note"] == "it's \"quoted\"\nand {{ braced }}"
+
+
+@pytest.mark.parametrize("value", [
+    'a"b', "back\\slash", "new\nline", '"} or vector(1) or {x="', "tab\there", "ü 🙂",
+    "sep\u2028x", "{{ $value }}", "\x01ctl", "",
+])
+def test_quote_round_trips_through_promql(tmp_path, value):
+    """A PromQL literal built by quote() holds exactly the value: promtool reads it back
+    (the expectation is written by PyYAML, independently of mlopsc's writers)."""
+    from mlopsc.targets.prometheus.promql import quote
+
+    rules = {"groups": [{"name": "q", "rules": [{
+        # label_replace expands `$name` in its replacement: `$$` is a literal `$`.
+        "alert": "Quoted",
+        "expr": f'label_replace(vector(1), "got", {quote(value.replace("$", "$$"))}, "", "")'}]}]}
+    expected = {"got": value} if value else {}
+    test = {"rule_files": ["rules.yaml"], "tests": [{"interval": "1m", "alert_rule_test": [
+        {"eval_time": "1m", "alertname": "Quoted", "exp_alerts": [{"exp_labels": expected}]}]}]}
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(rules))
+    (tmp_path / "test.yaml").write_text(yaml.safe_dump(test))
+    done = run_promtool("test", "rules", "test.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_minimal_base_is_the_example():
+    assert MINIMAL.startswith("# yaml-language-server")
