@@ -118,3 +118,13 @@ def test_training_data_carries_contract_versions_and_pii():
         "name": "d", "id": "dataset:d", "link": None, "description": None, "owner": None,
         "trained_on_version": "1.0.0", "contract_version": "1.0.0",
         "sensitive": {"sensitive_data": ["id"]}}]
+
+
+def test_noncompliant_model_gets_a_card_listing_what_is_missing():
+    text = (ROOT / "examples/noncompliant/mlops.yaml").read_text()
+    card = json.loads(emit_cards(text)["credit-scorer.json"])
+    assert card["mlopsc"]["missing_sections"] == [
+        "considerations.ethical_considerations", "considerations.limitations",
+        "considerations.use_cases", "model_details.overview", "model_details.owners",
+        "quantitative_analysis.performance_metrics"]
+    jsonschema.validate(card, card_schema())
