@@ -53,12 +53,14 @@ def is_label_name(name: str, *, allow_reserved: bool = False) -> bool:
     return _LABEL.fullmatch(name) is not None and (allow_reserved or not name.startswith("__"))
 
 
+@lru_cache(maxsize=1 << 12)
 def metric_name(name: str) -> str:
     if not is_metric_name(name):
         raise PromQLError(f"{name!r} is not a valid Prometheus metric name")
     return name
 
 
+@lru_cache(maxsize=1 << 12)
 def label_name(name: str) -> str:
     if not is_label_name(name):
         raise PromQLError(f"{name!r} is not a valid Prometheus label name")
@@ -119,6 +121,7 @@ def selector(metric: str, equal: Mapping[str, str] = {},  # noqa: B006 - never m
     return f"{name}{{{','.join(parts)}}}" if parts else name
 
 
+@lru_cache(maxsize=1 << 10)
 def duration(seconds: float) -> str:
     """A Prometheus duration for a whole number of seconds (milliseconds otherwise).
 

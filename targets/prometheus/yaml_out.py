@@ -66,29 +66,36 @@ def _double_quoted(text: str) -> str:
 
 
 def _block(value: object, indent: int, lines: list[str]) -> None:
+    # Written for speed: a large spec's rules are hundreds of thousands of entries.
     pad = " " * indent
-    if isinstance(value, dict):
+    if type(value) is dict:
         for key, item in value.items():
-            _entry(f"{pad}{_string(key)}:", item, indent + 2, lines)
-    else:
-        for item in value:  # type: ignore[union-attr]
-            if isinstance(item, dict | list | tuple) and item:
-                first = len(lines)
-                _block(item, indent + 2, lines)
-                lines[first] = f"{pad}- {lines[first][indent + 2:]}"
+            kind = type(item)
+            if kind is str:
+                lines.append(f"{pad}{_string(key)}: {_string(item)}")
+            elif kind is dict or kind is list or kind is tuple:
+                _nested(f"{pad}{_string(key)}:", item, indent + 2, lines)
             else:
-                _entry(f"{pad}-", item, indent + 2, lines)
+                lines.append(f"{pad}{_string(key)}: {scalar(item)}")
+        return
+    for item in value:  # type: ignore[union-attr]
+        kind = type(item)
+        if kind is str:
+            lines.append(f"{pad}- {_string(item)}")
+        elif (kind is dict or kind is list or kind is tuple) and item:
+            first = len(lines)
+            _block(item, indent + 2, lines)
+            lines[first] = f"{pad}- {lines[first][indent + 2:]}"
+        elif kind is dict or kind is list or kind is tuple:
+            lines.append(f"{pad}- {'{}' if kind is dict else '[]'}")
+        else:
+            lines.append(f"{pad}- {scalar(item)}")
 
 
-def _entry(head: str, item: object, indent: int, lines: list[str]) -> None:
-    if isinstance(item, str):
-        lines.append(f"{head} {_string(item)}")
-    elif isinstance(item, dict | list | tuple):
-        if not item:
-            lines.append(f"{head} {'{}' if isinstance(item, dict) else '[]'}")
-            return
-        lines.append(head)
-        # Sequences under a mapping key sit at the key's indent (the common rule-file style).
-        _block(item, indent if isinstance(item, dict) else indent - 2, lines)
-    else:
-        lines.append(f"{head} {scalar(item)}")
+def _nested(head: str, item: dict | list | tuple, indent: int, lines: list[str]) -> None:
+    if not item:
+        lines.append(f"{head} {'{}' if type(item) is dict else '[]'}")
+        return
+    lines.append(head)
+    # Sequences under a mapping key sit at the key's indent (the common rule-file style).
+    _block(item, indent if type(item) is dict else indent - 2, lines)
