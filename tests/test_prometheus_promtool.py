@@ -106,6 +106,54 @@ def test_generated_tests_catch_a_broken_rule(tmp_path):
     assert "FAILED" in done.stdout + done.stderr
 
 
+VARIANT = """
+slos:
+  v:
+    deployment: iris-api
+    sli: {sli}
+    objective: {objective}
+    period: {period}
+    alerting: {alerting}
+"""
+AVAILABILITY = "{type: availability, metric: http_requests_total, selector: {job: api}}"
+
+
+@pytest.mark.parametrize(("sli", "objective", "period", "alerting", "scenarios"), [
+    # 7 days: the scaled page-slow burn (1.4x) is below 2x, so the slow burn sits between.
+    (AVAILABILITY, "99.9", "7d", "{}",
+     {"fast burn (5.04x): every tier fires": ["page-fast", "page-slow", "ticket-fast",
+                                              "ticket-slow"],
+      "slow burn (1.05x): only ticket tiers fire": ["ticket-fast", "ticket-slow"],
+      "healthy: nothing fires": [], "no traffic: nothing fires": []}),
+    # 90 %: the 14.4x page needs an error ratio above 100 % and never fires (W543).
+    (AVAILABILITY, "90", "30d", "{}",
+     {"fast burn (21.6x): every tier fires": ["page-slow", "ticket-fast", "ticket-slow"],
+      "slow burn (2x): only ticket tiers fire": ["ticket-slow"],
+      "healthy: nothing fires": [], "no traffic: nothing fires": []}),
+    ("{type: latency, metric: rpc_seconds, selector: {job: api}, threshold: 1}", "99", "30d",
+     "{ticket: false}",
+     {"fast burn (21.6x): every tier fires": ["page-fast", "page-slow"],
+      "healthy: nothing fires": [], "no traffic: nothing fires": []}),
+    ("{type: error_ratio, metric: jobs_total, error_selector: {status: 'failed|timeout'}}",
+     "95", "1d",
+     "{tiers: [{name: hot, severity: critical, burn_rate: 10, long_window: 1h, short_window: 5m},"
+     " {name: warm, severity: warning, burn_rate: 3, long_window: 6h, short_window: 30m}]}",
+     {"fast burn (15x): every tier fires": ["hot", "warm"],
+      "slow burn (6.5x): only ticket tiers fire": ["warm"],
+      "healthy: nothing fires": [], "no traffic: nothing fires": []}),
+])
+def test_slo_variants_under_promtool(tmp_path, sli, objective, period, alerting, scenarios):
+    spec = (VARIANT.replace("{sli}", sli).replace("{objective}", objective)
+            .replace("{period}", period).replace("{alerting}", alerting))
+    files, _ = emit(spec)
+    assert _scenarios(files["tests/slo-v.test.yaml"]) == scenarios
+    write_tree(files, tmp_path)
+    checked = run_promtool("check", "rules", "rules/slo-v.yaml", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tested = run_promtool("test", "rules", "slo-v.test.yaml", cwd=tmp_path / "tests")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
 HOSTILE = r"""
 slos:
   hostile:

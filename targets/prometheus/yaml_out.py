@@ -37,8 +37,12 @@ def scalar(value: object) -> str:
         return _string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return repr(value)
+    if isinstance(value, float):
+        text = repr(value)
+        # YAML 1.1 readers (PyYAML) want a dot in the mantissa: 1e-05 would be a string.
+        return text.replace("e", ".0e") if "e" in text and "." not in text else text
     return _string(str(value))
 
 
