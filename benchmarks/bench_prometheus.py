@@ -12,7 +12,6 @@ import gc
 import importlib.util
 
 import pytest
-
 from mlopsc import registry
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run

@@ -5,17 +5,12 @@ from __future__ import annotations
 import pytest
 from conftest import compilable_specs, example_id
 from golden import GOLDEN_ROOT, assert_tree
-
-from mlopsc import api
+from test_prometheus_helpers import emit_example
 
 
 @pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
 def test_golden(spec, request):
-    result = api.compile(api.Options(spec=str(spec), targets=("prometheus",)))
-    assert not result.blocked(), [d.message for d in result.diagnostics]
-    prefix = "prometheus/"
-    actual = {a.path[len(prefix):]: a.content for a in result.artifacts
-              if a.path.startswith(prefix)}
+    actual, _ = emit_example(spec)
     golden = GOLDEN_ROOT / example_id(spec) / "prometheus"
     if not actual and not golden.exists():
         return  # an example without SLOs or monitors has no Prometheus output, nor a golden

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
+from mlopsc import __version__
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.driver import Options, run
 from mlopsc.lower import lower
 from mlopsc.spec import Spec
 from mlopsc.target import EmitOptions
@@ -26,6 +27,20 @@ def emit(extra: str, settings: dict[str, str] | None = None, base: str = MINIMAL
     artifacts = PrometheusTarget().emit(ir_, EmitOptions("0.0.0", "mlops.yaml", settings or {}), bag)
     files = {a.path: a.content.decode() for a in artifacts}
     return files, [(d.code, d.message, d.path) for d in bag.sorted()]
+
+
+def emit_example(spec: Path) -> tuple[dict[str, bytes], object]:
+    """The target's files for an example spec (path relative to ``prometheus/``) and its IR.
+
+    Runs the passes up to lowering, then the target: its output reads only the IR, so these
+    tests do not depend on the policy pass.
+    """
+    compilation = run(Options(spec=str(spec)), until="lower")
+    assert not compilation.diagnostics.has_errors, compilation.diagnostics.sorted()[:3]
+    bag = Diagnostics()
+    artifacts = PrometheusTarget().emit(compilation.ir, EmitOptions(__version__, spec.name), bag)
+    assert [d for d in bag.sorted()] == []
+    return {a.path: a.content for a in artifacts}, compilation.ir
 
 
 def rules_of(text: str) -> list[dict]:

@@ -8,7 +8,6 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from mlopsc.targets.prometheus import promql, regex_sample, yaml_out
 
 

@@ -13,20 +13,13 @@ import jsonschema
 import pytest
 import yaml
 from conftest import ROOT, compilable_specs, example_id
-from test_prometheus_helpers import MINIMAL, emit, run_promtool, write_tree
-
-from mlopsc import api
+from test_prometheus_helpers import emit, emit_example, run_promtool, write_tree
 
 pytestmark = pytest.mark.integration
 SCHEMA = ROOT / "tests/fixtures/schemas/crds/monitoring.coreos.com/prometheusrule_v1.json"
 
 
-def _compile(spec: Path) -> tuple[dict[str, bytes], object]:
-    result = api.compile(api.Options(spec=str(spec), targets=("prometheus",)))
-    assert not result.blocked(), [d.message for d in result.diagnostics]
-    prefix = "prometheus/"
-    files = {a.path[len(prefix):]: a.content for a in result.artifacts if a.path.startswith(prefix)}
-    return files, result.ir
+_compile = emit_example
 
 
 @pytest.fixture(scope="module", params=compilable_specs(), ids=example_id)
@@ -136,8 +129,8 @@ AVAILABILITY = "{type: availability, metric: http_requests_total, selector: {job
       "healthy: nothing fires": [], "no traffic: nothing fires": []}),
     ("{type: error_ratio, metric: jobs_total, error_selector: {status: 'failed|timeout'}}",
      "95", "1d",
-     "{tiers: [{name: hot, severity: critical, burn_rate: 10, long_window: 1h, short_window: 5m},"
-     " {name: warm, severity: warning, burn_rate: 3, long_window: 6h, short_window: 30m}]}",
+     ("{tiers: [{name: hot, severity: critical, burn_rate: 10, long_window: 1h, short_window: 5m},"
+     " {name: warm, severity: warning, burn_rate: 3, long_window: 6h, short_window: 30m}]}"),
      {"fast burn (15x): every tier fires": ["hot", "warm"],
       "slow burn (6.5x): only ticket tiers fire": ["warm"],
       "healthy: nothing fires": [], "no traffic: nothing fires": []}),
@@ -206,7 +199,3 @@ def test_quote_round_trips_through_promql(tmp_path, value):
     (tmp_path / "test.yaml").write_text(yaml.safe_dump(test))
     done = run_promtool("test", "rules", "test.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-def test_minimal_base_is_the_example():
-    assert MINIMAL.startswith("# yaml-language-server")

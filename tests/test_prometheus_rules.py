@@ -69,8 +69,8 @@ def test_default_tiers_for_30_days():
                 ("page-slow", "critical", "6h", "30m", "0.006"),
                 ("ticket-fast", "warning", "1d", "2h", "0.003"),
                 ("ticket-slow", "warning", "3d", "6h", "0.001")]
-    assert got == [(tier, sev, f"mlopsc:slo_error_ratio:rate{lw}{sel} > {b} and "
-                               f"mlopsc:slo_error_ratio:rate{sw}{sel} > {b}")
+    assert got == [(tier, sev, (f"mlopsc:slo_error_ratio:rate{lw}{sel} > {b} and "
+                               f"mlopsc:slo_error_ratio:rate{sw}{sel} > {b}"))
                    for tier, sev, lw, sw, b in expected]
 
 
@@ -84,9 +84,9 @@ def test_tiers_scale_with_the_period():
     ("{page: false}", ["ticket-fast", "ticket-slow"]),
     ("{ticket: false}", ["page-fast", "page-slow"]),
     ("{page: false, ticket: false}", []),
-    ("{tiers: [{name: fast, severity: critical, burn_rate: 10, long_window: 1h, short_window: 5m},"
+    (("{tiers: [{name: fast, severity: critical, burn_rate: 10, long_window: 1h, short_window: 5m},"
      " {name: quiet, severity: warning, burn_rate: 2, long_window: 1d, short_window: 2h,"
-     " enabled: false}]}", ["fast"]),
+     " enabled: false}]}"), ["fast"]),
 ])
 def test_tiers_switch_off(alerting, tiers):
     files, _ = emit(slo(alerting=alerting))
@@ -155,8 +155,8 @@ def test_go_template_actions_in_labels_are_inert():
       ("E542", "SLO 'api-avail': 'bad-key' is not a label name this SLI may match on",
        "slos.api-avail.sli.selector.bad-key")]),
     (slo(objective="90"),
-     [("W543", "SLO 'api-avail': tier 'page-fast' fires only above an error ratio of 144%, "
-               "which no service can reach", "slos.api-avail.alerting")]),
+     [("W543", ("SLO 'api-avail': tier 'page-fast' fires only above an error ratio of 144%, "
+               "which no service can reach"), "slos.api-avail.alerting")]),
     (slo(alerting="{routing: {labels: {severity: low, 9x: y}}}"),
      [("E542", "'9x' is not a valid Prometheus label name",
        "slos.api-avail.alerting.routing.labels.9x"),
@@ -207,22 +207,22 @@ monitors:
 
 def test_monitor_rules():
     files, diagnostics = emit(MONITORS)
-    assert diagnostics == [("W544", "monitor 'fresh' (freshness) gives no alert rule: dataset "
-                                    "'iris' declares no freshness.max_age", "monitors.fresh")]
+    assert diagnostics == [("W544", ("monitor 'fresh' (freshness) gives no alert rule: dataset "
+                                    "'iris' declares no freshness.max_age"), "monitors.fresh")]
     got = [(r["alert"], r["expr"], r.get("for"), r["labels"])
            for r in rules_of(files["rules/monitors-iris-api.yaml"])]
     base = {"team": "team-ml-platform"}
     assert got == [
-        ("ConceptDrift", 'mlops_model_metric{deployment="iris-api",metric="log_loss",window="1d"}'
-                         " < 0.5", None, {**base, "monitor": "ctr", "severity": "warning"}),
-        ("FeatureDrift", 'mlops_feature_drift_score{deployment="iris-api",feature="sepal_length",'
-                         'method="ks",window="1d"} > 0.1', "30m",
+        ("ConceptDrift", ('mlops_model_metric{deployment="iris-api",metric="log_loss",window="1d"}'
+                         " < 0.5"), None, {**base, "monitor": "ctr", "severity": "warning"}),
+        ("FeatureDrift", ('mlops_feature_drift_score{deployment="iris-api",feature="sepal_length",'
+                         'method="ks",window="1d"} > 0.1'), "30m",
          {"team": "t2", "monitor": "drift", "severity": "warning", "feature": "sepal_length"}),
-        ("FeatureDrift", 'mlops_feature_drift_score{deployment="iris-api",feature="species",'
-                         'method="psi",window="1d"} > 0.3', "30m",
+        ("FeatureDrift", ('mlops_feature_drift_score{deployment="iris-api",feature="species",'
+                         'method="psi",window="1d"} > 0.3'), "30m",
          {"team": "t2", "monitor": "drift", "severity": "warning", "feature": "species"}),
-        ("ModelPerformanceDegraded", 'mlops_model_metric{deployment="iris-api",metric="accuracy",'
-                                     'window="7d"} < 0.9', None,
+        ("ModelPerformanceDegraded", ('mlops_model_metric{deployment="iris-api",metric="accuracy",'
+                                     'window="7d"} < 0.9'), None,
          {**base, "monitor": "perf", "severity": "critical"}),
     ]
     quality = rules_of(files["rules/dataset-iris.yaml"])
@@ -256,8 +256,8 @@ def test_contract_freshness_without_a_monitor():
 def test_monitors_without_rules(extra, message):
     files, diagnostics = emit(extra)
     assert files == {}
-    assert diagnostics == [("W544", f"monitor 'm' ({yaml.safe_load(extra)['monitors']['m']['type']})"
-                                    f" gives no alert rule: {message}", "monitors.m")]
+    assert diagnostics == [("W544", (f"monitor 'm' ({yaml.safe_load(extra)['monitors']['m']['type']})"
+                                    f" gives no alert rule: {message}"), "monitors.m")]
 
 
 @pytest.mark.parametrize(("settings", "namespace", "has_tests"), [

@@ -20,8 +20,18 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 __all__ = [
-    "PromQLError", "is_metric_name", "is_label_name", "metric_name", "label_name", "quote",
-    "regex_literal", "matcher", "selector", "duration", "number", "template_literal",
+    "PromQLError",
+    "duration",
+    "is_label_name",
+    "is_metric_name",
+    "label_name",
+    "matcher",
+    "metric_name",
+    "number",
+    "quote",
+    "regex_literal",
+    "selector",
+    "template_literal",
 ]
 
 _METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
@@ -108,8 +118,8 @@ def matcher(name: str, op: str, value: str) -> str:
     return f"{label_name(name)}{op}{quote(value)}"
 
 
-def selector(metric: str, equal: Mapping[str, str] = {},  # noqa: B006 - never mutated
-             regex: Mapping[str, str] = {}) -> str:  # noqa: B006
+def selector(metric: str, equal: Mapping[str, str] = {},
+             regex: Mapping[str, str] = {}) -> str:
     """``metric{a="x",b=~"y"}``: equality matchers first, then regex ones, each in given order.
 
     >>> selector("up"), selector("up", {"job": "api"})

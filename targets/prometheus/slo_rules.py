@@ -13,8 +13,13 @@ rather than NaN and no alert fires.
 from __future__ import annotations
 
 from mlopsc import ir
-from mlopsc.targets.prometheus.promql import (duration, number, regex_literal, selector,
-                                              template_literal)
+from mlopsc.targets.prometheus.promql import (
+    duration,
+    number,
+    regex_literal,
+    selector,
+    template_literal,
+)
 
 # The windows the SRE workbook's four tiers use: 5m, 30m, 1h, 2h, 6h, 1d, 3d.
 STANDARD_WINDOWS = (300, 1800, 3600, 7200, 21600, 86400, 259200)
