@@ -32,7 +32,8 @@ def _emit(ir_, names: tuple[str, ...], settings: dict[str, str]) -> int:
         count = 0
         for name in names:
             bag = Diagnostics()
-            count += len(registry.load(name).emit(ir_, EmitOptions("0", "mlops.yaml", settings), bag))
+            options = EmitOptions("0", "mlops.yaml", settings)
+            count += len(registry.load(name).emit(ir_, options, bag))
             assert not bag.has_errors
         return count
     finally:

@@ -24,7 +24,8 @@ def emit(extra: str, settings: dict[str, str] | None = None, base: str = MINIMAL
     """(path -> text, [(code, message, path)]) for the minimal example plus ``extra``."""
     ir_ = lower(Spec.model_validate(yaml.safe_load(base + extra)))
     bag = Diagnostics()
-    artifacts = PrometheusTarget().emit(ir_, EmitOptions("0.0.0", "mlops.yaml", settings or {}), bag)
+    options = EmitOptions("0.0.0", "mlops.yaml", settings or {})
+    artifacts = PrometheusTarget().emit(ir_, options, bag)
     files = {a.path: a.content.decode() for a in artifacts}
     return files, [(d.code, d.message, d.path) for d in bag.sorted()]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mlopsc.targets.prometheus import promql, regex_sample, yaml_out
+from mlopsc.targets.prometheus import promql, regex_sample, slo_rules, yaml_out
 
 
 @pytest.mark.parametrize(("value", "literal"), [
@@ -133,3 +134,9 @@ def test_regex_samples(pattern, bad, good):
 def test_regex_sample_gives_up_on_match_all():
     with pytest.raises(regex_sample.NoSample):
         regex_sample.not_matching(".*")
+
+
+@pytest.mark.parametrize("module", [promql, yaml_out, regex_sample, slo_rules])
+def test_docstring_examples(module):
+    result = doctest.testmod(module)
+    assert (result.failed, result.attempted > 0) == (0, True)

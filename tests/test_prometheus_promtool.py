@@ -94,7 +94,8 @@ def test_generated_tests_catch_a_broken_rule(tmp_path):
     assert rules.count(" > 0.0072") == 2
     files["rules/slo-scorer-availability.yaml"] = rules.replace(" > 0.0072", " > 0.9").encode()
     write_tree(files, tmp_path)
-    done = run_promtool("test", "rules", "slo-scorer-availability.test.yaml", cwd=tmp_path / "tests")
+    done = run_promtool("test", "rules", "slo-scorer-availability.test.yaml",
+                        cwd=tmp_path / "tests")
     assert done.returncode == 1
     assert "FAILED" in done.stdout + done.stderr
 

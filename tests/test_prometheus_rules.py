@@ -256,7 +256,8 @@ def test_contract_freshness_without_a_monitor():
 def test_monitors_without_rules(extra, message):
     files, diagnostics = emit(extra)
     assert files == {}
-    assert diagnostics == [("W544", (f"monitor 'm' ({yaml.safe_load(extra)['monitors']['m']['type']})"
+    kind = yaml.safe_load(extra)["monitors"]["m"]["type"]
+    assert diagnostics == [("W544", (f"monitor 'm' ({kind})"
                                     f" gives no alert rule: {message}"), "monitors.m")]
 
 

@@ -51,8 +51,9 @@ def _tier_path(slo: ir.Slo, index: int) -> tuple:
 
 def routing_labels(routing: ir.Routing | None, owner: str | None, where: tuple,
                    bag: Diagnostics) -> dict[str, str]:
-    """Alert labels for Alertmanager (``where`` is the spec path of the routing block): team (the routing team, else the owner), receiver and
-    the extra routing labels; values are made inert for Prometheus' label templating."""
+    """Alert labels for Alertmanager: team (the routing team, else the owner), receiver and
+    the extra routing labels; values are made inert for Prometheus' label templating.
+    ``where`` is the spec path of the routing block, for diagnostics."""
     labels: dict[str, str] = {}
     team = routing.team if routing and routing.team else owner
     if team:

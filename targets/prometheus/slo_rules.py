@@ -51,8 +51,9 @@ def ratio_expr(sli: ir.Sli, window: float) -> str:
 
     >>> sli = ir.Sli(type="error_ratio", metric="reqs_total", selector={"job": "api"},
     ...              error_selector={"code": "5.."}, threshold=None)
-    >>> print(ratio_expr(sli, 300))
-    (sum(rate(reqs_total{job="api",code=~"5.."}[5m])) or vector(0)) / (sum(rate(reqs_total{job="api"}[5m])) > 0)
+    >>> print(ratio_expr(sli, 300).replace(" / ", "\\n/ "))
+    (sum(rate(reqs_total{job="api",code=~"5.."}[5m])) or vector(0))
+    / (sum(rate(reqs_total{job="api"}[5m])) > 0)
     """
     return _ratio(sli.type, *_selectors(sli), duration(window))
 
@@ -63,7 +64,8 @@ def _selectors(sli: ir.Sli) -> tuple[str, str]:
         equal, regex = _le_matchers(sli.threshold or 0.0)
         return (selector(f"{sli.metric}_bucket", {**sli.selector, **equal}, regex),
                 selector(f"{sli.metric}_count", sli.selector))
-    return selector(sli.metric, sli.selector, sli.error_selector), selector(sli.metric, sli.selector)
+    total = selector(sli.metric, sli.selector)
+    return selector(sli.metric, sli.selector, sli.error_selector), total
 
 
 def _ratio(kind: str, events: str, total: str, w: str) -> str:

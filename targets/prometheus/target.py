@@ -94,10 +94,12 @@ def _monitor_groups(ir_: ir.IR, bag: Diagnostics):
                 dataset, 0, {**labels, "severity": "warning"}, {}))
     for node_id, rules in sorted(by_deployment.items()):
         d = ir_.get(node_id)
-        yield f"monitors-{d.name}", d.namespace, {"name": f"mlopsc-monitors-{d.name}", "rules": rules}
+        group = {"name": f"mlopsc-monitors-{d.name}", "rules": rules}
+        yield f"monitors-{d.name}", d.namespace, group
     for node_id, rules in sorted(by_dataset.items()):
         name = ir_.get(node_id).name
-        yield f"dataset-{name}", DATASET_NAMESPACE, {"name": f"mlopsc-dataset-{name}", "rules": rules}
+        group = {"name": f"mlopsc-dataset-{name}", "rules": rules}
+        yield f"dataset-{name}", DATASET_NAMESPACE, group
 
 
 def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, list[dict]]:
@@ -143,7 +145,8 @@ def _artifacts(files: dict[str, tuple[str, list[dict]]], tests: dict[str, str],
     if files:
         kustomization = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
                          "resources": [f"{stem}.yaml" for stem in sorted(files)]}
-        out.append(Artifact("operator/kustomization.yaml", (comment + dump(kustomization)).encode()))
+        text = comment + dump(kustomization)
+        out.append(Artifact("operator/kustomization.yaml", text.encode()))
     for stem, text in sorted(tests.items()):
         out.append(Artifact(f"tests/{stem}.test.yaml", (comment + text).encode()))
     return sorted(out, key=lambda a: a.path)
