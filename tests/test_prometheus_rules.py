@@ -103,6 +103,14 @@ def test_alert_labels_and_annotations():
     assert "for" not in first
 
 
+def test_no_unit_test_when_errors_match_everything():
+    files, diagnostics = emit(slo().replace("{service: iris-api}",
+                                            "{service: iris-api}, error_selector: {code: '.*'}"))
+    assert diagnostics == []
+    assert sorted(files) == ["operator/kustomization.yaml", "operator/slo-api-avail.yaml",
+                             "rules/slo-api-avail.yaml"]
+
+
 def test_team_falls_back_to_the_deployment_owner():
     files, _ = emit(slo())
     assert alerts(files)[0]["labels"]["team"] == "team-ml-platform"

@@ -52,8 +52,9 @@ class PrometheusTarget:
             checks.unreachable_tiers(slo, diagnostics)
             group = _slo_group(slo, deployment, diagnostics)
             files[f"slo-{slo.name}"] = (namespace or deployment.namespace, [group])
-            if with_tests:
-                tests[f"slo-{slo.name}"] = unit_tests.for_slo(slo, deployment, group)
+            test = unit_tests.for_slo(slo, deployment, group) if with_tests else None
+            if test is not None:  # None: no concrete error/good label values exist
+                tests[f"slo-{slo.name}"] = test
         for stem, ns, group in _monitor_groups(ir_, diagnostics):
             files[stem] = (namespace or ns, [group])
         return _artifacts(files, tests, options.header())
