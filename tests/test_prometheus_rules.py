@@ -6,6 +6,10 @@ import json
 
 import pytest
 import yaml
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.driver import Options, run
+from mlopsc.target import EmitOptions
+from mlopsc.targets.prometheus import PrometheusTarget
 from test_prometheus_helpers import MINIMAL, emit, rules_of
 
 SLO = """
@@ -291,3 +295,16 @@ def test_operator_resource_holds_the_rule_file():
         assert resource["spec"] == yaml.safe_load(files[f"rules/{stem}.yaml"])
     assert yaml.safe_load(files["operator/kustomization.yaml"])["resources"] == [
         "dataset-iris.yaml", "monitors-iris-api.yaml", "slo-api-avail.yaml"]
+
+
+def test_findings_point_at_the_users_line(tmp_path):
+    text = MINIMAL + slo().replace("http_requests_total", "http-requests")
+    (tmp_path / "mlops.yaml").write_text(text)
+    compilation = run(Options(spec=str(tmp_path / "mlops.yaml")), until="lower")
+    bag = Diagnostics(compilation.diagnostics.index)
+    PrometheusTarget().emit(compilation.ir, EmitOptions("0", "mlops.yaml"), bag)
+    (finding,) = bag.sorted()
+    lines = text.splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if "metric: http-requests" in t)
+    column = lines[line - 1].index("http-requests") + 1
+    assert (finding.code, finding.span.line, finding.span.column) == ("E541", line, column)
