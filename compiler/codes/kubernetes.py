@@ -2,4 +2,56 @@
 
 from mlopsc.codes import Code
 
-CODES: tuple[Code, ...] = ()
+CODES: tuple[Code, ...] = (
+    Code("E530", "invalid label key",
+         "Labels of the spec (`metadata.labels`, a deployment's `labels`) go on every object of "
+         "the deployment, so each key must be a Kubernetes label key: an optional DNS-subdomain "
+         "prefix and `/`, then at most 63 letters, digits, `-`, `_` or `.`, starting and ending "
+         "with a letter or digit. The label is left out.",
+         "e.g. `cost-center` or `acme.example/team`"),
+    Code("W531", "label set by mlopsc",
+         "mlopsc sets the `app.kubernetes.io/*` and `mlopsc.io/*` labels itself (selectors, "
+         "model, version, risk tier) and Kubernetes reserves `kubernetes.io/` and `k8s.io/`; "
+         "a spec label under these prefixes is ignored.",
+         "use a label key of your own, e.g. `acme.example/tier`"),
+    Code("W532", "label value rewritten",
+         "A label value is at most 63 letters, digits, `-`, `_` or `.`, starting and ending "
+         "with a letter or digit. A spec string that is not (a version like `2.0.0+build`, "
+         "a label with spaces) is written with invalid characters replaced by `-` and a short "
+         "hash of the original, so that two different strings stay different.",
+         None),
+    Code("E533", "strategy not expressible",
+         "The chosen serving flavour or mode cannot express the rollout strategy: KServe has "
+         "no traffic mirroring (shadow), no header or cookie routes (ab) and no blue-green "
+         "switch; a streaming deployment takes no requests to mirror or route. No manifests "
+         "are written for the deployment.",
+         "use `flavour: deployment`, or a strategy the flavour supports"),
+    Code("W534", "KServe canary loses steps",
+         "KServe splits traffic by one `canaryTrafficPercent`: only the first canary step is "
+         "written, later steps are manual edits of that number; in raw deployment mode "
+         "(`--set kubernetes.kserve-mode=raw`) KServe ignores it and the new version takes all "
+         "traffic at once.",
+         "use the serverless mode, or `flavour: deployment` for Argo Rollouts steps"),
+    Code("W535", "drift rollback has nothing to measure",
+         "A `drift` rollback trigger becomes an analysis metric over the monitor's feature "
+         "drift scores; the monitor lists no features, so the trigger is left out.",
+         "list the features the monitor watches"),
+    Code("E536", "analysis query cannot be built",
+         "Analysis metrics are PromQL built from the SLIs' metric and label names, which must "
+         "be Prometheus names; the deployment gets no AnalysisTemplate.",
+         "e.g. metric `http_requests_total`, labels `service`, `code`"),
+    Code("W537", "HPA cannot scale to zero",
+         "`autoscaling.min_replicas: 0` needs scale-to-zero, which a HorizontalPodAutoscaler "
+         "does not do by default; the HPA's minReplicas is 1.",
+         "use `flavour: kserve` (serverless) to scale to zero"),
+    Code("E538", "invalid A/B header name",
+         "An A/B `match.header` becomes an Istio header match key, so it must be an HTTP "
+         "header name (letters, digits and `!#$%&'*+.^_`|~-`); the match route is left out.",
+         "e.g. `x-experiment-group`"),
+    Code("W539", "analysis or rollback not enforced",
+         "Only Argo Rollouts (canary, blue-green with `flavour: deployment`) runs analyses and "
+         "aborts a rollout. Shadow and A/B deployments are static Istio routes and the KServe "
+         "flavour has no analysis, so `rollout.analysis` and `rollout.rollback` are not "
+         "enforced there; the prometheus target still alerts on the SLOs.",
+         "use the canary or blue-green strategy for automated rollback"),
+)

@@ -1,0 +1,171 @@
+"""Argo Rollouts ``AnalysisTemplate``s: SLO gates and rollback triggers as Prometheus metrics.
+
+Two templates per deployment, each emitted only when it has metrics:
+
+- ``<deployment>-gate``: one metric per SLO of ``rollout.analysis.slos``; a measurement
+  succeeds while the SLI's error ratio stays within the SLO's error budget
+  (``1 - objective``);
+- ``<deployment>-rollback``: one metric per rollback trigger with a *failure* condition
+  and ``failureLimit: 0``: the first failed measurement aborts the rollout.
+
+Queries come from the Prometheus target's public PromQL builder
+(:mod:`mlopsc.targets.prometheus.promql`, and its SLI ratio), so spec strings are quoted
+PromQL literals. Every query is absent, never NaN, without traffic, and the conditions
+treat an empty result as healthy (``len(result) == 0``).
+
+>>> gate_success(0.001)
+'len(result) == 0 || result[0] <= 0.001'
+"""
+
+from __future__ import annotations
+
+from mlopsc import ir
+from mlopsc.targets.kubernetes.context import Ctx
+from mlopsc.targets.kubernetes.meta import derived_name
+from mlopsc.targets.prometheus.monitor_rules import DRIFT
+from mlopsc.targets.prometheus.promql import duration, number, selector
+from mlopsc.targets.prometheus.slo_rules import error_budget, ratio_expr
+
+API = "argoproj.io/v1alpha1"
+MIN_WINDOW_S = 300.0
+DEFAULT_COUNT = 5
+"""Measurements of a blue-green pre/post-promotion analysis without ``analysis.count``
+(it must end for the switch to happen)."""
+ISTIO_REQUESTS = "istio_requests_total"
+ISTIO_LATENCY = "istio_request_duration_milliseconds"
+
+
+def gate_success(bound: float) -> str:
+    return f"len(result) == 0 || result[0] <= {number(bound)}"
+
+
+def rollback_failure(bound: float) -> str:
+    return f"len(result) > 0 && result[0] > {number(bound)}"
+
+
+def argo_inert(query: str) -> str:
+    """Argo substitutes ``{{args.x}}`` in queries; generated PromQL holds ``{{`` only inside
+    string literals, where ``\\x7b`` (``{``) keeps a spec string from reading as one.
+
+    >>> argo_inert('up{job="{{args.x}}"}')
+    'up{job="{\\\\x7bargs.x}}"}'
+    """
+    return query.replace("{{", "{\\x7b")
+
+
+def gate_name(d: ir.Deployment) -> str:
+    return derived_name(d.name, "gate")
+
+
+def rollback_name(d: ir.Deployment) -> str:
+    return derived_name(d.name, "rollback")
+
+
+def templates(ctx: Ctx, counted: bool) -> list[dict]:
+    """The gate and rollback templates of the deployment (``counted``: every metric gets a
+    ``count``, as blue-green pre/post-promotion analyses must end)."""
+    analysis = ctx.d.rollout.analysis
+    count = (analysis.count if analysis else None) or (DEFAULT_COUNT if counted else None)
+    out = []
+    gate = [_gate_metric(ctx, ctx.ir.get(slo_id), count) for slo_id in
+            (analysis.slos if analysis else ())]
+    if gate:
+        out.append(_template(ctx, gate_name(ctx.d), gate))
+    rollback = [m for i, t in enumerate(ctx.d.rollout.rollback)
+                if (m := _rollback_metric(ctx, i, t, count))]
+    if rollback:
+        out.append(_template(ctx, rollback_name(ctx.d), rollback))
+    return out
+
+
+def _template(ctx: Ctx, name: str, metrics: list[dict]) -> dict:
+    return ctx.obj(API, "AnalysisTemplate", name, {"metrics": metrics})
+
+
+def _window_s(ctx: Ctx) -> float:
+    analysis = ctx.d.rollout.analysis
+    return max(analysis.interval_s if analysis else 0.0, MIN_WINDOW_S)
+
+
+def _metric(ctx: Ctx, name: str, query: str, condition: dict, count: int | None) -> dict:
+    analysis = ctx.d.rollout.analysis
+    metric = {"interval": duration(analysis.interval_s if analysis else 60.0), "name": name,
+              "provider": {"prometheus": {"address": ctx.settings.prometheus_address,
+                                          "query": argo_inert(query)}},
+              **condition}
+    if count is not None:
+        metric["count"] = count
+    return metric
+
+
+def _gate_metric(ctx: Ctx, slo: ir.Slo, count: int | None) -> dict:
+    analysis = ctx.d.rollout.analysis
+    condition = {"failureLimit": analysis.failure_limit if analysis else 1,
+                 "successCondition": gate_success(error_budget(slo))}
+    return _metric(ctx, f"slo-{slo.name}", ratio_expr(slo.sli, _window_s(ctx)), condition, count)
+
+
+def _rollback_metric(ctx: Ctx, index: int, trigger: ir.RollbackTrigger,
+                     count: int | None) -> dict | None:
+    window = _window_s(ctx)
+    if trigger.type == "slo_breach":
+        slo = ctx.ir.get(trigger.slo)
+        name, query, bound = f"slo-breach-{slo.name}", ratio_expr(slo.sli, window), error_budget(slo)
+    elif trigger.type == "error_rate":
+        name, query = "error-rate", error_rate_query(ctx.d, ctx.slos(), window)
+        bound = trigger.threshold or 0.0
+    elif trigger.type == "latency":
+        name, query = "latency-p99", latency_query(ctx.d, ctx.slos(), window)
+        bound = trigger.threshold or 0.0
+    else:  # drift
+        monitor = ctx.ir.get(trigger.monitor)
+        if not monitor.features:
+            ctx.bag.add("W535", f"rollback on drift of monitor '{monitor.name}': the monitor "
+                        "lists no features, so there is nothing to measure",
+                        path=ctx.where("rollout", "rollback", index, "monitor"))
+            return None
+        name, query, bound = f"drift-{monitor.name}", drift_query(ctx.d, monitor), 0.0
+    condition = {"failureCondition": rollback_failure(bound), "failureLimit": 0}
+    return _metric(ctx, f"rollback-{index}-{name}", query, condition, count)
+
+
+def _istio_subject(d: ir.Deployment) -> dict[str, str]:
+    return {"destination_service_name": d.name, "destination_service_namespace": d.namespace,
+            "reporter": "destination"}
+
+
+def error_rate_query(d: ir.Deployment, slos: list[ir.Slo], window_s: float) -> str:
+    """The first availability/error-ratio SLI of the deployment, else Istio's 5xx ratio."""
+    for slo in slos:
+        if slo.sli.type != "latency":
+            return ratio_expr(slo.sli, window_s)
+    w = duration(window_s)
+    total = selector(ISTIO_REQUESTS, _istio_subject(d))
+    bad = selector(ISTIO_REQUESTS, _istio_subject(d), {"response_code": "5.."})
+    return f"(sum(rate({bad}[{w}])) or vector(0)) / (sum(rate({total}[{w}])) > 0)"
+
+
+def latency_query(d: ir.Deployment, slos: list[ir.Slo], window_s: float) -> str:
+    """p99 in seconds from the deployment's latency SLI histogram, else Istio's (in ms)."""
+    metric, labels, scale = ISTIO_LATENCY, _istio_subject(d), " / 1000"
+    for slo in slos:
+        if slo.sli.type == "latency":
+            metric, labels, scale = slo.sli.metric, slo.sli.selector, ""
+            break
+    w = duration(window_s)
+    buckets, count = selector(f"{metric}_bucket", labels), selector(f"{metric}_count", labels)
+    # `and on()`: without requests the quantile is NaN; this makes the result empty instead.
+    return (f"histogram_quantile(0.99, sum by (le) (rate({buckets}[{w}]))){scale} "
+            f"and on() (sum(rate({count}[{w}])) > 0)")
+
+
+def drift_query(d: ir.Deployment, monitor: ir.Monitor) -> str:
+    """How far the most drifted feature is above its threshold (> 0 means drift), over the
+    gauges of ``docs/monitoring.md``."""
+    w = duration(monitor.window_s)
+    parts = []
+    for f in monitor.features:
+        score = selector(DRIFT, {"deployment": d.name, "feature": f.name,
+                                 "method": f.method or "psi", "window": w})
+        parts.append(f"({score} - {number(f.threshold or 0.0)})")
+    return f"max({' or '.join(parts)})"

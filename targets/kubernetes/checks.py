@@ -1,0 +1,108 @@
+"""What the Kubernetes target refuses or warns about, as diagnostics on the user's lines."""
+
+from __future__ import annotations
+
+from mlopsc import ir
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.source import parse_path
+from mlopsc.targets.kubernetes import istio
+from mlopsc.targets.kubernetes.context import Ctx
+from mlopsc.targets.kubernetes.meta import RESERVED_PREFIXES, label_key_ok, label_value
+
+KSERVE_STRATEGIES = ("rolling", "canary")
+
+
+def spec_labels(labels: dict[str, str], where: tuple, bag: Diagnostics) -> dict[str, str]:
+    """The spec's labels that may go on objects: valid keys outside mlopsc's prefixes, values
+    made valid (E530 / W531 / W532 otherwise)."""
+    out = {}
+    for key, value in sorted(labels.items()):
+        at = (*where, key)
+        if not label_key_ok(key):
+            bag.add("E530", f"label key {key!r} is not a valid Kubernetes label key", path=at,
+                    key=True)
+        elif key.startswith(RESERVED_PREFIXES):
+            bag.add("W531", f"label {key!r} is set by mlopsc; the spec's value is ignored",
+                    path=at, key=True)
+        else:
+            out[key] = label_value(value)
+            if out[key] != value:
+                bag.add("W532", f"label {key!r}: value {value!r} is not a valid label value; "
+                                f"written as {out[key]!r}", path=at)
+    return out
+
+
+def version_label(d: ir.Deployment, bag: Diagnostics) -> None:
+    """W532 when the model version cannot be a label value as written."""
+    for version, field in ((d.version, ("version",)),
+                           (d.rollout.stable_version, ("rollout", "stable_version"))):
+        if version is not None and label_value(version) != version:
+            bag.add("W532", f"version {version!r} is not a valid label value; labels carry "
+                            f"{label_value(version)!r}", path=(parse_path(d.path) or ()) + field)
+
+
+def strategy_supported(ctx: Ctx) -> bool:
+    """False (and E533) when the flavour or mode cannot express the strategy at all."""
+    d, strategy = ctx.d, ctx.d.rollout.strategy
+    if ctx.flavour == "kserve" and strategy not in KSERVE_STRATEGIES:
+        reason = {"shadow": "KServe has no traffic mirroring",
+                  "ab": "KServe cannot route by header or cookie",
+                  "blue-green": "KServe has no preview/active switch"}[strategy]
+        ctx.bag.add("E533", f"deployment '{d.name}': the kserve flavour cannot express the "
+                            f"{strategy} strategy ({reason})", path=ctx.where("rollout", "strategy"),
+                    hint="use `flavour: deployment`, or the canary strategy")
+        return False
+    if d.mode == "streaming" and strategy in ("shadow", "ab"):
+        ctx.bag.add("E533", f"deployment '{d.name}': a streaming deployment takes no requests, "
+                            f"so the {strategy} strategy has nothing to route",
+                    path=ctx.where("rollout", "strategy"))
+        return False
+    return True
+
+
+def kserve_limits(ctx: Ctx) -> None:
+    """What a KServe canary loses: later steps, raw mode's traffic split, analysis."""
+    d = ctx.d
+    if d.rollout.strategy == "canary":
+        if ctx.settings.kserve_mode == "raw":
+            ctx.bag.add("W534", f"deployment '{d.name}': KServe's raw deployment mode ignores "
+                                "canaryTrafficPercent; the new version takes all traffic at once",
+                        path=ctx.where("rollout", "steps"), hint="use the serverless mode")
+        elif len(d.rollout.steps) > 1:
+            ctx.bag.add("W534", f"deployment '{d.name}': KServe holds one canaryTrafficPercent; "
+                                f"only the first step ({d.rollout.steps[0].weight}%) is written, "
+                                "later steps are manual edits", path=ctx.where("rollout", "steps"))
+    unenforced(ctx, "the kserve flavour")
+
+
+def unenforced(ctx: Ctx, what: str) -> None:
+    """W539: analysis and rollback triggers that no controller will act on."""
+    rollout = ctx.d.rollout
+    if rollout.analysis is not None or rollout.rollback:
+        field = "analysis" if rollout.analysis is not None else "rollback"
+        ctx.bag.add("W539", f"deployment '{ctx.d.name}': {what} has no analysis controller, so "
+                            "`analysis` and `rollback` are not enforced (the prometheus target "
+                            "still alerts on the SLOs)", path=ctx.where("rollout", field),
+                    hint="use the canary or blue-green strategy for automated rollback")
+
+
+def ab_header(ctx: Ctx) -> str | None:
+    """The A/B header as Istio wants it; E538 when it is no HTTP header name."""
+    match = ctx.d.rollout.match
+    if match is None or match.header is None:
+        return None
+    name = istio.header_name(match.header)
+    if name is None:
+        ctx.bag.add("E538", f"deployment '{ctx.d.name}': {match.header!r} is not an HTTP "
+                            "header name", path=ctx.where("rollout", "match", "header"),
+                    hint="letters, digits and -, e.g. x-experiment-group")
+    return name
+
+
+def min_replicas(ctx: Ctx) -> None:
+    scaling = ctx.d.autoscaling
+    if ctx.flavour != "kserve" and scaling is not None and scaling.min_replicas == 0:
+        ctx.bag.add("W537", f"deployment '{ctx.d.name}': a HorizontalPodAutoscaler cannot "
+                            "scale to zero; minReplicas is 1",
+                    path=ctx.where("autoscaling", "min_replicas"),
+                    hint="use `flavour: kserve` (serverless) to scale to zero")

@@ -1,0 +1,92 @@
+"""Istio traffic: a VirtualService per online deployment that splits, mirrors or matches.
+
+- canary: route ``primary`` to the stable Service (100) and the canary Service (0); Argo
+  Rollouts changes the weights at each step;
+- blue-green: every request to the active Service, which Argo switches on promotion;
+- shadow: every request to the stable Service, and ``mirrorPercentage`` of them copied to
+  the candidate, whose answers Istio discards: it never answers users;
+- ab: requests whose header or cookie matches go to the candidate; the others split by
+  ``candidate_weight``.
+
+Services are per track, so no DestinationRule subsets are needed. A header name from the
+spec becomes a match key only after :func:`header_name` accepted it.
+
+>>> cookie_regex("group", "v4.1")
+'^(.*;\\\\s*)?group=v4\\\\.1(;.*)?$'
+"""
+
+from __future__ import annotations
+
+import re
+
+from mlopsc.targets.kubernetes.context import Ctx
+from mlopsc.targets.kubernetes.meta import derived_name
+from mlopsc.targets.prometheus.promql import number, regex_literal
+
+API = "networking.istio.io/v1"
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+")
+
+
+def header_name(name: str) -> str | None:
+    """The lower-case header name (Istio requires it), or None if it is no HTTP token."""
+    lowered = name.lower()
+    return lowered if _TOKEN.fullmatch(lowered) else None
+
+
+def cookie_regex(cookie: str, value: str) -> str:
+    """An RE2 pattern for a ``Cookie`` header holding exactly ``cookie=value``."""
+    return f"^(.*;\\s*)?{regex_literal(cookie)}={regex_literal(value)}(;.*)?$"
+
+
+def candidate_service(ctx: Ctx) -> str:
+    return derived_name(ctx.d.name, "candidate")
+
+
+def _destination(ctx: Ctx, host: str, weight: int | None = None) -> dict:
+    out = {"destination": {"host": host, "port": {"number": ctx.d.port}}}
+    if weight is not None:
+        out["weight"] = weight
+    return out
+
+
+def _virtual_service(ctx: Ctx, http: list[dict]) -> dict:
+    spec = {"hosts": [ctx.d.name], "http": http}
+    return ctx.obj(API, "VirtualService", ctx.d.name, spec)
+
+
+def canary(ctx: Ctx, canary_host: str) -> dict:
+    return _virtual_service(ctx, [{"name": "primary", "route": [
+        _destination(ctx, ctx.d.name, 100), _destination(ctx, canary_host, 0)]}])
+
+
+def blue_green(ctx: Ctx) -> dict:
+    return _virtual_service(ctx, [{"name": "primary", "route": [_destination(ctx, ctx.d.name)]}])
+
+
+def shadow(ctx: Ctx) -> dict:
+    percent = ctx.d.rollout.mirror_percent or 0.0
+    route = {"mirror": {"host": candidate_service(ctx), "port": {"number": ctx.d.port}},
+             "mirrorPercentage": {"value": float(number(percent))},
+             "name": "primary", "route": [_destination(ctx, ctx.d.name)]}
+    return _virtual_service(ctx, [route])
+
+
+def ab(ctx: Ctx, header: str | None) -> dict:
+    """``header`` is the checked header name (None when the match is a cookie or absent)."""
+    rollout = ctx.d.rollout
+    http = []
+    match = rollout.match
+    rule = None
+    if match is not None and match.header is not None:
+        rule = {header: {"exact": match.value}} if header else None
+    elif match is not None and match.cookie is not None:
+        rule = {"cookie": {"regex": cookie_regex(match.cookie, match.value)}}
+    if rule is not None:
+        http.append({"match": [{"headers": rule}], "name": "candidate",
+                     "route": [_destination(ctx, candidate_service(ctx))]})
+    weight = rollout.candidate_weight or 0
+    default = [_destination(ctx, ctx.d.name, 100 - weight)]
+    if weight:
+        default.append(_destination(ctx, candidate_service(ctx), weight))
+    http.append({"name": "primary", "route": default})
+    return _virtual_service(ctx, http)

@@ -1,0 +1,84 @@
+"""Which objects a deployment becomes, by flavour, mode and strategy."""
+
+from __future__ import annotations
+
+from mlopsc.targets.kubernetes import (analysis, autoscaling, checks, istio, kserve, monitoring,
+                                       rollouts, workloads)
+from mlopsc.targets.kubernetes.context import Ctx
+from mlopsc.targets.kubernetes.meta import derived_name
+from mlopsc.targets.prometheus.promql import PromQLError
+
+
+def objects(ctx: Ctx) -> list[dict]:
+    """Every object of the deployment (empty when the strategy cannot be expressed)."""
+    d = ctx.d
+    if not checks.strategy_supported(ctx):
+        return []
+    if ctx.flavour == "kserve":
+        checks.kserve_limits(ctx)
+        return [kserve.inference_service(ctx)]
+    if d.mode == "batch":
+        return [workloads.cronjob(ctx)]
+    checks.min_replicas(ctx)
+    strategy = d.rollout.strategy
+    if strategy in ("canary", "blue-green"):
+        found = _progressive(ctx)
+    elif strategy in ("shadow", "ab"):
+        found = _side_by_side(ctx)
+    else:
+        found = _rolling(ctx)
+    return [*found, monitoring.metrics_service(ctx), monitoring.service_monitor(ctx)]
+
+
+def _rolling(ctx: Ctx) -> list[dict]:
+    d = ctx.d
+    found = [workloads.deployment(ctx, d.name), workloads.service(ctx, d.name)]
+    return found + _scaling(ctx, ("apps/v1", "Deployment", d.name), d.name)
+
+
+def _scaling(ctx: Ctx, target: tuple[str, str, str], name: str,
+             track: str | None = None) -> list[dict]:
+    found = []
+    if ctx.d.autoscaling is not None:
+        found.append(autoscaling.hpa(ctx, name, target, track))
+    budget = autoscaling.pdb(ctx, name, track)
+    return found + ([budget] if budget else [])
+
+
+def _templates(ctx: Ctx) -> list[dict]:
+    try:
+        return analysis.templates(ctx, counted=ctx.d.rollout.strategy == "blue-green")
+    except PromQLError as error:
+        ctx.bag.add("E536", f"deployment '{ctx.d.name}': cannot build the analysis queries: "
+                            f"{error}", path=ctx.where("rollout"),
+                    hint="SLI metrics and selector labels must be Prometheus names")
+        return []
+
+
+def _progressive(ctx: Ctx) -> list[dict]:
+    d = ctx.d
+    templates = _templates(ctx)
+    second = rollouts.canary_service(d) if d.rollout.strategy == "canary" \
+        else rollouts.preview_service(d)
+    found = [rollouts.rollout(ctx, templates), *templates, workloads.service(ctx, d.name),
+             workloads.service(ctx, second)]
+    if d.mode == "online":
+        found.append(istio.canary(ctx, second) if d.rollout.strategy == "canary"
+                     else istio.blue_green(ctx))
+    return found + _scaling(ctx, (rollouts.API, "Rollout", d.name), d.name)
+
+
+def _side_by_side(ctx: Ctx) -> list[dict]:
+    """Shadow and A/B: the stable and the candidate version run side by side; Istio routes."""
+    d = ctx.d
+    checks.unenforced(ctx, f"the {d.rollout.strategy} strategy (static Istio routes)")
+    stable_name, candidate = derived_name(d.name, "stable"), istio.candidate_service(ctx)
+    stable_version = d.rollout.stable_version or d.version
+    found = [
+        workloads.deployment(ctx, stable_name, stable_version, "stable"),
+        workloads.deployment(ctx, candidate, d.version, "candidate"),
+        workloads.service(ctx, d.name, "stable"), workloads.service(ctx, candidate, "candidate"),
+        istio.shadow(ctx) if d.rollout.strategy == "shadow" else istio.ab(ctx, checks.ab_header(ctx)),
+    ]
+    found += _scaling(ctx, ("apps/v1", "Deployment", stable_name), stable_name, "stable")
+    return found + _scaling(ctx, ("apps/v1", "Deployment", candidate), candidate, "candidate")

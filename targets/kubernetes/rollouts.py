@@ -1,0 +1,96 @@
+"""Argo Rollouts ``Rollout`` for the canary and blue-green strategies.
+
+Canary: ``setWeight``/``pause`` steps from the spec (a step without a pause waits for a
+manual promotion, except the last one: nothing is left to promote), traffic split by an
+Istio VirtualService that Argo edits (route ``primary``), stable and canary Services, and a
+background analysis with the gate and rollback templates.
+
+Blue-green: active and preview Services, ``autoPromotionEnabled`` from ``auto_promote``,
+``scaleDownDelaySeconds``; the gate runs before promotion, the rollback triggers after it.
+
+Argo keeps the previous ReplicaSet as the stable version, so the Rollout holds only the
+candidate's pod template.
+"""
+
+from __future__ import annotations
+
+from mlopsc import ir
+from mlopsc.targets.kubernetes import analysis, pod
+from mlopsc.targets.kubernetes.context import Ctx
+from mlopsc.targets.kubernetes.meta import derived_name, selector_labels
+from mlopsc.targets.kubernetes.workloads import replicas_field
+
+API = analysis.API
+ROUTE = "primary"
+
+
+def canary_service(d: ir.Deployment) -> str:
+    return derived_name(d.name, "canary")
+
+
+def preview_service(d: ir.Deployment) -> str:
+    return derived_name(d.name, "preview")
+
+
+def steps(rollout: ir.Rollout) -> list[dict]:
+    """``setWeight`` and ``pause`` steps.
+
+    >>> steps(type("R", (), {"steps": (ir.CanaryStep(weight=5, pause_s=600),
+    ...                                ir.CanaryStep(weight=50, pause_s=None),
+    ...                                ir.CanaryStep(weight=100, pause_s=None))})())
+    [{'setWeight': 5}, {'pause': {'duration': '600s'}}, {'setWeight': 50}, {'pause': {}}, {'setWeight': 100}]
+    """
+    out: list[dict] = []
+    last = len(rollout.steps) - 1
+    for index, step in enumerate(rollout.steps):
+        out.append({"setWeight": step.weight})
+        if step.pause_s is not None:
+            out.append({"pause": {"duration": f"{int(step.pause_s)}s"}})
+        elif index != last:
+            out.append({"pause": {}})
+    return out
+
+
+def _template_refs(templates: list[dict]) -> list[dict]:
+    return [{"templateName": t["metadata"]["name"]} for t in templates]
+
+
+def _canary(ctx: Ctx, templates: list[dict]) -> dict:
+    d = ctx.d
+    canary = {"canaryService": canary_service(d), "stableService": d.name,
+              "steps": steps(d.rollout)}
+    if d.mode == "online":
+        canary["trafficRouting"] = {"istio": {"virtualService": {"name": d.name,
+                                                                 "routes": [ROUTE]}}}
+    update = {k: v for k, v in (("maxSurge", d.rollout.max_surge),
+                                ("maxUnavailable", d.rollout.max_unavailable)) if v is not None}
+    canary.update(update)
+    if templates:
+        canary["analysis"] = {"templates": _template_refs(templates)}
+    return {"canary": canary}
+
+
+def _blue_green(ctx: Ctx, templates: list[dict]) -> dict:
+    d = ctx.d
+    blue_green = {"activeService": d.name, "autoPromotionEnabled": d.rollout.auto_promote,
+                  "previewService": preview_service(d)}
+    if d.rollout.scale_down_delay_s is not None:
+        blue_green["scaleDownDelaySeconds"] = int(d.rollout.scale_down_delay_s)
+    gate_name, rollback_name = analysis.gate_name(d), analysis.rollback_name(d)
+    names = {t["metadata"]["name"] for t in templates}
+    if gate_name in names:
+        blue_green["prePromotionAnalysis"] = {"templates": [{"templateName": gate_name}]}
+    if rollback_name in names:
+        blue_green["postPromotionAnalysis"] = {"templates": [{"templateName": rollback_name}]}
+    return {"blueGreen": blue_green}
+
+
+def rollout(ctx: Ctx, templates: list[dict]) -> dict:
+    """The Rollout of a canary or blue-green deployment."""
+    d = ctx.d
+    strategy = _canary(ctx, templates) if d.rollout.strategy == "canary" \
+        else _blue_green(ctx, templates)
+    spec = {**replicas_field(d), "revisionHistoryLimit": 5,
+            "selector": {"matchLabels": selector_labels(d)}, "strategy": strategy,
+            "template": pod.template(d, ctx.labels(), d.version, ctx.settings.gpu_node_label)}
+    return ctx.obj(API, "Rollout", d.name, spec)

@@ -1,0 +1,65 @@
+"""Core workloads: Deployment, Service and CronJob.
+
+>>> replicas_field(type("D", (), {"autoscaling": None, "replicas": None})())
+{'replicas': 1}
+"""
+
+from __future__ import annotations
+
+from mlopsc import ir
+from mlopsc.targets.kubernetes import pod
+from mlopsc.targets.kubernetes.context import Ctx
+from mlopsc.targets.kubernetes.meta import selector_labels
+
+
+def replicas_field(d: ir.Deployment) -> dict:
+    """No ``replicas`` when an HPA owns the count (GitOps would fight it); else the spec's, 1
+    by default."""
+    if d.autoscaling is not None:
+        return {}
+    return {"replicas": 1 if d.replicas is None else d.replicas}
+
+
+def _strategy(rollout: ir.Rollout) -> dict:
+    update = {k: v for k, v in (("maxSurge", rollout.max_surge),
+                                ("maxUnavailable", rollout.max_unavailable)) if v is not None}
+    out = {"type": "RollingUpdate"}
+    if update:
+        out["rollingUpdate"] = update
+    return out
+
+
+def deployment(ctx: Ctx, name: str, version: str | None = None,
+               track: str | None = None) -> dict:
+    """A Deployment of one version (``track`` tells stable and candidate apart)."""
+    d = ctx.d
+    labels = ctx.labels(version, track)
+    spec = {
+        **replicas_field(d),
+        "revisionHistoryLimit": 5,
+        "selector": {"matchLabels": selector_labels(d, track)},
+        "strategy": _strategy(d.rollout),
+        "template": pod.template(d, labels, version or d.version, ctx.settings.gpu_node_label),
+    }
+    return ctx.obj("apps/v1", "Deployment", name, spec, version=version, track=track)
+
+
+def service(ctx: Ctx, name: str, track: str | None = None) -> dict:
+    """A ClusterIP Service on the serving port, named ``http`` so Istio sees HTTP."""
+    d = ctx.d
+    spec = {"ports": [{"appProtocol": "http", "name": pod.PORT_NAME, "port": d.port,
+                       "protocol": "TCP", "targetPort": pod.PORT_NAME}],
+            "selector": selector_labels(d, track), "type": "ClusterIP"}
+    return ctx.obj("v1", "Service", name, spec, track=track)
+
+
+def cronjob(ctx: Ctx) -> dict:
+    """Batch scoring: one Job per schedule tick, never two at once, retried by the Job."""
+    d = ctx.d
+    labels = ctx.labels()
+    job = {"backoffLimit": 2,
+           "template": pod.template(d, labels, d.version, ctx.settings.gpu_node_label)}
+    spec = {"concurrencyPolicy": "Forbid", "failedJobsHistoryLimit": 3,
+            "jobTemplate": {"metadata": {"labels": labels}, "spec": job},
+            "schedule": d.schedule or "", "successfulJobsHistoryLimit": 3, "timeZone": "Etc/UTC"}
+    return ctx.obj("batch/v1", "CronJob", d.name, spec)
