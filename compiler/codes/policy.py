@@ -1,5 +1,51 @@
-"""Codes of the policy area."""
+"""Codes of the policy gate: problems with policies, waivers and switched-off rules.
+
+Findings of the Rego rules themselves carry the rule's own code (``GOV-001``, ``SEC-003``);
+the codes here are about the gate: a policy that cannot be parsed or evaluated, a finding
+that cannot be read, waivers that expired or matched nothing, rules switched off.
+"""
 
 from mlopsc.codes import Code
 
-CODES: tuple[Code, ...] = ()
+CODES = (
+    Code("E401", "Rego syntax error",
+         "A policy file of a bundle cannot be parsed. The gate fails closed: no policy of a "
+         "broken bundle is trusted to have passed. Policies are Rego v1 (`import rego.v1`, "
+         "`contains` and `if` in rule heads).",
+         "fix the .rego file at the position shown; `mlopsc policy test DIR` parses it too"),
+    Code("E402", "Rego evaluation error",
+         "A policy rule failed while it was evaluated (e.g. a built-in got an argument of the "
+         "wrong type). Its findings are unknown, so the gate blocks.",
+         "guard the expression (e.g. check the field exists and has the expected type)"),
+    Code("E403", "malformed policy finding",
+         "A `deny` or `warn` rule produced something other than an object with a string "
+         "`code`, a string `msg` and a `path` (a spec path string or an array of keys and "
+         "indices).",
+         'produce `{"code": "ORG-001", "msg": "...", "path": sprintf("%s.owner", [m.path])}`'),
+    Code("E404", "invalid rule annotation",
+         "A `# METADATA` annotation of a rule is not valid YAML or lacks `custom.code`; mlopsc "
+         "reads each rule's title, description, code, severity and subjects from it.",
+         "see docs/policies.md for the annotation every rule carries"),
+    Code("E405", "policy bundle not found",
+         "A bundle directory listed in `governance.policies` does not exist or holds no "
+         "`.rego` file. A missing bundle never passes silently.",
+         "paths in `governance.policies` are relative to the spec file"),
+    Code("W401", "waiver expired",
+         "A waiver's expiry date has passed; it no longer excuses findings, which block again.",
+         "renew the waiver with a new approval, or fix the finding"),
+    Code("W402", "unused waiver",
+         "A waiver matched no finding: the problem was fixed, or the rule code or subject is "
+         "wrong. Remove it so it cannot hide a future finding.",
+         None),
+    Code("W403", "policy rule switched off",
+         "`governance.disabled_rules` switches a rule off for every subject. The rule is not "
+         "evaluated and this warning reports it in every output.",
+         None),
+    Code("W404", "undeclared rule code",
+         "A finding's code is not declared by any `# METADATA` annotation of the loaded "
+         "bundles, so reports cannot show the rule's title and description.",
+         "annotate the rule with `custom.code` (see docs/policies.md)"),
+    Code("W405", "unknown rule switched off",
+         "`governance.disabled_rules` names a rule code that no loaded bundle declares.",
+         None),
+)

@@ -1,0 +1,51 @@
+"""The one interface the policy gate uses to evaluate decisions, whichever engine runs.
+
+An engine answers "what is the value of ``data.<package>.deny`` for this input?" for a list
+of decisions. A decision's value is JSON data, :data:`UNDEFINED`, or a :class:`RegoError`
+when the policy itself failed at a known position. Anything else (engine crash, server
+unreachable) raises :class:`PolicyEngineError`: the gate never passes silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from mlopsc.policy.bundle import Bundles
+from mlopsc.policy.errors import RegoError
+
+
+class _Undefined:
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+
+UNDEFINED: Any = _Undefined()
+"""The value of a decision that has no value (an undefined rule)."""
+
+Value = Any | RegoError
+
+
+class PolicyEngine(Protocol):
+    name: str
+    """``regorus`` or ``opa``: shown in reports."""
+
+    def evaluate(self, input_doc: dict[str, Any], decisions: Sequence[str]) -> dict[str, Value]:
+        """The value of each decision (``data.a.b.deny``) for ``input_doc``."""
+        ...
+
+
+def make_engine(bundles: Bundles, data: dict[str, Any], opa_url: str | None) -> PolicyEngine:
+    """The embedded regorus engine, or the OPA server at ``opa_url``.
+
+    >>> from mlopsc.policy.bundle import load_bundles, default_bundle_dir
+    >>> make_engine(load_bundles([("default", default_bundle_dir())]), {}, None).name
+    'regorus'
+    """
+    if opa_url:
+        from mlopsc.policy.opa_engine import OpaEngine
+
+        return OpaEngine(opa_url)
+    from mlopsc.policy.regorus_engine import RegorusEngine
+
+    return RegorusEngine(bundles, data)

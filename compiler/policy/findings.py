@@ -1,0 +1,108 @@
+"""Decision values -> diagnostics at the user's line, and rule x subject results.
+
+A finding is ``{"code", "msg", "path"}``; ``path`` is a spec path string
+(``models.fraud-detector.owner``) or an array of keys and indices. Its span comes from the
+load-time index; when the exact path is absent (a field the user left out), the nearest
+ancestor that is written in the file is used.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from mlopsc.diagnostics import Diagnostic, Diagnostics, Severity
+from mlopsc.ir import IR
+from mlopsc.policy.bundle import Bundles, Module
+from mlopsc.policy_result import RuleInfo, RuleResult
+from mlopsc.source import Span, coerce_path, format_path
+
+_SEVERITY = {"deny": Severity.ERROR, "warn": Severity.WARNING}
+
+
+def rule_span(module: Module, name: str) -> Span:
+    line = next((r.line for r in module.rules if r.name == name), 1)
+    return Span(module.file, line, 1, line, 1)
+
+
+def read_findings(value: Any, decision: str, module: Module, bundles: Bundles,
+                  diagnostics: Diagnostics) -> list[Diagnostic]:
+    """The findings of one decision's value; malformed ones become E403."""
+    kind = decision.rsplit(".", 1)[1]
+    if not isinstance(value, list):
+        diagnostics.add("E403", f"{decision} must be a set of findings, got "
+                                f"{type(value).__name__}", span=rule_span(module, kind))
+        return []
+    out = []
+    for item in value:
+        finding = _finding(item, kind, bundles, diagnostics)
+        if finding is None:
+            diagnostics.add("E403", f"{decision} produced a malformed finding: "
+                                    f"{_short(item)}", span=rule_span(module, kind))
+        else:
+            out.append(finding)
+    return out
+
+
+def _finding(item: Any, kind: str, bundles: Bundles, diagnostics: Diagnostics):
+    if not isinstance(item, dict):
+        return None
+    code, msg = item.get("code"), item.get("msg")
+    path = coerce_path(item.get("path"))
+    if not isinstance(code, str) or not code or not isinstance(msg, str) or not path:
+        return None
+    return Diagnostic(code=code, severity=_SEVERITY[kind], message=msg,
+                      path=format_path(path), span=locate(diagnostics, path),
+                      hint=bundles.hints.get(code))
+
+
+def locate(diagnostics: Diagnostics, path: tuple) -> Span | None:
+    """The value's span when the path is written; else the key of its nearest written ancestor
+    (``fraud-detector:`` for a missing ``models.fraud-detector.owner``)."""
+    index = diagnostics.index
+    return index.locate(path) if index.has(path) else index.locate(path, key=True)
+
+
+def _short(item: Any) -> str:
+    text = repr(item)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def subject_of(path: str) -> str:
+    """The entity a finding is about: ``models.x`` for ``models.x.card.limitations``.
+
+    >>> subject_of("pipelines.train.steps[0].image"), subject_of("governance.data")
+    ('pipelines.train', 'governance')
+    """
+    head, _, rest = path.partition(".")
+    if head in IR.SECTIONS and rest:
+        name = rest.split(".", 1)[0].split("[", 1)[0]
+        return f"{head}.{name}"
+    return head.split("[", 1)[0]
+
+
+def results(rules: dict[str, RuleInfo], findings: list[Diagnostic], ir: IR,
+            disabled: set[str]) -> tuple[RuleResult, ...]:
+    """Every active rule judged on every subject of its sections, sorted by (rule, subject)."""
+    by_key: dict[tuple[str, str], list[Diagnostic]] = defaultdict(list)
+    for finding in findings:
+        by_key[finding.code, subject_of(finding.path or "")].append(finding)
+    keys = set(by_key)
+    for code, info in rules.items():
+        if code in disabled:
+            continue
+        for section in info.applies_to:
+            if section == "governance":
+                keys.add((code, "governance"))
+            else:
+                keys.update((code, node.path) for node in getattr(ir, section, ()))
+    out = []
+    for rule, subject in sorted(keys):
+        found = by_key.get((rule, subject), [])
+        blocking = [f for f in found if f.waiver is None]
+        status = "fail" if blocking else ("waived" if found else "pass")
+        waiver = None if blocking or not found else sorted({f.waiver for f in found})[0]
+        out.append(RuleResult(rule=rule, subject=subject, status=status,
+                              messages=tuple(sorted({f.message for f in found})),
+                              waiver=waiver))
+    return tuple(out)

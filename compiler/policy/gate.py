@@ -1,0 +1,117 @@
+"""The policy gate: bundles + data + engine + IR -> diagnostics and a :class:`PolicyResult`."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlopsc.diagnostics import Diagnostic, Diagnostics
+from mlopsc.ir import IR
+from mlopsc.ir_json import policy_input
+from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
+from mlopsc.policy.data import load_data
+from mlopsc.policy.engine import UNDEFINED, PolicyEngine, make_engine
+from mlopsc.policy.errors import RegoError
+from mlopsc.policy.findings import read_findings, results, rule_span
+from mlopsc.policy.waivers import apply_waivers
+from mlopsc.policy_result import DisabledRuleUse, PolicyResult
+from mlopsc.source import Span, parse_path
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    spec_dir: Path = Path(".")
+    policy_dirs: tuple[str, ...] = ()
+    data_files: tuple[str, ...] = ()
+    opa_url: str | None = None
+    today: datetime.date | None = None
+
+
+def bundle_dirs(ir: IR, options: GateOptions, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
+    """The default bundle, ``--policy`` dirs, then ``governance.policies`` (spec-relative)."""
+    dirs = [(DEFAULT_BUNDLE, default_bundle_dir())]
+    dirs += [(d, Path(d)) for d in options.policy_dirs]
+    for i, entry in enumerate(ir.governance.policies):
+        path = options.spec_dir / entry
+        if not path.is_dir() or not any(path.rglob("*.rego")):
+            diagnostics.add("E405", f"policy bundle {entry!r} not found at {path.as_posix()}",
+                            path=("governance", "policies", i))
+            continue
+        dirs.append((path.as_posix(), path))
+    return dirs
+
+
+def report_rego_errors(bundles: Bundles, diagnostics: Diagnostics) -> None:
+    for code, errors in (("E401", bundles.errors), ("E404", bundles.annotation_errors)):
+        for error in errors:
+            _rego_diagnostic(code, error, bundles, diagnostics)
+
+
+def _rego_diagnostic(code: str, error: RegoError, bundles: Bundles,
+                     diagnostics: Diagnostics) -> None:
+    source = next((m.source for m in bundles.modules if m.file == error.file), None)
+    if source is not None:
+        diagnostics.index.add_source(error.file, source)  # text output shows the line
+    span = Span(error.file, error.line, error.column, error.line, error.column)
+    diagnostics.add(code, error.message, span=span)
+
+
+def switched_off(ir: IR, bundles: Bundles, diagnostics: Diagnostics) -> list[DisabledRuleUse]:
+    uses = []
+    for entry in ir.governance.disabled_rules:
+        where = parse_path(entry.path) or ("governance", "disabled_rules")
+        if entry.rule not in bundles.rules:
+            diagnostics.add("W405", f"governance.disabled_rules names {entry.rule}, which no "
+                                    "loaded bundle declares", path=(*where, "rule"))
+            continue
+        diagnostics.add("W403", f"policy rule {entry.rule} is switched off for every subject "
+                                f"(approved by {entry.approver}: {entry.reason})", path=where)
+        uses.append(DisabledRuleUse(rule=entry.rule, reason=entry.reason,
+                                    approver=entry.approver))
+    return sorted(uses, key=lambda u: u.rule)
+
+
+def evaluate(engine: PolicyEngine, bundles: Bundles, input_doc: dict[str, Any],
+             diagnostics: Diagnostics) -> list[Diagnostic]:
+    """Ask the engine every decision; turn values into findings, policy errors into E402."""
+    decisions = bundles.decisions()
+    values = engine.evaluate(input_doc, [name for name, _ in decisions])
+    findings: list[Diagnostic] = []
+    for name, module in decisions:
+        value = values[name]
+        if isinstance(value, RegoError):
+            _rego_diagnostic("E402", value, bundles, diagnostics)
+        elif value is UNDEFINED:
+            diagnostics.add("E403", f"{name} is undefined; a decision must be a set (use "
+                                    "`deny contains finding if {...}`)",
+                            span=rule_span(module, name.rsplit(".", 1)[1]))
+        else:
+            findings += read_findings(value, name, module, bundles, diagnostics)
+    return findings
+
+
+def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyResult:
+    """Evaluate every bundle over ``ir``; add findings to ``diagnostics``.
+
+    Raises :class:`~mlopsc.policy.errors.PolicyEngineError` (or ``PolicyBundleError``) when
+    the gate cannot run at all.
+    """
+    bundles = load_bundles(bundle_dirs(ir, options, diagnostics))
+    report_rego_errors(bundles, diagnostics)
+    engine = make_engine(bundles, load_data(options.data_files), options.opa_url)
+    disabled = switched_off(ir, bundles, diagnostics)
+    off = {d.rule for d in disabled}
+    found = [f for f in evaluate(engine, bundles, policy_input(ir), diagnostics)
+             if f.code not in off]
+    for code in sorted({f.code for f in found} - set(bundles.rules)):
+        diagnostics.add("W404", f"findings carry the code {code}, which no rule annotation "
+                                "declares", path=("governance",))
+    found, waivers = apply_waivers(found, ir.waivers, options.today or datetime.date.today(),
+                                   diagnostics)
+    diagnostics.extend(found)
+    return PolicyResult(engine=engine.name, bundles=bundles.names,
+                        rules={c: bundles.rules[c] for c in sorted(bundles.rules) if c not in off},
+                        results=results(bundles.rules, found, ir, off),
+                        waivers=tuple(waivers), disabled=tuple(disabled))

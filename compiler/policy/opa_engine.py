@@ -1,0 +1,65 @@
+"""The OPA server engine: the same decisions, asked of a running OPA over its Data API.
+
+mlopsc does not upload anything: the server must already hold the same bundles (and any
+organisation data under ``data.org``), as a server an organisation runs would. Each decision
+is one ``POST /v1/data/<package path>/<rule>`` with ``{"input": ...}`` through
+``opa-python-client``; an answer without ``result`` is an undefined decision and fails closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from mlopsc.policy.engine import Value
+from mlopsc.policy.errors import PolicyEngineError
+
+DEFAULT_TIMEOUT_S = 10.0
+
+
+class OpaEngine:
+    name = "opa"
+
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        from opa_client.opa import OpaClient
+
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise PolicyEngineError(f"--opa-url must be http(s)://HOST[:PORT], not {url!r}")
+        port = parts.port or (443 if parts.scheme == "https" else 8181)
+        self.url = f"{parts.scheme}://{parts.hostname}:{port}"
+        self._client = OpaClient(host=parts.hostname, port=port, ssl=parts.scheme == "https",
+                                 timeout=timeout, retries=0)
+
+    def evaluate(self, input_doc: dict[str, Any], decisions: Sequence[str]) -> dict[str, Value]:
+        return {decision: self._one(input_doc, decision) for decision in decisions}
+
+    def _one(self, input_doc: dict[str, Any], decision: str) -> Value:
+        import requests
+
+        package, _, rule = decision.removeprefix("data.").rpartition(".")
+        try:
+            answer = self._client.query_rule(input_doc, package, rule)
+        except requests.RequestException as error:
+            raise PolicyEngineError(f"OPA server {self.url} failed on {decision}: "
+                                    f"{_reason(error)}") from None
+        except ValueError as error:  # not JSON
+            raise PolicyEngineError(f"OPA server {self.url} sent no JSON for {decision}: "
+                                    f"{error}") from None
+        if not isinstance(answer, dict) or "result" not in answer:
+            raise PolicyEngineError(
+                f"{decision} is undefined on the OPA server {self.url}: load the same "
+                "policy bundles into it (fail closed)")
+        return answer["result"]
+
+
+def _reason(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    if response is not None:
+        try:
+            body = response.json()
+            return f"HTTP {response.status_code}: {body.get('message', body)}"
+        except ValueError:
+            return f"HTTP {response.status_code}"
+    return type(error).__name__ + (f": {error}" if str(error) else "")

@@ -1,0 +1,57 @@
+"""The embedded engine: regorus, a Rego interpreter in Rust (PyPI ``gordon-to-regorus``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import regorus
+
+from mlopsc.policy.bundle import Bundles
+from mlopsc.policy.engine import UNDEFINED, Value
+from mlopsc.policy.errors import PolicyEngineError, parse_engine_error
+
+DATA_ROOT = "org"
+"""Organisation data (``--data`` files) is mounted at ``data.org``."""
+
+# regorus renders an undefined value as this JSON string.
+_UNDEFINED_JSON = '"<undefined>"'
+
+
+class RegorusEngine:
+    """Evaluates decisions in-process over the parsed bundles.
+
+    >>> from mlopsc.policy.bundle import load_bundles, default_bundle_dir
+    >>> engine = RegorusEngine(load_bundles([("default", default_bundle_dir())]), {})
+    >>> engine.evaluate({"models": {}}, ["data.mlopsc.governance.ownership.deny"])
+    {'data.mlopsc.governance.ownership.deny': []}
+    """
+
+    name = "regorus"
+
+    def __init__(self, bundles: Bundles, data: dict[str, Any]) -> None:
+        if bundles.engine is None:
+            raise PolicyEngineError("no policy was loaded")
+        self._engine: regorus.Engine = bundles.engine.clone()
+        if data:
+            self._engine.add_data_json(json.dumps({DATA_ROOT: data}))
+
+    def evaluate(self, input_doc: dict[str, Any], decisions: Sequence[str]) -> dict[str, Value]:
+        engine = self._engine
+        try:
+            engine.set_input_json(json.dumps(input_doc))
+        except (RuntimeError, TypeError, ValueError) as error:
+            raise PolicyEngineError(f"regorus refused the policy input: {error}") from None
+        return {decision: self._one(decision) for decision in decisions}
+
+    def _one(self, decision: str) -> Value:
+        try:
+            text = self._engine.eval_rule_as_json(decision)
+        except RuntimeError as error:
+            located = parse_engine_error(str(error))
+            if located is None:
+                raise PolicyEngineError(f"regorus failed on {decision}: "
+                                        f"{str(error).strip().splitlines()[0]}") from None
+            return located
+        return UNDEFINED if text == _UNDEFINED_JSON else json.loads(text)

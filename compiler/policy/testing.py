@@ -1,0 +1,121 @@
+"""``mlopsc policy test``: run every ``test_`` rule of a bundle and measure line coverage.
+
+Neither regorus nor the OPA client has a test runner, so the tests are enumerated from the
+AST of the ``*_test.rego`` files and each is evaluated as ``data.<package>.<test_name>``: it
+passes when its value is ``true``. Coverage counts the lines regorus reports for the
+bundle's own policy files (not its tests), like ``opa test --coverage``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
+from mlopsc.policy.errors import parse_engine_error
+
+
+@dataclass(frozen=True, slots=True)
+class TestCase:
+    name: str
+    file: str
+    line: int
+    passed: bool
+    detail: str = ""
+    """Why it failed: ``undefined``, ``false`` or the error."""
+
+
+@dataclass
+class TestReport:
+    cases: list[TestCase] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    """Files that do not parse: the run fails."""
+    covered: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """file -> (covered lines, coverable lines), for the bundle's policy files."""
+
+    @property
+    def failed(self) -> list[TestCase]:
+        return [c for c in self.cases if not c.passed]
+
+    @property
+    def coverage(self) -> float:
+        """Percent of coverable lines run by the tests (100 when nothing is coverable)."""
+        hit = sum(c for c, _ in self.covered.values())
+        total = sum(t for _, t in self.covered.values())
+        return 100.0 * hit / total if total else 100.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.failed and bool(self.cases)
+
+
+def bundle_for(directory: str | None) -> list[tuple[str, Path]]:
+    """The bundle to test, after the default bundle's library when it is another one."""
+    default = (DEFAULT_BUNDLE, default_bundle_dir())
+    if directory is None or Path(directory).resolve() == default[1].resolve():
+        return [(directory.rstrip("/") if directory else DEFAULT_BUNDLE, default[1])]
+    return [default, (directory.rstrip("/"), Path(directory))]
+
+
+def run_tests(directory: str | None = None) -> TestReport:
+    """Run the tests of the bundle in ``directory`` (the default bundle when ``None``).
+
+    >>> report = run_tests()
+    >>> report.ok, report.coverage >= 90
+    (True, True)
+    """
+    dirs = bundle_for(directory)
+    tested = dirs[-1][0]
+    if len(dirs) == 1:
+        dirs = [(DEFAULT_BUNDLE, dirs[0][1])]
+    bundles = load_bundles(dirs, tests=True)
+    if len(bundles.names) == 1 and tested != DEFAULT_BUNDLE:
+        bundles.names = (tested,)
+    report = TestReport(errors=[str(e) for e in bundles.errors + bundles.annotation_errors])
+    if bundles.engine is None or bundles.errors:
+        return report
+    bundles.engine.set_enable_coverage(True)
+    library_only = len(dirs) == 2
+    for module in bundles.modules:
+        if module.is_test and not (library_only and module.bundle == DEFAULT_BUNDLE):
+            report.cases += _run_module(bundles, module)
+    _coverage(bundles, report, skip_default=library_only)
+    return report
+
+
+def _run_module(bundles: Bundles, module) -> list[TestCase]:
+    cases = []
+    seen = set()
+    for rule in module.rules:
+        if not rule.name.startswith("test_") or rule.name in seen:
+            continue
+        seen.add(rule.name)
+        cases.append(_run_one(bundles, module, rule))
+    return cases
+
+
+def _run_one(bundles: Bundles, module, rule) -> TestCase:
+    query = f"data.{module.package}.{rule.name}"
+    try:
+        value = bundles.engine.eval_rule_as_json(query)
+    except RuntimeError as error:
+        located = parse_engine_error(str(error))
+        detail = str(located) if located else str(error).strip().splitlines()[0]
+        return TestCase(rule.name, module.file, rule.line, False, f"error: {detail}")
+    passed = value.strip() == "true"
+    detail = "" if passed else ("undefined" if value == '"<undefined>"' else value.strip())
+    return TestCase(rule.name, module.file, rule.line, passed, detail)
+
+
+def _coverage(bundles: Bundles, report: TestReport, *, skip_default: bool) -> None:
+    import json
+
+    policy_files = {m.file for m in bundles.modules
+                    if not m.is_test and not (skip_default and m.bundle == DEFAULT_BUNDLE)}
+    data = json.loads(bundles.engine.get_coverage_report_as_json())
+    for entry in data.get("files", []):
+        if entry["path"] in policy_files:
+            covered, missed = set(entry["covered"]), set(entry["not_covered"])
+            report.covered[entry["path"]] = (len(covered), len(covered | missed))
+    for name in policy_files - set(report.covered):
+        report.covered[name] = (0, 0)

@@ -1,0 +1,76 @@
+package mlopsc.data.contracts
+
+import rego.v1
+
+import data.mlopsc.lib
+
+# METADATA
+# title: Every contract field has a type
+# description: Every field of a data contract, and of a model's input schema, declares its type.
+# custom:
+#   code: DATA-001
+#   severity: error
+#   applies_to: [datasets, models]
+deny contains f if {
+	some ds in input.datasets
+	some i, field in ds.fields
+	lib.blank(field, "type")
+	f := lib.finding("DATA-001", sprintf("field %q of dataset %q has no type", [field.name, ds.name]), sprintf("%s.fields[%d].type", [ds.path, i]))
+}
+
+deny contains f if {
+	some m in input.models
+	some i, field in m.input_schema
+	lib.blank(field, "type")
+	f := lib.finding("DATA-001", sprintf("input field %q of model %q has no type", [field.name, m.name]), sprintf("%s.input_schema[%d].type", [m.path, i]))
+}
+
+# METADATA
+# title: Drift-monitored features say continuous or categorical
+# description: >-
+#   A feature watched by a drift monitor declares `kind: continuous` or `kind: categorical`
+#   in its contract, which picks the drift test (Kolmogorov-Smirnov or chi-squared).
+# custom:
+#   code: DATA-002
+#   severity: error
+#   applies_to: [monitors]
+deny contains f if {
+	some mon in input.monitors
+	mon.type == "data_drift"
+	some i, feature in mon.features
+	lib.blank(feature, "kind")
+	f := lib.finding("DATA-002", sprintf("feature %q watched by drift monitor %q declares no kind (continuous or categorical)", [feature.name, mon.name]),
+		sprintf("%s.features[%d]", [mon.path, i]))
+}
+
+# METADATA
+# title: PII fields are classified
+# description: A field marked `pii` carries a data classification other than `public`.
+# custom:
+#   code: DATA-003
+#   severity: error
+#   applies_to: [datasets]
+deny contains f if {
+	some ds in input.datasets
+	some i, field in ds.fields
+	field.pii
+	not field.classification in {"internal", "confidential", "restricted"}
+	f := lib.finding("DATA-003", sprintf("PII field %q of dataset %q is classified %v; use internal, confidential or restricted", [field.name, ds.name, field.classification]),
+		sprintf("%s.fields[%d]", [ds.path, i]))
+}
+
+# METADATA
+# title: PII is not exposed in monitors
+# description: >-
+#   A monitor does not watch a PII field: its per-feature series and alerts would copy
+#   personal data into the monitoring system.
+# custom:
+#   code: DATA-004
+#   severity: error
+#   applies_to: [monitors]
+deny contains f if {
+	some mon in input.monitors
+	some i, feature in mon.features
+	feature.pii
+	f := lib.finding("DATA-004", sprintf("monitor %q watches the PII field %q", [mon.name, feature.name]), sprintf("%s.features[%d]", [mon.path, i]))
+}

@@ -1,0 +1,101 @@
+package mlopsc.deployments.rollout
+
+import rego.v1
+
+import data.mlopsc.lib
+import data.mlopsc.lib.config
+
+# METADATA
+# title: A canary starts small
+# description: The first canary step sends at most `canary_max_first_weight` percent of traffic (default 10).
+# custom:
+#   code: DEP-003
+#   severity: error
+#   applies_to: [deployments]
+deny contains f if {
+	some d in input.deployments
+	d.rollout.strategy == "canary"
+	first := d.rollout.steps[0].weight
+	first > config.cfg.canary_max_first_weight
+	f := lib.finding("DEP-003", sprintf("canary of deployment %q starts at %d%% of traffic; at most %d%% is allowed",
+		[d.name, first, config.cfg.canary_max_first_weight]), sprintf("%s.rollout.steps[0].weight", [d.path]))
+}
+
+# METADATA
+# title: Canary weights rise
+# description: Each canary step sends more traffic to the new version than the one before.
+# custom:
+#   code: DEP-004
+#   severity: error
+#   applies_to: [deployments]
+deny contains f if {
+	some d in input.deployments
+	d.rollout.strategy == "canary"
+	some i, step in d.rollout.steps
+	i > 0
+	step.weight <= d.rollout.steps[i - 1].weight
+	f := lib.finding("DEP-004", sprintf("canary step %d of deployment %q sends %d%%, not more than the step before (%d%%)",
+		[i, d.name, step.weight, d.rollout.steps[i - 1].weight]), sprintf("%s.rollout.steps[%d].weight", [d.path, i]))
+}
+
+# METADATA
+# title: A canary is analysed against an SLO
+# description: A canary rollout has analysis tied to at least one SLO, so a bad version stops by itself.
+# custom:
+#   code: DEP-005
+#   severity: error
+#   applies_to: [deployments]
+#   hint: "add `analysis: {slos: [an-slo-of-this-deployment]}`"
+deny contains f if {
+	some d in input.deployments
+	d.rollout.strategy == "canary"
+	count([s | some s in d.rollout.analysis.slos]) == 0
+	f := lib.finding("DEP-005", sprintf("canary of deployment %q has no analysis tied to an SLO", [d.name]), sprintf("%s.rollout", [d.path]))
+}
+
+# METADATA
+# title: Every rollout has a rollback trigger
+# description: >-
+#   An online or streaming deployment in production declares at least one condition (SLO
+#   breach, error rate, latency, drift) that rolls it back, whatever its strategy.
+# custom:
+#   code: DEP-006
+#   severity: error
+#   applies_to: [deployments]
+deny contains f if {
+	some d in input.deployments
+	lib.production_deployment(d)
+	lib.serving(d)
+	count(d.rollout.rollback) == 0
+	f := lib.finding("DEP-006", sprintf("%s rollout of deployment %q has no rollback trigger", [d.rollout.strategy, d.name]), sprintf("%s.rollout", [d.path]))
+}
+
+# METADATA
+# title: A shadow never serves responses
+# description: >-
+#   A shadow rollout only mirrors traffic: it declares a mirror percentage and no canary
+#   steps, request match or candidate weight that would send users its answers.
+# custom:
+#   code: DEP-007
+#   severity: error
+#   applies_to: [deployments]
+deny contains f if {
+	some d in input.deployments
+	d.rollout.strategy == "shadow"
+	some what in _serving_fields(d.rollout)
+	f := lib.finding("DEP-007", sprintf("shadow deployment %q %s", [d.name, what]), sprintf("%s.rollout", [d.path]))
+}
+
+_serving_fields(r) := {w |
+	some w, present in {
+		"has canary steps, which would serve users": count(object.get(r, "steps", [])) > 0,
+		"matches requests, which would serve users": _set(r, "match"),
+		"has a candidate weight, which would serve users": _set(r, "candidate_weight"),
+		"mirrors no traffic (mirror_percent)": _set(r, "mirror_percent") == false,
+	}
+	present
+}
+
+_set(obj, key) := false if lib.blank(obj, key)
+
+_set(obj, key) := true if not lib.blank(obj, key)

@@ -1,0 +1,30 @@
+package mlopsc.deployments.serving
+
+import rego.v1
+
+import data.mlopsc.lib.fixtures
+
+test_compliant_platform_passes if {
+	count(deny) == 0 with input as fixtures.doc
+}
+
+test_production_online_needs_autoscaling if {
+	doc := fixtures.with_deployment({"autoscaling": null, "replicas": 4})
+	deny == {{"code": "DEP-001", "msg": "online deployment \"web\" in prod has no autoscaling", "path": "deployments.web.autoscaling"}} with input as doc
+}
+
+test_batch_and_dev_are_not_judged if {
+	count(deny) == 0 with input as fixtures.with_deployment({"autoscaling": null, "mode": "batch"})
+	count(deny) == 0 with input as fixtures.with_deployment({"autoscaling": null, "environment": "dev"})
+}
+
+test_min_two_replicas if {
+	doc := fixtures.with_deployment({"autoscaling": {"min_replicas": 1}})
+	deny == {{"code": "DEP-002", "msg": "online deployment \"web\" in prod may run 1 replica(s); at least 2 are required", "path": "deployments.web.autoscaling.min_replicas"}} with input as doc
+	{f.path | some f in deny} == {"deployments.web.autoscaling", "deployments.web.replicas"} with input as fixtures.with_deployment({"autoscaling": null, "replicas": 1})
+}
+
+test_production_environments_come_from_data if {
+	doc := fixtures.with_deployment({"autoscaling": null, "environment": "live"})
+	fixtures.codes(deny) == {"DEP-001"} with input as doc with data.org as {"production_environments": ["live"]}
+}

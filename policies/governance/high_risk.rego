@@ -1,0 +1,88 @@
+package mlopsc.governance.high_risk
+
+import rego.v1
+
+import data.mlopsc.lib
+
+# METADATA
+# title: Human oversight where the tier requires it
+# description: >-
+#   Models whose risk tier requires it (by default: high) describe how people review and
+#   override their decisions.
+# custom:
+#   code: GOV-008
+#   severity: error
+#   applies_to: [models]
+deny contains f if {
+	some m in input.models
+	lib.tier(m).human_oversight
+	lib.blank(m, "human_oversight")
+	f := lib.finding("GOV-008", sprintf("%s-risk model %q declares no human oversight", [m.risk_tier, m.name]), sprintf("%s.human_oversight", [m.path]))
+}
+
+# METADATA
+# title: An explainability method where the tier requires it
+# description: Models whose risk tier requires it (by default high) name their explainability method.
+# custom:
+#   code: GOV-009
+#   severity: error
+#   applies_to: [models]
+deny contains f if {
+	some m in input.models
+	lib.tier(m).explainability
+	_no_method(m)
+	f := lib.finding("GOV-009", sprintf("%s-risk model %q declares no explainability method", [m.risk_tier, m.name]), sprintf("%s.explainability", [m.path]))
+}
+
+_no_method(m) if lib.blank(m, "explainability")
+
+_no_method(m) if lib.blank(m.explainability, "method")
+
+# METADATA
+# title: Fairness metrics over protected attributes where the tier requires it
+# description: >-
+#   Models whose risk tier requires a fairness review (by default high) name the protected
+#   attributes and at least one fairness metric with a threshold.
+# custom:
+#   code: GOV-010
+#   severity: error
+#   applies_to: [models]
+deny contains f if {
+	some m in input.models
+	lib.tier(m).fairness_review
+	some problem in _fairness_gaps(m)
+	f := lib.finding("GOV-010", sprintf("%s-risk model %q %s", [m.risk_tier, m.name, problem]), sprintf("%s.fairness", [m.path]))
+}
+
+_fairness_gaps(m) := {"declares no fairness review"} if lib.blank(m, "fairness")
+
+_fairness_gaps(m) := gaps if {
+	not lib.blank(m, "fairness")
+	gaps := {g |
+		some g, missing in {
+			"names no protected attribute": count(m.fairness.protected_attributes) == 0,
+			"declares no fairness metric with a threshold": count([x | some x in m.fairness.metrics; x.threshold != null]) == 0,
+		}
+		missing
+	}
+}
+
+# METADATA
+# title: A shadow or A/B stage before full rollout where the tier requires it
+# description: >-
+#   A production deployment of a model whose tier requires it (by default high) that does
+#   not itself run in shadow or A/B mode has a shadow or A/B deployment of the same version.
+# custom:
+#   code: GOV-011
+#   severity: error
+#   applies_to: [deployments]
+deny contains f if {
+	some d in input.deployments
+	lib.production_deployment(d)
+	m := input.models[d.model_name]
+	lib.tier(m).shadow_before_rollout
+	not d.rollout.strategy in {"shadow", "ab"}
+	count([e | some e in input.deployments; e.model == d.model; e.version == d.version; e.rollout.strategy in {"shadow", "ab"}]) == 0
+	f := lib.finding("GOV-011", sprintf("%s-risk model %q version %s reaches deployment %q without a shadow or A/B stage",
+		[m.risk_tier, m.name, d.version, d.name]), sprintf("%s.rollout.strategy", [d.path]))
+}

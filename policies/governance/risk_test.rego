@@ -1,0 +1,65 @@
+package mlopsc.governance.risk
+
+import rego.v1
+
+import data.mlopsc.lib.fixtures
+
+_codes(doc) := c if {
+	c := fixtures.codes(deny) with input as doc
+}
+
+test_compliant_platform_passes if {
+	count(deny) == 0 with input as fixtures.doc
+}
+
+test_missing_risk_tier if {
+	deny == {{"code": "GOV-002", "msg": "model \"m\" declares no risk tier", "path": "models.m.risk_tier"}}
+		with input as fixtures.with_model({"risk_tier": null, "approvals": [fixtures.model.approvals[0]]})
+}
+
+test_high_risk_needs_two_approvals if {
+	doc := fixtures.with_model({"approvals": [fixtures.model.approvals[1]]})
+	_codes(doc) == {"GOV-003"}
+}
+
+test_approvals_for_another_stage_do_not_count if {
+	old := [object.union(a, {"stage": "staging"}) | some a in fixtures.model.approvals]
+	"GOV-003" in _codes(fixtures.with_model({"approvals": old}))
+}
+
+test_development_models_need_no_approval if {
+	count(deny) == 0 with input as fixtures.with_model({"stage": "development", "approvals": []})
+}
+
+test_tier_requirements_come_from_the_spec if {
+	doc := object.union(fixtures.with_model({"risk_tier": "medium", "approvals": []}),
+		{"governance": {"risk_tiers": {"medium": {"approvals": 3, "approver_roles": []}}}})
+	deny == {{"code": "GOV-003", "msg": "medium-risk model \"m\" in production has 0 approval(s); its tier requires 3", "path": "models.m.approvals"}} with input as doc
+}
+
+test_high_risk_needs_risk_or_compliance_role if {
+	a := fixtures.model.approvals[0]
+	doc := fixtures.with_model({"approvals": [a, object.union(a, {"by": "c@acme.example"})]})
+	_codes(doc) == {"GOV-004"}
+}
+
+test_org_data_overrides_roles if {
+	a := fixtures.model.approvals[0]
+	doc := fixtures.with_model({"approvals": [a, object.union(a, {"by": "c@acme.example"})]})
+	count(deny) == 0 with input as doc with data.org as {"risk_tiers": {"high": {"approver_roles": ["ml-lead"]}}}
+}
+
+test_approval_needs_who_role_date if {
+	a := object.union(fixtures.model.approvals[1], {"by": " "})
+	doc := fixtures.with_model({"approvals": [fixtures.model.approvals[0], a]})
+	deny == {{"code": "GOV-005", "msg": "approval 1 of model \"m\" does not say by", "path": "models.m.approvals[1]"}} with input as doc
+}
+
+test_unacceptable_risk_is_not_released if {
+	_codes(fixtures.with_model({"risk_tier": "unacceptable"})) == {"GOV-006"}
+	count(deny) == 0 with input as fixtures.with_model({"risk_tier": "unacceptable", "stage": "development"})
+}
+
+test_unknown_tier if {
+	_codes(fixtures.with_model({"risk_tier": "extreme"})) == {"GOV-007"}
+}

@@ -1,0 +1,57 @@
+package mlopsc.models.card
+
+import rego.v1
+
+import data.mlopsc.lib
+
+_release_sections := ["intended_use", "limitations", "ethical_considerations"]
+
+_production_sections := ["fairness_assessment", "maintenance"]
+
+# METADATA
+# title: Released models have a model card
+# description: >-
+#   A model in staging or production documents its intended use, limitations and ethical
+#   considerations, and reports evaluation metrics.
+# custom:
+#   code: MDL-001
+#   severity: error
+#   applies_to: [models]
+#   hint: "add the section under `card:` (metrics go under `metrics:`)"
+deny contains f if {
+	some m in input.models
+	lib.released(m)
+	lib.tier(m).model_card
+	some section in _release_sections
+	lib.blank(m.card, section)
+	f := lib.finding("MDL-001", sprintf("model %q in %s has no model-card section %q", [m.name, m.stage, section]),
+		sprintf("%s.card.%s", [m.path, section]))
+}
+
+deny contains f if {
+	some m in input.models
+	lib.released(m)
+	lib.tier(m).model_card
+	count(m.metrics) == 0
+	f := lib.finding("MDL-001", sprintf("model %q in %s reports no metrics in its model card", [m.name, m.stage]),
+		sprintf("%s.metrics", [m.path]))
+}
+
+# METADATA
+# title: Production model cards cover fairness and maintenance
+# description: >-
+#   A model in production also documents its fairness assessment and how it is maintained
+#   (retraining, review cadence).
+# custom:
+#   code: MDL-002
+#   severity: error
+#   applies_to: [models]
+deny contains f if {
+	some m in input.models
+	lib.production_model(m)
+	lib.tier(m).model_card
+	some section in _production_sections
+	lib.blank(m.card, section)
+	f := lib.finding("MDL-002", sprintf("production model %q has no model-card section %q", [m.name, section]),
+		sprintf("%s.card.%s", [m.path, section]))
+}

@@ -1,0 +1,39 @@
+package mlopsc.models.registry
+
+import rego.v1
+
+import data.mlopsc.lib
+
+_stages := {"development", "staging", "production", "archived"}
+
+# METADATA
+# title: The registry stage is a known one
+# description: A model's stage is development, staging, production or archived.
+# custom:
+#   code: MDL-003
+#   severity: error
+#   applies_to: [models]
+deny contains f if {
+	some m in input.models
+	not m.stage in _stages
+	f := lib.finding("MDL-003", sprintf("model %q has stage %q; use development, staging, production or archived", [m.name, m.stage]),
+		sprintf("%s.stage", [m.path]))
+}
+
+# METADATA
+# title: Production versions went through staging
+# description: >-
+#   A model version in production was in staging before, as the declared registry history
+#   shows.
+# custom:
+#   code: MDL-004
+#   severity: error
+#   applies_to: [models]
+#   hint: "add `history: [{stage: staging, version: ..., date: ...}]`"
+deny contains f if {
+	some m in input.models
+	lib.production_model(m)
+	count([h | some h in m.history; h.stage == "staging"; h.version == m.version]) == 0
+	f := lib.finding("MDL-004", sprintf("model %q version %s is in production but its history shows no staging stage for it", [m.name, m.version]),
+		sprintf("%s.history", [m.path]))
+}

@@ -1,0 +1,43 @@
+package mlopsc.regulations.regulations
+
+import rego.v1
+
+import data.mlopsc.lib.fixtures
+
+test_compliant_platform_passes if {
+	count(deny) == 0 with input as fixtures.with_model({"regulations": ["gdpr", "ecoa", "eu-ai-act"]})
+}
+
+test_gdpr_needs_retention_and_erasure if {
+	doc := fixtures.with_dataset({"retention_s": null, "erasure": false})
+	{f.msg | some f in deny} == {
+		"dataset \"d\" holds personal data that model \"m\" (gdpr) trains on, but declares no retention period",
+		"dataset \"d\" holds personal data that model \"m\" (gdpr) trains on, but does not support erasure",
+	} with input as doc
+	{f.path | some f in deny} == {"datasets.d.retention"} with input as doc
+}
+
+test_no_personal_data_no_retention_needed if {
+	count(deny) == 0 with input as fixtures.with_dataset({"retention_s": null, "personal_data": false})
+}
+
+test_ecoa_needs_disparate_impact_test if {
+	doc := fixtures.with_model({"regulations": ["ecoa"], "fairness": {"disparate_impact_tested": false}})
+	fixtures.codes(deny) == {"REG-002"} with input as doc
+}
+
+test_fcra_needs_per_decision_explanations if {
+	doc := fixtures.with_model({"regulations": ["FCRA"], "explainability": null})
+	deny == {{"code": "REG-003", "msg": "model \"m\" (FCRA) does not explain each decision (explainability.per_decision)", "path": "models.m.explainability"}} with input as doc
+}
+
+test_hipaa_needs_deidentified_data if {
+	doc := fixtures.with_model({"regulations": ["hipaa"]})
+	fixtures.codes(deny) == {"REG-004"} with input as doc
+	count(deny) == 0 with input as object.union(doc, {"datasets": {"d": {"deidentified": true}}})
+}
+
+test_eu_ai_act_high_risk_needs_risk_assessment if {
+	doc := fixtures.with_model({"regulations": ["eu-ai-act"], "risk_assessment": null})
+	deny == {{"code": "REG-005", "msg": "high-risk model \"m\" falls under the EU AI Act but references no risk assessment", "path": "models.m.risk_assessment"}} with input as doc
+}
