@@ -1,0 +1,230 @@
+"""The Kubernetes target's objects per strategy, flavour and mode, and its diagnostics."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from test_kubernetes_helpers import MINIMAL, emit, objects, validation_errors
+
+BASE = MINIMAL.split("\ndeployments:")[0] + "\n"
+SLOS = """
+slos:
+  api-avail:
+    deployment: api
+    sli: {type: availability, metric: http_requests_total, selector: {service: api},
+          error_selector: {code: "5.."}}
+    objective: 99.9
+  api-latency:
+    deployment: api
+    sli: {type: latency, metric: http_request_duration_seconds, selector: {service: api},
+          threshold: 0.2}
+    objective: 99
+"""
+
+
+def deployment(rollout: str = "{}", extra: str = "", slos: str = SLOS) -> str:
+    return (f"deployments:\n  api:\n    model: iris-classifier\n    version: '0.2.0'\n"
+            f"    environment: dev\n    image: ghcr.io/acme/iris:0.2.0\n"
+            f"    rollout: {rollout}\n{extra}" + slos)
+
+
+def build(rollout: str = "{}", extra: str = "", settings=None, slos: str = SLOS):
+    files, diagnostics = emit(deployment(rollout, extra, slos), settings, base=BASE)
+    return objects(files), diagnostics
+
+
+def kinds(objs: dict) -> list[str]:
+    return sorted(path.rsplit("/", 1)[1] for path in objs)
+
+
+def one(objs: dict, name: str) -> dict:
+    return objs[f"dev/api/{name}"]
+
+
+CANARY = "{strategy: canary, stable_version: '0.1.0', steps: [{weight: 10, pause: 5m}, " \
+         "{weight: 50}, {weight: 100}], analysis: {slos: [api-avail, api-latency], " \
+         "interval: 1m, failure_limit: 2}, rollback: [{type: slo_breach, slo: api-avail}, " \
+         "{type: error_rate, threshold: 0.05}, {type: latency, threshold: 0.3}]}"
+BLUE_GREEN = "{strategy: blue-green, auto_promote: true, scale_down_delay: 10m, " \
+             "analysis: {slos: [api-avail]}, rollback: [{type: slo_breach, slo: api-latency}]}"
+SHADOW = "{strategy: shadow, stable_version: '0.1.0', mirror_percent: 12.5}"
+AB_HEADER = "{strategy: ab, stable_version: '0.1.0', match: {header: X-Group, value: b}, " \
+            "candidate_weight: 20}"
+AB_COOKIE = "{strategy: ab, stable_version: '0.1.0', match: {cookie: grp, value: v.2}}"
+
+
+@pytest.mark.parametrize(("rollout", "extra", "expected"), [
+    ("{}", "", ["deployment-api.yaml", "service-api-metrics.yaml", "service-api.yaml",
+                "servicemonitor-api.yaml"]),
+    ("{}", "    replicas: 3\n", ["deployment-api.yaml", "poddisruptionbudget-api.yaml",
+                                 "service-api-metrics.yaml", "service-api.yaml",
+                                 "servicemonitor-api.yaml"]),
+    (CANARY, "", ["analysistemplate-api-gate.yaml", "analysistemplate-api-rollback.yaml",
+                  "rollout-api.yaml", "service-api-canary.yaml", "service-api-metrics.yaml",
+                  "service-api.yaml", "servicemonitor-api.yaml", "virtualservice-api.yaml"]),
+    (BLUE_GREEN, "", ["analysistemplate-api-gate.yaml", "analysistemplate-api-rollback.yaml",
+                      "rollout-api.yaml", "service-api-metrics.yaml", "service-api-preview.yaml",
+                      "service-api.yaml", "servicemonitor-api.yaml", "virtualservice-api.yaml"]),
+    (SHADOW, "    autoscaling: {min_replicas: 2, max_replicas: 4}\n",
+     ["deployment-api-candidate.yaml", "deployment-api-stable.yaml",
+      "horizontalpodautoscaler-api-candidate.yaml", "horizontalpodautoscaler-api-stable.yaml",
+      "poddisruptionbudget-api-candidate.yaml", "poddisruptionbudget-api-stable.yaml",
+      "service-api-candidate.yaml", "service-api-metrics.yaml", "service-api.yaml",
+      "servicemonitor-api.yaml", "virtualservice-api.yaml"]),
+    ("{}", "    mode: batch\n    schedule: '0 3 * * *'\n", ["cronjob-api.yaml"]),
+    (CANARY, "    flavour: kserve\n", ["inferenceservice-api.yaml"]),
+])
+def test_objects_per_strategy_validate(rollout, extra, expected):
+    objs, _ = build(rollout, extra)
+    assert kinds(objs) == expected
+    assert {p: e for p, obj in objs.items() if (e := validation_errors(obj))} == {}
+
+
+def test_canary_rollout_steps_routes_and_analysis():
+    objs, diagnostics = build(CANARY)
+    assert diagnostics == []
+    canary = one(objs, "rollout-api.yaml")["spec"]["strategy"]["canary"]
+    assert canary["steps"] == [{"setWeight": 10}, {"pause": {"duration": "300s"}},
+                               {"setWeight": 50}, {"pause": {}}, {"setWeight": 100}]
+    assert canary["trafficRouting"] == {"istio": {"virtualService": {"name": "api",
+                                                                     "routes": ["primary"]}}}
+    assert canary["analysis"] == {"templates": [{"templateName": "api-gate"},
+                                                {"templateName": "api-rollback"}]}
+    route = one(objs, "virtualservice-api.yaml")["spec"]["http"][0]
+    assert [(r["destination"]["host"], r["weight"]) for r in route["route"]] == [
+        ("api", 100), ("api-canary", 0)]
+
+
+def test_analysis_conditions_come_from_the_slos():
+    objs, _ = build(CANARY)
+    gate = one(objs, "analysistemplate-api-gate.yaml")["spec"]["metrics"]
+    assert [(m["name"], m["successCondition"], m["failureLimit"], m["interval"]) for m in gate] == [
+        ("slo-api-avail", "len(result) == 0 || result[0] <= 0.001", 2, "1m"),
+        ("slo-api-latency", "len(result) == 0 || result[0] <= 0.01", 2, "1m")]
+    assert gate[0]["provider"]["prometheus"]["query"] == (
+        '(sum(rate(http_requests_total{service="api",code=~"5.."}[5m])) or vector(0))'
+        ' / (sum(rate(http_requests_total{service="api"}[5m])) > 0)')
+    rollback = one(objs, "analysistemplate-api-rollback.yaml")["spec"]["metrics"]
+    assert [(m["name"], m["failureCondition"], m["failureLimit"]) for m in rollback] == [
+        ("rollback-0-slo-breach-api-avail", "len(result) > 0 && result[0] > 0.001", 0),
+        ("rollback-1-error-rate", "len(result) > 0 && result[0] > 0.05", 0),
+        ("rollback-2-latency-p99", "len(result) > 0 && result[0] > 0.3", 0)]
+    assert rollback[2]["provider"]["prometheus"]["query"] == (
+        'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket'
+        '{service="api"}[5m]))) and on() (sum(rate(http_request_duration_seconds_count'
+        '{service="api"}[5m])) > 0)')
+
+
+def test_rollback_without_slos_falls_back_to_istio_metrics():
+    objs, _ = build("{strategy: canary, steps: [{weight: 50}], rollback: "
+                    "[{type: error_rate, threshold: 0.1}]}", slos="")
+    query = one(objs, "analysistemplate-api-rollback.yaml")["spec"]["metrics"][0]["provider"]
+    assert 'istio_requests_total{destination_service_name="api",' in query["prometheus"]["query"]
+
+
+def test_blue_green_services_promotion_and_counted_analyses():
+    objs, _ = build(BLUE_GREEN)
+    blue_green = one(objs, "rollout-api.yaml")["spec"]["strategy"]["blueGreen"]
+    assert blue_green == {
+        "activeService": "api", "autoPromotionEnabled": True, "previewService": "api-preview",
+        "prePromotionAnalysis": {"templates": [{"templateName": "api-gate"}]},
+        "postPromotionAnalysis": {"templates": [{"templateName": "api-rollback"}]},
+        "scaleDownDelaySeconds": 600}
+    gate = one(objs, "analysistemplate-api-gate.yaml")["spec"]["metrics"][0]
+    assert gate["count"] == 5  # a pre-promotion analysis must end
+
+
+def test_shadow_mirrors_to_a_candidate_that_never_answers():
+    objs, diagnostics = build(SHADOW)
+    assert diagnostics == []
+    http = one(objs, "virtualservice-api.yaml")["spec"]["http"]
+    assert http == [{"mirror": {"host": "api-candidate", "port": {"number": 8080}},
+                     "mirrorPercentage": {"value": 12.5}, "name": "primary",
+                     "route": [{"destination": {"host": "api", "port": {"number": 8080}}}]}]
+    # The users' Service selects the stable track only.
+    assert one(objs, "service-api.yaml")["spec"]["selector"]["mlopsc.io/track"] == "stable"
+    stable = one(objs, "deployment-api-stable.yaml")["spec"]["template"]["metadata"]["labels"]
+    assert stable["app.kubernetes.io/version"] == "0.1.0"
+
+
+@pytest.mark.parametrize(("rollout", "match", "primary"), [
+    (AB_HEADER, [{"headers": {"x-group": {"exact": "b"}}}], [("api", 80), ("api-candidate", 20)]),
+    (AB_COOKIE, [{"headers": {"cookie": {"regex": "^(.*;\\s*)?grp=v\\.2(;.*)?$"}}}],
+     [("api", 100)]),
+])
+def test_ab_routes(rollout, match, primary):
+    objs, _ = build(rollout)
+    http = one(objs, "virtualservice-api.yaml")["spec"]["http"]
+    assert http[0]["match"] == match and http[0]["route"][0]["destination"]["host"] == "api-candidate"
+    assert [(r["destination"]["host"], r["weight"]) for r in http[1]["route"]] == primary
+
+
+def test_kserve_canary_traffic_percent_and_set_flavour():
+    objs, diagnostics = build("{strategy: canary, steps: [{weight: 25}]}", "",
+                              {"kubernetes.flavour": "kserve"})
+    predictor = one(objs, "inferenceservice-api.yaml")["spec"]["predictor"]
+    assert predictor["canaryTrafficPercent"] == 25 and predictor["minReplicas"] == 1
+    assert diagnostics == []
+
+
+@pytest.mark.parametrize(("rollout", "extra", "settings", "code", "field"), [
+    (SHADOW, "    flavour: kserve\n", None, "E533", "deployments.api.rollout.strategy"),
+    (AB_HEADER, "", {"kubernetes.flavour": "kserve"}, "E533", "deployments.api.rollout.strategy"),
+    (BLUE_GREEN, "    flavour: kserve\n", None, "E533", "deployments.api.rollout.strategy"),
+    ("{strategy: canary, steps: [{weight: 25}]}", "    flavour: kserve\n",
+     {"kubernetes.kserve-mode": "raw"}, "W534", "deployments.api.rollout.steps"),
+    ("{strategy: canary, steps: [{weight: 10}, {weight: 100}]}", "    flavour: kserve\n", None,
+     "W534", "deployments.api.rollout.steps"),
+    (CANARY, "    flavour: kserve\n", {"kubernetes.kserve-mode": "raw"}, "W539",
+     "deployments.api.rollout.analysis"),
+    (SHADOW, "    mode: streaming\n", None, "E533", "deployments.api.rollout.strategy"),
+    ("{strategy: ab, match: {header: 'x y', value: b}}", "", None, "E538",
+     "deployments.api.rollout.match.header"),
+    ("{}", "    autoscaling: {min_replicas: 0, max_replicas: 3}\n", None, "W537",
+     "deployments.api.autoscaling.min_replicas"),
+    ("{}", "    labels: {'bad key!': x}\n", None, "E530", 'deployments.api.labels["bad key!"]'),
+    ("{}", "    labels: {app.kubernetes.io/name: x}\n", None, "W531",
+     'deployments.api.labels["app.kubernetes.io/name"]'),
+    ("{}", "    labels: {team: 'a b'}\n", None, "W532", "deployments.api.labels.team"),
+    ("{strategy: shadow, mirror_percent: 5, rollback: [{type: error_rate, threshold: 0.1}]}",
+     "", None, "W539", "deployments.api.rollout.rollback"),
+])
+def test_diagnostics(rollout, extra, settings, code, field):
+    _, diagnostics = build(rollout, extra, settings)
+    assert (code, field) in [(c, p) for c, _, p in diagnostics]
+    assert {c for c, _, _ in diagnostics} <= {code, "W534", "W539"}
+
+
+def test_secure_defaults_and_secret_references():
+    extra = "    env: {TOKEN: {secret: api-creds, key: token}, MODE: 'on'}\n" \
+            "    resources: {cpu: 500m, memory: 1Gi}\n"
+    objs, _ = build("{}", extra)
+    pod = one(objs, "deployment-api.yaml")["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert container["securityContext"] == {
+        "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
+        "privileged": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True}
+    assert pod["securityContext"] == {"runAsNonRoot": True,
+                                      "seccompProfile": {"type": "RuntimeDefault"}}
+    assert pod["automountServiceAccountToken"] is False
+    assert container["env"][:2] == [
+        {"name": "MLOPSC_MODEL", "value": "iris-classifier"},
+        {"name": "MLOPSC_MODEL_VERSION", "value": "0.2.0"}]
+    assert {"name": "MODE", "value": "on"} in container["env"]
+    assert {"name": "TOKEN", "valueFrom": {"secretKeyRef": {"key": "token", "name": "api-creds"}}} \
+        in container["env"]
+    assert container["resources"] == {"limits": {"memory": "1Gi"},
+                                      "requests": {"cpu": "500m", "memory": "1Gi"}}
+
+
+def test_standard_labels_and_header():
+    files, _ = emit(deployment(), base=BASE)
+    text = files["dev/api/deployment-api.yaml"]
+    assert text.startswith("# generated by mlopsc 0.0.0 from mlops.yaml; do not edit\n")
+    labels = yaml.safe_load(text)["metadata"]["labels"]
+    assert labels == {
+        "app.kubernetes.io/component": "model-server", "app.kubernetes.io/instance": "api",
+        "app.kubernetes.io/managed-by": "mlopsc", "app.kubernetes.io/name": "iris-classifier",
+        "app.kubernetes.io/part-of": "iris-demo", "app.kubernetes.io/version": "0.2.0",
+        "mlopsc.io/environment": "dev", "mlopsc.io/model": "iris-classifier",
+        "mlopsc.io/model-version": "0.2.0", "mlopsc.io/risk-tier": "minimal"}
