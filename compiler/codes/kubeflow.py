@@ -2,4 +2,39 @@
 
 from mlopsc.codes import Code
 
-CODES: tuple[Code, ...] = ()
+CODES: tuple[Code, ...] = (
+    Code("E511", "name cannot become a KFP identifier",
+         "KFP pipeline parameters and component inputs/outputs are Python identifiers "
+         "(`-` becomes `_`). Two names of one pipeline parameter list, or of one step's "
+         "parameters, inputs and outputs, map to the same identifier, so KFP cannot tell them "
+         "apart.",
+         "rename one of them"),
+    Code("E512", "kfp rejected a value",
+         "The kfp SDK validates what it compiles (e.g. memory quantities must be an integer "
+         "with an optional unit such as `512Mi`, retry counts non-negative). The value at this "
+         "path was refused; the message quotes kfp.",
+         None),
+    Code("W511", "trigger cannot start a Kubeflow run",
+         "KFP v2 IR and its recurring runs know only schedules. A `data_change`, `drift` or "
+         "`performance` trigger has no place in either, so nothing in Kubeflow acts on it.",
+         "start runs from the alert or data event through the KFP API (`create_run`)"),
+    Code("W512", "pipeline timeout not expressible in KFP",
+         "KFP v2 IR has no whole-run timeout; each step's `timeout` is kept "
+         "(`activeDeadlineSeconds` through kfp-kubernetes), the pipeline's is not.",
+         "give the steps timeouts instead"),
+    Code("W513", "security setting not expressible in KFP",
+         "KFP (through kfp-kubernetes) sets only `runAsUser` and `runAsNonRoot` on a step's "
+         "container; the backend itself forbids privilege escalation and drops capabilities. "
+         "`privileged`, `host_network`, `allow_privilege_escalation: true` and a read-only "
+         "root filesystem cannot be asked for, so the step runs with the backend's defaults.",
+         "enforce the rest with the namespace's Pod Security admission"),
+    Code("W514", "literal text looks like a KFP runtime placeholder",
+         "The KFP backend substitutes `{{$...}}` and JSON objects such as `{\"Concat\": ...}` "
+         "in container arguments at run time; a literal argument of that shape would not reach "
+         "the container unchanged.",
+         "use `$(params.NAME)` for values chosen at run time"),
+    Code("W515", "kfp version differs from the pinned one",
+         "Kubeflow outputs are stamped and golden-tested with the pinned kfp release; another "
+         "installed release may compile different bytes.",
+         "install the kfp version mlopsc pins"),
+)

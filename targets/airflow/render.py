@@ -1,0 +1,96 @@
+"""What the DAG template needs, as plain data: one record per DAG and per task.
+
+Every value here is still a spec value (text, numbers); only the template turns it into
+source, and only through the escaping filters of ``literals``. Arguments with placeholders
+are the exception: they become Jinja templates that Airflow renders at run time, built here
+from escaped pieces (``$(params.X)`` -> ``params["X"]``, artifact paths under the artifact
+root, keyed by ``run_id``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mlopsc import ir
+from mlopsc.check_pipelines import PLACEHOLDER
+from mlopsc.targets.airflow.literals import airflow_id, jinja_str, py, py_name, py_tpl
+
+PARAM_TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean"}
+GPU_RESOURCE = "nvidia.com/gpu"
+_URI = re.compile(r"[a-z][a-z0-9+.-]*://[\x21-\x7e]+\Z")
+
+
+@dataclass(frozen=True)
+class Arg:
+    """A command/args item as source: a literal, or a run-time template built by mlopsc."""
+
+    code: str
+
+
+def arg(text: str, artifact_path) -> Arg:
+    """The source of one command/args item (``artifact_path(group, name)`` -> (prefix, suffix))."""
+    if not PLACEHOLDER.search(text):
+        return Arg(py_tpl(text))
+    parts, pos = [], 0
+    for match in PLACEHOLDER.finditer(text):
+        if match.start() > pos:
+            parts.append(jinja_str(text[pos:match.start()]))
+        group, _, name = match.group(1).partition(".")
+        if group == "params":
+            parts.append(f"params[{jinja_str(name)}]")
+        else:
+            before, after = artifact_path(group, name)
+            parts += [jinja_str(before), "run_id", jinja_str(after)]
+        pos = match.end()
+    if pos < len(text):
+        parts.append(jinja_str(text[pos:]))
+    return Arg(py("{{ " + " ~ ".join(parts) + " }}"))
+
+
+def asset(dataset: ir.Dataset | None, trigger: ir.Trigger) -> tuple[str, str]:
+    """(name, uri) of the Airflow asset a trigger waits for.
+
+    A dataset's asset is its ``location`` when that is a plain ASCII URI (so producers that
+    already emit it match), else ``mlopsc://datasets/<name>``; a monitor's alert is
+    ``mlopsc://monitors/<name>``, to be emitted through Airflow's REST API.
+    """
+    if trigger.type == "data_change":
+        name = trigger.dataset.partition(":")[2]
+        location = dataset.location if dataset is not None else None
+        uri = location if location and _URI.match(location) else f"mlopsc://datasets/{name}"
+        return name, uri
+    name = trigger.monitor.partition(":")[2]
+    return f"monitor-{name}", f"mlopsc://monitors/{name}"
+
+
+def param(p: ir.Parameter) -> dict:
+    kind = PARAM_TYPES[p.type]
+    # A parameter without a default may be null: a scheduled DAG may not have required params.
+    return {"name": p.name, "default": p.default,
+            "type": kind if p.default is not None else [kind, "null"],
+            "description": p.description}
+
+
+def resources(r: ir.Resources | None) -> tuple[dict, dict]:
+    if r is None:
+        return {}, {}
+    requests = {k: v for k, v in (("cpu", r.cpu), ("memory", r.memory)) if v is not None}
+    limits = {k: v for k, v in (("cpu", r.cpu_limit), ("memory", r.memory_limit))
+              if v is not None}
+    if r.gpu_count:
+        limits[GPU_RESOURCE] = str(r.gpu_count)
+    return requests, limits
+
+
+def security(s: ir.Security) -> dict:
+    context = {"allowPrivilegeEscalation": s.allow_privilege_escalation,
+               "privileged": s.privileged,
+               "readOnlyRootFilesystem": s.read_only_root_filesystem,
+               "runAsNonRoot": s.run_as_non_root}
+    if s.run_as_user is not None:
+        context["runAsUser"] = s.run_as_user
+    return context
+
+
+FILTERS = {"py": py, "py_tpl": py_tpl, "airflow_id": airflow_id, "py_name": py_name}

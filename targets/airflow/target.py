@@ -1,0 +1,150 @@
+"""The Airflow target: one Airflow 3 DAG file per pipeline whose orchestrator is Airflow.
+
+Output (under ``airflow/``): ``dags/<dag id>.py``, rendered from the Jinja2 templates in
+``templates/`` (``PackageLoader``, ``StrictUndefined``); each step is a
+``KubernetesPodOperator``. Settings:
+
+- ``--set airflow.artifact-root=PATH`` where ``$(inputs.X)``/``$(outputs.X)`` paths live
+  (default ``/mlopsc/artifacts``, with W521);
+- ``--set airflow.gpu-node-label=LABEL`` the node label that picks a GPU type
+  (default ``nvidia.com/gpu.product``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from mlopsc import ir
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.source import parse_path
+from mlopsc.target import Artifact, EmitOptions
+from mlopsc.targets.airflow import render
+from mlopsc.targets.airflow.literals import airflow_id, py_name, py_tpl
+
+DEFAULT_ARTIFACT_ROOT = "/mlopsc/artifacts"
+DEFAULT_GPU_LABEL = "nvidia.com/gpu.product"
+MAX_TAG = 100
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mlopsc.targets.airflow", "templates"),
+        undefined=jinja2.StrictUndefined, autoescape=False, trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(render.FILTERS)
+    env.filters["comment"] = lambda text: " ".join(str(text).split())
+    return env
+
+
+class AirflowTarget:
+    """Compile Airflow pipelines into Airflow 3 DAG files.
+
+    Example::
+
+        artifacts = AirflowTarget().emit(ir, EmitOptions("0.1.0", "mlops.yaml"), bag)
+        [a.path for a in artifacts]   # ['dags/fraud-features.py']
+    """
+
+    name = "airflow"
+    description = "Airflow 3 DAG file per Airflow pipeline (KubernetesPodOperator)"
+
+    def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
+        template = environment().get_template("dag.py.j2")
+        artifacts = []
+        for p in (p for p in ir_.pipelines if p.orchestrator == "airflow"):
+            if not _ids_ok(p, diagnostics):
+                continue
+            dag = _dag(p, ir_, options.settings, diagnostics)
+            text = template.render(dag=dag, header=options.header())
+            artifacts.append(Artifact(f"dags/{dag['dag_id']}.py", text.encode()))
+        return sorted(artifacts, key=lambda a: a.path)
+
+
+def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict, bag: Diagnostics) -> dict:
+    datasets = {d.id: d for d in ir_.datasets}
+    assets = [render.asset(datasets.get(t.dataset), t) for t in p.triggers if t.type != "manual"]
+    tasks = [_task(p, step, settings, bag) for step in p.steps]
+    timeouts = p.timeout_s is not None or any(
+        t["timeout_s"] is not None or t["retry_delay_s"] is not None
+        or t["max_retry_delay_s"] is not None for t in tasks)
+    sdk = {"DAG"} | ({"Asset"} if assets else set()) | ({"AssetAny"} if len(assets) > 1 else set())
+    sdk |= {"Param"} if p.parameters else set()
+    sdk |= {"literal"} if any(_uses_literal(t) for t in tasks) else set()
+    return {"dag_id": airflow_id(p.name), "cron": p.schedule, "assets": assets,
+            "owner": p.owner, "tags": list(p.tags), "doc_md": p.description,
+            "timeout_s": p.timeout_s, "max_active_runs": p.max_active_runs,
+            "params": [render.param(x) for x in p.parameters], "tasks": tasks,
+            "timeouts": timeouts, "sdk_imports": sorted(sdk)}
+
+
+def _task(p: ir.Pipeline, step: ir.Step, settings: dict, bag: Diagnostics) -> dict:
+    root = settings.get("airflow.artifact-root")
+    where = parse_path(step.path)
+    producers = {item.name: (item.step, item.output) for item in step.inputs}
+
+    def artifact_path(group: str, name: str) -> tuple[str, str]:
+        if root is None:
+            bag.add("W521", f"step {step.name!r}: artifact {name!r} is passed through "
+                    f"{DEFAULT_ARTIFACT_ROOT}", path=where + (group,))
+        step_name, output = producers[name] if group == "inputs" else (step.name, name)
+        return (f"{(root or DEFAULT_ARTIFACT_ROOT).rstrip('/')}/{airflow_id(p.name)}/",
+                f"/{airflow_id(step_name)}/{output}")
+
+    requests, limits = render.resources(step.resources)
+    selector = dict(step.node_selector)
+    if step.resources is not None and step.resources.gpu_type:
+        selector[settings.get("airflow.gpu-node-label", DEFAULT_GPU_LABEL)] = \
+            step.resources.gpu_type
+    return {
+        "var": py_name(step.name), "task_id": airflow_id(step.name),
+        "display_name": step.display_name, "doc_md": step.description, "image": step.image,
+        "cmds": [render.arg(a, artifact_path) for a in step.command],
+        "arguments": [render.arg(a, artifact_path) for a in step.args],
+        "env": step.env, "requests": requests, "limits": limits, "node_selector": selector,
+        "security": render.security(step.security),
+        "host_network": step.security.host_network,
+        **_retry(step, bag),
+        "timeout_s": step.timeout_s,
+        "upstream": [py_name(name) for name in step.upstream],
+    }
+
+
+def _uses_literal(task: dict) -> bool:
+    texts = [task["image"], *task["node_selector"].values()]
+    texts += [text for env in task["env"] for text in (env.name, env.value) if text]
+    return (any(py_tpl(text).startswith("literal(") for text in texts)
+            or any(a.code.startswith("literal(") for a in task["cmds"] + task["arguments"]))
+
+
+def _retry(step: ir.Step, bag: Diagnostics) -> dict:
+    r = step.retry
+    if r is None:
+        return {"retries": None, "retry_delay_s": None, "exponential": False,
+                "max_retry_delay_s": None}
+    exponential = r.backoff_factor is not None and r.backoff_factor > 1
+    if exponential and r.backoff_factor != 2:
+        bag.add("W522", f"step {step.name!r}: Airflow doubles the retry delay; backoff factor "
+                f"{r.backoff_factor:g} is approximated", path=parse_path(step.path) + (
+                    "retries", "backoff_factor"))
+    return {"retries": r.limit, "retry_delay_s": r.backoff_s, "exponential": exponential,
+            "max_retry_delay_s": r.max_backoff_s}
+
+
+def _ids_ok(p: ir.Pipeline, bag: Diagnostics) -> bool:
+    ok = True
+    seen: dict[str, str] = {}
+    for i, step in enumerate(p.steps):
+        for key in (airflow_id(step.name), py_name(step.name)):
+            if seen.setdefault(key, step.name) != step.name:
+                bag.add("E521", f"steps {seen[key]!r} and {step.name!r} become the same "
+                        f"Airflow id {key!r}", path=parse_path(step.path) + ("name",))
+                ok = False
+    for i, tag in enumerate(p.tags):
+        if len(tag) > MAX_TAG:
+            bag.add("E521", f"tag of {len(tag)} characters; Airflow allows {MAX_TAG}",
+                    path=parse_path(p.path) + ("tags", i))
+            ok = False
+    return ok

@@ -1,0 +1,100 @@
+"""An IR pipeline as a kfp pipeline, compiled by ``kfp.compiler.Compiler`` into IR YAML.
+
+The pipeline function is made at run time: its signature lists the pipeline parameters
+(kfp reads names, types and defaults from it, and their descriptions from the docstring),
+and its body creates one task per step in topological order, wiring artifacts from the
+producing task's outputs. kfp then compiles it like any hand-written ``@dsl.pipeline``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import tempfile
+
+import kfp
+from kfp import compiler, dsl
+
+from mlopsc import ir
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.targets.kubeflow import component, tasks
+
+PINNED_KFP = "2.17.0"
+"""The kfp release whose stamp every output carries (pyproject.toml pins the same)."""
+
+
+def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
+    """The KFP IR YAML of ``p`` as kfp's compiler writes it, its version stamp pinned."""
+    parameters = {param.name: param for param in p.parameters}
+    built = {step.id: component.build(step, parameters) for step in p.steps}
+
+    def body(*values):
+        channels = dict(zip((param.name for param in p.parameters), values, strict=True))
+        made: dict[str, dsl.PipelineTask] = {}
+        for step in p.steps:
+            task = _task(step, built[step.id], channels, made, p)
+            tasks.configure(task, step, gpu_label, bag)
+            made[step.name] = task
+
+    body.__signature__ = inspect.Signature(
+        [_signature_parameter(param) for param in p.parameters])
+    body.__doc__ = _docstring(p)
+    body.__name__ = component.identifier(p.name)
+    pipeline = dsl.pipeline(name=p.name, description=p.description)(body)
+    return _stamped(_compile(pipeline))
+
+
+def _task(step: ir.Step, built: component.StepComponent, channels: dict, made: dict,
+          p: ir.Pipeline) -> dsl.PipelineTask:
+    arguments = {component.identifier(name): channels[name] for name in built.params}
+    for item in step.inputs:
+        arguments[component.identifier(item.name)] = \
+            made[item.step].outputs[component.identifier(item.output)]
+    task = built.component(**arguments)
+    # Ordering-only dependencies (``after``) that no artifact already implies.
+    wired = {item.step for item in step.inputs}
+    for upstream in step.upstream:
+        if upstream not in wired:
+            task.after(made[upstream])
+    return task
+
+
+def _signature_parameter(param: ir.Parameter) -> inspect.Parameter:
+    default = inspect.Parameter.empty if param.default is None else param.default
+    return inspect.Parameter(component.identifier(param.name),
+                             inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                             default=default, annotation=component.PYTHON_TYPES[param.type])
+
+
+def _docstring(p: ir.Pipeline) -> str | None:
+    """kfp takes parameter descriptions from a Google-style ``Args:`` section.
+
+    The summary line is the pipeline's name: kfp uses it as the description only when the
+    spec has none (the decorator's description wins).
+    """
+    described = [param for param in p.parameters if param.description]
+    if not described:
+        return None
+    lines = [p.name, "", "Args:"]
+    lines += [f"    {component.identifier(param.name)}: {' '.join(param.description.split())}"
+              for param in described]
+    return "\n".join(lines)
+
+
+def _compile(pipeline) -> str:
+    handle, path = tempfile.mkstemp(suffix=".yaml", prefix="mlopsc-kfp-")
+    os.close(handle)
+    try:
+        compiler.Compiler().compile(pipeline, package_path=path)
+        with open(path, encoding="utf-8") as stream:
+            return stream.read()
+    finally:
+        os.unlink(path)
+
+
+def _stamped(text: str) -> str:
+    """Replace kfp's own version stamp with the pinned one (identical when kfp is pinned)."""
+    actual = f"\nsdkVersion: kfp-{kfp.__version__}\n"
+    if actual not in text:
+        raise RuntimeError("kfp output has no sdkVersion line where expected")
+    return text.replace(actual, f"\nsdkVersion: kfp-{PINNED_KFP}\n", 1)

@@ -1,0 +1,117 @@
+"""One step as a KFP component: a component spec (YAML text) loaded by kfp itself.
+
+Placeholders in command and args become kfp's own: ``$(params.X)`` an input value wired to
+the pipeline parameter, ``$(inputs.X)`` an input artifact's path, ``$(outputs.X)`` an output
+artifact's path; text around a placeholder is joined with ``concat``. The spec text is made
+with ``yaml.safe_dump``, so no spec string can change its structure.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+
+import yaml
+from kfp import components
+from kfp.dsl import base_component
+
+from mlopsc import ir
+from mlopsc.check_pipelines import PLACEHOLDER
+
+PARAMETER_TYPES = {"string": "String", "integer": "Integer", "float": "Float",
+                   "boolean": "Boolean"}
+PYTHON_TYPES = {"string": str, "integer": int, "float": float, "boolean": bool}
+# What the KFP backend resolves at run time inside container arguments.
+_RUNTIME_PLACEHOLDER = re.compile(r'\{\{\$|^\s*\{\s*"(Concat|IfPresent)"')
+
+
+def identifier(name: str) -> str:
+    """The Python identifier KFP uses for ``name``.
+
+    >>> identifier("learning-rate"), identifier("class"), identifier("1st")
+    ('learning_rate', 'class_', 'p_1st')
+    """
+    text = re.sub(r"\W", "_", name, flags=re.ASCII)
+    if not text or text[0].isdigit():
+        text = "p_" + text
+    return text + "_" if keyword.iskeyword(text) else text
+
+
+@dataclass(frozen=True)
+class StepComponent:
+    """The loaded component and what the pipeline must pass to it."""
+
+    component: base_component.BaseComponent
+    params: tuple[str, ...]
+    """Pipeline parameters the step reads (spec names), in first-use order."""
+
+
+def placeholders_used(step: ir.Step) -> list[tuple[str, str]]:
+    """(group, name) of every placeholder in command and args, first use first, no repeats."""
+    seen: dict[tuple[str, str], None] = {}
+    for arg in (*step.command, *step.args):
+        for inner in PLACEHOLDER.findall(arg):
+            group, _, name = inner.partition(".")
+            seen[(group, name)] = None
+    return list(seen)
+
+
+def io_names(step: ir.Step) -> dict[str, list[str]]:
+    """Component input/output identifier -> the spec names that map to it (for clashes)."""
+    names: dict[str, list[str]] = {}
+    for group, name in placeholders_used(step):
+        if group == "params":
+            names.setdefault(identifier(name), []).append(f"parameter {name!r}")
+    for item in step.inputs:
+        names.setdefault(identifier(item.name), []).append(f"input {item.name!r}")
+    for name in step.outputs:
+        names.setdefault(identifier(name), []).append(f"output {name!r}")
+    return names
+
+
+def build(step: ir.Step, parameters: dict[str, ir.Parameter]) -> StepComponent:
+    """Load the step's component through kfp (names are checked by the caller)."""
+    used = placeholders_used(step)
+    params = tuple(name for group, name in used if group == "params")
+    inputs = [{"name": identifier(p), "type": PARAMETER_TYPES[parameters[p].type]}
+              for p in params]
+    inputs += [{"name": identifier(i.name), "type": "Artifact"} for i in step.inputs]
+    outputs = [{"name": identifier(o), "type": "Artifact"} for o in step.outputs]
+    container = {"image": step.image,
+                 "command": [_argument(a) for a in step.command],
+                 "args": [_argument(a) for a in step.args]}
+    spec = {"name": step.name, "implementation": {"container": container}}
+    if inputs:
+        spec["inputs"] = inputs
+    if outputs:
+        spec["outputs"] = outputs
+    text = yaml.safe_dump(spec, sort_keys=True, allow_unicode=True)
+    return StepComponent(components.load_component_from_text(text), params)
+
+
+_KINDS = {"params": "inputValue", "inputs": "inputPath", "outputs": "outputPath"}
+
+
+def _argument(arg: str):
+    """A command/args item: a string, one placeholder, or a ``concat`` of both."""
+    parts: list = []
+    pos = 0
+    for match in PLACEHOLDER.finditer(arg):
+        if match.start() > pos:
+            parts.append(arg[pos:match.start()])
+        group, _, name = match.group(1).partition(".")
+        parts.append({_KINDS[group]: identifier(name)})
+        pos = match.end()
+    if pos < len(arg) or not parts:
+        parts.append(arg[pos:])
+    return parts[0] if len(parts) == 1 else {"concat": parts}
+
+
+def looks_like_runtime_placeholder(arg: str) -> bool:
+    """Whether literal text of ``arg`` has a shape the KFP backend substitutes at run time.
+
+    >>> looks_like_runtime_placeholder("{{$.inputs.parameters['x']}}")
+    True
+    """
+    return any(_RUNTIME_PLACEHOLDER.search(part) for part in PLACEHOLDER.split(arg)[::2])

@@ -1,0 +1,120 @@
+"""The Kubeflow target: one KFP v2 IR YAML per pipeline whose orchestrator is Kubeflow.
+
+Output (under ``kubeflow/``):
+
+- ``<pipeline>.yaml``: the IR, compiled by kfp's own compiler (with the kfp-kubernetes
+  platform spec when a step uses Secrets, node selectors, timeouts or a security context);
+- ``<pipeline>.recurring-run.yaml``: when the pipeline has a schedule, the KFP recurring
+  run that carries it (IR has no place for a schedule).
+
+``--set kubeflow.gpu-node-label=LABEL`` names the node label that picks a GPU type
+(default ``nvidia.com/gpu.product``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import kfp
+
+from mlopsc import ir
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.source import parse_path
+from mlopsc.target import Artifact, EmitOptions
+from mlopsc.targets.kubeflow import build, component, recurring, tasks
+
+DEFAULT_GPU_LABEL = "nvidia.com/gpu.product"
+
+
+class KubeflowTarget:
+    """Compile Kubeflow pipelines into KFP v2 IR with the kfp SDK.
+
+    Example::
+
+        artifacts = KubeflowTarget().emit(ir, EmitOptions("0.1.0", "mlops.yaml"), bag)
+        [a.path for a in artifacts]   # ['fraud-training.recurring-run.yaml', 'fraud-training.yaml']
+    """
+
+    name = "kubeflow"
+    description = "KFP v2 IR YAML per Kubeflow pipeline (kfp compiler), recurring runs"
+
+    def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
+        gpu_label = options.settings.get("kubeflow.gpu-node-label", DEFAULT_GPU_LABEL)
+        pipelines = [p for p in ir_.pipelines if p.orchestrator == "kubeflow"]
+        if pipelines and kfp.__version__ != build.PINNED_KFP:
+            diagnostics.add("W515", f"kfp {kfp.__version__} is installed; outputs are stamped "
+                            f"for kfp {build.PINNED_KFP} and may differ from the goldens")
+        artifacts = []
+        for p in pipelines:
+            if not _names_ok(p, diagnostics):
+                continue
+            _report_losses(p, diagnostics)
+            text = build.compile_pipeline(p, gpu_label, diagnostics)
+            artifacts.append(Artifact(f"{p.name}.yaml", _with_header(text, p, options)))
+            if p.schedule:
+                artifacts.append(Artifact(f"{p.name}.recurring-run.yaml",
+                                          recurring.definition(p, options.header())))
+        return sorted(artifacts, key=lambda a: a.path)
+
+
+def _with_header(text: str, p: ir.Pipeline, options: EmitOptions) -> bytes:
+    # Comments only: KFP IR has no owner or tags; ASCII JSON keeps them on one line.
+    lines = [f"# {options.header()}"]
+    if p.owner:
+        lines.append(f"# owner: {json.dumps(p.owner)}")
+    if p.tags:
+        lines.append(f"# tags: {json.dumps(list(p.tags))}")
+    return ("\n".join(lines) + "\n" + text).encode()
+
+
+def _names_ok(p: ir.Pipeline, bag: Diagnostics) -> bool:
+    ok = _unique(p, "parameters", {}, [(component.identifier(x.name), f"parameter {x.name!r}")
+                                       for x in p.parameters], bag)
+    for step in p.steps:
+        pairs = [(ident, who) for ident, whos in component.io_names(step).items()
+                 for who in whos]
+        ok = _unique(p, "steps", {"step": step}, pairs, bag) and ok
+    return ok
+
+
+def _unique(p: ir.Pipeline, field: str, where: dict, pairs: list, bag: Diagnostics) -> bool:
+    seen: dict[str, list[str]] = {}
+    for ident, who in pairs:
+        seen.setdefault(ident, []).append(who)
+    clashes = {ident: whos for ident, whos in seen.items() if len(whos) > 1}
+    for ident, whos in sorted(clashes.items()):
+        step = where.get("step")
+        path = parse_path(step.path) if step else parse_path(p.path) + (field,)
+        bag.add("E511", f"{' and '.join(whos)} both become the KFP name {ident!r}", path=path)
+    return not clashes
+
+
+def _report_losses(p: ir.Pipeline, bag: Diagnostics) -> None:
+    """What KFP v2 cannot hold, reported at the spec path (never dropped silently)."""
+    where = parse_path(p.path)
+    for i, trigger in enumerate(p.triggers):
+        if trigger.type != "manual":
+            source = (trigger.dataset or trigger.monitor or "").partition(":")[2]
+            bag.add("W511", f"pipeline {p.name!r}: KFP cannot start a run on a "
+                    f"{trigger.type} trigger ({source})", path=where + ("triggers", i))
+    if p.timeout_s is not None:
+        bag.add("W512", f"pipeline {p.name!r}: KFP v2 IR has no whole-run timeout",
+                path=where + ("timeout",))
+    lost = {step.name: tasks.security_not_expressible(step) for step in p.steps}
+    fields = sorted({name for names in lost.values() for name in names})
+    if fields:
+        first = next(step for step in p.steps if lost[step.name])
+        names = ", ".join(step.name for step in p.steps if lost[step.name])
+        bag.add("W513", f"pipeline {p.name!r}: KFP cannot set {', '.join(fields)} "
+                f"(steps {names}); they run with the backend's container defaults",
+                path=parse_path(first.path) + ("security",))
+    for step in p.steps:
+        for field, index in _lookalikes(step):
+            bag.add("W514", f"step {step.name!r}: the KFP backend would rewrite this literal "
+                    "argument at run time", path=parse_path(step.path) + (field, index))
+
+
+def _lookalikes(step: ir.Step) -> list[tuple[str, int]]:
+    return [(field, i) for field in ("command", "args")
+            for i, arg in enumerate(getattr(step, field))
+            if component.looks_like_runtime_placeholder(arg)]

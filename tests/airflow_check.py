@@ -1,0 +1,152 @@
+"""Run by the Airflow venv's python: load DAG files with Airflow's own DagBag, print JSON.
+
+    python tests/airflow_check.py DAG_FOLDER [--import-times N]
+
+Prints one JSON object: ``import_errors`` (file -> message) and, per dag id, its schedule,
+tags, doc, params and tasks (upstream ids, retries, delays, timeout, resources, env and the
+command/arguments *as Airflow renders them* for a run with the default params and the run id
+``RUN``). With ``--import-times N`` it instead imports each file N times (fresh module each
+time, as the DAG processor does) and prints the best time per file in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+
+
+def _quiet_airflow() -> None:
+    home = tempfile.mkdtemp(prefix="mlopsc-airflow-home-")
+    os.environ.setdefault("AIRFLOW_HOME", home)
+    os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+    os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
+    os.environ["AIRFLOW__LOGGING__LOGGING_LEVEL"] = "ERROR"
+    warnings.simplefilter("ignore")
+
+
+def _dagbag(folder: str):
+    try:
+        from airflow.dag_processing.dagbag import DagBag
+    except ImportError:  # Airflow 3.0/3.1 keep it in airflow.models
+        from airflow.models.dagbag import DagBag
+    return DagBag(dag_folder=folder, include_examples=False, safe_mode=False)
+
+
+def _seconds(delta):
+    return None if delta is None else delta.total_seconds()
+
+
+def _schedule(dag) -> dict:
+    timetable = dag.timetable
+    out = {"timetable": type(timetable).__name__, "summary": timetable.summary}
+    cron = getattr(timetable, "_expression", None)
+    inner = getattr(timetable, "timetable", None)  # AssetOrTimeSchedule wraps a timetable
+    if cron is None and inner is not None:
+        cron = getattr(inner, "_expression", None)
+    out["cron"] = cron
+    assets = getattr(timetable, "asset_condition", None)
+    out["assets"] = sorted([a.name, a.uri] for a in _leaves(assets)) if assets else []
+    return out
+
+
+def _leaves(condition):
+    objects = getattr(condition, "objects", None)
+    if objects is None:
+        return [condition]
+    return [leaf for item in objects for leaf in _leaves(item)]
+
+
+def _render(task, value, context):
+    return task.render_template(value, context)
+
+
+def _env(task, context) -> list:
+    out = []
+    for var in task.env_vars or []:
+        rendered = _render(task, var, context)
+        ref = var.value_from.secret_key_ref if var.value_from else None
+        out.append({"name": rendered.name, "value": rendered.value,
+                    "secret": [ref.name, ref.key] if ref else None})
+    return out
+
+
+def _task(task, context) -> dict:
+    resources = task.container_resources
+    return {
+        "upstream": sorted(task.upstream_task_ids),
+        "display_name": task.task_display_name,
+        "doc_md": task.doc_md,
+        "owner": task.owner,
+        "retries": task.retries,
+        "retry_delay": _seconds(task.retry_delay),
+        "retry_exponential_backoff": task.retry_exponential_backoff,
+        "max_retry_delay": _seconds(task.max_retry_delay),
+        "execution_timeout": _seconds(task.execution_timeout),
+        "image": _render(task, task.image, context),
+        "cmds": _render(task, task.cmds, context),
+        "arguments": _render(task, task.arguments, context),
+        "env": _env(task, context),
+        "requests": (resources.requests or {}) if resources else {},
+        "limits": (resources.limits or {}) if resources else {},
+        "node_selector": _render(task, task.node_selector, context),
+        "security": task.container_security_context,
+        "hostnetwork": task.hostnetwork,
+    }
+
+
+def _dag(dag) -> dict:
+    params = dag.params.dump()
+    context = {"params": params, "run_id": "RUN"}
+    return {
+        "file": os.path.basename(dag.fileloc),
+        "schedule": _schedule(dag),
+        "tags": sorted(dag.tags),
+        "doc_md": dag.doc_md,
+        "params": params,
+        "param_descriptions": {k: dag.params.get_param(k).description for k in dag.params},
+        "dagrun_timeout": _seconds(dag.dagrun_timeout),
+        "max_active_runs": dag.max_active_runs,
+        "catchup": dag.catchup,
+        "tasks": {task.task_id: _task(task, context) for task in dag.tasks},
+    }
+
+
+def _import_times(folder: str, repeat: int) -> dict:
+    import importlib.util
+
+    best = {}
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".py"):
+            continue
+        path = os.path.join(folder, name)
+        times = []
+        for i in range(repeat):
+            spec = importlib.util.spec_from_file_location(f"mlopsc_timing_{i}", path)
+            module = importlib.util.module_from_spec(spec)
+            start = time.perf_counter()
+            spec.loader.exec_module(module)
+            times.append(time.perf_counter() - start)
+        best[name] = min(times)
+    return best
+
+
+def main(argv: list[str]) -> int:
+    _quiet_airflow()
+    folder = argv[1]
+    if len(argv) > 3 and argv[2] == "--import-times":
+        _dagbag(folder)  # warm: Airflow, the provider and kubernetes are imported once
+        print(json.dumps(_import_times(folder, int(argv[3])), sort_keys=True))
+        return 0
+    bag = _dagbag(folder)
+    result = {"import_errors": {os.path.basename(k): v for k, v in bag.import_errors.items()},
+              "dags": {dag_id: _dag(dag) for dag_id, dag in sorted(bag.dags.items())}}
+    print(json.dumps(result, sort_keys=True, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
