@@ -57,10 +57,16 @@ def _finding(item: Any, kind: str, bundles: Bundles, diagnostics: Diagnostics):
 
 
 def locate(diagnostics: Diagnostics, path: tuple) -> Span | None:
-    """The value's span when the path is written; else the key of its nearest written ancestor
-    (``fraud-detector:`` for a missing ``models.fraud-detector.owner``)."""
+    """Where a finding points: the value when it is one line, else its key (``fraud-scorer:``
+    rather than the first line of a block mapping); for a path the user did not write, the
+    key of its nearest written ancestor."""
     index = diagnostics.index
-    return index.locate(path) if index.has(path) else index.locate(path, key=True)
+    if not index.has(path):
+        return index.locate(path, key=True)
+    span = index.locate(path)
+    if span is not None and span.end_line > span.line:
+        return index.locate(path, key=True) or span
+    return span
 
 
 def _short(item: Any) -> str:

@@ -50,11 +50,24 @@ class TestReport:
 
 
 def bundle_for(directory: str | None) -> list[tuple[str, Path]]:
-    """The bundle to test, after the default bundle's library when it is another one."""
+    """The bundle to test, after the default bundle's library when it needs it.
+
+    A bundle that defines packages of the default bundle (the default bundle itself, or a
+    copy of it) is tested alone; any other is loaded after the default bundle, whose
+    ``mlopsc.lib`` helpers it may import.
+    """
     default = (DEFAULT_BUNDLE, default_bundle_dir())
-    if directory is None or Path(directory).resolve() == default[1].resolve():
-        return [(directory.rstrip("/") if directory else DEFAULT_BUNDLE, default[1])]
-    return [default, (directory.rstrip("/"), Path(directory))]
+    if directory is None:
+        return [default]
+    tested = (directory.rstrip("/") or directory, Path(directory))
+    if _packages(tested) & _packages(default):
+        return [tested]
+    return [default, tested]
+
+
+def _packages(bundle: tuple[str, Path]) -> set[str]:
+    loaded = load_bundles([bundle], tests=False)
+    return {m.package for m in loaded.modules}
 
 
 def run_tests(directory: str | None = None) -> TestReport:
@@ -65,16 +78,12 @@ def run_tests(directory: str | None = None) -> TestReport:
     (True, True)
     """
     dirs = bundle_for(directory)
-    tested = dirs[-1][0]
-    if len(dirs) == 1:
-        dirs = [(DEFAULT_BUNDLE, dirs[0][1])]
     bundles = load_bundles(dirs, tests=True)
-    if len(bundles.names) == 1 and tested != DEFAULT_BUNDLE:
-        bundles.names = (tested,)
     report = TestReport(errors=[str(e) for e in bundles.errors + bundles.annotation_errors])
     if bundles.engine is None or bundles.errors:
         return report
     bundles.engine.set_enable_coverage(True)
+    # When testing another bundle, the default one is only its library: not tested, not covered.
     library_only = len(dirs) == 2
     for module in bundles.modules:
         if module.is_test and not (library_only and module.bundle == DEFAULT_BUNDLE):
