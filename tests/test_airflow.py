@@ -1,0 +1,185 @@
+"""Airflow target: every generated DAG loads in Airflow's own DagBag (separate venv) and its
+task graph, schedule and retries equal the spec's; goldens; diagnostics.
+
+The venv comes from scripts/airflow-venv.sh through MLOPSC_AIRFLOW_PYTHON (scripts/test.sh
+sets it). Without it these tests FAIL: CI must never skip them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, compilable_specs, example_id, example_specs
+from golden import GOLDEN_ROOT, assert_tree
+
+from mlopsc import api
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.target import EmitOptions
+from mlopsc.targets.airflow import AirflowTarget
+
+CHECK = ROOT / "tests" / "airflow_check.py"
+OPTIONS = EmitOptions("0.0.0", "mlops.yaml")
+
+
+def airflow_python() -> str:
+    path = os.environ.get("MLOPSC_AIRFLOW_PYTHON")
+    if not path:
+        pytest.fail("MLOPSC_AIRFLOW_PYTHON is not set: run the tests through scripts/test.sh, or "
+                    "export MLOPSC_AIRFLOW_PYTHON=$(bash scripts/airflow-venv.sh)")
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"MLOPSC_AIRFLOW_PYTHON={path} is not an executable python: "
+                    "rebuild the venv with bash scripts/airflow-venv.sh")
+    return path
+
+
+def dagbag(folder: Path) -> dict:
+    """Load every DAG file in ``folder`` with Airflow's DagBag; the check script's JSON."""
+    run = subprocess.run([airflow_python(), str(CHECK), str(folder)], capture_output=True,
+                         text=True, timeout=300, cwd=folder)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
+def write_dags(artifacts, folder: Path) -> None:
+    for artifact in artifacts:
+        (folder / artifact.path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / artifact.path).write_bytes(artifact.content)
+
+
+def as_airflow(ir_):
+    """The IR with every pipeline moved to Airflow (covers artifacts, GPUs, parameters)."""
+    pipelines = tuple(dataclasses.replace(p, orchestrator="airflow") for p in ir_.pipelines)
+    return dataclasses.replace(ir_, pipelines=pipelines)
+
+
+def compiled_irs():
+    out = []
+    for spec in example_specs():
+        result = api.validate(api.Options(spec=str(spec)))
+        assert result.ir is not None, [d.message for d in result.diagnostics]
+        out.append((example_id(spec), result.ir))
+    return out
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """Every pipeline of every example compiled for Airflow, loaded in one DagBag."""
+    folder = tmp_path_factory.mktemp("dags")
+    pipelines = {}
+    for name, ir_ in compiled_irs():
+        ir_ = as_airflow(ir_)
+        artifacts = AirflowTarget().emit(ir_, OPTIONS, Diagnostics())
+        sub = folder / name
+        write_dags(artifacts, sub)
+        for p in ir_.pipelines:
+            pipelines[p.name] = (p, ir_)
+    return dagbag(folder), pipelines
+
+
+@pytest.mark.integration
+def test_no_import_errors(loaded):
+    result, pipelines = loaded
+    assert result["import_errors"] == {}
+    assert sorted(result["dags"]) == sorted(pipelines)
+
+
+ASPECTS = ["graph", "schedule", "retries", "containers", "dag-settings"]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("aspect", ASPECTS)
+def test_dags_equal_spec(loaded, aspect):
+    result, pipelines = loaded
+    for name, (p, ir_) in pipelines.items():
+        dag = result["dags"][name]
+        assert CHECKS[aspect](p, ir_, dag) == CHECKS[aspect](p, ir_, None), (name, aspect)
+
+
+def _graph(p, ir_, dag):
+    if dag is None:
+        return {s.name: sorted(s.upstream) for s in p.steps}
+    return {task_id: task["upstream"] for task_id, task in dag["tasks"].items()}
+
+
+def _schedule(p, ir_, dag):
+    if dag is None:
+        return p.schedule, sorted(_asset(ir_, t) for t in p.triggers if t.type != "manual")
+    return dag["schedule"]["cron"], dag["schedule"]["assets"]
+
+
+def _asset(ir_, trigger):
+    """A dataset's URI when its location is one (Airflow drops a trailing slash)."""
+    name = (trigger.dataset or trigger.monitor).partition(":")[2]
+    if trigger.type != "data_change":
+        return [f"monitor-{name}", f"mlopsc://monitors/{name}"]
+    location = ir_.get(trigger.dataset).location or ""
+    return [name, location.rstrip("/") if "://" in location else f"mlopsc://datasets/{name}"]
+
+
+def _retries(p, ir_, dag):
+    if dag is None:
+        return {s.name: (s.retry.limit if s.retry else 0,
+                         s.retry.backoff_s if s.retry and s.retry.backoff_s else 300.0,
+                         s.timeout_s) for s in p.steps}
+    return {k: (t["retries"], t["retry_delay"], t["execution_timeout"])
+            for k, t in dag["tasks"].items()}
+
+
+def _containers(p, ir_, dag):
+    if dag is None:
+        return {s.name: (s.image, list(s.command), len(s.args),
+                         [[e.name, e.value, [e.secret, e.secret_key] if e.secret else None]
+                          for e in s.env]) for s in p.steps}
+    return {k: (t["image"], t["cmds"], len(t["arguments"]),
+                [[e["name"], e["value"], e["secret"]] for e in t["env"]])
+            for k, t in dag["tasks"].items()}
+
+
+def _dag_settings(p, ir_, dag):
+    if dag is None:
+        return (p.owner or "airflow", sorted(p.tags), p.description, p.timeout_s,
+                p.max_active_runs, {x.name: x.default for x in p.parameters})
+    owners = {t["owner"] for t in dag["tasks"].values()}
+    return (owners.pop(), dag["tags"], dag["doc_md"], dag["dagrun_timeout"],
+            dag["max_active_runs"], dag["params"])
+
+
+CHECKS = {"graph": _graph, "schedule": _schedule, "retries": _retries,
+          "containers": _containers, "dag-settings": _dag_settings}
+
+
+@pytest.mark.integration
+def test_placeholders_render_at_run_time(loaded):
+    """$(params.X) renders to the default; artifact paths join producer and consumer."""
+    result, _ = loaded
+    train = result["dags"]["fraud-training"]["tasks"]["train"]
+    assert train["arguments"] == [
+        "--data", "/mlopsc/artifacts/fraud-training/RUN/prepare/dataset",
+        "--lr", "0.05", "--max-depth", "6",
+        "--model", "/mlopsc/artifacts/fraud-training/RUN/train/model"]
+    assert train["limits"] == {"nvidia.com/gpu": "1"}
+    assert train["node_selector"] == {"nvidia.com/gpu.product": "nvidia-tesla-t4"}
+    assert train["requests"] == {"cpu": "4", "memory": "16Gi"}
+    assert train["security"] == {"allowPrivilegeEscalation": False, "privileged": False,
+                                 "readOnlyRootFilesystem": True, "runAsNonRoot": True}
+    schedule = result["dags"]["fraud-training"]["schedule"]
+    assert schedule["assets"] == [["monitor-scorer-feature-drift",
+                                   "mlopsc://monitors/scorer-feature-drift"]]
+
+
+@pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
+def test_golden(spec, request):
+    result = api.compile(api.Options(spec=str(spec), targets=("airflow",)))
+    assert not result.blocked(), [d.message for d in result.diagnostics]
+    prefix = "airflow/"
+    actual = {a.path[len(prefix):]: a.content for a in result.artifacts
+              if a.path.startswith(prefix)}
+    golden = GOLDEN_ROOT / example_id(spec) / "airflow"
+    if not actual and not golden.exists():
+        return  # no Airflow pipeline in this example, so no golden either
+    assert_tree(actual, golden, request)

@@ -1,0 +1,107 @@
+"""Injection: hostile text through every free-text field reaches Airflow unchanged.
+
+Quotes, triple quotes, backslashes, newlines, Jinja markers, ``#``, unicode and code
+fragments go through the real loader and compiler; Airflow's DagBag must import the file,
+and every value (including what Jinja renders at run time) must equal the spec's.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from test_airflow import dagbag, write_dags
+
+from mlopsc import api
+
+NASTY = ("q'uo\"te '''tri\"\"\" back\\slash \\n\\\\ new\nline\r\ncr {{ dag }} {% if x %} "
+         "{# c #} }} # hash \u00fcn\u00ef \u2603 \U0001d11e \u2028 tab\t\"); import os; "
+         "os._exit(3)  # ''')\n'''\"\"\"")
+# Airflow caps a tag at 100 characters.
+NASTY_TAG = "t'\"\\{{ x }}#\u2603\n" * 6
+RESOURCES = {"cpu": "1", "memory": "1Gi"}
+IMAGE = "ghcr.io/acme/x@sha256:" + "a" * 64
+
+
+def hostile_spec(orchestrator: str) -> dict:
+    """A valid spec whose every free-text value is NASTY (names stay valid identifiers)."""
+    step = {
+        "name": "first", "display_name": NASTY, "description": NASTY, "image": IMAGE,
+        "command": [NASTY, "python"],
+        "args": [NASTY, f"--lr={NASTY}$(params.lr)${NASTY}", "$(params.text)",
+                 "--out", f"{NASTY}$(outputs.result)"],
+        "env": {"LITERAL": NASTY, "SECRET": {"secret": "s3cret", "key": "tok"}},
+        "node_selector": {"example.com/pool": "gpu"},
+        "outputs": ["result"],
+        "retries": {"limit": 2, "backoff": "30s"}, "timeout": "10m", "resources": RESOURCES,
+    }
+    second = {"name": "second", "image": IMAGE, "command": ["run"], "resources": RESOURCES,
+              "args": [f"{NASTY}$(inputs.data)"], "inputs": {"data": "first.result"}}
+    return {
+        "apiVersion": "mlopsc/v1",
+        "metadata": {"name": "hostile", "owner": NASTY},
+        "datasets": {"events": {"owner": NASTY, "version": "1.0.0", "location": NASTY,
+                                "fields": [{"name": "id", "type": "string"}]}},
+        "pipelines": {"hostile": {
+            "owner": NASTY, "description": NASTY, "orchestrator": orchestrator,
+            "schedule": "5 4 * * *", "tags": [NASTY_TAG, "plain"],
+            "triggers": [{"type": "data_change", "dataset": "events"}],
+            "parameters": {"lr": {"type": "float", "default": 0.5, "description": NASTY},
+                           "text": {"type": "string", "default": NASTY}},
+            "inputs": [{"dataset": "events"}],
+            "steps": [step, second], "timeout": "1h"}},
+    }
+
+
+def compile_hostile(tmp_path, orchestrator: str, target: str, settings=None):
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(yaml.safe_dump(hostile_spec(orchestrator), allow_unicode=True),
+                    encoding="utf-8")
+    result = api.compile(api.Options(spec=str(spec), targets=(target,),
+                                     settings=settings or {}))
+    assert not result.blocked(), [(d.code, d.message) for d in result.diagnostics]
+    return [a for a in result.artifacts if a.path.startswith(f"{target}/")]
+
+
+@pytest.fixture(scope="module")
+def hostile_dag(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    artifacts = compile_hostile(tmp, "airflow", "airflow",
+                                {"airflow.artifact-root": f"/mnt/{NASTY}"})
+    write_dags(artifacts, tmp / "out")
+    return dagbag(tmp / "out" / "airflow" / "dags")
+
+
+@pytest.mark.integration
+def test_hostile_dag_imports(hostile_dag):
+    assert hostile_dag["import_errors"] == {}
+    assert list(hostile_dag["dags"]) == ["hostile"]
+    assert list(hostile_dag["dags"]["hostile"]["tasks"]) == ["first", "second"]
+
+
+FIELDS = [
+    ("doc_md", lambda d: d["doc_md"], NASTY),
+    ("tags", lambda d: d["tags"], sorted([NASTY_TAG, "plain"])),
+    ("owner", lambda d: d["tasks"]["first"]["owner"], NASTY),
+    ("param default", lambda d: d["params"]["text"], NASTY),
+    ("param description", lambda d: d["param_descriptions"]["lr"], NASTY),
+    ("display name", lambda d: d["tasks"]["first"]["display_name"], NASTY),
+    ("task doc", lambda d: d["tasks"]["first"]["doc_md"], NASTY),
+    ("command", lambda d: d["tasks"]["first"]["cmds"], [NASTY, "python"]),
+    ("arguments", lambda d: d["tasks"]["first"]["arguments"],
+     [NASTY, f"--lr={NASTY}0.5${NASTY}", NASTY, "--out",
+      f"{NASTY}/mnt/{NASTY}/hostile/RUN/first/result"]),
+    ("input path", lambda d: d["tasks"]["second"]["arguments"],
+     [f"{NASTY}/mnt/{NASTY}/hostile/RUN/first/result"]),
+    ("env", lambda d: d["tasks"]["first"]["env"],
+     [{"name": "LITERAL", "secret": None, "value": NASTY},
+      {"name": "SECRET", "secret": ["s3cret", "tok"], "value": None}]),
+    ("asset", lambda d: d["schedule"]["assets"], [["events", "mlopsc://datasets/events"]]),
+    ("cron", lambda d: d["schedule"]["cron"], "5 4 * * *"),
+    ("graph", lambda d: d["tasks"]["second"]["upstream"], ["first"]),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("field", "read", "expected"), FIELDS, ids=[f[0] for f in FIELDS])
+def test_values_arrive_unchanged(hostile_dag, field, read, expected):
+    assert read(hostile_dag["dags"]["hostile"]) == expected
