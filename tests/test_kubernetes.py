@@ -155,7 +155,8 @@ def test_shadow_mirrors_to_a_candidate_that_never_answers():
 def test_ab_routes(rollout, match, primary):
     objs, _ = build(rollout)
     http = one(objs, "virtualservice-api.yaml")["spec"]["http"]
-    assert http[0]["match"] == match and http[0]["route"][0]["destination"]["host"] == "api-candidate"
+    assert http[0]["match"] == match
+    assert http[0]["route"][0]["destination"]["host"] == "api-candidate"
     assert [(r["destination"]["host"], r["weight"]) for r in http[1]["route"]] == primary
 
 

@@ -110,7 +110,8 @@ def _rollback_metric(ctx: Ctx, index: int, trigger: ir.RollbackTrigger,
     window = _window_s(ctx)
     if trigger.type == "slo_breach":
         slo = ctx.ir.get(trigger.slo)
-        name, query, bound = f"slo-breach-{slo.name}", ratio_expr(slo.sli, window), error_budget(slo)
+        name, bound = f"slo-breach-{slo.name}", error_budget(slo)
+        query = ratio_expr(slo.sli, window)
     elif trigger.type == "error_rate":
         name, query = "error-rate", error_rate_query(ctx.d, ctx.slos(), window)
         bound = trigger.threshold or 0.0

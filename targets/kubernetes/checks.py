@@ -49,7 +49,8 @@ def strategy_supported(ctx: Ctx) -> bool:
                   "ab": "KServe cannot route by header or cookie",
                   "blue-green": "KServe has no preview/active switch"}[strategy]
         ctx.bag.add("E533", f"deployment '{d.name}': the kserve flavour cannot express the "
-                            f"{strategy} strategy ({reason})", path=ctx.where("rollout", "strategy"),
+                            f"{strategy} strategy ({reason})",
+                    path=ctx.where("rollout", "strategy"),
                     hint="use `flavour: deployment`, or the canary strategy")
         return False
     if d.mode == "streaming" and strategy in ("shadow", "ab"):

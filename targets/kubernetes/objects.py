@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from mlopsc.targets.kubernetes import (analysis, autoscaling, checks, istio, kserve, monitoring,
-                                       rollouts, workloads)
+from mlopsc.targets.kubernetes import (
+    analysis,
+    autoscaling,
+    checks,
+    istio,
+    kserve,
+    monitoring,
+    rollouts,
+    workloads,
+)
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import derived_name
 from mlopsc.targets.prometheus.promql import PromQLError
@@ -78,7 +86,8 @@ def _side_by_side(ctx: Ctx) -> list[dict]:
         workloads.deployment(ctx, stable_name, stable_version, "stable"),
         workloads.deployment(ctx, candidate, d.version, "candidate"),
         workloads.service(ctx, d.name, "stable"), workloads.service(ctx, candidate, "candidate"),
-        istio.shadow(ctx) if d.rollout.strategy == "shadow" else istio.ab(ctx, checks.ab_header(ctx)),
+        istio.shadow(ctx) if d.rollout.strategy == "shadow"
+        else istio.ab(ctx, checks.ab_header(ctx)),
     ]
     found += _scaling(ctx, ("apps/v1", "Deployment", stable_name), stable_name, "stable")
     return found + _scaling(ctx, ("apps/v1", "Deployment", candidate), candidate, "candidate")

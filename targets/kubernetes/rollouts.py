@@ -35,10 +35,12 @@ def preview_service(d: ir.Deployment) -> str:
 def steps(rollout: ir.Rollout) -> list[dict]:
     """``setWeight`` and ``pause`` steps.
 
-    >>> steps(type("R", (), {"steps": (ir.CanaryStep(weight=5, pause_s=600),
-    ...                                ir.CanaryStep(weight=50, pause_s=None),
-    ...                                ir.CanaryStep(weight=100, pause_s=None))})())
-    [{'setWeight': 5}, {'pause': {'duration': '600s'}}, {'setWeight': 50}, {'pause': {}}, {'setWeight': 100}]
+    >>> r = type("R", (), {"steps": (ir.CanaryStep(weight=5, pause_s=600),
+    ...                              ir.CanaryStep(weight=50, pause_s=None),
+    ...                              ir.CanaryStep(weight=100, pause_s=None))})()
+    >>> steps(r)  # doctest: +NORMALIZE_WHITESPACE
+    [{'setWeight': 5}, {'pause': {'duration': '600s'}}, {'setWeight': 50}, {'pause': {}},
+     {'setWeight': 100}]
     """
     out: list[dict] = []
     last = len(rollout.steps) - 1
