@@ -51,7 +51,8 @@ def emit_cards(text: str) -> dict[str, bytes]:
 
 def compiled(spec) -> dict[str, bytes]:
     result = api.compile(api.Options(spec=str(spec), targets=("model-card",), today=TODAY))
-    assert [d.code for d in result.diagnostics if d.severity.label == "error"] == []
+    assert [d.code for d in result.diagnostics
+            if d.severity.label == "error" and not d.waiver] == []
     return {a.path: a.content for a in result.artifacts}
 
 

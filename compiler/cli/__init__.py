@@ -13,7 +13,8 @@ import sys
 
 from mlopsc import __version__
 
-COMMANDS = ("validate", "compile", "targets", "schema", "explain", "lineage", "report")
+COMMANDS = ("validate", "compile", "targets", "schema", "explain", "lineage", "report",
+            "policy")
 
 
 class _Parser(argparse.ArgumentParser):
