@@ -32,9 +32,9 @@ def hostile_spec(orchestrator: str) -> dict:
         "env": {"LITERAL": NASTY, "SECRET": {"secret": "s3cret", "key": "tok"}},
         "node_selector": {"example.com/pool": "gpu"},
         "outputs": ["result"],
-        "retries": {"limit": 2, "backoff": "30s"}, "timeout": "10m", "resources": RESOURCES,
+        "retries": {"limit": 2, "backoff": "30s"}, "timeout": "10m", "resources": dict(RESOURCES),
     }
-    second = {"name": "second", "image": IMAGE, "command": ["run"], "resources": RESOURCES,
+    second = {"name": "second", "image": IMAGE, "command": ["run"], "resources": dict(RESOURCES),
               "args": [f"{NASTY}$(inputs.data)"], "inputs": {"data": "first.result"}}
     return {
         "apiVersion": "mlopsc/v1",

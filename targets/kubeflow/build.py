@@ -13,7 +13,9 @@ import os
 import tempfile
 
 import kfp
+from google.protobuf import json_format
 from kfp import compiler, dsl
+from kfp.compiler import pipeline_spec_builder as builder
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
@@ -41,7 +43,7 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
     body.__doc__ = _docstring(p)
     body.__name__ = component.identifier(p.name)
     pipeline = dsl.pipeline(name=p.name, description=p.description)(body)
-    return _stamped(_compile(pipeline))
+    return _safe_comments(_stamped(_compile(pipeline)), pipeline, p)
 
 
 def _task(step: ir.Step, built: component.StepComponent, channels: dict, made: dict,
@@ -86,10 +88,32 @@ def _compile(pipeline) -> str:
     os.close(handle)
     try:
         compiler.Compiler().compile(pipeline, package_path=path)
-        with open(path, encoding="utf-8") as stream:
+        with open(path, encoding="utf-8", newline="") as stream:
             return stream.read()
     finally:
         os.unlink(path)
+
+
+_YAML_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+
+
+def _safe_comments(text: str, pipeline, p: ir.Pipeline) -> str:
+    """Drop kfp's comment block when a string default would break out of it.
+
+    kfp lists parameter defaults in ``# Inputs:`` comments as they are; a line break in a
+    string default would turn the rest of that default into YAML. The block is recomputed
+    with kfp's own function, so exactly it (and nothing of the IR) is replaced.
+    """
+    if not any(isinstance(x.default, str) and any(b in x.default for b in _YAML_BREAKS)
+               for x in p.parameters):
+        return text
+    spec = json_format.MessageToDict(pipeline.pipeline_spec)
+    block = builder.extract_comments_from_pipeline_spec(spec, pipeline.description)
+    if not text.startswith(block):
+        raise RuntimeError("kfp output does not start with its comment block")
+    note = ("# PIPELINE DEFINITION\n# Name: " + p.name + "\n"
+            "# (parameter list left out: a string default spans lines)\n")
+    return note + text[len(block):]
 
 
 def _stamped(text: str) -> str:
