@@ -217,3 +217,13 @@ def test_json_output_lists_policy_findings_with_locations(capsys):
     data = json.loads(capsys.readouterr().out)
     dep = [d for d in data["diagnostics"] if d["code"] == "DEP-003"]
     assert [(d["line"], d["column"], d["severity"]) for d in dep] == [(59, 20, "error")]
+
+
+@pytest.mark.parametrize("spec", [FLAGSHIP, NONCOMPLIANT])
+def test_fast_input_document_equals_the_documented_one(spec):
+    from mlopsc.ir_json import policy_input
+    from mlopsc.policy.input_doc import input_document
+
+    ir = validate(spec).ir
+    assert json.dumps(input_document(ir), sort_keys=True) == json.dumps(policy_input(ir),
+                                                                        sort_keys=True)

@@ -9,12 +9,12 @@ from typing import Any
 
 from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import IR
-from mlopsc.ir_json import policy_input
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
 from mlopsc.policy.data import load_data
 from mlopsc.policy.engine import UNDEFINED, PolicyEngine, make_engine
 from mlopsc.policy.errors import RegoError
 from mlopsc.policy.findings import read_findings, results, rule_span
+from mlopsc.policy.input_doc import input_document
 from mlopsc.policy.waivers import apply_waivers
 from mlopsc.policy_result import DisabledRuleUse, PolicyResult
 from mlopsc.source import Span, parse_path
@@ -103,7 +103,7 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     engine = make_engine(bundles, load_data(options.data_files), options.opa_url)
     disabled = switched_off(ir, bundles, diagnostics)
     off = {d.rule for d in disabled}
-    found = [f for f in evaluate(engine, bundles, policy_input(ir), diagnostics)
+    found = [f for f in evaluate(engine, bundles, input_document(ir), diagnostics)
              if f.code not in off]
     for code in sorted({f.code for f in found} - set(bundles.rules)):
         diagnostics.add("W404", f"findings carry the code {code}, which no rule annotation "

@@ -40,7 +40,7 @@ class RegorusEngine:
     def evaluate(self, input_doc: dict[str, Any], decisions: Sequence[str]) -> dict[str, Value]:
         engine = self._engine
         try:
-            engine.set_input_json(json.dumps(input_doc))
+            engine.set_input_json(json.dumps(input_doc, separators=(",", ":")))
         except (RuntimeError, TypeError, ValueError) as error:
             raise PolicyEngineError(f"regorus refused the policy input: {error}") from None
         return {decision: self._one(decision) for decision in decisions}

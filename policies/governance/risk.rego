@@ -76,7 +76,7 @@ deny contains f if {
 	some m in input.models
 	some i, a in m.approvals
 	some key in ["by", "role", "date"]
-	lib.blank(a, key)
+	object.get(a, key, null) in {null, ""}
 	f := lib.finding("GOV-005", sprintf("approval %d of model %q does not say %s", [i, m.name, key]),
 		sprintf("%s.approvals[%d]", [m.path, i]))
 }

@@ -50,7 +50,7 @@ test_org_data_overrides_roles if {
 }
 
 test_approval_needs_who_role_date if {
-	a := object.union(fixtures.model.approvals[1], {"by": " "})
+	a := object.union(fixtures.model.approvals[1], {"by": ""})
 	doc := fixtures.with_model({"approvals": [fixtures.model.approvals[0], a]})
 	deny == {{"code": "GOV-005", "msg": "approval 1 of model \"m\" does not say by", "path": "models.m.approvals[1]"}} with input as doc
 }

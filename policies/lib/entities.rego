@@ -8,15 +8,21 @@ import data.mlopsc.lib.config
 # A finding: what every deny/warn rule produces.
 finding(code, msg, path) := {"code": code, "msg": msg, "path": path}
 
-# A field that is absent, null, false or a blank string.
-blank(obj, key) if not obj[key]
+# A field that is absent, null, false or a blank string (of an object: anything else is not).
+# Else chains, not several clauses: only the first matching branch is evaluated, which
+# matters over specs of thousands of entities.
+blank(obj, key) := true if {
+	not is_object(obj)
+} else := _empty(object.get(obj, key, null))
 
-blank(obj, key) if obj[key] == null
-
-blank(obj, key) if {
-	is_string(obj[key])
-	trim_space(obj[key]) == ""
-}
+_empty(v) := true if {
+	v == null
+} else := true if {
+	v == false
+} else := r if {
+	is_string(v)
+	r := trim_space(v) == ""
+} else := false
 
 # The name of an entity from its id: "model:fraud" -> "fraud".
 name_of(id) := substring(id, indexof(id, ":") + 1, -1)
@@ -33,28 +39,26 @@ released(m) if m.stage in {"staging", "production"}
 production_model(m) if m.stage == "production"
 
 # Requirements of the model's risk tier (the default tier "medium" when none is declared).
-tier(m) := config.tiers[m.risk_tier]
-
-tier(m) := config.tiers.medium if blank(m, "risk_tier")
+tier(m) := config.tiers[m.risk_tier] if {
+	is_string(m.risk_tier)
+	m.risk_tier != ""
+} else := config.tiers.medium
 
 # --- images
 
 image_has_digest(image) if contains(image, "@sha256:")
 
-image_tag(image) := tag if {
-	not image_has_digest(image)
+# Pinned: a digest, or a tag other than "latest" (a tag is a ":x" in the last path part).
+# An else chain, not several clauses: only the first matching branch is evaluated.
+image_pinned(image) := true if {
+	contains(image, "@sha256:")
+} else := false if {
+	endswith(image, ":latest")
+} else := contains(_last_part(image), ":")
+
+_last_part(image) := part if {
 	parts := split(image, "/")
-	last := parts[count(parts) - 1]
-	contains(last, ":")
-	tag := split(last, ":")[1]
-}
-
-# Pinned: a digest, or a tag other than "latest".
-image_pinned(image) if image_has_digest(image)
-
-image_pinned(image) if {
-	tag := image_tag(image)
-	tag != "latest"
+	part := parts[count(parts) - 1]
 }
 
 # --- containers: pipeline steps and deployments, with the spec path of each
@@ -73,16 +77,6 @@ containers contains c if {
 }
 
 # --- relations
-
-deployments_of(m) := [d | some d in input.deployments; d.model == m.id]
-
-slos_of(d) := [s | some s in input.slos; s.deployment == d.id]
-
-drift_monitors_of(d) := [mon |
-	some mon in input.monitors
-	mon.type == "data_drift"
-	mon.deployment == d.id
-]
 
 # Training datasets of a model (the dataset objects).
 training_datasets(m) := [ds |

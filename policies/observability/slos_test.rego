@@ -16,7 +16,10 @@ test_availability_slo_required if {
 }
 
 test_error_ratio_counts_as_availability if {
-	doc := object.union(_without_slo("avail"), {"slos": {"errors": fixtures.slo("errors", "error_ratio")}})
+	doc := object.union(_without_slo("avail"), {
+		"slos": {"errors": fixtures.slo("errors", "error_ratio")},
+		"deployments": {"web": {"slos": ["slo:errors", "slo:latency"]}},
+	})
 	count(deny) == 0 with input as doc
 }
 
@@ -35,7 +38,7 @@ test_drift_monitor_required if {
 }
 
 test_batch_may_watch_training_data if {
-	batch := object.union(fixtures.doc, {"deployments": {"web-shadow": null, "web": {"mode": "batch"}}, "monitors": {"drift": {"deployment": null}}})
+	batch := object.union(fixtures.doc, {"deployments": {"web-shadow": null, "web": {"mode": "batch", "monitors": []}}, "monitors": {"drift": {"deployment": null}}})
 	doc := json.patch(batch, [{"op": "replace", "path": "/slos", "value": {}}])
 	count(deny) == 0 with input as doc
 	fixtures.codes(deny) == {"OBS-003"} with input as object.union(doc, {"monitors": {"drift": {"dataset": "dataset:other"}}})
@@ -48,4 +51,6 @@ test_alerts_need_runbook_and_routing if {
 		{"code": "OBS-004", "msg": "alerts of monitor \"drift\" have no routing", "path": "monitors.drift.routing"},
 	} with input as doc
 	fixtures.codes(deny) == {"OBS-004"} with input as fixtures.with_monitor({"routing": null})
+	other := object.union(fixtures.doc, {"slos": {"latency": {"routing": null}}, "monitors": {"drift": {"runbook": null}}})
+	{f.path | some f in deny} == {"slos.latency.alerting.routing", "monitors.drift.runbook"} with input as other
 }

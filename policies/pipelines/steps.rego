@@ -54,13 +54,18 @@ deny contains f if {
 deny contains f if {
 	some p in input.pipelines
 	some s in p.steps
-	some what in _missing_resources(s)
+	s.resources == null
+	some what in ["cpu", "memory"]
 	f := lib.finding("PIPE-003", sprintf("step %q of pipeline %q requests no %s", [s.name, p.name, what]), sprintf("%s.resources", [s.path]))
 }
 
-_missing_resources(s) := {"cpu", "memory"} if lib.blank(s, "resources")
-
-_missing_resources(s) := {k | some k in ["cpu", "memory"]; lib.blank(s.resources, k)} if not lib.blank(s, "resources")
+deny contains f if {
+	some p in input.pipelines
+	some s in p.steps
+	some what in ["cpu", "memory"]
+	s.resources[what] == null
+	f := lib.finding("PIPE-003", sprintf("step %q of pipeline %q requests no %s", [s.name, p.name, what]), sprintf("%s.resources", [s.path]))
+}
 
 # METADATA
 # title: Retries are bounded
