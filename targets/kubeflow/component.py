@@ -8,9 +8,11 @@ with ``yaml.safe_dump``, so no spec string can change its structure.
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import yaml
 from kfp import components
@@ -86,8 +88,16 @@ def build(step: ir.Step, parameters: dict[str, ir.Parameter]) -> StepComponent:
         spec["inputs"] = inputs
     if outputs:
         spec["outputs"] = outputs
-    text = yaml.safe_dump(spec, sort_keys=True, allow_unicode=True)
-    return StepComponent(components.load_component_from_text(text), params)
+    return StepComponent(_load(json.dumps(spec, sort_keys=True)), params)
+
+
+@lru_cache(maxsize=4096)
+def _load(key: str) -> base_component.BaseComponent:
+    # Like a hand-written pipeline module, load a component once per distinct container
+    # spec and reuse it in every pipeline (kfp deep-copies what a task changes). The key is
+    # the spec as JSON (cheap); kfp reads the spec as YAML made by a safe dumper.
+    text = yaml.safe_dump(json.loads(key), sort_keys=True, allow_unicode=True)
+    return components.load_component_from_text(text)
 
 
 _KINDS = {"params": "inputValue", "inputs": "inputPath", "outputs": "outputPath"}

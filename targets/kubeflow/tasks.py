@@ -7,8 +7,6 @@ a crash, so a user sees every problem at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from kfp import kubernetes
 from kfp.dsl import PipelineTask
 
@@ -19,51 +17,79 @@ from mlopsc.source import parse_path
 GPU_RESOURCE = "nvidia.com/gpu"
 
 
+class _Refused:
+    """Turns a value kfp refuses into E512 at its spec path (a context manager: no frame
+    is added under kfp's setters, which inspect the call stack)."""
+
+    def __init__(self, step: ir.Step, bag: Diagnostics) -> None:
+        self.step, self.bag, self.field = step, bag, ()
+        self.where = parse_path(step.path)
+
+    def __call__(self, *field) -> _Refused:
+        self.field = field
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, trace) -> bool:
+        if kind is not None and issubclass(kind, ValueError | TypeError):
+            self.bag.add("E512", f"step {self.step.name!r}: kfp refused the value: {error}",
+                         path=self.where + self.field)
+            return True
+        return False
+
+
 def configure(task: PipelineTask, step: ir.Step, gpu_label: str, bag: Diagnostics) -> None:
     """Apply everything the step says that KFP can hold; report what it cannot."""
-    where = parse_path(step.path)
-
-    def call(field: tuple, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except (ValueError, TypeError) as error:
-            bag.add("E512", f"step {step.name!r}: kfp refused the value: {error}",
-                    path=where + field)
-
+    refused = _Refused(step, bag)
     if step.display_name:
-        call(("display_name",), lambda: task.set_display_name(step.display_name))
+        with refused("display_name"):
+            task.set_display_name(step.display_name)
     task.set_caching_options(enable_caching=step.cache)
     for env in step.env:
-        if env.secret is not None:
-            call(("env", env.name), lambda env=env: kubernetes.use_secret_as_env(
-                task, secret_name=env.secret, secret_key_to_env={env.secret_key: env.name}))
-        else:
-            call(("env", env.name), lambda env=env: task.set_env_variable(env.name, env.value))
+        with refused("env", env.name):
+            if env.secret is not None:
+                kubernetes.use_secret_as_env(task, secret_name=env.secret,
+                                             secret_key_to_env={env.secret_key: env.name})
+            else:
+                task.set_env_variable(env.name, env.value)
     if step.resources is not None:
-        _resources(task, step.resources, gpu_label, call)
+        _resources(task, step.resources, gpu_label, refused)
     for key, value in step.node_selector.items():
-        call(("node_selector", key),
-             lambda key=key, value=value: kubernetes.add_node_selector(task, key, value))
+        with refused("node_selector", key):
+            kubernetes.add_node_selector(task, key, value)
     if step.retry is not None:
-        call(("retries",), lambda: _retry(task, step.retry))
+        with refused("retries"):
+            _retry(task, step.retry)
     if step.timeout_s is not None:
-        call(("timeout",), lambda: kubernetes.set_timeout(task, int(step.timeout_s)))
-    _security(task, step, call)
+        with refused("timeout"):
+            kubernetes.set_timeout(task, int(step.timeout_s))
+    with refused("security"):
+        kubernetes.set_security_context(task, run_as_user=step.security.run_as_user,
+                                        run_as_non_root=step.security.run_as_non_root)
 
 
-def _resources(task: PipelineTask, r: ir.Resources, gpu_label: str, call) -> None:
-    setters = (("cpu", r.cpu, task.set_cpu_request), ("memory", r.memory, task.set_memory_request),
-               ("cpu_limit", r.cpu_limit, task.set_cpu_limit),
-               ("memory_limit", r.memory_limit, task.set_memory_limit))
-    for field, value, setter in setters:
-        if value is not None:
-            call(("resources", field), lambda setter=setter, value=value: setter(value))
+def _resources(task: PipelineTask, r: ir.Resources, gpu_label: str, refused: _Refused) -> None:
+    if r.cpu is not None:
+        with refused("resources", "cpu"):
+            task.set_cpu_request(r.cpu)
+    if r.memory is not None:
+        with refused("resources", "memory"):
+            task.set_memory_request(r.memory)
+    if r.cpu_limit is not None:
+        with refused("resources", "cpu_limit"):
+            task.set_cpu_limit(r.cpu_limit)
+    if r.memory_limit is not None:
+        with refused("resources", "memory_limit"):
+            task.set_memory_limit(r.memory_limit)
     if r.gpu_count:
-        call(("resources", "gpu", "count"), lambda: (
-            task.set_accelerator_type(GPU_RESOURCE), task.set_accelerator_limit(r.gpu_count)))
+        with refused("resources", "gpu", "count"):
+            task.set_accelerator_type(GPU_RESOURCE)
+            task.set_accelerator_limit(r.gpu_count)
     if r.gpu_type:
-        call(("resources", "gpu", "type"),
-             lambda: kubernetes.add_node_selector(task, gpu_label, r.gpu_type))
+        with refused("resources", "gpu", "type"):
+            kubernetes.add_node_selector(task, gpu_label, r.gpu_type)
 
 
 def _retry(task: PipelineTask, retry: ir.Retry) -> None:
@@ -79,12 +105,6 @@ def _duration(seconds: float | None) -> str | None:
     if seconds is None:
         return None
     return f"{int(seconds)}s" if float(seconds).is_integer() else f"{seconds}s"
-
-
-def _security(task: PipelineTask, step: ir.Step, call) -> None:
-    s = step.security
-    call(("security",), lambda: kubernetes.set_security_context(
-        task, run_as_user=s.run_as_user, run_as_non_root=s.run_as_non_root))
 
 
 def security_not_expressible(step: ir.Step) -> list[str]:
