@@ -29,7 +29,8 @@ fi
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${PINS[@]}"
   # Fails here (not in the tests) when the install is unusable.
-  "$VENV/bin/python" -c "import airflow.sdk, airflow.providers.cncf.kubernetes.operators.pod"
+  AIRFLOW_HOME="$VENV/airflow-home" \
+    "$VENV/bin/python" -c "import airflow.sdk, airflow.providers.cncf.kubernetes.operators.pod"
 } >&2
 echo "$WANT" >"$STAMP"
 echo "$VENV/bin/python"
