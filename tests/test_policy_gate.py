@@ -204,7 +204,7 @@ def test_results_cover_every_rule_and_subject():
     assert statuses[("SEC-002", "pipelines.credit-training")] == "pass"
     assert statuses[("DEP-003", "deployments.credit-api")] == "fail"
     subjects = {"datasets.applications", "pipelines.credit-training", "models.credit-scorer",
-                "deployments.credit-api", "monitors.applicant-drift"}
+                "deployments.credit-api", "monitors.applicant-drift", "governance"}
     for code, info in policy.rules.items():
         expected = {s for s in subjects if s.split(".")[0] in info.applies_to}
         assert {s for (rule, s) in statuses if rule == code} == expected, code
@@ -227,3 +227,17 @@ def test_fast_input_document_equals_the_documented_one(spec):
     ir = validate(spec).ir
     assert json.dumps(input_document(ir), sort_keys=True) == json.dumps(policy_input(ir),
                                                                         sort_keys=True)
+
+
+def test_a_spec_cannot_loosen_thresholds_silently(tmp_path):
+    spec = tmp_path / "mlops.yaml"
+    text = FLAGSHIP.read_text().replace(
+        "    allowed_registries: [ghcr.io/acme]",
+        "    allowed_registries: [ghcr.io/acme]\n    canary_max_first_weight: 60")
+    spec.write_text(text)
+    result = api.validate(api.Options(spec=str(spec), today=TODAY))
+    [finding] = result.diagnostics
+    assert (finding.code, finding.severity.label, finding.path) == (
+        "GOV-012", "warning", "governance.data.canary_max_first_weight")
+    assert finding.span.line == text.splitlines().index("    canary_max_first_weight: 60") + 1
+    assert not result.blocked() and result.blocked(Severity.WARNING)
