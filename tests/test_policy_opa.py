@@ -123,6 +123,15 @@ def test_undefined_decision_on_the_server_fails_closed(capsys):
     assert "data.mlopsc.security.containers.deny is undefined on the OPA server" in err
 
 
+def test_data_files_need_the_embedded_engine(tmp_path, capsys):
+    org = tmp_path / "org.json"
+    org.write_text('{"max_retries": 1}')
+    with OpaServer() as server:
+        code = main(["validate", str(FLAGSHIP), "--opa-url", server.url, "--data", str(org)])
+    assert code == 2 and not server.requests
+    assert "--data cannot be combined with --opa-url" in capsys.readouterr().err
+
+
 def test_server_error_fails_closed(capsys):
     with OpaServer(fail=True) as server:
         code = main(["validate", str(FLAGSHIP), "--opa-url", server.url])

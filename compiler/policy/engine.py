@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from mlopsc.policy.bundle import Bundles
-from mlopsc.policy.errors import RegoError
+from mlopsc.policy.errors import PolicyEngineError, RegoError
 
 
 class _Undefined:
@@ -44,6 +44,10 @@ def make_engine(bundles: Bundles, data: dict[str, Any], opa_url: str | None) -> 
     """
     if opa_url:
         from mlopsc.policy.opa_engine import OpaEngine
+
+        if data:  # never evaluate without the data the user asked for
+            raise PolicyEngineError("--data cannot be combined with --opa-url: load the "
+                                    "organisation data into the OPA server, under data.org")
 
         return OpaEngine(opa_url)
     from mlopsc.policy.regorus_engine import RegorusEngine
