@@ -94,3 +94,45 @@ def test_the_unmodified_copy_passes(tmp_path):
     shutil.copytree(default_bundle_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
     report = run_tests(str(copy))
     assert report.ok and len(report.cases) == len(run_tests().cases)
+
+
+USER_RULE = """package acme.labels
+
+import rego.v1
+
+import data.mlopsc.lib
+
+# METADATA
+# title: Models name a cost centre
+# description: Every model has a cost-center label.
+# custom:
+#   code: ACME-001
+#   severity: warning
+#   applies_to: [models]
+warn contains f if {
+	some m in input.models
+	not m.labels["cost-center"]
+	f := lib.finding("ACME-001", "no cost centre", sprintf("%s.labels", [m.path]))
+}
+"""
+
+
+@pytest.mark.parametrize("test_source, code, lines", [
+    ("package acme.labels\n\nimport rego.v1\n\ntest_flagged if {\n\tcount(warn) == 1 with input"
+     ' as {"models": {"m": {"path": "models.m", "labels": {}}}}\n}\n', 0,
+     ["coverage: 100.0% (4/4 lines)", "1 passed, 0 failed"]),
+    ("package acme.labels\n\nimport rego.v1\n\ntest_wrong if {\n\tcount(warn) == 2 with input"
+     ' as {"models": {"m": {"path": "models.m", "labels": {}}}}\n}\n', 1,
+     ["FAIL  {dir}/labels_test.rego:5  test_wrong  (undefined)", "0 passed, 1 failed"]),
+    ("package acme.labels\n\ntest_old_syntax {\n\ttrue\n}\n", 1,
+     ["ERROR {dir}/labels_test.rego:3:17: `if` keyword is required before rule body"]),
+])
+def test_policy_test_of_a_user_bundle(tmp_path, capsys, test_source, code, lines):
+    from mlopsc.cli import main
+
+    (tmp_path / "labels.rego").write_text(USER_RULE)
+    (tmp_path / "labels_test.rego").write_text(test_source)
+    assert main(["policy", "test", str(tmp_path)]) == code
+    out = capsys.readouterr().out.splitlines()
+    for line in lines:
+        assert line.format(dir=tmp_path) in out
