@@ -241,3 +241,14 @@ def test_a_spec_cannot_loosen_thresholds_silently(tmp_path):
         "GOV-012", "warning", "governance.data.canary_max_first_weight")
     assert finding.span.line == text.splitlines().index("    canary_max_first_weight: 60") + 1
     assert not result.blocked() and result.blocked(Severity.WARNING)
+
+
+def test_undeclared_rule_code_is_reported_at_the_rule(tmp_path):
+    root = bundle(tmp_path, "package x\nimport rego.v1\n\nwarn contains f if {\n"
+                            '  f := {"code": "X-9", "msg": "m", "path": "metadata.name"}\n}\n')
+    result = validate(FLAGSHIP, policy_dirs=(str(root),))
+    found = {d.code: d for d in result.diagnostics}
+    assert found["X-9"].severity.label == "warning" and found["X-9"].path == "metadata.name"
+    assert found["W404"].message == ("data.x.warn reports findings with code X-9, which no "
+                                     "rule annotation declares")
+    assert (found["W404"].span.file, found["W404"].span.line) == (f"{root}/org.rego", 4)

@@ -88,7 +88,12 @@ def evaluate(engine: PolicyEngine, bundles: Bundles, input_doc: dict[str, Any],
                                     "`deny contains finding if {...}`)",
                             span=rule_span(module, name.rsplit(".", 1)[1]))
         else:
-            findings += read_findings(value, name, module, bundles, diagnostics)
+            found = read_findings(value, name, module, bundles, diagnostics)
+            for code in sorted({f.code for f in found} - set(bundles.rules)):
+                diagnostics.add("W404", f"{name} reports findings with code {code}, which no "
+                                        "rule annotation declares",
+                                span=rule_span(module, name.rsplit(".", 1)[1]))
+            findings += found
     return findings
 
 
@@ -105,9 +110,6 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     off = {d.rule for d in disabled}
     found = [f for f in evaluate(engine, bundles, input_document(ir), diagnostics)
              if f.code not in off]
-    for code in sorted({f.code for f in found} - set(bundles.rules)):
-        diagnostics.add("W404", f"findings carry the code {code}, which no rule annotation "
-                                "declares", path=("governance",))
     found, waivers = apply_waivers(found, ir.waivers, options.today or datetime.date.today(),
                                    diagnostics)
     diagnostics.extend(found)
