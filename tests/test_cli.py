@@ -179,3 +179,10 @@ def test_unknown_environment_is_a_coded_error(capsys):
     assert main(["validate", FLAGSHIP, "--env", "stagin", "--format", "json"]) == 1
     (finding,) = json.loads(capsys.readouterr().out)["diagnostics"]
     assert finding["code"] == "E114" and "staging" in finding["hint"]
+
+
+def test_explain_a_policy_rule_of_the_default_bundle():
+    run = run_cli("explain", "gov-001")
+    assert run.returncode == 0
+    assert run.stdout.startswith("GOV-001: Every asset has an owner\n")
+    assert "policies/governance/ownership.rego:" in run.stdout

@@ -18,7 +18,32 @@ def run(args) -> int:
     try:
         print(explain(args.code), end="")
     except UnknownCode:
+        rule = _policy_rule(args.code)
+        if rule is not None:
+            print(rule, end="")
+            return 0
         guess = suggest(args.code)
         raise MlopscError(f"unknown code {args.code!r}"
                           + (f"; did you mean {guess}?" if guess else "")) from None
     return 0
+
+
+def _policy_rule(code: str) -> str | None:
+    """A rule of the default policy bundle (e.g. GOV-001), from its annotations."""
+    from mlopsc.policy.bundle import DEFAULT_BUNDLE, default_bundle_dir, load_bundles
+
+    bundles = load_bundles([(DEFAULT_BUNDLE, default_bundle_dir())])
+    info = bundles.rules.get(code.upper())
+    if info is None:
+        return None
+    file, line = bundles.rule_lines[info.code]
+    hint = bundles.hints.get(info.code)
+    lines = [f"{info.code}: {info.title}", "",
+             f"policy rule ({info.severity}) of the default bundle, domain {info.domain}; "
+             f"judges {', '.join(info.applies_to)}; defined in {file}:{line}", "",
+             info.description, ""]
+    if hint:
+        lines += [f"hint: {hint}", ""]
+    lines.append("Switch it off for one subject with a waiver (waivers: in the spec), or for "
+                 "every subject with governance.disabled_rules; both are reported.")
+    return "\n".join(lines) + "\n"
