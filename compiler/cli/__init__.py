@@ -14,7 +14,7 @@ import sys
 from mlopsc import __version__
 
 COMMANDS = ("validate", "compile", "targets", "schema", "explain", "lineage", "report",
-            "policy")
+            "plan", "policy")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,36 @@
+"""`mlopsc plan [SPEC] --base REF`: a pull-request summary of what the change does."""
+
+from __future__ import annotations
+
+import sys
+
+from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_policy, add_spec, options_from
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("plan", help="what a change does to outputs and governance facts",
+                            description="Compile SPEC now and at git ref REF and print a "
+                                        "Markdown summary of the differences.")
+    add_spec(parser)
+    parser.add_argument("--base", required=True, metavar="REF",
+                        help="git ref to compare with, e.g. origin/main or HEAD~1")
+    parser.add_argument("--fail-on-breaking", action="store_true",
+                        help="exit 1 when a breaking change lacks a major version bump")
+    add_policy(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from mlopsc import __version__
+    from mlopsc.formatters import render
+    from mlopsc.plan import make_plan, render_markdown
+
+    plan, result = make_plan(options_from(args), args.base)
+    if plan is None:
+        sys.stderr.write(render("text", result.diagnostics, index=result.index,
+                                tool_version=__version__))
+        return EXIT_BLOCKED
+    sys.stdout.write(render_markdown(plan, args.spec))
+    if args.fail_on_breaking and plan.blocking:
+        return EXIT_BLOCKED
+    return EXIT_OK
