@@ -1,0 +1,98 @@
+"""OpenLineage static metadata: a DatasetEvent per data contract and per model, a JobEvent
+per pipeline with its input and output datasets, built with openlineage-python.
+
+Static events describe the spec, not a moment, yet the standard requires ``eventTime``: it is
+SOURCE_DATE_EPOCH when set (the reproducible-builds convention) and the Unix epoch otherwise,
+so the bytes never depend on the clock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+
+from mlopsc import __version__
+from mlopsc.ir import IR, Dataset, Model, Pipeline
+
+PRODUCER = f"urn:mlopsc:{__version__}"
+
+
+def event_time() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    seconds = int(epoch) if epoch.isdigit() else 0
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def static_events(ir: IR) -> list[dict]:
+    """Every event as JSON-ready data, datasets first, then models, then jobs, by name."""
+    from openlineage.client.serde import Serde
+
+    time = event_time()
+    events = [*(_dataset_event(ir, d, time) for d in ir.datasets),
+              *(_model_event(ir, m, time) for m in ir.models),
+              *(_job_event(ir, p, time) for p in ir.pipelines)]
+    return [Serde.to_dict(event) for event in events]
+
+
+def render(ir: IR) -> bytes:
+    """The events as one JSON document per line (the OpenLineage file transport's format)."""
+    lines = [json.dumps(event, sort_keys=True, ensure_ascii=False) for event in static_events(ir)]
+    return ("\n".join(lines) + "\n").encode() if lines else b""
+
+
+def _dataset_event(ir: IR, dataset: Dataset, time: str):
+    from openlineage.client.event_v2 import DatasetEvent, StaticDataset
+    from openlineage.client.facet_v2 import schema_dataset
+
+    facets = _common_facets(dataset.owner, dataset.description)
+    facets["schema"] = schema_dataset.SchemaDatasetFacet(
+        fields=[schema_dataset.SchemaDatasetFacetFields(
+            name=f.name, type=f.type, description=f.description, ordinal_position=i + 1)
+            for i, f in enumerate(dataset.fields)], producer=PRODUCER)
+    return DatasetEvent(eventTime=time, producer=PRODUCER, dataset=StaticDataset(
+        namespace=ir.name, name=f"datasets/{dataset.name}", facets=facets))
+
+
+def _model_event(ir: IR, model: Model, time: str):
+    from openlineage.client.event_v2 import DatasetEvent, StaticDataset
+
+    return DatasetEvent(eventTime=time, producer=PRODUCER, dataset=StaticDataset(
+        namespace=ir.name, name=f"models/{model.name}",
+        facets=_common_facets(model.owner, model.description)))
+
+
+def _job_event(ir: IR, pipeline: Pipeline, time: str):
+    from openlineage.client.event_v2 import InputDataset, Job, JobEvent, OutputDataset
+    from openlineage.client.facet_v2 import job_type_job
+
+    facets = _common_facets(pipeline.owner, pipeline.description, job=True)
+    facets["jobType"] = job_type_job.JobTypeJobFacet(
+        processingType="BATCH", integration=pipeline.orchestrator.upper(), jobType="DAG",
+        producer=PRODUCER)
+    names = sorted({ref.dataset.partition(":")[2] for ref in pipeline.inputs}
+                   | {t.dataset.partition(":")[2] for t in pipeline.triggers if t.dataset})
+    outputs = [OutputDataset(namespace=ir.name, name=f"models/{pipeline.model.partition(':')[2]}")
+               ] if pipeline.model else []
+    return JobEvent(eventTime=time, producer=PRODUCER,
+                    job=Job(namespace=ir.name, name=pipeline.name, facets=facets),
+                    inputs=[InputDataset(namespace=ir.name, name=f"datasets/{n}") for n in names],
+                    outputs=outputs)
+
+
+def _common_facets(owner: str | None, description: str | None, *, job: bool = False) -> dict:
+    if job:
+        from openlineage.client.facet_v2 import documentation_job as docs
+        from openlineage.client.facet_v2 import ownership_job as own
+        owner_facet, doc_facet = own.OwnershipJobFacet, docs.DocumentationJobFacet
+    else:
+        from openlineage.client.facet_v2 import documentation_dataset as docs
+        from openlineage.client.facet_v2 import ownership_dataset as own
+        owner_facet, doc_facet = own.OwnershipDatasetFacet, docs.DocumentationDatasetFacet
+    facets: dict = {}
+    if owner:
+        facets["ownership"] = owner_facet(owners=[own.Owner(name=owner)], producer=PRODUCER)
+    if description:
+        facets["documentation"] = doc_facet(description=description, producer=PRODUCER)
+    return facets

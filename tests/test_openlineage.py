@@ -1,0 +1,44 @@
+"""OpenLineage static events of the flagship: datasets with schemas, jobs with inputs/outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mlopsc import api
+from mlopsc.lineage_openlineage import render
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def events(monkeypatch=None) -> list[dict]:
+    ir = api.validate(api.Options(spec=str(ROOT / "mlops.yaml"))).ir
+    return [json.loads(line) for line in render(ir).decode().splitlines()]
+
+
+def test_dataset_event_carries_the_contract_schema_and_owner():
+    dataset = events()[0]
+    assert dataset["eventTime"] == "1970-01-01T00:00:00Z"
+    assert dataset["producer"] == "urn:mlopsc:" + __import__("mlopsc").__version__
+    assert dataset["schemaURL"].endswith("#/$defs/DatasetEvent")
+    body = dataset["dataset"]
+    assert (body["namespace"], body["name"]) == ("fraud-platform", "datasets/transactions")
+    fields = body["facets"]["schema"]["fields"]
+    assert [f["name"] for f in fields][:3] == ["transaction_id", "customer_id", "card_country"]
+    assert fields[4] == {"name": "amount_eur", "type": "float", "ordinal_position": 5,
+                         "fields": []}
+    assert body["facets"]["ownership"]["owners"] == [{"name": "team-payments-data"}]
+
+
+def test_job_events_link_inputs_to_outputs():
+    jobs = {e["job"]["name"]: e for e in events() if "job" in e}
+    training = jobs["fraud-training"]
+    assert [i["name"] for i in training["inputs"]] == ["datasets/transactions"]
+    assert [o["name"] for o in training["outputs"]] == ["models/fraud-detector"]
+    assert training["job"]["facets"]["jobType"]["integration"] == "KUBEFLOW"
+    assert jobs["fraud-features"]["outputs"] == []
+
+
+def test_event_time_follows_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763337600")
+    assert {e["eventTime"] for e in events()} == {"2025-11-17T00:00:00Z"}
