@@ -47,6 +47,17 @@ def build_lineage(ir: IR) -> nx.DiGraph:
     return graph
 
 
+def lineage_warnings(ir: IR, graph: nx.DiGraph, diagnostics) -> None:
+    """W582 for datasets nothing reads (no edge leaves them)."""
+    from mlopsc.source import parse_path
+
+    for dataset in ir.datasets:
+        if graph.out_degree(dataset.id) == 0:
+            diagnostics.add("W582", f"dataset {dataset.name!r} is not read by any pipeline, "
+                            "feature set, model or monitor", path=parse_path(dataset.path),
+                            key=True)
+
+
 def _edge(graph: nx.DiGraph, source: str, target: str, relation: str) -> None:
     if source in graph and target in graph and not graph.has_edge(source, target):
         graph.add_edge(source, target, relation=relation)

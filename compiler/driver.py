@@ -103,9 +103,10 @@ def _lower(c: Compilation) -> None:
 
 
 def _lineage(c: Compilation) -> None:
-    from mlopsc.build_lineage import build_lineage
+    from mlopsc.build_lineage import build_lineage, lineage_warnings
 
     c.lineage = build_lineage(c.ir)
+    lineage_warnings(c.ir, c.lineage, c.diagnostics)
 
 
 def _policy(c: Compilation) -> None:

@@ -186,3 +186,14 @@ def test_explain_a_policy_rule_of_the_default_bundle():
     assert run.returncode == 0
     assert run.stdout.startswith("GOV-001: Every asset has an owner\n")
     assert "policies/governance/ownership.rego:" in run.stdout
+
+
+def test_orphan_dataset_is_a_warning(tmp_path, capsys):
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text("apiVersion: mlopsc/v1\nmetadata: {name: t}\ndatasets:\n"
+                    "  unused:\n    version: \"1.0.0\"\n    owner: team-a\n"
+                    "    fields: [{name: a, type: string}]\n")
+    main(["validate", str(spec), "--format", "json"])
+    found = [(d["code"], d["line"], d["column"]) for d in
+             json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] == "W582"]
+    assert found == [("W582", 4, 3)]

@@ -9,4 +9,8 @@ CODES: tuple[Code, ...] = (
          "made required, a required field added) but its major version stayed the same. "
          "Consumers pin major versions; they would read data they cannot handle.",
          "bump the major version (e.g. 3.2.0 -> 4.0.0), or make the change compatible"),
+    Code("W582", "orphan dataset",
+         "A data contract that no pipeline, feature set, model or monitor reads. It may be "
+         "left over from a refactoring, or a reference to it is missing.",
+         "remove the contract, or reference it where it is used"),
 )
