@@ -358,6 +358,12 @@ class _Builder:
     def syntax_error(self, error: yaml.MarkedYAMLError) -> None:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "maximum nesting depth" in (error.problem or ""):
+            # libyaml 0.2.6 (PyYAML 6.0.4 wheels) stops at 1,000 flow levels while scanning
+            # ahead, before the builder has seen level max_depth: the same refusal.
+            self.report("E108", f"nesting deeper than {self.max_depth} levels",
+                        (self.file, line, column, line, column))
+            return
         message = error.problem or "cannot parse the YAML"
         if error.context and error.context_mark:
             started = error.context_mark
