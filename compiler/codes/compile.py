@@ -13,5 +13,5 @@ CODES = (
     Code("W503", "target cannot express a setting",
          "A target cannot express a setting of the spec; it is named so that nothing is "
          "dropped silently.",
-         None),
+         "see the target's page under docs/targets/ for what it cannot express"),
 )

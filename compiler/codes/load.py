@@ -49,7 +49,7 @@ CODES = (
          "start from examples/minimal/mlops.yaml"),
     Code("E114", "unknown environment",
          "The environment given on the command line is not declared in `environments:`.",
-         None),
+         "declare it under `environments:` or pick one that is (`--env NAME`)"),
     Code("E115", "more than one YAML document",
          "A spec file holds exactly one YAML document; `---` separators are not allowed.",
          "join the documents, or split them into files joined with `include:`"),

@@ -36,16 +36,16 @@ CODES = (
     Code("W402", "unused waiver",
          "A waiver matched no finding: the problem was fixed, or the rule code or subject is "
          "wrong. Remove it so it cannot hide a future finding.",
-         None),
+         "remove the waiver, or correct its rule code or subject"),
     Code("W403", "policy rule switched off",
          "`governance.disabled_rules` switches a rule off for every subject. The rule is not "
          "evaluated and this warning reports it in every output.",
-         None),
+         "prefer a waiver on the subjects that need the exception, with an expiry"),
     Code("W404", "undeclared rule code",
          "A finding's code is not declared by any `# METADATA` annotation of the loaded "
          "bundles, so reports cannot show the rule's title and description.",
          "annotate the rule with `custom.code` (see docs/policies.md)"),
     Code("W405", "unknown rule switched off",
          "`governance.disabled_rules` names a rule code that no loaded bundle declares.",
-         None),
+         "correct the rule code (`mlopsc explain CODE`), or remove the entry"),
 )

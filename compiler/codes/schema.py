@@ -9,22 +9,22 @@ CODES = (
     Code("E202", "unknown field",
          "The spec names a field that the schema does not define, often a misspelling. "
          "Unknown fields are errors so that a typo never turns into a silently ignored setting.",
-         None),
+         "check the spelling against docs/spec.md; `mlopsc schema` gives editors completion"),
     Code("E203", "missing required field",
          "A field that the schema requires is absent.",
-         None),
+         "add the field; docs/spec.md lists what each section requires"),
     Code("E204", "wrong type",
          "A value has the wrong type, e.g. a number where a string is expected. YAML reads "
          "unquoted `1.10` as the number 1.1: quote versions and other strings that look "
          "like numbers.",
-         None),
+         "quote strings that look like numbers or booleans, e.g. `version: \"1.10\"`"),
     Code("E205", "value not allowed",
          "The value is not one of the values the field allows.",
-         None),
+         "use one of the values listed in the message"),
     Code("E206", "value out of range",
          "A number is outside the range the field allows.",
-         None),
+         "use a value inside the range given in the message"),
     Code("E207", "invalid value",
          "A value does not satisfy the schema (format or constraint).",
-         None),
+         "see docs/spec.md for the field's format"),
 )

@@ -6,7 +6,7 @@ CODES = (
     Code("E301", "unresolved reference",
          "A field names a dataset, pipeline, model, deployment, SLO, monitor, step or field "
          "that the spec does not define.",
-         None),
+         "define it, or correct the name to one the spec defines"),
     Code("E302", "dependency cycle",
          "The `after:` and input dependencies of pipeline steps form a cycle, so no step "
          "of the cycle could ever start.",
@@ -15,21 +15,21 @@ CODES = (
          "Names of spec entries become Kubernetes object names, DAG ids and label values, so "
          "they must be DNS-1123 labels: at most 63 characters of lowercase letters, digits and "
          "`-`, starting and ending with a letter or digit.",
-         None),
+         "use lowercase letters, digits and `-`, at most 63 characters, e.g. `fraud-scorer`"),
     Code("E304", "invalid cron schedule",
          "A schedule is not a valid five-field cron expression (or @hourly, @daily, ...).",
          "e.g. `0 3 * * *` runs at 03:00 every day"),
     Code("E305", "invalid duration",
          "Durations are written as a number and a unit: ms, s, m, h, d or w (e.g. `30s`, "
          "`1h30m`, `28d`).",
-         None),
+         "write a number and a unit, e.g. `30s`, `10m`, `1h30m`, `28d`"),
     Code("E306", "canary weights do not rise",
          "Canary steps shift traffic to the new version step by step; each step's weight must "
          "be larger than the one before.",
-         None),
+         "order the steps so each weight is larger than the last, e.g. 5, 20, 50, 100"),
     Code("E307", "canary weight out of range",
          "A canary weight is a percentage of traffic: between 1 and 100.",
-         None),
+         "use a percentage between 1 and 100"),
     Code("E308", "objective out of range",
          "An SLO objective is a percentage strictly between 0 and 100.",
          "e.g. `objective: 99.9`"),
@@ -42,45 +42,45 @@ CODES = (
          "pin the image by a version tag or a digest"),
     Code("E311", "duplicate name",
          "Two entries of a list that are referred to by name share a name.",
-         None),
+         "give each entry its own name"),
     Code("E312", "settings do not fit together",
          "A section holds settings that belong to another variant (e.g. a rollout strategy or "
          "an SLI type), or lacks the ones its variant needs.",
-         None),
+         "keep only the settings of the chosen variant and add the ones it needs"),
     Code("E313", "minimum above maximum",
          "A lower bound is larger than the upper bound it is paired with.",
-         None),
+         "swap the bounds or correct one of them"),
     Code("E314", "invalid date",
          "Dates are written as ISO 8601 `YYYY-MM-DD`.",
-         None),
+         "write the date as `YYYY-MM-DD`, quoted: `\"2026-11-30\"`"),
     Code("E315", "invalid version",
          "Versions of data contracts and models are semantic versions `MAJOR.MINOR.PATCH`.",
          "quote it: `version: \"1.2.0\"`"),
     Code("E316", "invalid image reference",
          "An image reference is not of the form `registry/repository[:tag][@sha256:digest]`.",
-         None),
+         "e.g. `registry.example.com/team/image:1.4.2` or `...@sha256:<64 hex digits>`"),
     Code("E317", "invalid quantity",
          "Resource quantities are Kubernetes quantities: cpu like `500m` or `2`, memory like "
          "`512Mi` or `4Gi`.",
-         None),
+         "e.g. `cpu: 500m`, `memory: 512Mi`"),
     Code("E318", "mode does not fit",
          "A deployment's settings do not fit its serving mode (e.g. a schedule for online "
          "serving, or autoscaling for a batch job).",
-         None),
+         "remove the setting, or change the deployment's `mode`"),
     Code("E319", "reference to a different kind",
          "A reference names an entry of the right section but with incompatible content, "
          "e.g. an SLO of one deployment used in the analysis of another.",
-         None),
+         "refer to an entry that belongs to the same deployment, model or pipeline"),
     Code("W320", "unused definition",
          "An entry is defined but nothing refers to it.",
-         None),
+         "refer to it, or remove it"),
     Code("E321", "invalid placeholder",
          "Step arguments may use `$(params.NAME)`, `$(inputs.NAME)` and `$(outputs.NAME)` "
          "placeholders for names the step or pipeline declares.",
-         None),
+         "use `$(params.NAME)`, `$(inputs.NAME)` or `$(outputs.NAME)` with a declared name"),
     Code("E322", "invalid regular expression",
          "A value that is used as a regular expression does not compile (RE2 syntax).",
-         None),
+         "check the expression's syntax (RE2: no look-around or back-references)"),
     Code("W323", "secret in plain text",
          "An environment variable whose name suggests a secret (token, password, key) has a "
          "literal value. Generated manifests and DAG files are committed: the value would be "
@@ -89,9 +89,9 @@ CODES = (
     Code("W324", "unknown model version",
          "A deployment serves a model version that is neither the model's current version nor "
          "one in its registry history.",
-         None),
+         "deploy the model's current version, or add the version to its `history`"),
     Code("E325", "window longer than the SLO period",
          "A burn-rate alert window is longer than the SLO period it judges, so the alert "
          "could never see a whole window of the period's budget.",
-         None),
+         "shorten the window, or lengthen the SLO's period"),
 )
