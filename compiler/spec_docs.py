@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from mlopsc.spec import Spec, json_schema
+from mlopsc.spec import Spec, field_docs, json_schema
 from mlopsc.spec.common import ValueKind
 
 INTRO = """\
@@ -89,7 +89,7 @@ def _section(model: type[BaseModel]) -> str:
         type_name = str(kinds[0]) if kinds else _type_name(info.annotation)
         lines.append(f"| `{info.alias or name}` | {type_name} | "
                      f"{'yes' if info.is_required() else ''} | {default} | "
-                     f"{_cell(info.description or '')} |")
+                     f"{_cell(field_docs.description(model, name) or '')} |")
     return "\n".join(lines) + "\n"
 
 

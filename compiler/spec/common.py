@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mlopsc.spec import field_docs
+
 
 class ValueKind(str):
     """Marks a string field whose content has its own syntax, checked by ``check_values``."""
@@ -20,9 +22,10 @@ DURATION, CRON, QUANTITY, IMAGE, VERSION, DATE, REGEX = (
 class SpecModel(BaseModel):
     """Base of every spec model: unknown fields are errors, docstrings document fields."""
 
+    # Field docstrings reach the JSON Schema through field_docs, only when it is made.
     model_config = ConfigDict(
         extra="forbid",
-        use_attribute_docstrings=True,
+        json_schema_extra=field_docs.add_to_schema,
         str_strip_whitespace=False,
         validate_default=False,
     )
