@@ -13,6 +13,7 @@ import ast
 import inspect
 import sys
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from pydantic import BaseModel
@@ -54,8 +55,7 @@ def _class_docs(module: str, qualname: str) -> dict[str, str]:
     if node is None:
         return {}
     docs: dict[str, str] = {}
-    body = node.body
-    for stmt, following in zip(body, body[1:]):
+    for stmt, following in pairwise(node.body):
         if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
                 and isinstance(following, ast.Expr)
                 and isinstance(following.value, ast.Constant)
