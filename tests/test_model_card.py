@@ -12,6 +12,7 @@ from conftest import ROOT, compilable_specs, example_id
 from golden import GOLDEN_ROOT, assert_tree
 
 from mlopsc import api
+from mlopsc.driver import Options, run
 from mlopsc.build_lineage import build_lineage
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.lower import lower
@@ -115,10 +116,32 @@ governance:
 
 def test_training_data_carries_contract_versions_and_pii():
     card = json.loads(emit_cards(MINIMAL)["m.json"])
-    assert card["model_parameters"]["data"]["train"] == [{
+    assert card["model_parameters"]["data"] == [{
         "name": "d", "id": "dataset:d", "link": None, "description": None, "owner": None,
         "trained_on_version": "1.0.0", "contract_version": "1.0.0",
         "sensitive": {"sensitive_data": ["id"]}}]
+
+
+NONCOMPLIANT = ROOT / "examples/noncompliant/mlops.yaml"
+
+
+def blocked_outputs(spec, output) -> dict[str, bytes]:
+    """What ``output`` emits for a spec the policy gate blocks (compile would stop there)."""
+    from mlopsc import __version__
+
+    c = run(Options(spec=str(spec), today=TODAY), until="policy")
+    assert c.ir is not None and c.policy is not None and c.diagnostics.has_errors
+    options = EmitOptions(version=__version__, spec_name=spec.name,
+                          context={"lineage": c.lineage, "policy": c.policy, "today": TODAY})
+    bag = Diagnostics()
+    files = {a.path: a.content for a in output.emit(c.ir, options, bag)}
+    assert bag.sorted() == []
+    return files
+
+
+def test_noncompliant_cards_match_golden(request):
+    assert_tree(blocked_outputs(NONCOMPLIANT, ModelCardTarget()),
+                GOLDEN_ROOT / "noncompliant" / "model-card", request)
 
 
 def test_noncompliant_model_gets_a_card_listing_what_is_missing():
@@ -129,3 +152,111 @@ def test_noncompliant_model_gets_a_card_listing_what_is_missing():
         "considerations.use_cases", "model_details.overview", "model_details.owners",
         "quantitative_analysis.performance_metrics"]
     jsonschema.validate(card, card_schema())
+
+
+# The field types of Google's Model Card Toolkit schema (v0.0.2) for the fields the card
+# fills in: a reader of toolkit cards finds each of them where and as the toolkit puts it.
+# Facts from the toolkit's published schema; nulls stand for "not in the spec".
+_TEXT = {"type": ["string", "null"]}
+_DESCRIBED = {"type": "array", "items": {"type": "object", "required": ["description"],
+                                         "properties": {"description": {"type": "string"}}}}
+TOOLKIT_SHAPES = {
+    "type": "object",
+    "required": ["model_details", "model_parameters", "quantitative_analysis",
+                 "considerations"],
+    "properties": {
+        "model_details": {"type": "object", "properties": {
+            "name": {"type": "string"}, "overview": _TEXT, "path": _TEXT,
+            "regulatory_requirements": _TEXT,
+            "owners": {"type": "array", "items": {"type": "object", "required": ["name"],
+                                                  "properties": {"name": {"type": "string"}}}},
+            "version": {"type": "object", "required": ["name"],
+                        "properties": {"name": {"type": "string"}, "date": _TEXT}},
+            "references": {"type": "array", "items": {
+                "type": "object", "required": ["reference"],
+                "properties": {"reference": {"type": "string"}}}}}},
+        "model_parameters": {"type": "object", "properties": {
+            "model_architecture": _TEXT, "input_format": _TEXT, "output_format": _TEXT,
+            "data": {"type": "array", "items": {
+                "type": "object", "required": ["name", "sensitive"],
+                "properties": {"name": {"type": "string"}, "link": _TEXT,
+                               "description": _TEXT,
+                               "sensitive": {"type": "object", "properties": {
+                                   "sensitive_data": {"type": "array",
+                                                      "items": {"type": "string"}}}}}}},
+            "input_format_map": {"type": "array", "items": {
+                "type": "object", "required": ["key", "value"],
+                "properties": {"key": {"type": "string"}, "value": {"type": "string"}}}}}},
+        "quantitative_analysis": {"type": "object", "properties": {
+            "performance_metrics": {"type": "array", "items": {
+                "type": "object", "required": ["type", "value"],
+                "properties": {"type": {"type": "string"}, "value": _TEXT,
+                               "threshold": _TEXT}}}}},
+        "considerations": {"type": "object", "properties": {
+            "users": _DESCRIBED, "use_cases": _DESCRIBED, "limitations": _DESCRIBED,
+            "tradeoffs": _DESCRIBED,
+            "ethical_considerations": {"type": "array", "items": {
+                "type": "object", "required": ["name", "mitigation_strategy"],
+                "properties": {"name": {"type": "string"},
+                               "mitigation_strategy": _TEXT}}}}},
+    },
+}
+
+
+@pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
+def test_toolkit_sections_have_the_toolkit_shapes(spec):
+    cards = [json.loads(c) for p, c in compiled(spec).items()
+             if p.startswith("model-card/") and p.endswith(".json") and "schema" not in p]
+    assert cards
+    for card in cards:
+        jsonschema.validate(card, TOOLKIT_SHAPES)
+        assert card["model_parameters"]["data"], "every example model names training data"
+
+
+def test_toolkit_shapes_reject_the_old_training_data_layout():
+    card = json.loads(emit_cards(MINIMAL)["m.json"])
+    card["model_parameters"]["data"] = {"train": card["model_parameters"]["data"]}
+    with pytest.raises(jsonschema.ValidationError, match="is not of type 'array'"):
+        jsonschema.validate(card, TOOLKIT_SHAPES)
+
+
+def test_front_matter_notice_cannot_gain_keys_from_the_spec_file_name():
+    ir = lower(Spec.model_validate(yaml.safe_load(MINIMAL)))
+    options = EmitOptions(version="0.0.0", spec_name="x\nlicense: evil\n---\nlanguage: [xx]",
+                          context={"lineage": build_lineage(ir), "policy": None, "today": TODAY})
+    md = {a.path: a.content for a in ModelCardTarget().emit(ir, options, Diagnostics())}
+    text = md["m.md"].decode()
+    front = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))
+    assert sorted(front) == ["datasets", "mlopsc", "tags"]
+    assert text.startswith("---\n# generated by mlopsc 0.0.0 from x license: evil --- "
+                           "language: [xx]; do not edit\ndatasets:\n")
+
+
+def test_a_missing_card_section_is_a_policy_finding_and_the_card_still_compiles(tmp_path):
+    flagship = (ROOT / "mlops.yaml").read_text()
+    limitations = next(line for line in flagship.splitlines(keepends=True)
+                       if line.startswith("      limitations: "))
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(flagship.replace(limitations, ""))
+    findings = run(Options(spec=str(spec), today=TODAY), until="policy").diagnostics.sorted()
+    assert [(d.code, d.path, d.message, d.waiver) for d in findings
+            if d.code.startswith("MDL")] == [
+        ("MDL-001", "models.fraud-detector.card.limitations",
+         'model "fraud-detector" in production has no model-card section "limitations"', None)]
+
+    spec.write_text(flagship.replace(limitations, "") + """
+waivers:
+  card-limitations:
+    rule: MDL-001
+    subject: models.fraud-detector
+    reason: The limitations section is being rewritten after the EU rollout.
+    approver: compliance@acme.example
+    expires: "2026-12-31"
+""")
+    files = compiled(spec)
+    card = json.loads(files["model-card/fraud-detector.json"])
+    assert card["mlopsc"]["missing_sections"] == ["considerations.limitations"]
+    assert card["considerations"]["limitations"] == []
+    md = files["model-card/fraud-detector.md"].decode()
+    assert "## Limitations\n\n*Not provided in the spec.*\n" in md
+    assert "## Missing sections\n\n- considerations.limitations\n" in md

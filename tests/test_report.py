@@ -71,6 +71,19 @@ def test_report_matches_golden(spec, request):
     assert_tree(files, GOLDEN_ROOT / example_id(spec) / "governance", request)
 
 
+def test_noncompliant_report_matches_golden(request):
+    """The report of a spec the gate blocks: failures per subject are what it is for."""
+    from test_model_card import NONCOMPLIANT, blocked_outputs
+
+    from mlopsc.governance.output import GovernanceOutput
+
+    files = blocked_outputs(NONCOMPLIANT, GovernanceOutput())
+    report = json.loads(files["report.json"])
+    jsonschema.validate(report, report_schema())
+    assert report["summary"]["fail"] > 0
+    assert_tree(files, GOLDEN_ROOT / "noncompliant" / "governance", request)
+
+
 @pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
 def test_report_follows_its_schema(spec):
     jsonschema.validate(json.loads(compiled(spec)["governance/report.json"]), report_schema())

@@ -8,7 +8,7 @@ import json
 import random
 
 import pytest
-from conftest import ROOT, compilable_specs, example_id
+from conftest import ROOT, example_id, example_specs
 from golden import GOLDEN_ROOT, assert_tree
 
 from mlopsc.driver import Options
@@ -154,7 +154,7 @@ def test_a_report_json_and_its_spec_diff_alike(tmp_path):
     assert diff_reports(from_json, new) == diff_reports(report_of(FLAGSHIP, tmp_path, "y"), new)
 
 
-@pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
+@pytest.mark.parametrize("spec", example_specs(), ids=example_id)
 def test_diff_from_nothing_matches_golden(spec, request):
     report = load_report(str(spec), Options(today=TODAY))
     added, removed = diff_reports({}, report), diff_reports(report, {})

@@ -62,7 +62,7 @@ def _approval(a: dict[str, Any]) -> str:
 
 def _required(m: dict[str, Any]) -> str:
     if m["approvals_required"] is None:
-        return "tier not configured"
+        return "policy bundle default"
     roles = md.joined(m["approver_roles_required"])
     return f"{m['approvals_required']}" + (f" incl. one of {roles}" if roles else "")
 

@@ -14,7 +14,8 @@ import networkx as nx
 from mlopsc import __version__
 from mlopsc.ir import IR, Dataset, Deployment, Model, Slo
 
-CARD_VERSION = 1
+CARD_VERSION = 2
+"""2: ``model_parameters.data`` is a list of datasets, as in the toolkit's schema v0.0.2."""
 
 
 def build_card(model: Model, ir: IR, lineage: nx.DiGraph | None) -> dict[str, Any]:
@@ -60,8 +61,9 @@ def _details(m: Model) -> dict[str, Any]:
 def _parameters(m: Model, ir: IR) -> dict[str, Any]:
     return {
         "model_architecture": m.framework,
-        "data": {"train": [_training_data(ref.dataset, ref.version, ir)
-                           for ref in sorted(m.training.datasets, key=lambda r: r.dataset)]},
+        # The toolkit's ``data`` is a list of datasets; mlopsc knows only the training data.
+        "data": [_training_data(ref.dataset, ref.version, ir)
+                 for ref in sorted(m.training.datasets, key=lambda r: r.dataset)],
         "input_format": f"input schema version {m.schema_version}" if m.schema_version else None,
         "input_format_map": [{"key": f.name, "value": f.type or "unspecified"}
                              for f in m.input_schema],

@@ -18,7 +18,7 @@ NOT_PROVIDED = "*Not provided in the spec.*"
 def front_matter(card: dict[str, Any], header: str) -> str:
     """The ``---`` block: Hugging Face metadata keys, then mlopsc's own under ``mlopsc``."""
     details, extra = card["model_details"], card["mlopsc"]
-    train = card["model_parameters"]["data"]["train"]
+    train = card["model_parameters"]["data"]
     data: dict[str, Any] = {
         "library_name": details["framework"],
         "tags": sorted({"mlopsc", *details["tags"]}),
@@ -31,7 +31,9 @@ def front_matter(card: dict[str, Any], header: str) -> str:
     data = {k: v for k, v in data.items() if v not in (None, [])}
     body = yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=False,
                           width=100)
-    return f"---\n# {header}\n{body}---\n"
+    # The notice names the spec file; a line break in that name would end the comment.
+    notice = " ".join(header.split())
+    return f"---\n# {notice}\n{body}---\n"
 
 
 def render_card(card: dict[str, Any], header: str) -> str:
@@ -76,7 +78,7 @@ def _described(items: list[dict[str, str]]) -> str:
 
 
 def _training(card: dict[str, Any]) -> str:
-    train, t = card["model_parameters"]["data"]["train"], card["mlopsc"]["training"]
+    train, t = card["model_parameters"]["data"], card["mlopsc"]["training"]
     table = md.table(
         ["data contract", "trained on version", "contract version", "owner", "PII fields",
          "location"],
@@ -147,7 +149,8 @@ def _oversight(extra: dict[str, Any]) -> str:
 
 def _governance(extra: dict[str, Any]) -> str:
     req = extra["tier_requirements"]
-    needs = "the risk tier is not configured in governance.risk_tiers"
+    needs = ("not set in the spec's governance.risk_tiers: the policy bundle's defaults "
+             "decide")
     if req:
         wanted = [name.replace("_", " ") for name in ("model_card", "fairness_review",
                                                       "human_oversight", "explainability",
