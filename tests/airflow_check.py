@@ -4,7 +4,8 @@
 
 Prints one JSON object: ``import_errors`` (file -> message) and, per dag id, its schedule,
 tags, doc, params and tasks (upstream ids, retries, delays, timeout, resources, env and the
-command/arguments *as Airflow renders them* for a run with the default params and the run id
+command/arguments *as Airflow renders them* (``render_template_fields``, as a worker
+does before the pod starts) for a run with the default params and the run id
 ``RUN``). With ``--import-times N`` it instead imports each file N times (fresh module each
 time, as the DAG processor does) and prints the best time per file in seconds.
 """
@@ -60,21 +61,18 @@ def _leaves(condition):
     return [leaf for item in objects for leaf in _leaves(item)]
 
 
-def _render(task, value, context):
-    return task.render_template(value, context)
-
-
-def _env(task, context) -> list:
+def _env(task) -> list:
     out = []
     for var in task.env_vars or []:
-        rendered = _render(task, var, context)
         ref = var.value_from.secret_key_ref if var.value_from else None
-        out.append({"name": rendered.name, "value": rendered.value,
+        out.append({"name": var.name, "value": var.value,
                     "secret": [ref.name, ref.key] if ref else None})
     return out
 
 
 def _task(task, context) -> dict:
+    # What the pod gets: every templated field rendered as the worker does before execute().
+    task.render_template_fields(context)
     resources = task.container_resources
     return {
         "upstream": sorted(task.upstream_task_ids),
@@ -86,13 +84,13 @@ def _task(task, context) -> dict:
         "retry_exponential_backoff": task.retry_exponential_backoff,
         "max_retry_delay": _seconds(task.max_retry_delay),
         "execution_timeout": _seconds(task.execution_timeout),
-        "image": _render(task, task.image, context),
-        "cmds": _render(task, task.cmds, context),
-        "arguments": _render(task, task.arguments, context),
-        "env": _env(task, context),
+        "image": task.image,
+        "cmds": task.cmds,
+        "arguments": task.arguments,
+        "env": _env(task),
         "requests": (resources.requests or {}) if resources else {},
         "limits": (resources.limits or {}) if resources else {},
-        "node_selector": _render(task, task.node_selector, context),
+        "node_selector": task.node_selector,
         "security": task.container_security_context,
         "hostnetwork": task.hostnetwork,
     }

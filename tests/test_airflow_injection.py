@@ -16,6 +16,13 @@ from mlopsc import api
 NASTY = ("q'uo\"te '''tri\"\"\" back\\slash \\n\\\\ new\nline\r\ncr {{ dag }} {% if x %} "
          "{# c #} }} # hash \u00fcn\u00ef \u2603 \U0001d11e \u2028 tab\t\"); import os; "
          "os._exit(3)  # ''')\n'''\"\"\"")
+# Each hazard alone too: mixed with a Jinja marker a value is always wrapped in literal(),
+# so a hazard that only Jinja's newline handling changes would go unnoticed in NASTY.
+FRAGMENTS = ["'", '"', "'''", '"""', "\\", "\\n", "new\nline", "trailing\n", "crlf\r\n",
+             "cr\rcr", "{{ dag }}", "{% if x %}", "{# c #}", "}}", "{", "#", "# hash", "",
+             "\u00fcn\u00ef \u2603 \U0001d11e", "\u2028", "\x85", "\t", "  padded  ",
+             '"); import os; os._exit(3)  #', "''')\n'''", "{{ params.text }}", "$", "$(x"]
+TAIL = "tail\r\n"
 # Airflow caps a tag at 100 characters.
 NASTY_TAG = "t'\"\\{{ x }}#\u2603\n" * 6
 RESOURCES = {"cpu": "1", "memory": "1Gi"}
@@ -26,11 +33,12 @@ def hostile_spec(orchestrator: str) -> dict:
     """A valid spec whose every free-text value is NASTY (names stay valid identifiers)."""
     step = {
         "name": "first", "display_name": NASTY, "description": NASTY, "image": IMAGE,
-        "command": [NASTY, "python"],
+        "command": [NASTY, *FRAGMENTS, "python"],
         "args": [NASTY, f"--lr={NASTY}$(params.lr)${NASTY}", "$(params.text)",
-                 "--out", f"{NASTY}$(outputs.result)"],
-        "env": {"LITERAL": NASTY, "SECRET": {"secret": "s3cret", "key": "tok"}},
-        "node_selector": {"example.com/pool": "gpu"},
+                 "$(params.tail)", "--out", f"{NASTY}$(outputs.result)", *FRAGMENTS],
+        "env": {"LITERAL": NASTY, "SECRET": {"secret": "s3cret", "key": "tok"},
+                **{f"FRAGMENT_{i:02}": text for i, text in enumerate(FRAGMENTS)}},
+        "node_selector": {"example.com/pool": "gpu", "example.com/hostile": NASTY},
         "outputs": ["result"],
         "retries": {"limit": 2, "backoff": "30s"}, "timeout": "10m", "resources": dict(RESOURCES),
     }
@@ -46,7 +54,8 @@ def hostile_spec(orchestrator: str) -> dict:
             "schedule": "5 4 * * *", "tags": [NASTY_TAG, "plain"],
             "triggers": [{"type": "data_change", "dataset": "events"}],
             "parameters": {"lr": {"type": "float", "default": 0.5, "description": NASTY},
-                           "text": {"type": "string", "default": NASTY}},
+                           "text": {"type": "string", "default": NASTY},
+                           "tail": {"type": "string", "default": TAIL}},
             "inputs": [{"dataset": "events"}],
             "steps": [step, second], "timeout": "1h"}},
     }
@@ -54,8 +63,10 @@ def hostile_spec(orchestrator: str) -> dict:
 
 def compile_hostile(tmp_path, orchestrator: str, target: str, settings=None):
     spec = tmp_path / "mlops.yaml"
-    spec.write_text(yaml.safe_dump(hostile_spec(orchestrator), allow_unicode=True),
-                    encoding="utf-8")
+    # Escaped, not raw: PyYAML's dumper writes a raw U+0085 where its loader folds it away.
+    text = yaml.safe_dump(hostile_spec(orchestrator), allow_unicode=False)
+    assert yaml.safe_load(text) == hostile_spec(orchestrator)
+    spec.write_text(text, encoding="utf-8")
     result = api.compile(api.Options(spec=str(spec), targets=(target,),
                                      settings=settings or {}))
     assert not result.blocked(), [(d.code, d.message) for d in result.diagnostics]
@@ -83,18 +94,22 @@ FIELDS = [
     ("tags", lambda d: d["tags"], sorted([NASTY_TAG, "plain"])),
     ("owner", lambda d: d["tasks"]["first"]["owner"], NASTY),
     ("param default", lambda d: d["params"]["text"], NASTY),
+    ("param default, trailing newline", lambda d: d["params"]["tail"], TAIL),
     ("param description", lambda d: d["param_descriptions"]["lr"], NASTY),
     ("display name", lambda d: d["tasks"]["first"]["display_name"], NASTY),
     ("task doc", lambda d: d["tasks"]["first"]["doc_md"], NASTY),
-    ("command", lambda d: d["tasks"]["first"]["cmds"], [NASTY, "python"]),
+    ("command", lambda d: d["tasks"]["first"]["cmds"], [NASTY, *FRAGMENTS, "python"]),
     ("arguments", lambda d: d["tasks"]["first"]["arguments"],
-     [NASTY, f"--lr={NASTY}0.5${NASTY}", NASTY, "--out",
-      f"{NASTY}/mnt/{NASTY}/hostile/RUN/first/result"]),
+     [NASTY, f"--lr={NASTY}0.5${NASTY}", NASTY, TAIL, "--out",
+      f"{NASTY}/mnt/{NASTY}/hostile/RUN/first/result", *FRAGMENTS]),
     ("input path", lambda d: d["tasks"]["second"]["arguments"],
      [f"{NASTY}/mnt/{NASTY}/hostile/RUN/first/result"]),
-    ("env", lambda d: d["tasks"]["first"]["env"],
-     [{"name": "LITERAL", "secret": None, "value": NASTY},
-      {"name": "SECRET", "secret": ["s3cret", "tok"], "value": None}]),
+    ("env", lambda d: {e["name"]: e["value"] if e["secret"] is None else e["secret"]
+                       for e in d["tasks"]["first"]["env"]},
+     {"LITERAL": NASTY, "SECRET": ["s3cret", "tok"],
+      **{f"FRAGMENT_{i:02}": text for i, text in enumerate(FRAGMENTS)}}),
+    ("node selector", lambda d: d["tasks"]["first"]["node_selector"],
+     {"example.com/hostile": NASTY, "example.com/pool": "gpu"}),
     ("asset", lambda d: d["schedule"]["assets"], [["events", "mlopsc://datasets/events"]]),
     ("cron", lambda d: d["schedule"]["cron"], "5 4 * * *"),
     ("graph", lambda d: d["tasks"]["second"]["upstream"], ["first"]),

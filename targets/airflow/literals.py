@@ -3,7 +3,7 @@
 Two layers meet in a DAG file. The file itself is Python, so every value is written as a
 Python literal (``py``). Airflow then renders templated operator fields (``image``,
 ``cmds``, ``arguments``, ``env_vars`` ...) with Jinja when the task runs, so a literal that
-contains Jinja markers is wrapped in ``airflow.sdk.literal`` (``py_tpl``), and a template
+Jinja would change is wrapped in ``airflow.sdk.literal`` (``py_tpl``), and a template
 that mlopsc builds itself for ``$(params.X)`` quotes its literal parts as Jinja string
 literals (``jinja_str``).
 """
@@ -44,10 +44,14 @@ def py(value) -> str:
 def py_tpl(value: str) -> str:
     """``py`` for a field Airflow renders with Jinja: the value must reach the pod as is.
 
-    >>> py_tpl("plain"), py_tpl("{{ ds }}")
-    ("'plain'", "literal('{{ ds }}')")
+    Jinja changes more than its markers: it reads ``\\r\\n`` and ``\\r`` as ``\\n`` and
+    drops one trailing newline, so such values are wrapped too.
+
+    >>> py_tpl("plain"), py_tpl("{{ ds }}"), py_tpl("line\\n")
+    ("'plain'", "literal('{{ ds }}')", "literal('line\\\\n')")
     """
-    if any(marker in value for marker in _JINJA_MARKERS):
+    if (any(marker in value for marker in _JINJA_MARKERS) or "\r" in value
+            or value.endswith("\n")):
         return f"literal({py(value)})"
     return py(value)
 
