@@ -26,10 +26,10 @@ APPROVAL = ('      - {by: tom.okafor@acme.example, role: risk, date: "2026-11-07
 FIELD = "      - {name: customer_id, type: string, pii: true, classification: confidential}\n"
 WAIVER = """
 waivers:
-  shadow-first:
-    rule: GOV-012
+  second-approval:
+    rule: GOV-003
     subject: models.fraud-detector
-    reason: Shadow stage runs in parallel with the canary this release.
+    reason: The second approver signs after the quarterly risk committee.
     approver: compliance@acme.example
     expires: "2027-01-31"
 """
@@ -50,9 +50,13 @@ CASES = [
      "model fraud-detector: approval by tom.okafor@acme.example (risk, stage production) "
      "removed"),
     ("waiver added",
-     FLAGSHIP, FLAGSHIP + WAIVER,
-     "waiver shadow-first added: GOV-012 on models.fraud-detector, approved by "
+     edit(FLAGSHIP, APPROVAL, ""), edit(FLAGSHIP, APPROVAL, "") + WAIVER,
+     "waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
      "compliance@acme.example, expires 2027-01-31"),
+    ("waiver added that excuses nothing",
+     FLAGSHIP, FLAGSHIP + WAIVER,
+     "waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
+     "compliance@acme.example, expires 2027-01-31, but it matches no finding"),
     ("contract field removed",
      edit(FLAGSHIP, FIELD, FIELD + "      - {name: merchant_id, type: string}\n"), FLAGSHIP,
      "data contract transactions: field merchant_id removed"),
@@ -86,6 +90,41 @@ def report_of(text: str, tmp_path, name: str) -> dict:
 def test_spec_change_appears_in_words(case, old, new, sentence, tmp_path):
     changes = diff_reports(report_of(old, tmp_path, "old"), report_of(new, tmp_path, "new"))
     assert sentence in changes.messages(), changes.render("text")
+
+
+def test_the_four_release_changes_read_exactly(tmp_path, request):
+    """A changed risk tier, a removed approval, an added waiver and a removed contract field,
+    all in one release: the whole diff, word for word, and nothing else."""
+    old = edit(edit(FLAGSHIP, "    risk_tier: high\n", "    risk_tier: medium\n"),
+               FIELD, FIELD + "      - {name: merchant_id, type: string}\n")
+    new = edit(FLAGSHIP, APPROVAL, "") + WAIVER
+    changes = diff_reports(report_of(old, tmp_path, "old"), report_of(new, tmp_path, "new"))
+    assert changes.render("text") == (
+        "model fraud-detector: approval by tom.okafor@acme.example (risk, stage production) "
+        "removed\n"
+        "model fraud-detector: approvals required 1 → 2\n"
+        "model fraud-detector: approver roles required none → compliance, risk\n"
+        "model fraud-detector: risk tier medium → high\n"
+        "policy GOV-003 now waived on models.fraud-detector (waiver second-approval), "
+        "was pass\n"
+        "policy GOV-004 now failing on models.fraud-detector, was pass\n"
+        "waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
+        "compliance@acme.example, expires 2027-01-31\n"
+        "data contract transactions: field merchant_id removed\n")
+    assert [(c.section, c.subject, c.kind, c.field) for c in changes.changes] == [
+        ("models", "model:fraud-detector", "removed",
+         "approval:tom.okafor@acme.example/risk/production"),
+        ("models", "model:fraud-detector", "changed", "approvals_required"),
+        ("models", "model:fraud-detector", "changed", "approver_roles_required"),
+        ("models", "model:fraud-detector", "changed", "risk_tier"),
+        ("policies", "result:GOV-003@models.fraud-detector", "changed", "status"),
+        ("policies", "result:GOV-004@models.fraud-detector", "changed", "status"),
+        ("waivers", "waiver:second-approval", "added", None),
+        ("data_contracts", "dataset:transactions", "removed", "field:merchant_id")]
+    files = {"release.md": changes.render("md"), "release.json": changes.render("json"),
+             "release.txt": changes.render("text")}
+    assert_tree({k: v.encode() for k, v in files.items()},
+                GOLDEN_ROOT / "flagship" / "report-diff" / "release", request)
 
 
 def test_identical_specs_have_no_changes(tmp_path):
@@ -161,7 +200,7 @@ def test_diff_from_nothing_matches_golden(spec, request):
     files = {"added.txt": added.render("text"), "added.md": added.render("md"),
              "added.json": added.render("json"), "removed.txt": removed.render("text")}
     assert_tree({k: v.encode() for k, v in files.items()},
-                GOLDEN_ROOT / example_id(spec) / "report-diff", request)
+                GOLDEN_ROOT / example_id(spec) / "report-diff" / "from-nothing", request)
 
 
 def test_change_records_are_frozen():

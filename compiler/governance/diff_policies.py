@@ -66,6 +66,9 @@ def _disabled(old: list, new: list) -> Iterator[Row]:
                f"policy {rule} switched back on")
 
 
+# An added waiver that excuses nothing deserves the auditor's attention at once.
+_WAIVER_CAVEAT = {"unused": ", but it matches no finding", "expired": ", already expired"}
+
 WAIVER_FIELDS = {"rule": "rule", "subject": "subject", "approver": "approver",
                  "expires": "expiry", "status": "status", "reason": "reason"}
 
@@ -73,7 +76,8 @@ WAIVER_FIELDS = {"rule": "rule", "subject": "subject", "approver": "approver",
 def waivers(old: dict, new: dict) -> Iterator[Row]:
     def added(w: Item) -> str:
         return (f"waiver {w.get('name')} added: {w.get('rule')} on {w.get('subject')}, "
-                f"approved by {w.get('approver')}, expires {w.get('expires')}")
+                f"approved by {w.get('approver')}, expires {w.get('expires')}"
+                f"{_WAIVER_CAVEAT.get(w.get('status'), '')}")
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
         yield from _fields(subject, prefix, a, b, WAIVER_FIELDS)
