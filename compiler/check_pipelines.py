@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import re
-
-import networkx as nx
+from graphlib import CycleError, TopologicalSorter
 
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.spec import Spec
@@ -14,16 +14,44 @@ PLACEHOLDER = re.compile(r"\$\(([^()]*)\)")
 _PLACEHOLDER_FORM = re.compile(r"(params|inputs|outputs)\.([A-Za-z_][A-Za-z0-9_-]*)\Z")
 
 
-def step_graph(pipeline: Pipeline) -> nx.DiGraph:
-    """Steps as nodes, an edge from each step to the steps that wait for it."""
-    graph = nx.DiGraph()
+def step_upstream(pipeline: Pipeline) -> dict[str, tuple[str, ...]]:
+    """Each step's name -> the steps it waits for (``after:`` and inputs), sorted.
+
+    Plain data rather than a networkx graph: ``validate`` runs this on every spec, and
+    importing networkx would cost more than the whole check; networkx is imported only to
+    describe a cycle once one is found.
+    """
     names = {step.name for step in pipeline.steps}
-    for step in pipeline.steps:
-        graph.add_node(step.name)
-        upstream = set(step.after) | {src.partition(".")[0] for src in step.inputs.values()}
-        for before in sorted(upstream & names):
-            graph.add_edge(before, step.name)
-    return graph
+    return {step.name: tuple(sorted((set(step.after)
+                                     | {src.partition(".")[0] for src in step.inputs.values()})
+                                    & names))
+            for step in pipeline.steps}
+
+
+def execution_order(pipeline: Pipeline) -> list[str]:
+    """Step names in dependency order; among steps that are ready, the one declared first.
+
+    The same order as networkx's ``lexicographical_topological_sort`` keyed by position,
+    without its import. The pipeline must be acyclic (``check_pipelines`` says so first).
+    """
+    upstream = step_upstream(pipeline)
+    position = {step.name: i for i, step in enumerate(pipeline.steps)}
+    waiting = {name: len(before) for name, before in upstream.items()}
+    downstream: dict[str, list[str]] = {name: [] for name in upstream}
+    for name, before in upstream.items():
+        for b in before:
+            downstream[b].append(name)
+    ready = [(position[n], n) for n, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, name = heapq.heappop(ready)
+        order.append(name)
+        for after in downstream[name]:
+            waiting[after] -= 1
+            if waiting[after] == 0:
+                heapq.heappush(ready, (position[after], after))
+    return order
 
 
 def check_pipelines(spec: Spec, bag: Diagnostics) -> None:
@@ -34,9 +62,18 @@ def check_pipelines(spec: Spec, bag: Diagnostics) -> None:
 
 
 def _cycles(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
-    graph = step_graph(pipeline)
-    if nx.is_directed_acyclic_graph(graph):
+    upstream = step_upstream(pipeline)
+    try:
+        TopologicalSorter(upstream).prepare()
+    except CycleError:
+        pass
+    else:
         return
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(upstream)
+    graph.add_edges_from((before, step) for step, befores in upstream.items() for before in befores)
     index = {step.name: i for i, step in enumerate(pipeline.steps)}
     for cycle in sorted(sorted(c) for c in nx.simple_cycles(graph)):
         order = nx.find_cycle(graph.subgraph(cycle))

@@ -5,10 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-import networkx as nx
-
 from mlopsc import ir
-from mlopsc.check_pipelines import step_graph
+from mlopsc.check_pipelines import execution_order, step_upstream
 from mlopsc.resolve_refs import environment_names
 from mlopsc.spec import Spec
 from mlopsc.spec import common as sc
@@ -183,9 +181,7 @@ def _routing(r: sc.Routing | None) -> ir.Routing | None:
 
 
 def _pipeline(name: str, p: sp.Pipeline) -> ir.Pipeline:
-    graph = step_graph(p)
-    position = {step.name: i for i, step in enumerate(p.steps)}
-    order = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+    upstream = step_upstream(p)
     steps = {step.name: (i, step) for i, step in enumerate(p.steps)}
     return ir.Pipeline(
         id=ir.make_id("pipeline", name), name=name, path=f"pipelines.{name}",
@@ -200,12 +196,12 @@ def _pipeline(name: str, p: sp.Pipeline) -> ir.Pipeline:
                          for k, v in sorted(p.parameters.items())),
         inputs=tuple(ir.DatasetRef(dataset=ir.make_id("dataset", i.dataset),
                                    version=i.version or "") for i in p.inputs),
-        steps=tuple(_step(name, *steps[s], graph) for s in order),
+        steps=tuple(_step(name, *steps[s], upstream[s]) for s in execution_order(p)),
         model=ir.make_id("model", p.outputs.model) if p.outputs.model else None,
         timeout_s=_seconds(p.timeout), tags=tuple(p.tags), max_active_runs=p.max_active_runs)
 
 
-def _step(pipeline: str, index: int, s: sp.Step, graph: nx.DiGraph) -> ir.Step:
+def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...]) -> ir.Step:
     retry = None
     if s.retries is not None:
         retry = ir.Retry(limit=s.retries.limit, backoff_s=_seconds(s.retries.backoff),
@@ -217,7 +213,7 @@ def _step(pipeline: str, index: int, s: sp.Step, graph: nx.DiGraph) -> ir.Step:
         display_name=s.display_name, description=s.description, image=s.image,
         command=tuple(s.command), args=tuple(s.args), env=_env(s.env),
         resources=_resources(s.resources), retry=retry, timeout_s=_seconds(s.timeout),
-        cache=s.cache, upstream=_strs(graph.predecessors(s.name)),
+        cache=s.cache, upstream=upstream,
         inputs=tuple(ir.StepInput(name=k, step=v.partition(".")[0], output=v.partition(".")[2])
                      for k, v in sorted(s.inputs.items())),
         outputs=tuple(s.outputs), node_selector=dict(sorted(s.node_selector.items())),
