@@ -7,7 +7,7 @@ import json
 
 import pytest
 import yaml
-from test_airflow_injection import NASTY, compile_hostile, hostile_spec
+from test_airflow_injection import FRAGMENTS, NASTY, TAIL, compile_hostile, hostile_spec
 from test_kubeflow import reload
 
 from mlopsc import api
@@ -24,16 +24,23 @@ def hostile_ir(tmp_path_factory):
 def test_values_arrive_unchanged(hostile_ir):
     ir_, _ = hostile_ir
     first = ir_["executors"]["exec-first"]["container"]
-    assert first["command"] == [NASTY, "python"]
+    assert first["command"] == [NASTY, *FRAGMENTS, "python"]
     assert first["args"][0] == NASTY
     assert json.loads(first["args"][1]) == {"Concat": [
         f"--lr={NASTY}", "{{$.inputs.parameters['lr']}}", f"${NASTY}"]}
-    assert first["args"][2] == "{{$.inputs.parameters['text']}}"
-    assert first["env"] == [{"name": "LITERAL", "value": NASTY}]
+    assert first["args"][2:5] == ["{{$.inputs.parameters['text']}}",
+                                  "{{$.inputs.parameters['tail']}}", "--out"]
+    assert first["args"][6:] == FRAGMENTS
+    assert {e["name"]: e.get("value", "") for e in first["env"]} == {  # "" is proto3 default
+        "LITERAL": NASTY, **{f"FRAGMENT_{i:02}": text for i, text in enumerate(FRAGMENTS)}}
     assert ir_["info"]["description"] == NASTY
     assert ir_["inputs"]["parameters"]["text"]["defaultValue"] == NASTY
+    assert ir_["inputs"]["parameters"]["tail"]["defaultValue"] == TAIL
     assert ir_["tasks"]["first"]["taskInfo"]["name"] == NASTY
-    assert ir_["k8s"]["exec-first"]["secretAsEnv"][0]["secretName"] == "s3cret"
+    k8s = ir_["k8s"]["exec-first"]
+    assert k8s["secretAsEnv"][0]["secretName"] == "s3cret"
+    assert k8s["nodeSelector"] == {"labels": {"example.com/hostile": NASTY,
+                                              "example.com/pool": "gpu"}}
 
 
 @pytest.mark.integration
@@ -43,7 +50,7 @@ def test_header_and_recurring_run_stay_comments(hostile_ir):
     assert all(line.startswith("#") for line in head.splitlines())
     run = yaml.safe_load(artifacts["kubeflow/hostile.recurring-run.yaml"])
     assert run["description"] == NASTY
-    assert run["runtime_config"]["parameters"] == {"lr": 0.5, "text": NASTY}
+    assert run["runtime_config"]["parameters"] == {"lr": 0.5, "tail": TAIL, "text": NASTY}
 
 
 def _variant(change, orchestrator="kubeflow"):

@@ -95,8 +95,9 @@ def build(step: ir.Step, parameters: dict[str, ir.Parameter]) -> StepComponent:
 def _load(key: str) -> base_component.BaseComponent:
     # Like a hand-written pipeline module, load a component once per distinct container
     # spec and reuse it in every pipeline (kfp deep-copies what a task changes). The key is
-    # the spec as JSON (cheap); kfp reads the spec as YAML made by a safe dumper.
-    text = yaml.safe_dump(json.loads(key), sort_keys=True, allow_unicode=True)
+    # the spec as JSON (cheap); kfp reads the spec as YAML made by a safe dumper, with
+    # non-ASCII escaped: PyYAML writes a raw U+0085 that its own loader folds into a space.
+    text = yaml.safe_dump(json.loads(key), sort_keys=True, allow_unicode=False)
     return components.load_component_from_text(text)
 
 
