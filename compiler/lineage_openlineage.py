@@ -16,11 +16,16 @@ from mlopsc import __version__
 from mlopsc.ir import IR, Dataset, Model, Pipeline
 
 PRODUCER = f"urn:mlopsc:{__version__}"
+_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z, the last time ISO 8601 can write
 
 
 def event_time() -> str:
+    """SOURCE_DATE_EPOCH as an ISO 8601 UTC time; the Unix epoch when unset or not a
+    non-negative whole number of seconds before the year 10000."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    seconds = int(epoch) if epoch.isdigit() else 0
+    seconds = int(epoch) if epoch.isascii() and epoch.isdigit() else 0
+    if seconds > _LAST_SECOND:
+        seconds = 0
     moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -38,8 +43,16 @@ def static_events(ir: IR) -> list[dict]:
 
 def render(ir: IR) -> bytes:
     """The events as one JSON document per line (the OpenLineage file transport's format)."""
-    lines = [json.dumps(event, sort_keys=True, ensure_ascii=False) for event in static_events(ir)]
+    lines = [_one_line(json.dumps(event, sort_keys=True, ensure_ascii=False))
+             for event in static_events(ir)]
     return ("\n".join(lines) + "\n").encode() if lines else b""
+
+
+def _one_line(text: str) -> str:
+    # JSON may hold these raw inside strings, but many line readers (Python's splitlines
+    # among them) end a line at them; as escapes every event stays on its one line.
+    return text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace(
+        "\u2029", "\\u2029")
 
 
 def _dataset_event(ir: IR, dataset: Dataset, time: str):
