@@ -48,7 +48,8 @@ def build_lineage(ir: IR) -> nx.DiGraph:
 
 
 def lineage_warnings(ir: IR, graph: nx.DiGraph, diagnostics) -> None:
-    """W582 for datasets nothing reads (no edge leaves them)."""
+    """W582 for datasets nothing reads (no edge leaves them), W583 for models no pipeline
+    produces (no ``produces`` edge enters them)."""
     from mlopsc.source import parse_path
 
     for dataset in ir.datasets:
@@ -56,6 +57,11 @@ def lineage_warnings(ir: IR, graph: nx.DiGraph, diagnostics) -> None:
             diagnostics.add("W582", f"dataset {dataset.name!r} is not read by any pipeline, "
                             "feature set, model or monitor", path=parse_path(dataset.path),
                             key=True)
+    for model in ir.models:
+        if not any(graph.edges[source, model.id]["relation"] == "produces"
+                   for source in graph.predecessors(model.id)):
+            diagnostics.add("W583", f"model {model.name!r} is produced by no pipeline",
+                            path=parse_path(model.path), key=True)
 
 
 def _edge(graph: nx.DiGraph, source: str, target: str, relation: str) -> None:

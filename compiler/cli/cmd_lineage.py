@@ -1,44 +1,82 @@
-"""`mlopsc lineage [SPEC]`: the lineage graph; `--impact NODE` / `--upstream NODE`."""
+"""`mlopsc lineage [SPEC]`: the lineage graph in a chosen format; `--impact NODE` /
+`--upstream NODE` list what depends on a node or what it came from."""
 
 from __future__ import annotations
 
-import json
+import sys
 
-from mlopsc.cli.common import EXIT_OK, add_report, add_spec, options_from, report
+from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_report, add_spec, options_from, report
 from mlopsc.errors import MlopscError
+
+# The keys of mlopsc.lineage_output.FORMATS, listed here so that `--help` imports no networkx.
+GRAPH_FORMATS = ("json", "dot", "mermaid", "graphml", "openlineage")
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("lineage", help="print the lineage graph or what depends on a node")
+    parser = sub.add_parser(
+        "lineage", help="print the lineage graph or what depends on a node",
+        description="Print the lineage graph (the bytes compile writes under lineage/), or "
+                    "list the nodes downstream or upstream of one node. Findings go to "
+                    "standard error, so standard output holds only the graph.")
     add_spec(parser)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--impact", metavar="NODE",
                        help="list everything downstream of NODE (e.g. dataset:transactions)")
     group.add_argument("--upstream", metavar="NODE", help="list everything NODE came from")
+    parser.add_argument("--graph-format", choices=GRAPH_FORMATS,
+                        help="how the graph is printed: node-link JSON (default), Graphviz "
+                             "DOT, Mermaid, GraphML or OpenLineage static events (JSON lines)")
     add_report(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
-    from mlopsc.driver import run as run_passes
     from mlopsc.api import Result
-    from mlopsc.build_lineage import downstream, upstream
-    from mlopsc.lineage_output import node_link
+    from mlopsc.diagnostics import Severity
+    from mlopsc.driver import run as run_passes
 
-    result = Result(run_passes(options_from(args), until="lineage"))
-    if result.compilation.lineage is None or result.blocked():
-        return report(result, args) or 1
-    graph = result.compilation.lineage
     node = args.impact or args.upstream
-    if node is None:
-        print(json.dumps(node_link(graph), indent=2))
-        return EXIT_OK
-    if node not in graph:
+    if node is not None and args.graph_format is not None:
+        raise MlopscError("--graph-format prints the whole graph; leave it out with "
+                          "--impact or --upstream, which print node ids")
+    result = Result(run_passes(options_from(args), until="lineage"))
+    graph = result.compilation.lineage
+    if graph is None or result.blocked(Severity.parse(args.fail_on)):
+        return report(result, args) or EXIT_BLOCKED
+    if node is not None and node not in graph:
         import difflib
 
         guess = difflib.get_close_matches(node, sorted(graph), n=1)
         raise MlopscError(f"no node {node!r} in the lineage graph"
                           + (f"; did you mean '{guess[0]}'?" if guess else ""))
+    if result.diagnostics:
+        _report_aside(result, args)
+    if node is None:
+        _print_graph(result, args)
+        return EXIT_OK
+    from mlopsc.build_lineage import downstream, upstream
+
     for item in (downstream if args.impact else upstream)(graph, node):
         print(item)
     return EXIT_OK
+
+
+def _report_aside(result, args) -> None:
+    """Findings that do not block go to --output-file or standard error, not stdout."""
+    import contextlib
+
+    with contextlib.redirect_stdout(sys.stderr):
+        report(result, args)
+
+
+def _print_graph(result, args) -> None:
+    from mlopsc import __version__
+    from mlopsc.lineage_output import render
+    from mlopsc.target import EmitOptions
+
+    spec_name = args.spec.replace("\\", "/").rsplit("/", 1)[-1]
+    notice = EmitOptions(version=__version__, spec_name=spec_name).header()
+    content = render(args.graph_format or "json", result.compilation.lineage, result.ir, notice)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(content)
+    sys.stdout.buffer.flush()

@@ -13,4 +13,10 @@ CODES: tuple[Code, ...] = (
          "A data contract that no pipeline, feature set, model or monitor reads. It may be "
          "left over from a refactoring, or a reference to it is missing.",
          "remove the contract, or reference it where it is used"),
+    Code("W583", "model without a training pipeline",
+         "No pipeline produces the model: it names no `training.pipeline` and no pipeline "
+         "lists it in `outputs.model`. The lineage graph cannot say how the model was built, "
+         "nor which pipeline to run again when its training data changes.",
+         "name the pipeline in the model's `training.pipeline`, or the model in the "
+         "pipeline's `outputs.model`"),
 )
