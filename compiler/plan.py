@@ -9,6 +9,7 @@ diff, and breaking changes of data contracts and model input schemas.
 from __future__ import annotations
 
 import difflib
+import html
 import json
 import re
 import subprocess
@@ -17,11 +18,13 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mlopsc.breaking import FieldChange, compare
+from mlopsc.breaking import FieldChange, compare, report_unbumped
 from mlopsc.errors import MlopscError
+from mlopsc.governance import markdown as md
 
 MAX_DIFF_LINES = 40
 MAX_DIFFED_FILES = 25
+REPORT = "governance/report.json"
 
 
 @dataclass
@@ -30,9 +33,12 @@ class Plan:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[tuple[str, list[str]]] = field(default_factory=list)
-    governance: list[str] = field(default_factory=list)
+    governance: list[str] | None = None
+    """Sentences of the governance report diff; ``None`` when a side has no report."""
     breaking: list[FieldChange] = field(default_factory=list)
     base_errors: int = 0
+    base_compiled: bool = True
+    """False when the base has errors that stop lowering: it has no outputs at all."""
 
     @property
     def blocking(self) -> list[FieldChange]:
@@ -41,7 +47,11 @@ class Plan:
 
 def make_plan(options, base: str) -> tuple[Plan | None, object]:
     """Compile ``options.spec`` now and at git ref ``base``; ``(None, result)`` when the
-    current spec has errors (the result's diagnostics say why)."""
+    current spec has errors (the result's diagnostics say why).
+
+    E580 findings (breaking changes without a major version bump) are added to the
+    result's diagnostics, located in the current spec.
+    """
     from mlopsc import api
 
     new = api.compile(options)
@@ -53,24 +63,36 @@ def make_plan(options, base: str) -> tuple[Plan | None, object]:
         plan = Plan(base=base)
         if old.compilation.diagnostics.has_errors:
             plan.base_errors = old.compilation.diagnostics.count(api.Severity.ERROR)
-        _outputs(plan, _files(old), _files(new))
-        _governance(plan, old, new)
+            plan.base_compiled = old.ir is not None
+        old_files, new_files = _base_files(old), _files(new)
+        _outputs(plan, old_files, new_files)
+        _governance(plan, old_files, new_files)
         if old.ir is not None:
             plan.breaking = compare(old.ir, new.ir)
+            report_unbumped(plan.breaking, new.compilation.diagnostics)
     return plan, new
 
 
 def _checkout(spec: Path, ref: str, into: Path) -> Path:
-    """Extract the repository tree at ``ref`` into ``into``; the spec's path there."""
+    """Extract the repository tree at ``ref`` into ``into``; the spec's path there.
+
+    The whole tree is extracted, so files the spec includes come from the same commit.
+    """
     folder = spec.resolve().parent
-    top = _git(folder, "rev-parse", "--show-toplevel").strip()
-    relative = spec.resolve().relative_to(Path(top).resolve())
+    done = _git(folder, "rev-parse", "--show-toplevel")
+    if done.returncode != 0:
+        raise MlopscError(f"{folder} is not in a git repository; plan --base needs the "
+                          "repository's history")
+    top = Path(done.stdout.strip()).resolve()
+    commit = _commit(top, ref)
+    relative = spec.resolve().relative_to(top)
     archive = into / "base.tar"
     with archive.open("wb") as out:
-        done = subprocess.run(["git", "-C", top, "archive", "--format=tar", ref], stdout=out,
-                              stderr=subprocess.PIPE, text=False, check=False)
+        done = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", commit],
+                              stdout=out, stderr=subprocess.PIPE, check=False)
     if done.returncode != 0:
-        raise MlopscError(f"git archive {ref}: {done.stderr.decode(errors='replace').strip()}")
+        first = (done.stderr.decode(errors="replace").strip().splitlines() or ["failed"])[0]
+        raise MlopscError(f"git archive {ref}: {first}")
     tree = into / "tree"
     with tarfile.open(archive) as tar:
         tar.extractall(tree, filter="data")
@@ -80,15 +102,34 @@ def _checkout(spec: Path, ref: str, into: Path) -> Path:
     return old
 
 
-def _git(folder: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+def _commit(top: Path, ref: str) -> str:
+    """The commit ``ref`` names; refs that look like options are refused, not passed on."""
+    if not ref or ref.startswith("-"):
+        raise MlopscError(f"--base {ref!r} is not a git ref")
+    done = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
     if done.returncode != 0:
-        raise MlopscError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
-    return done.stdout
+        raise MlopscError(f"--base {ref}: no such commit, branch or tag in {top}")
+    return done.stdout.strip()
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
+                          check=False)
 
 
 def _files(result) -> dict[str, bytes]:
     return {a.path: a.content for a in result.artifacts if a.path != "manifest.json"}
+
+
+def _base_files(result) -> dict[str, bytes]:
+    """The base's outputs; when its policy gate blocks, what it would emit all the same
+    (a change that fixes a failing policy is compared with the outputs it fixes)."""
+    c = result.compilation
+    if c.ir is not None and c.diagnostics.has_errors and not c.artifacts:
+        from mlopsc.emit import emit
+
+        emit(c)
+    return {a.path: a.content for a in c.artifacts}
 
 
 def _outputs(plan: Plan, old: dict[str, bytes], new: dict[str, bytes]) -> None:
@@ -103,13 +144,10 @@ def _outputs(plan: Plan, old: dict[str, bytes], new: dict[str, bytes]) -> None:
             plan.changed.append((path, lines))
 
 
-def _governance(plan: Plan, old, new) -> None:
+def _governance(plan: Plan, old: dict[str, bytes], new: dict[str, bytes]) -> None:
     from mlopsc.governance.diff import diff_reports
 
-    reports = []
-    for result in (old, new):
-        data = _files(result).get("governance/report.json")
-        reports.append(json.loads(data) if data else None)
+    reports = [json.loads(files[REPORT]) if REPORT in files else None for files in (old, new)]
     if None not in reports:
         plan.governance = diff_reports(reports[0], reports[1]).messages()
 
@@ -120,32 +158,56 @@ def _fence(lines: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
+def _code(text: str) -> str:
+    """An inline code span that no backtick in ``text`` can close early."""
+    flat = " ".join(text.split())
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{ticks}{pad}{flat}{pad}{ticks}"
+
+
 def render_markdown(plan: Plan, spec_name: str) -> str:
-    """A pull-request comment."""
-    out = [f"## mlopsc plan: `{spec_name}` against `{plan.base}`", ""]
+    """A pull-request comment; every string from the spec or the command line is escaped."""
+    out = [f"## mlopsc plan: {_code(spec_name)} against {_code(plan.base)}", ""]
     if plan.base_errors:
-        out += [f"> The spec at `{plan.base}` has {plan.base_errors} error(s); outputs are "
-                "compared with what could be compiled there.", ""]
-    counts = f"{len(plan.added)} added, {len(plan.removed)} removed, {len(plan.changed)} changed"
-    out += ["### Outputs", "", counts, ""]
-    out += [f"- added `{p}`" for p in plan.added] + [f"- removed `{p}`" for p in plan.removed]
-    for path, lines in plan.changed[:MAX_DIFFED_FILES]:
-        shown = lines[:MAX_DIFF_LINES]
-        more = len(lines) - len(shown)
-        fence = _fence(shown)
-        out += ["", f"<details><summary>changed <code>{path}</code></summary>", "",
-                f"{fence}diff", *shown, *([f"... {more} more lines"] if more else []), fence,
-                "", "</details>"]
-    if len(plan.changed) > MAX_DIFFED_FILES:
-        out += ["", f"... and {len(plan.changed) - MAX_DIFFED_FILES} more changed files:",
-                *[f"- `{p}`" for p, _ in plan.changed[MAX_DIFFED_FILES:]]]
+        out += [f"> The spec at {_code(plan.base)} has {plan.base_errors} error(s); "
+                + ("outputs are compared with what mlopsc emits from it regardless."
+                   if plan.base_compiled else
+                   "it could not be compiled, so every output counts as added."), ""]
+    out += _render_outputs(plan)
     out += ["", "### Governance", ""]
-    out += [f"- {m}" for m in plan.governance] or ["No governance changes."]
+    if plan.governance is None:
+        out.append(f"Not compared: the spec at {_code(plan.base)} has no governance report.")
+    else:
+        out.append(md.bullets(plan.governance) if plan.governance else "No governance changes.")
     out += ["", "### Breaking changes", ""]
     if not plan.breaking:
         out.append("No changes to data contracts or model input schemas.")
     for change in plan.breaking:
-        tag = ("**error E580** (no major version bump): " if change.unbumped
-               else "breaking: " if change.breaking else "compatible: ")
-        out.append(f"- {tag}{change.message}")
+        if change.unbumped:
+            line = (f"**error E580** at {_code(change.version_path)}: "
+                    f"{md.inline(change.e580_message())}")
+        else:
+            line = ("breaking (major version bumped): " if change.breaking
+                    else "compatible: ") + md.inline(change.message)
+        out.append(f"- {line}")
     return "\n".join(out) + "\n"
+
+
+def _render_outputs(plan: Plan) -> list[str]:
+    counts = f"{len(plan.added)} added, {len(plan.removed)} removed, {len(plan.changed)} changed"
+    out = ["### Outputs", "", counts]
+    listed = [f"- added {_code(p)}" for p in plan.added]
+    listed += [f"- removed {_code(p)}" for p in plan.removed]
+    out += ["", *listed] if listed else []
+    for path, lines in plan.changed[:MAX_DIFFED_FILES]:
+        shown = lines[:MAX_DIFF_LINES]
+        more = len(lines) - len(shown)
+        fence = _fence(shown)
+        out += ["", f"<details><summary>changed <code>{html.escape(path)}</code></summary>",
+                "", f"{fence}diff", *shown, *([f"... {more} more lines"] if more else []),
+                fence, "", "</details>"]
+    if len(plan.changed) > MAX_DIFFED_FILES:
+        out += ["", f"... and {len(plan.changed) - MAX_DIFFED_FILES} more changed files:",
+                *[f"- {_code(p)}" for p, _ in plan.changed[MAX_DIFFED_FILES:]]]
+    return out

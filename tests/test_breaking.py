@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 from mlopsc import ir
-from mlopsc.breaking import classify, compare
+from mlopsc.breaking import classify, compare, report_unbumped
+from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run
 
 BASE = (ir.Field(name="id", type="string"),
         ir.Field(name="amount", type="integer", min=0, max=1000),
         ir.Field(name="country", type="category", allowed_values=("DE", "FR")),
-        ir.Field(name="note", type="string", nullable=True))
+        ir.Field(name="note", type="string", nullable=True),
+        ir.Field(name="untyped", type=None, nullable=True))
 
 
 def changed(**updates) -> tuple[ir.Field, ...]:
@@ -42,7 +44,27 @@ CASES = [
     ("values narrowed", changed(country={"allowed_values": ("DE",)}), "country",
      "values-narrowed", True, "field country values FR no longer allowed"),
     ("values widened", changed(country={"allowed_values": ("DE", "FR", "NL")}), "country",
-     "values-widened", False, "field country allowed values changed"),
+     "values-widened", False, "field country values NL now allowed"),
+    ("values swapped", changed(country={"allowed_values": ("DE", "NL")}), "country",
+     "values-narrowed", True, "field country values FR no longer allowed (NL added)"),
+    ("values restricted", changed(id={"allowed_values": ("a", "b")}), "id",
+     "values-narrowed", True, "field id allowed values now restricted to a, b"),
+    ("values unrestricted", changed(country={"allowed_values": None}), "country",
+     "values-widened", False, "field country allowed values no longer restricted"),
+    ("max lowered", changed(amount={"max": 500}), "amount", "range-narrowed", True,
+     "field amount max 1000 → 500"),
+    ("min removed", changed(amount={"min": None}), "amount", "range-widened", False,
+     "field amount min 0 → none"),
+    ("bound added", changed(note={"max": 280}), "note", "range-narrowed", True,
+     "field note max none → 280"),
+    ("type added", changed(untyped={"type": "integer"}), "untyped", "type-narrowed", True,
+     "field untyped type none → integer"),
+    ("type dropped", changed(amount={"type": None}), "amount", "type-widened", False,
+     "field amount type integer → none"),
+    ("category to string", changed(country={"type": "string"}), "country", "type-widened",
+     False, "field country type category → string"),
+    ("float to integer", changed(amount={"type": "float"}), "amount", "type-widened", False,
+     "field amount type integer → float"),
     ("nullable made required", changed(note={"nullable": False}), "note", "made-required", True,
      "field note nullable → required"),
     ("required made nullable", changed(id={"nullable": True}), "id", "made-nullable", False,
@@ -65,6 +87,29 @@ def test_no_change():
     assert classify("data contract t", "datasets.t", BASE, BASE) == []
 
 
+def test_a_rename_with_other_changes_is_reported_once_per_change():
+    new = changed(amount={"name": "amount_cents", "renamed_from": "amount", "max": 500})
+    assert [(c.field, c.kind, c.breaking) for c in classify("t", "datasets.t", BASE, new)] == [
+        ("amount", "renamed", True), ("amount_cents", "range-narrowed", True)]
+
+
+def test_a_stale_renamed_from_says_nothing():
+    # Left on the field from an earlier release: the old name is already gone in BASE.
+    later = changed(id={"renamed_from": "legacy_id"})
+    assert classify("t", "datasets.t", BASE, later) == []
+    # Naming a field that still exists is no rename: the new field is an addition.
+    both = BASE + (ir.Field(name="id2", type="string", renamed_from="id"),)
+    assert [(c.field, c.kind) for c in classify("t", "datasets.t", BASE, both)] == [
+        ("id2", "added-required")]
+
+
+def test_an_undeclared_rename_is_a_removal_and_an_addition():
+    new = changed(id={"name": "txn_id"})
+    assert [(c.field, c.kind, c.message) for c in classify("t", "datasets.t", BASE, new)] == [
+        ("id", "removed", "t: field id removed"),
+        ("txn_id", "added-required", "t: field txn_id added (required)")]
+
+
 def _ir(text: str, tmp_path, name: str) -> ir.IR:
     spec = tmp_path / f"{name}.yaml"
     spec.write_text(text)
@@ -85,11 +130,59 @@ datasets:
 """
 
 
-@pytest.mark.parametrize("new_version,unbumped", [("1.1.0", True), ("2.0.0", False)])
+@pytest.mark.parametrize("new_version,unbumped", [
+    ("1.1.0", True), ("1.0.0", True), ("2.0.0", False), ("0.9.0", True), ("10.0.0", False)])
 def test_breaking_change_needs_a_major_bump(tmp_path, new_version, unbumped):
     old = _ir(SPEC.replace("VERSION", "1.0.0"), tmp_path, "old")
     new_text = SPEC.replace("VERSION", new_version).replace(
         "      - {name: amount, type: float}\n", "")
     (change,) = compare(old, _ir(new_text, tmp_path, "new"))
-    assert (change.kind, change.breaking, change.unbumped, change.path) == \
-        ("removed", True, unbumped, "datasets.tx")
+    assert (change.kind, change.breaking, change.unbumped, change.path, change.version_path) \
+        == ("removed", True, unbumped, "datasets.tx", "datasets.tx.version")
+
+
+def test_a_compatible_change_needs_no_bump(tmp_path):
+    old = _ir(SPEC.replace("VERSION", "1.0.0"), tmp_path, "old")
+    new = _ir(SPEC.replace("VERSION", "1.0.0") + "      - {name: tip, type: float, "
+              "nullable: true}\n", tmp_path, "new")
+    (change,) = compare(old, new)
+    assert (change.kind, change.breaking, change.unbumped) == ("added-optional", False, False)
+
+
+MODEL = """\
+apiVersion: mlopsc/v1
+metadata: {name: t}
+models:
+  m:
+    version: "1.0.0"
+SCHEMA_VERSION    input_schema:
+      - {name: amount, type: float}
+      - {name: country, type: category}
+"""
+
+
+@pytest.mark.parametrize("old_version, new_version, where, line", [
+    ("1.0.0", "1.1.0", "models.m.schema_version", 6),
+    (None, None, "models.m", 4),  # no schema version to bump: point at the model
+])
+def test_model_input_schema_e580_points_at_the_version(tmp_path, old_version, new_version,
+                                                         where, line):
+    def spec(version):
+        text = MODEL.replace("SCHEMA_VERSION", f'    schema_version: "{version}"\n'
+                             if version else "")
+        return text
+
+    old = _ir(spec(old_version), tmp_path, "old")
+    new_path = tmp_path / "mlops.yaml"
+    new_path.write_text(spec(new_version).replace("      - {name: country, type: category}\n",
+                                                  ""))
+    compilation = run(Options(spec=str(new_path)), until="lower")
+    changes = compare(old, compilation.ir)
+    bag = Diagnostics(compilation.diagnostics.index)
+    report_unbumped(changes, bag)
+    (d,) = bag.sorted()
+    assert (d.code, d.severity.label, d.path, d.span.line, d.message) == (
+        "E580", "error", where, line,
+        "model m input schema: field country removed, but the major version did not change "
+        f"({old_version or 'none'} → {new_version or 'none'})")
+    assert d.hint.startswith("bump the major version")

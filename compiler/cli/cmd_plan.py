@@ -15,7 +15,8 @@ def register(sub) -> None:
     parser.add_argument("--base", required=True, metavar="REF",
                         help="git ref to compare with, e.g. origin/main or HEAD~1")
     parser.add_argument("--fail-on-breaking", action="store_true",
-                        help="exit 1 when a breaking change lacks a major version bump")
+                        help="exit 1 when a breaking change lacks a major version bump "
+                             "(E580; without it plan reports E580 and exits 0)")
     add_policy(parser)
     parser.set_defaults(handler=run)
 
@@ -31,6 +32,9 @@ def run(args) -> int:
                                 tool_version=__version__))
         return EXIT_BLOCKED
     sys.stdout.write(render_markdown(plan, args.spec))
+    unbumped = [d for d in result.diagnostics if d.code == "E580"]
+    if unbumped:  # the summary is for the pull request; the located findings for the log
+        sys.stderr.write(render("text", unbumped, index=result.index, tool_version=__version__))
     if args.fail_on_breaking and plan.blocking:
         return EXIT_BLOCKED
     return EXIT_OK
