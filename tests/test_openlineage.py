@@ -5,15 +5,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from mlopsc import api
-from mlopsc.lineage_openlineage import render
+from mlopsc.lineage_openlineage import event_time, render
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def events(monkeypatch=None) -> list[dict]:
+def events() -> list[dict]:
     ir = api.validate(api.Options(spec=str(ROOT / "mlops.yaml"))).ir
     return [json.loads(line) for line in render(ir).decode().splitlines()]
+
+
+@pytest.fixture(autouse=True)
+def _no_source_date_epoch(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
 def test_dataset_event_carries_the_contract_schema_and_owner():
@@ -42,3 +49,18 @@ def test_job_events_link_inputs_to_outputs():
 def test_event_time_follows_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763337600")
     assert {e["eventTime"] for e in events()} == {"2025-11-17T00:00:00Z"}
+
+
+@pytest.mark.parametrize("epoch, expected", [
+    ("1763337600", "2025-11-17T00:00:00Z"),
+    ("253402300799", "9999-12-31T23:59:59Z"),
+    # not a whole number of seconds ISO 8601 can write: the Unix epoch, as when unset
+    ("253402300800", "1970-01-01T00:00:00Z"),
+    ("", "1970-01-01T00:00:00Z"),
+    ("-5", "1970-01-01T00:00:00Z"),
+    ("1.5", "1970-01-01T00:00:00Z"),
+    ("²", "1970-01-01T00:00:00Z"),
+])
+def test_event_time_of_every_source_date_epoch(monkeypatch, epoch, expected):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert event_time() == expected
