@@ -18,9 +18,13 @@ from mlopsc.target import Artifact, EmitOptions
 
 
 def node_link(graph: nx.DiGraph) -> dict:
-    """Node-link JSON with nodes and edges in id order (deterministic)."""
+    """Node-link JSON with nodes and edges in id order (deterministic).
+
+    ``networkx.node_link_graph(data, edges="edges")`` reads it back as a ``DiGraph``.
+    """
     return {
         "directed": True,
+        "multigraph": False,
         "graph": {"name": graph.graph.get("name", "")},
         "nodes": [{"id": n, **dict(sorted(graph.nodes[n].items()))} for n in sorted(graph)],
         "edges": [{"source": s, "target": t, "relation": graph.edges[s, t]["relation"]}

@@ -187,7 +187,7 @@ def test_node_link_json_keeps_every_character():
     graph = hostile_graph(("a\x00", "b\u2028", 'c"'))
     graph.nodes["a\x00"]["owner"] = CONTROLS
     back = nx.node_link_graph(json.loads(json.dumps(node_link(graph), ensure_ascii=False)),
-                              multigraph=False, edges="edges")
+                              edges="edges")
     assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
     assert sorted(back.edges(data=True)) == sorted(graph.edges(data=True))
 

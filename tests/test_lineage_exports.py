@@ -100,8 +100,7 @@ def test_graphml_and_json_read_back_as_the_graph(spec, tmp_path):
     files, graph = compiled(spec)
     (tmp_path / "g.graphml").write_bytes(files["graph.graphml"])
     for back in (nx.read_graphml(tmp_path / "g.graphml"),
-                 nx.node_link_graph(json.loads(files["graph.json"]), multigraph=False,
-                                   edges="edges")):
+                 nx.node_link_graph(json.loads(files["graph.json"]), edges="edges")):
         assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
         assert sorted(back.edges(data=True)) == sorted(graph.edges(data=True))
         # read_graphml adds the (empty) GraphML defaults of node and edge data
