@@ -155,7 +155,8 @@ def test_inventory_and_contracts():
         "stage": "production", "owner": "team", "risk_tier": "high", "framework": None,
         "approvals": [{"by": "ann", "role": "risk", "date": "2026-01-02", "stage": None}],
         "approvals_required": None, "approver_roles_required": [], "regulations": [],
-        "training_data": [{"dataset": "dataset:d", "version": "1.0.0"}], "deployments": []}
+        "training_data": [{"dataset": "dataset:d", "version": "1.0.0"}], "deployments": [],
+        "metrics": [], "fairness": None}
     assert report["data_contracts"][0]["pii_fields"] == ["id"]
 
 

@@ -89,6 +89,45 @@ def _model(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
                               new.get("regulations", []))
     yield from _training(subject, prefix, old.get("training_data", []),
                          new.get("training_data", []))
+    yield from _metrics(subject, f"{prefix}: metric", "metric", old.get("metrics", []),
+                        new.get("metrics", []), ("threshold", "baseline", "value"))
+    yield from _fairness(subject, prefix, old.get("fairness"), new.get("fairness"))
+
+
+def _metrics(subject: str, prefix: str, key: str, old: list, new: list,
+             attrs: tuple[str, ...]) -> Iterator[Row]:
+    """Metrics by name: added (with threshold), removed, and each attribute that changed."""
+    before, after = _keyed(old, lambda x: x["name"]), _keyed(new, lambda x: x["name"])
+    for name in sorted(before.keys() | after.keys()):
+        field = f"{key}:{name}"
+        if name not in before:
+            yield (subject, "added", field, None, after[name], f"{prefix} {name} added "
+                   f"(threshold {words(after[name].get('threshold'))})")
+        elif name not in after:
+            yield subject, "removed", field, before[name], None, f"{prefix} {name} removed"
+        else:
+            for attr in attrs + ("higher_is_better",):
+                a, b = before[name].get(attr), after[name].get(attr)
+                if a != b:
+                    yield (subject, "changed", f"{field}.{attr}", a, b,
+                           f"{prefix} {name}: {attr.replace('_', ' ')} {words(a)} → {words(b)}")
+
+
+def _fairness(subject: str, prefix: str, old: Item | None, new: Item | None) -> Iterator[Row]:
+    if old is None or new is None:
+        if old is not new:
+            attrs = words((new or {}).get("protected_attributes"))
+            yield (subject, "added" if old is None else "removed", "fairness", old, new,
+                   f"{prefix}: fairness review added (protected attributes: {attrs})"
+                   if old is None else f"{prefix}: fairness review removed")
+        return
+    yield from _added_removed(subject, prefix, "protected attribute",
+                              old.get("protected_attributes", []),
+                              new.get("protected_attributes", []))
+    yield from _fields(subject, prefix, old, new,
+                       {"disparate_impact_tested": "disparate impact tested"})
+    yield from _metrics(subject, f"{prefix}: fairness metric", "fairness_metric",
+                        old.get("metrics", []), new.get("metrics", []), ("threshold", "value"))
 
 
 def _approval_key(a: Item) -> str:

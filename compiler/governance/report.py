@@ -69,7 +69,22 @@ def _model(m: Model, ir: IR, deployments: list[str]) -> dict[str, Any]:
                                  for r in m.training.datasets),
                                 key=lambda r: (r["dataset"], r["version"])),
         "deployments": sorted(deployments),
+        "metrics": sorted(({"name": x.name, "value": x.value, "threshold": x.threshold,
+                            "baseline": x.baseline, "higher_is_better": x.higher_is_better}
+                           for x in m.metrics), key=lambda x: x["name"]),
+        "fairness": _fairness(m),
     }
+
+
+def _fairness(m: Model) -> dict[str, Any] | None:
+    f = m.fairness
+    if f is None:
+        return None
+    metrics = [{"name": x.name, "value": x.value, "threshold": x.threshold,
+                "higher_is_better": x.higher_is_better} for x in f.metrics]
+    return {"protected_attributes": sorted(f.protected_attributes),
+            "metrics": sorted(metrics, key=lambda x: x["name"]),
+            "disparate_impact_tested": f.disparate_impact_tested}
 
 
 def _policies(ir: IR, policy: Any) -> dict[str, Any]:

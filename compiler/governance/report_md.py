@@ -18,6 +18,7 @@ def render_markdown(report: dict[str, Any], header: str | None = None) -> str:
         f"# Governance report: {md.inline(platform['name'])}",
         _facts(report),
         "## Models\n\n" + _models(report["models"]),
+        "## Metrics and fairness\n\n" + _thresholds(report["models"]),
         "## Policies\n\n" + _policies(report["policies"]),
         "## Waivers\n\n" + _waivers(report["waivers"]),
         "## Regulations\n\n" + _regulations(report["regulations"]),
@@ -53,6 +54,32 @@ def _models(models: list[dict[str, Any]]) -> str:
         [[m["name"], m["version"], m["stage"], m["owner"], m["risk_tier"],
           md.joined((_approval(a) for a in m["approvals"]), "none"),
           _required(m), md.joined(m["regulations"], "none")] for m in models])
+
+
+def _thresholds(models: list[dict[str, Any]]) -> str:
+    """Every metric against its threshold, then each model's fairness review."""
+    rows, reviews = [], []
+    for m in models:
+        rows += [[m["name"], x["name"], "performance", x["value"], x["threshold"],
+                  x["baseline"], _meets(x)] for x in m.get("metrics", [])]
+        f = m.get("fairness")
+        if f:
+            rows += [[m["name"], x["name"], "fairness", x["value"], x["threshold"], None,
+                      _meets(x)] for x in f["metrics"]]
+            reviews.append([m["name"], md.joined(f["protected_attributes"], "none"),
+                            f["disparate_impact_tested"]])
+    parts = [md.table(["model", "metric", "kind", "value", "threshold", "baseline",
+                       "meets threshold"], rows) if rows else "No metrics."]
+    if reviews:
+        parts.append(md.table(["model", "protected attributes", "disparate impact tested"],
+                              reviews))
+    return "\n\n".join(parts)
+
+
+def _meets(x: dict[str, Any]) -> bool | None:
+    if x["value"] is None or x["threshold"] is None:
+        return None
+    return x["value"] >= x["threshold"] if x["higher_is_better"] else x["value"] <= x["threshold"]
 
 
 def _approval(a: dict[str, Any]) -> str:
