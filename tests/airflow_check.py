@@ -106,6 +106,7 @@ def _dag(dag) -> dict:
         "doc_md": dag.doc_md,
         "params": params,
         "param_descriptions": {k: dag.params.get_param(k).description for k in dag.params},
+        "param_types": {k: dag.params.get_param(k).schema.get("type") for k in dag.params},
         "dagrun_timeout": _seconds(dag.dagrun_timeout),
         "max_active_runs": dag.max_active_runs,
         "catchup": dag.catchup,

@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, compilable_specs, example_id, example_specs
 from golden import GOLDEN_ROOT, assert_tree
+from test_kubeflow import coverage_ir
 
 from mlopsc import api
 from mlopsc.diagnostics import Diagnostics
@@ -63,12 +65,13 @@ def compiled_irs():
         result = api.validate(api.Options(spec=str(spec)))
         assert result.ir is not None, [d.message for d in result.diagnostics]
         out.append((example_id(spec), result.ir))
-    return out
+    return [*out, ("coverage", coverage_ir("airflow"))]
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    """Every pipeline of every example compiled for Airflow, loaded in one DagBag."""
+    """Every pipeline of every example and of the coverage spec compiled for Airflow, loaded
+    in one DagBag."""
     folder = tmp_path_factory.mktemp("dags")
     pipelines = {}
     for name, ir_ in compiled_irs():
@@ -86,9 +89,11 @@ def test_no_import_errors(loaded):
     result, pipelines = loaded
     assert result["import_errors"] == {}
     assert sorted(result["dags"]) == sorted(pipelines)
+    assert {"fraud-features", "coverage"} <= set(pipelines)
 
 
-ASPECTS = ["graph", "schedule", "retries", "containers", "dag-settings"]
+ASPECTS = ["graph", "schedule", "retries", "containers", "arguments", "kubernetes", "names",
+           "dag-settings", "params"]
 
 
 @pytest.mark.integration
@@ -123,34 +128,112 @@ def _asset(ir_, trigger):
 
 def _retries(p, ir_, dag):
     if dag is None:
-        return {s.name: (s.retry.limit if s.retry else 0,
-                         s.retry.backoff_s if s.retry and s.retry.backoff_s else 300.0,
-                         s.timeout_s) for s in p.steps}
-    return {k: (t["retries"], t["retry_delay"], t["execution_timeout"])
+        return {s.name: _spec_retry(s.retry) + (s.timeout_s,) for s in p.steps}
+    return {k: (t["retries"], t["retry_delay"], t["retry_exponential_backoff"],
+                t["max_retry_delay"], t["execution_timeout"])
             for k, t in dag["tasks"].items()}
+
+
+def _spec_retry(r):
+    """Airflow's defaults without retries: none, 300 s; delays double only for a factor > 1;
+    the first delay stays within max_backoff."""
+    if r is None:
+        return 0, 300.0, False, None
+    delay = 300.0 if r.backoff_s is None else r.backoff_s
+    if r.backoff_s is not None and r.max_backoff_s is not None:
+        delay = min(delay, r.max_backoff_s)
+    return r.limit, delay, bool(r.backoff_factor and r.backoff_factor > 1), r.max_backoff_s
 
 
 def _containers(p, ir_, dag):
     if dag is None:
-        return {s.name: (s.image, list(s.command), len(s.args),
+        return {s.name: (s.image, list(s.command),
                          [[e.name, e.value, [e.secret, e.secret_key] if e.secret else None]
                           for e in s.env]) for s in p.steps}
-    return {k: (t["image"], t["cmds"], len(t["arguments"]),
+    return {k: (t["image"], t["cmds"],
                 [[e["name"], e["value"], e["secret"]] for e in t["env"]])
             for k, t in dag["tasks"].items()}
+
+
+def _arguments(p, ir_, dag):
+    """Arguments as a run with the default params and run id RUN gets them."""
+    if dag is not None:
+        return {k: t["arguments"] for k, t in dag["tasks"].items()}
+    params = {x.name: x for x in p.parameters}
+    out = {}
+    for s in p.steps:
+        producers = {i.name: (i.step, i.output) for i in s.inputs}
+
+        def value(match, s=s, producers=producers):
+            group, name = match.groups()
+            if group == "params":
+                x = params[name]
+                return json.dumps(x.default) if x.type == "boolean" else str(x.default)
+            step, output = producers[name] if group == "inputs" else (s.name, name)
+            return f"/mlopsc/artifacts/{p.name}/RUN/{step}/{output}"
+        out[s.name] = [re.sub(r"\$\((params|inputs|outputs)\.([A-Za-z0-9_-]+)\)", value, a)
+                       for a in s.args]
+    return out
+
+
+def _kubernetes(p, ir_, dag):
+    if dag is not None:
+        keys = ("requests", "limits", "node_selector", "security", "hostnetwork")
+        return {k: {key: t[key] for key in keys} for k, t in dag["tasks"].items()}
+    out = {}
+    for s in p.steps:
+        r, sec = s.resources, s.security
+        requests = {"cpu": r and r.cpu, "memory": r and r.memory}
+        limits = {"cpu": r and r.cpu_limit, "memory": r and (r.memory_limit or r.memory),
+                  "nvidia.com/gpu": str(r.gpu_count) if r and r.gpu_count else None}
+        selector = dict(s.node_selector)
+        if r and r.gpu_type:
+            selector["nvidia.com/gpu.product"] = r.gpu_type
+        security = {"allowPrivilegeEscalation": sec.allow_privilege_escalation,
+                    "privileged": sec.privileged,
+                    "readOnlyRootFilesystem": sec.read_only_root_filesystem,
+                    "runAsNonRoot": sec.run_as_non_root}
+        if sec.run_as_user is not None:
+            security["runAsUser"] = sec.run_as_user
+        out[s.name] = {"requests": {k: v for k, v in requests.items() if v},
+                       "limits": {k: v for k, v in limits.items() if v},
+                       "node_selector": selector, "security": security,
+                       "hostnetwork": sec.host_network}
+    return out
+
+
+def _names(p, ir_, dag):
+    if dag is None:
+        return {s.name: (s.display_name or s.name, s.description) for s in p.steps}
+    return {k: (t["display_name"], t["doc_md"]) for k, t in dag["tasks"].items()}
 
 
 def _dag_settings(p, ir_, dag):
     if dag is None:
         return (p.owner or "airflow", sorted(p.tags), p.description, p.timeout_s,
-                p.max_active_runs, {x.name: x.default for x in p.parameters})
+                p.max_active_runs, False)
     owners = {t["owner"] for t in dag["tasks"].values()}
     return (owners.pop(), dag["tags"], dag["doc_md"], dag["dagrun_timeout"],
-            dag["max_active_runs"], dag["params"])
+            dag["max_active_runs"], dag["catchup"])
+
+
+_PARAM_TYPES = {"string": "string", "integer": "integer", "float": "number",
+                "boolean": "boolean"}
+
+
+def _params(p, ir_, dag):
+    """Defaults, descriptions and JSON Schema types; a param without default may be null."""
+    if dag is not None:
+        return dag["params"], dag["param_descriptions"], dag["param_types"]
+    return ({x.name: x.default for x in p.parameters},
+            {x.name: x.description for x in p.parameters},
+            {x.name: _PARAM_TYPES[x.type] if x.default is not None
+             else [_PARAM_TYPES[x.type], "null"] for x in p.parameters})
 
 
 CHECKS = {"graph": _graph, "schedule": _schedule, "retries": _retries,
-          "containers": _containers, "dag-settings": _dag_settings}
+          "containers": _containers, "arguments": _arguments, "kubernetes": _kubernetes,
+          "names": _names, "dag-settings": _dag_settings, "params": _params}
 
 
 @pytest.mark.integration
@@ -162,7 +245,7 @@ def test_placeholders_render_at_run_time(loaded):
         "--data", "/mlopsc/artifacts/fraud-training/RUN/prepare/dataset",
         "--lr", "0.05", "--max-depth", "6",
         "--model", "/mlopsc/artifacts/fraud-training/RUN/train/model"]
-    assert train["limits"] == {"nvidia.com/gpu": "1"}
+    assert train["limits"] == {"memory": "16Gi", "nvidia.com/gpu": "1"}
     assert train["node_selector"] == {"nvidia.com/gpu.product": "nvidia-tesla-t4"}
     assert train["requests"] == {"cpu": "4", "memory": "16Gi"}
     assert train["security"] == {"allowPrivilegeEscalation": False, "privileged": False,
@@ -180,6 +263,10 @@ def test_golden(spec, request):
     actual = {a.path[len(prefix):]: a.content for a in result.artifacts
               if a.path.startswith(prefix)}
     golden = GOLDEN_ROOT / example_id(spec) / "airflow"
-    if not actual and not golden.exists():
-        return  # no Airflow pipeline in this example, so no golden either
+    if not any(p.orchestrator == "airflow" for p in result.ir.pipelines):
+        # No Airflow pipeline in this example: the target writes nothing, and no golden
+        # tree is kept (--update-goldens does not make an empty one).
+        assert actual == {}
+        assert not golden.exists()
+        return
     assert_tree(actual, golden, request)

@@ -15,7 +15,13 @@ CODES: tuple[Code, ...] = (
          "`airflow.artifact-root` was set, so the default `/mlopsc/artifacts` is used.",
          "--set airflow.artifact-root=<a path every pod mounts>"),
     Code("W522", "retry backoff factor approximated",
-         "Airflow's exponential retry backoff doubles the delay each time; a `backoff_factor` "
-         "other than 2 is approximated by doubling.",
+         "Airflow's exponential retry backoff doubles the delay each time (and adds a "
+         "deterministic jitter of up to as much again, so each delay lies between the doubled "
+         "one and twice that); a `backoff_factor` other than 2 is approximated by doubling.",
          "use backoff_factor: 2, or omit it"),
+    Code("W523", "scheduled Airflow pipeline has a parameter without default",
+         "Airflow refuses a scheduled DAG with a required param, so a parameter without a "
+         "default becomes a param that may be null: runs started by the schedule or an asset "
+         "event get `None` (the text `None` in arguments, `null` for a boolean).",
+         "give the parameter a default"),
 )

@@ -37,4 +37,15 @@ CODES: tuple[Code, ...] = (
          "Kubeflow outputs are stamped and golden-tested with the pinned kfp release; another "
          "installed release may compile different bytes.",
          "install the kfp version mlopsc pins"),
+    Code("W516", "retry backoff approximated in KFP",
+         "KFP's backend (Argo Workflows) reads the backoff factor as an integer, so a "
+         "fractional `backoff_factor` is rounded to the nearest whole one; and it has no cap "
+         "on a single delay, so delays grow past `max_backoff` when the factor would take "
+         "them there within the retry limit.",
+         "use a whole backoff_factor, and a limit whose longest delay stays within max_backoff"),
+    Code("W517", "scheduled Kubeflow pipeline has a parameter without default",
+         "A KFP pipeline parameter without a default is required. The recurring run that "
+         "carries the schedule can only pass defaults, so every scheduled run is refused for "
+         "want of that value.",
+         "give the parameter a default"),
 )

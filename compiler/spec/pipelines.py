@@ -64,10 +64,12 @@ class Retry(SpecModel):
     limit: int = Field(0, ge=0)
     """How many times a failed step is retried."""
     backoff: Duration | None = None
-    """Delay before the first retry."""
+    """Delay before the first retry; without it, the orchestrator's default (Kubeflow retries
+    at once, Airflow after 5 minutes)."""
     backoff_factor: float | None = Field(None, ge=1)
-    """Each further delay is multiplied by this."""
+    """Each further delay is multiplied by this; without it, every delay equals `backoff`."""
     max_backoff: Duration | None = None
+    """The longest delay between two attempts: caps the growth by `backoff_factor`."""
 
 
 class Step(SpecModel):

@@ -28,8 +28,12 @@ class Arg:
     code: str
 
 
-def arg(text: str, artifact_path) -> Arg:
-    """The source of one command/args item (``artifact_path(group, name)`` -> (prefix, suffix))."""
+def arg(text: str, artifact_path, booleans: frozenset[str] = frozenset()) -> Arg:
+    """The source of one command/args item (``artifact_path(group, name)`` -> (prefix, suffix)).
+
+    A boolean parameter renders as JSON (``true``), as Kubeflow passes it, not as Python's
+    ``True``.
+    """
     if not PLACEHOLDER.search(text):
         return Arg(py_tpl(text))
     parts, pos = [], 0
@@ -38,7 +42,8 @@ def arg(text: str, artifact_path) -> Arg:
             parts.append(jinja_str(text[pos:match.start()]))
         group, _, name = match.group(1).partition(".")
         if group == "params":
-            parts.append(f"params[{jinja_str(name)}]")
+            value = f"params[{jinja_str(name)}]"
+            parts.append(f"({value} | tojson)" if name in booleans else value)
         else:
             before, after = artifact_path(group, name)
             parts += [jinja_str(before), "run_id", jinja_str(after)]
@@ -76,7 +81,8 @@ def resources(r: ir.Resources | None) -> tuple[dict, dict]:
     if r is None:
         return {}, {}
     requests = {k: v for k, v in (("cpu", r.cpu), ("memory", r.memory)) if v is not None}
-    limits = {k: v for k, v in (("cpu", r.cpu_limit), ("memory", r.memory_limit))
+    # The spec's memory limit defaults to the request.
+    limits = {k: v for k, v in (("cpu", r.cpu_limit), ("memory", r.memory_limit or r.memory))
               if v is not None}
     if r.gpu_count:
         limits[GPU_RESOURCE] = str(r.gpu_count)

@@ -66,6 +66,11 @@ class AirflowTarget:
 def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict, bag: Diagnostics) -> dict:
     datasets = {d.id: d for d in ir_.datasets}
     assets = [render.asset(datasets.get(t.dataset), t) for t in p.triggers if t.type != "manual"]
+    for param in p.parameters if p.schedule or assets else ():
+        if param.default is None:
+            bag.add("W523", f"pipeline {p.name!r}: parameter {param.name!r} has no default, so "
+                    "scheduled and asset-triggered runs pass None",
+                    path=parse_path(p.path) + ("parameters", param.name))
     tasks = [_task(p, step, settings, bag) for step in p.steps]
     timeouts = p.timeout_s is not None or any(
         t["timeout_s"] is not None or t["retry_delay_s"] is not None
@@ -93,6 +98,7 @@ def _task(p: ir.Pipeline, step: ir.Step, settings: dict, bag: Diagnostics) -> di
         return (f"{(root or DEFAULT_ARTIFACT_ROOT).rstrip('/')}/{airflow_id(p.name)}/",
                 f"/{airflow_id(step_name)}/{output}")
 
+    booleans = frozenset(x.name for x in p.parameters if x.type == "boolean")
     requests, limits = render.resources(step.resources)
     selector = dict(step.node_selector)
     if step.resources is not None and step.resources.gpu_type:
@@ -101,8 +107,8 @@ def _task(p: ir.Pipeline, step: ir.Step, settings: dict, bag: Diagnostics) -> di
     return {
         "var": py_name(step.name), "task_id": airflow_id(step.name),
         "display_name": step.display_name, "doc_md": step.description, "image": step.image,
-        "cmds": [render.arg(a, artifact_path) for a in step.command],
-        "arguments": [render.arg(a, artifact_path) for a in step.args],
+        "cmds": [render.arg(a, artifact_path, booleans) for a in step.command],
+        "arguments": [render.arg(a, artifact_path, booleans) for a in step.args],
         "env": step.env, "requests": requests, "limits": limits, "node_selector": selector,
         "security": render.security(step.security),
         "host_network": step.security.host_network,
@@ -129,7 +135,10 @@ def _retry(step: ir.Step, bag: Diagnostics) -> dict:
         bag.add("W522", f"step {step.name!r}: Airflow doubles the retry delay; backoff factor "
                 f"{r.backoff_factor:g} is approximated", path=parse_path(step.path) + (
                     "retries", "backoff_factor"))
-    return {"retries": r.limit, "retry_delay_s": r.backoff_s, "exponential": exponential,
+    delay = r.backoff_s
+    if delay is not None and r.max_backoff_s is not None:
+        delay = min(delay, r.max_backoff_s)  # Airflow caps only exponential delays itself
+    return {"retries": r.limit, "retry_delay_s": delay, "exponential": exponential,
             "max_retry_delay_s": r.max_backoff_s}
 
 

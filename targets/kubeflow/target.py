@@ -100,6 +100,11 @@ def _report_losses(p: ir.Pipeline, bag: Diagnostics) -> None:
     if p.timeout_s is not None:
         bag.add("W512", f"pipeline {p.name!r}: KFP v2 IR has no whole-run timeout",
                 path=where + ("timeout",))
+    for param in p.parameters if p.schedule else ():
+        if param.default is None:
+            bag.add("W517", f"pipeline {p.name!r}: parameter {param.name!r} has no default, "
+                    "so the recurring run starts runs without it",
+                    path=where + ("parameters", param.name))
     lost = {step.name: tasks.security_not_expressible(step) for step in p.steps}
     fields = sorted({name for names in lost.values() for name in names})
     if fields:
@@ -112,6 +117,20 @@ def _report_losses(p: ir.Pipeline, bag: Diagnostics) -> None:
         for field, index in _lookalikes(step):
             bag.add("W514", f"step {step.name!r}: the KFP backend would rewrite this literal "
                     "argument at run time", path=parse_path(step.path) + (field, index))
+        if step.retry is not None:
+            _report_retry(step, step.retry, bag)
+
+
+def _report_retry(step: ir.Step, r: ir.Retry, bag: Diagnostics) -> None:
+    where = parse_path(step.path) + ("retries",)
+    factor = tasks.whole_factor(r)
+    if r.backoff_factor is not None and factor != r.backoff_factor:
+        bag.add("W516", f"step {step.name!r}: KFP's backend takes a whole backoff factor; "
+                f"{r.backoff_factor:g} becomes {factor}", path=where + ("backoff_factor",))
+    if tasks.capped_delays(r):
+        bag.add("W516", f"step {step.name!r}: KFP cannot cap a retry delay; delays grow past "
+                f"max_backoff to {tasks.longest_delay(r):g} s",
+                path=where + ("max_backoff",))
 
 
 def _lookalikes(step: ir.Step) -> list[tuple[str, int]]:

@@ -1,8 +1,9 @@
-"""Settings of one KFP task: display name, resources, retries, caching, env, Kubernetes extras.
+"""Settings of one KFP task: display name, description, resources, retries, caching, env, and
+Kubernetes extras.
 
-Each setter goes through kfp's own API (kfp-kubernetes for Secrets, node selectors, timeouts
-and the security context). A value kfp refuses becomes an E512 at its spec path instead of
-a crash, so a user sees every problem at once.
+Each setter goes through kfp's own API (kfp-kubernetes for Secrets, node selectors, timeouts,
+the security context and the description annotation). A value kfp refuses becomes an E512
+at its spec path instead of a crash, so a user sees every problem at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
 
 GPU_RESOURCE = "nvidia.com/gpu"
+DESCRIPTION_ANNOTATION = "mlopsc.io/description"
+RETRY_WINDOW = f"{2**31 - 1}s"
+"""KFP's ``backoffMaxDuration``: how long after the first attempt started the backend still
+retries (Argo's ``maxDuration``), 3600 s when unset, which would cut the retries of a step
+that runs longer. The spec bounds retries by count, so the window is as long as Argo (a Go
+duration) and a pod's ``activeDeadlineSeconds`` (at most 2^32 - 1) both accept."""
 
 
 class _Refused:
@@ -46,6 +53,10 @@ def configure(task: PipelineTask, step: ir.Step, gpu_label: str, bag: Diagnostic
     if step.display_name:
         with refused("display_name"):
             task.set_display_name(step.display_name)
+    if step.description:
+        # IR keeps no task description; a pod annotation carries it to the run.
+        with refused("description"):
+            kubernetes.add_pod_annotation(task, DESCRIPTION_ANNOTATION, step.description)
     task.set_caching_options(enable_caching=step.cache)
     for env in step.env:
         with refused("env", env.name):
@@ -80,9 +91,10 @@ def _resources(task: PipelineTask, r: ir.Resources, gpu_label: str, refused: _Re
     if r.cpu_limit is not None:
         with refused("resources", "cpu_limit"):
             task.set_cpu_limit(r.cpu_limit)
-    if r.memory_limit is not None:
-        with refused("resources", "memory_limit"):
-            task.set_memory_limit(r.memory_limit)
+    if r.memory_limit is not None or r.memory is not None:
+        # The spec's memory limit defaults to the request.
+        with refused("resources", "memory_limit" if r.memory_limit else "memory"):
+            task.set_memory_limit(r.memory_limit or r.memory)
     if r.gpu_count:
         with refused("resources", "gpu", "count"):
             task.set_accelerator_type(GPU_RESOURCE)
@@ -95,9 +107,36 @@ def _resources(task: PipelineTask, r: ir.Resources, gpu_label: str, refused: _Re
 def _retry(task: PipelineTask, retry: ir.Retry) -> None:
     task.set_retry(
         num_retries=retry.limit,
-        backoff_duration=_duration(retry.backoff_s),
-        backoff_factor=retry.backoff_factor,
-        backoff_max_duration=_duration(retry.max_backoff_s))
+        backoff_duration=_duration(first_delay(retry)),
+        backoff_factor=float(whole_factor(retry)),
+        backoff_max_duration=RETRY_WINDOW)
+
+
+def whole_factor(retry: ir.Retry) -> int:
+    """The backoff factor KFP's backend can run: Argo reads it as an integer, and without one
+    in the spec every delay is the same (KFP itself would fill 2).
+
+    >>> [whole_factor(ir.Retry(limit=3, backoff_factor=f)) for f in (None, 2.0, 1.5, 2.4)]
+    [1, 2, 2, 2]
+    """
+    return 1 if retry.backoff_factor is None else int(retry.backoff_factor + 0.5)
+
+
+def first_delay(retry: ir.Retry) -> float | None:
+    """The delay before the first retry: ``backoff``, within ``max_backoff``."""
+    if retry.backoff_s is None or retry.max_backoff_s is None:
+        return retry.backoff_s
+    return min(retry.backoff_s, retry.max_backoff_s)
+
+
+def longest_delay(retry: ir.Retry) -> float:
+    """The delay KFP waits before the last retry (it has no cap on a delay)."""
+    return (first_delay(retry) or 0) * whole_factor(retry) ** max(retry.limit - 1, 0)
+
+
+def capped_delays(retry: ir.Retry) -> bool:
+    """Whether ``max_backoff`` would shorten a delay KFP waits."""
+    return retry.max_backoff_s is not None and longest_delay(retry) > retry.max_backoff_s
 
 
 def _duration(seconds: float | None) -> str | None:
