@@ -7,6 +7,7 @@ the bytes depend on the graph only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import networkx as nx
@@ -56,8 +57,12 @@ def xml_text(text: str) -> str:
     XML parsers turn CR and CRLF into LF anyway; doing it here keeps the file what a reader
     gets back.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(c if is_xml_char(c) else "\ufffd" for c in text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _NOT_XML.sub("\ufffd", text)
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def is_xml_char(c: str) -> bool:

@@ -64,6 +64,8 @@ def quote_id(text: str) -> str:
     DOT keeps ``\\\\`` as two backslashes in an id, so the escaping is one-to-one (two
     different ids never meet) though an id with a backslash reads back doubled.
     """
+    if text.isprintable():
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     out = []
     for c in text:
         if c in '"\\':
@@ -81,6 +83,9 @@ def quote_text(text: str) -> str:
     >>> quote_text('a "b" & \\\\N\\n')
     '"a \\\\"b\\\\" &amp; \\\\\\\\N\\\\n"'
     """
+    if text.replace("\n", "").isprintable():  # the common case, without a loop
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace(
+            "&", "&amp;").replace("\n", "\\n") + '"'
     out = []
     for c in text:
         if c in '"\\':
