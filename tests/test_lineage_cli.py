@@ -36,7 +36,7 @@ models:
 def run_cli(*args: str, cwd=None):
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     return subprocess.run([sys.executable, "-m", "mlopsc.cli", *args], capture_output=True,
-                          cwd=cwd, env={**env, "NO_COLOR": "1"})
+                          cwd=cwd, env={**env, "NO_COLOR": "1"}, check=False)
 
 
 @pytest.fixture(autouse=True)
