@@ -86,10 +86,20 @@ def test_canary_rollout_steps_routes_and_analysis():
     canary = one(objs, "rollout-api.yaml")["spec"]["strategy"]["canary"]
     assert canary["steps"] == [{"setWeight": 10}, {"pause": {"duration": "300s"}},
                                {"setWeight": 50}, {"pause": {}}, {"setWeight": 100}]
-    assert canary["trafficRouting"] == {"istio": {"virtualService": {"name": "api",
-                                                                     "routes": ["primary"]}}}
-    assert canary["analysis"] == {"templates": [{"templateName": "api-gate"},
-                                                {"templateName": "api-rollback"}]}
+    assert canary["trafficRouting"] == {"istio": {"virtualServices": [{"name": "api",
+                                                                       "routes": ["primary"]}]}}
+    # Argo re-weights the named route of the named VirtualService, whose two destinations must
+    # be exactly the stable and the canary Service.
+    service = one(objs, "virtualservice-api.yaml")
+    (route,) = service["spec"]["http"]
+    assert (service["metadata"]["name"], route["name"]) == ("api", "primary")
+    assert [d["destination"]["host"] for d in route["route"]] == [canary["stableService"],
+                                                                 canary["canaryService"]]
+    assert {one(objs, f"service-{h}.yaml")["metadata"]["name"] for h in ("api", "api-canary")} \
+        == {"api", "api-canary"}
+    assert canary["analysis"] == {
+        "args": [{"name": "candidate-hash", "valueFrom": {"podTemplateHashValue": "Latest"}}],
+        "templates": [{"templateName": "api-gate"}, {"templateName": "api-rollback"}]}
     route = one(objs, "virtualservice-api.yaml")["spec"]["http"][0]
     assert [(r["destination"]["host"], r["weight"]) for r in route["route"]] == [
         ("api", 100), ("api-canary", 0)]
@@ -101,9 +111,12 @@ def test_analysis_conditions_come_from_the_slos():
     assert [(m["name"], m["successCondition"], m["failureLimit"], m["interval"]) for m in gate] == [
         ("slo-api-avail", "len(result) == 0 || result[0] <= 0.001", 2, "1m"),
         ("slo-api-latency", "len(result) == 0 || result[0] <= 0.01", 2, "1m")]
+    new_pods = 'rollouts_pod_template_hash="{{args.candidate-hash}}"'
     assert gate[0]["provider"]["prometheus"]["query"] == (
-        '(sum(rate(http_requests_total{service="api",code=~"5.."}[5m])) or vector(0))'
-        ' / (sum(rate(http_requests_total{service="api"}[5m])) > 0)')
+        f'(sum(rate(http_requests_total{{service="api",code=~"5..",{new_pods}}}[5m]))'
+        f' or vector(0)) / (sum(rate(http_requests_total{{service="api",{new_pods}}}[5m])) > 0)')
+    assert one(objs, "analysistemplate-api-gate.yaml")["spec"]["args"] == [
+        {"name": "candidate-hash"}]
     rollback = one(objs, "analysistemplate-api-rollback.yaml")["spec"]["metrics"]
     assert [(m["name"], m["failureCondition"], m["failureLimit"]) for m in rollback] == [
         ("rollback-0-slo-breach-api-avail", "len(result) > 0 && result[0] > 0.001", 0),
@@ -111,24 +124,39 @@ def test_analysis_conditions_come_from_the_slos():
         ("rollback-2-latency-p99", "len(result) > 0 && result[0] > 0.3", 0)]
     assert rollback[2]["provider"]["prometheus"]["query"] == (
         'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket'
-        '{service="api"}[5m]))) and on() (sum(rate(http_request_duration_seconds_count'
-        '{service="api"}[5m])) > 0)')
+        f'{{service="api",{new_pods}}}[5m]))) and on() (sum(rate('
+        f'http_request_duration_seconds_count{{service="api",{new_pods}}}[5m])) > 0)')
 
 
-def test_rollback_without_slos_falls_back_to_istio_metrics():
-    objs, _ = build("{strategy: canary, steps: [{weight: 50}], rollback: "
-                    "[{type: error_rate, threshold: 0.1}]}", slos="")
-    query = one(objs, "analysistemplate-api-rollback.yaml")["spec"]["metrics"][0]["provider"]
-    assert 'istio_requests_total{destination_service_name="api",' in query["prometheus"]["query"]
+@pytest.mark.parametrize(("strategy", "service"), [
+    ("canary, steps: [{weight: 50}]", "api-canary"),  # the canary's share of the traffic
+    ("blue-green", "api"),  # after promotion, the active Service carries the new version
+])
+def test_rollback_without_slos_falls_back_to_istio_metrics(strategy, service):
+    objs, _ = build(f"{{strategy: {strategy}, rollback: [{{type: error_rate, threshold: 0.1}}, "
+                    "{type: latency, threshold: 0.5}]}", slos="")
+    template = one(objs, "analysistemplate-api-rollback.yaml")["spec"]
+    subject = (f'{{destination_service_name="{service}",destination_service_namespace="dev",'
+               'reporter="source"')
+    queries = [m["provider"]["prometheus"]["query"] for m in template["metrics"]]
+    errors = (f"(sum(rate(istio_requests_total{subject},response_code=~\"5..\"}}[5m]))"
+              f" or vector(0)) / (sum(rate(istio_requests_total{subject}}}[5m])) > 0)")
+    p99 = (f"histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket"
+           f"{subject}}}[5m]))) / 1000 and on() (sum(rate(istio_request_duration_milliseconds_count"
+           f"{subject}}}[5m])) > 0)")
+    assert queries == [errors, p99]
+    assert "args" not in template  # Istio's series carry no pod-template hash
 
 
 def test_blue_green_services_promotion_and_counted_analyses():
     objs, _ = build(BLUE_GREEN)
     blue_green = one(objs, "rollout-api.yaml")["spec"]["strategy"]["blueGreen"]
+    latest = [{"name": "candidate-hash", "valueFrom": {"podTemplateHashValue": "Latest"}}]
     assert blue_green == {
         "activeService": "api", "autoPromotionEnabled": True, "previewService": "api-preview",
-        "prePromotionAnalysis": {"templates": [{"templateName": "api-gate"}]},
-        "postPromotionAnalysis": {"templates": [{"templateName": "api-rollback"}]},
+        "prePromotionAnalysis": {"args": latest, "templates": [{"templateName": "api-gate"}]},
+        "postPromotionAnalysis": {"args": latest,
+                                  "templates": [{"templateName": "api-rollback"}]},
         "scaleDownDelaySeconds": 600}
     gate = one(objs, "analysistemplate-api-gate.yaml")["spec"]["metrics"][0]
     assert gate["count"] == 5  # a pre-promotion analysis must end
@@ -229,3 +257,4 @@ def test_standard_labels_and_header():
         "app.kubernetes.io/part-of": "iris-demo", "app.kubernetes.io/version": "0.2.0",
         "mlopsc.io/environment": "dev", "mlopsc.io/model": "iris-classifier",
         "mlopsc.io/model-version": "0.2.0", "mlopsc.io/risk-tier": "minimal"}
+

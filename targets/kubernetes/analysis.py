@@ -8,6 +8,13 @@ Two templates per deployment, each emitted only when it has metrics:
 - ``<deployment>-rollback``: one metric per rollback trigger with a *failure* condition
   and ``failureLimit: 0``: the first failed measurement aborts the rollout.
 
+SLI queries judge the **new version only**: every selector gets the matcher
+``rollouts_pod_template_hash="{{args.candidate-hash}}"``, the hash of the rollout's newest
+ReplicaSet, which the Rollout passes in (``podTemplateHashValue: Latest``) and which the
+deployment's ServiceMonitor copies from the pods onto their series. Over the whole service a
+5 % canary's errors would be diluted twenty times. Istio's metrics (the fallback without
+SLIs) are narrowed by the Service that carries the new version instead.
+
 Queries come from the Prometheus target's public PromQL builder
 (:mod:`mlopsc.targets.prometheus.promql`, and its SLI ratio), so spec strings are quoted
 PromQL literals. Every query is absent, never NaN, without traffic, and the conditions
@@ -21,7 +28,7 @@ from __future__ import annotations
 
 from mlopsc import ir
 from mlopsc.targets.kubernetes.context import Ctx
-from mlopsc.targets.kubernetes.meta import derived_name
+from mlopsc.targets.kubernetes.meta import canary_service, derived_name
 from mlopsc.targets.prometheus.monitor_rules import DRIFT
 from mlopsc.targets.prometheus.promql import duration, number, selector
 from mlopsc.targets.prometheus.slo_rules import error_budget, ratio_expr
@@ -33,6 +40,11 @@ DEFAULT_COUNT = 5
 (it must end for the switch to happen)."""
 ISTIO_REQUESTS = "istio_requests_total"
 ISTIO_LATENCY = "istio_request_duration_milliseconds"
+HASH_ARG = "candidate-hash"
+HASH_LABEL = "rollouts_pod_template_hash"
+"""The pods' ``rollouts-pod-template-hash`` label, as the ServiceMonitor's ``podTargetLabels``
+write it on their series."""
+_NEW_PODS = f'{HASH_LABEL}="{{{{args.{HASH_ARG}}}}}"'
 
 
 def gate_success(bound: float) -> str:
@@ -51,6 +63,23 @@ def argo_inert(query: str) -> str:
     'up{job="{\\\\x7bargs.x}}"}'
     """
     return query.replace("{{", "{\\x7b")
+
+
+def new_pods(sel: str) -> str:
+    """A selector built from spec strings, made inert for Argo, then narrowed to the new pods.
+
+    >>> new_pods('up{job="{{x}}"}')
+    'up{job="{\\\\x7bx}}",rollouts_pod_template_hash="{{args.candidate-hash}}"}'
+    >>> new_pods("up")
+    'up{rollouts_pod_template_hash="{{args.candidate-hash}}"}'
+    """
+    sel = argo_inert(sel)
+    return f"{sel[:-1]},{_NEW_PODS}}}" if sel.endswith("}") else f"{sel}{{{_NEW_PODS}}}"
+
+
+def args() -> list[dict]:
+    """What a Rollout passes to these templates: the newest ReplicaSet's pod-template hash."""
+    return [{"name": HASH_ARG, "valueFrom": {"podTemplateHashValue": "Latest"}}]
 
 
 def gate_name(d: ir.Deployment) -> str:
@@ -79,7 +108,10 @@ def templates(ctx: Ctx, counted: bool) -> list[dict]:
 
 
 def _template(ctx: Ctx, name: str, metrics: list[dict]) -> dict:
-    return ctx.obj(API, "AnalysisTemplate", name, {"metrics": metrics})
+    spec: dict = {"metrics": metrics}
+    if any(_NEW_PODS in m["provider"]["prometheus"]["query"] for m in metrics):
+        spec["args"] = [{"name": HASH_ARG}]
+    return ctx.obj(API, "AnalysisTemplate", name, spec)
 
 
 def _window_s(ctx: Ctx) -> float:
@@ -88,10 +120,12 @@ def _window_s(ctx: Ctx) -> float:
 
 
 def _metric(ctx: Ctx, name: str, query: str, condition: dict, count: int | None) -> dict:
+    """``query`` is final: spec strings in it were made inert by :func:`new_pods` or
+    :func:`argo_inert`."""
     analysis = ctx.d.rollout.analysis
     metric = {"interval": duration(analysis.interval_s if analysis else 60.0), "name": name,
               "provider": {"prometheus": {"address": ctx.settings.prometheus_address,
-                                          "query": argo_inert(query)}},
+                                          "query": query}},
               **condition}
     if count is not None:
         metric["count"] = count
@@ -102,7 +136,8 @@ def _gate_metric(ctx: Ctx, slo: ir.Slo, count: int | None) -> dict:
     analysis = ctx.d.rollout.analysis
     condition = {"failureLimit": analysis.failure_limit if analysis else 1,
                  "successCondition": gate_success(error_budget(slo))}
-    return _metric(ctx, f"slo-{slo.name}", ratio_expr(slo.sli, _window_s(ctx)), condition, count)
+    query = ratio_expr(slo.sli, _window_s(ctx), new_pods)
+    return _metric(ctx, f"slo-{slo.name}", query, condition, count)
 
 
 def _rollback_metric(ctx: Ctx, index: int, trigger: ir.RollbackTrigger,
@@ -111,12 +146,12 @@ def _rollback_metric(ctx: Ctx, index: int, trigger: ir.RollbackTrigger,
     if trigger.type == "slo_breach":
         slo = ctx.ir.get(trigger.slo)
         name, bound = f"slo-breach-{slo.name}", error_budget(slo)
-        query = ratio_expr(slo.sli, window)
+        query = ratio_expr(slo.sli, window, new_pods)
     elif trigger.type == "error_rate":
-        name, query = "error-rate", error_rate_query(ctx.d, ctx.slos(), window)
+        name, query = "error-rate", error_rate_query(ctx, window)
         bound = trigger.threshold or 0.0
     elif trigger.type == "latency":
-        name, query = "latency-p99", latency_query(ctx.d, ctx.slos(), window)
+        name, query = "latency-p99", latency_query(ctx, window)
         bound = trigger.threshold or 0.0
     else:  # drift
         monitor = ctx.ir.get(trigger.monitor)
@@ -125,36 +160,44 @@ def _rollback_metric(ctx: Ctx, index: int, trigger: ir.RollbackTrigger,
                         "lists no features, so there is nothing to measure",
                         path=ctx.where("rollout", "rollback", index, "monitor"))
             return None
-        name, query, bound = f"drift-{monitor.name}", drift_query(ctx.d, monitor), 0.0
+        name, query, bound = f"drift-{monitor.name}", argo_inert(drift_query(ctx.d, monitor)), 0.0
     condition = {"failureCondition": rollback_failure(bound), "failureLimit": 0}
     return _metric(ctx, f"rollback-{index}-{name}", query, condition, count)
 
 
-def _istio_subject(d: ir.Deployment) -> dict[str, str]:
-    return {"destination_service_name": d.name, "destination_service_namespace": d.namespace,
-            "reporter": "destination"}
+def _istio_subject(ctx: Ctx) -> dict[str, str]:
+    """Requests to the Service that carries the new version (the canary Service; for
+    blue-green, the active one once promoted), as the calling proxies report them: the
+    route's destination is what the source side sees."""
+    d = ctx.d
+    service = canary_service(d) if d.rollout.strategy == "canary" else d.name
+    return {"destination_service_name": service, "destination_service_namespace": d.namespace,
+            "reporter": "source"}
 
 
-def error_rate_query(d: ir.Deployment, slos: list[ir.Slo], window_s: float) -> str:
-    """The first availability/error-ratio SLI of the deployment, else Istio's 5xx ratio."""
-    for slo in slos:
+def error_rate_query(ctx: Ctx, window_s: float) -> str:
+    """The first availability/error-ratio SLI of the deployment over the new pods, else
+    Istio's 5xx ratio of the new version's Service."""
+    for slo in ctx.slos():
         if slo.sli.type != "latency":
-            return ratio_expr(slo.sli, window_s)
+            return ratio_expr(slo.sli, window_s, new_pods)
     w = duration(window_s)
-    total = selector(ISTIO_REQUESTS, _istio_subject(d))
-    bad = selector(ISTIO_REQUESTS, _istio_subject(d), {"response_code": "5.."})
+    total = argo_inert(selector(ISTIO_REQUESTS, _istio_subject(ctx)))
+    bad = argo_inert(selector(ISTIO_REQUESTS, _istio_subject(ctx), {"response_code": "5.."}))
     return f"(sum(rate({bad}[{w}])) or vector(0)) / (sum(rate({total}[{w}])) > 0)"
 
 
-def latency_query(d: ir.Deployment, slos: list[ir.Slo], window_s: float) -> str:
-    """p99 in seconds from the deployment's latency SLI histogram, else Istio's (in ms)."""
-    metric, labels, scale = ISTIO_LATENCY, _istio_subject(d), " / 1000"
-    for slo in slos:
+def latency_query(ctx: Ctx, window_s: float) -> str:
+    """p99 in seconds from the deployment's latency SLI histogram over the new pods, else
+    Istio's (in ms) for the new version's Service."""
+    scope, metric, labels, scale = argo_inert, ISTIO_LATENCY, _istio_subject(ctx), " / 1000"
+    for slo in ctx.slos():
         if slo.sli.type == "latency":
-            metric, labels, scale = slo.sli.metric, slo.sli.selector, ""
+            scope, metric, labels, scale = new_pods, slo.sli.metric, slo.sli.selector, ""
             break
     w = duration(window_s)
-    buckets, count = selector(f"{metric}_bucket", labels), selector(f"{metric}_count", labels)
+    buckets = scope(selector(f"{metric}_bucket", labels))
+    count = scope(selector(f"{metric}_count", labels))
     # `and on()`: without requests the quantile is NaN; this makes the result empty instead.
     return (f"histogram_quantile(0.99, sum by (le) (rate({buckets}[{w}]))){scale} "
             f"and on() (sum(rate({count}[{w}])) > 0)")

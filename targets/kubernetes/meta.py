@@ -65,6 +65,11 @@ def derived_name(name: str, suffix: str) -> str:
     return f"{name[:keep].rstrip('-')}-{_digest(name)}-{suffix}"
 
 
+def canary_service(deployment: ir.Deployment) -> str:
+    """The Service of a canary's new pods (Argo Rollouts' ``canaryService``)."""
+    return derived_name(deployment.name, "canary")
+
+
 def selector_labels(deployment: ir.Deployment, track: str | None = None) -> dict[str, str]:
     """The labels a workload selects its pods by (immutable: never the version)."""
     labels = {"app.kubernetes.io/instance": deployment.name,

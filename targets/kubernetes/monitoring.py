@@ -1,9 +1,17 @@
 """Scraping: a ServiceMonitor over a metrics Service that selects every pod of the deployment.
 
 The rollout Services (stable, canary, preview, candidate) overlap; scraping through them
-would record each pod twice. One Service selecting all pods of the deployment, scraped once,
-carries the pods' version, track and model labels onto the series, so that analysis and
-dashboards can tell the candidate from the stable version.
+would record each pod twice. One Service selecting all pods of the deployment is scraped
+once per pod, and the series it yields are labelled the way SLI selectors name the
+deployment:
+
+- ``service`` and ``job``: the deployment's name, which is also the Service users call
+  (prometheus-operator would write the scraped Service's name, ``<name>-metrics``; a
+  relabeling puts the deployment's name back, after the operator's own);
+- ``namespace``, ``pod``, ``container``, ``endpoint`` as prometheus-operator sets them;
+- the pods' version, model and track (``app_kubernetes_io_version``, ``mlopsc_io_model``,
+  ``mlopsc_io_track``), and for Argo Rollouts their ``rollouts_pod_template_hash``, by
+  which analyses tell the new version's pods from the stable ones.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ from mlopsc.targets.kubernetes.meta import PREFIX, derived_name, selector_labels
 API = "monitoring.coreos.com/v1"
 ROLE = PREFIX + "role"
 POD_TARGET_LABELS = ["app.kubernetes.io/version", PREFIX + "model", PREFIX + "track"]
+ROLLOUT_HASH = "rollouts-pod-template-hash"
+"""The label Argo Rollouts puts on every pod of a Rollout's ReplicaSet."""
 
 
 def metrics_service(ctx: Ctx) -> dict:
@@ -30,8 +40,16 @@ def metrics_service(ctx: Ctx) -> dict:
 
 def service_monitor(ctx: Ctx) -> dict:
     d = ctx.d
-    spec = {"endpoints": [{"path": d.metrics_path, "port": pod.PORT_NAME, "scheme": "http"}],
+    # The deployment's name is a DNS label: no `$` for the relabeling to expand.
+    service_label = {"action": "replace", "replacement": d.name, "targetLabel": "service"}
+    endpoint = {"path": d.metrics_path, "port": pod.PORT_NAME, "relabelings": [service_label],
+                "scheme": "http"}
+    pod_labels = list(POD_TARGET_LABELS)
+    if d.rollout.strategy in ("canary", "blue-green"):
+        pod_labels.append(ROLLOUT_HASH)
+    spec = {"endpoints": [endpoint],
+            "jobLabel": "app.kubernetes.io/instance",
             "namespaceSelector": {"matchNames": [d.namespace]},
-            "podTargetLabels": POD_TARGET_LABELS,
+            "podTargetLabels": pod_labels,
             "selector": {"matchLabels": {**selector_labels(d), ROLE: "metrics"}}}
     return ctx.obj(API, "ServiceMonitor", d.name, spec)

@@ -8,6 +8,10 @@ background analysis with the gate and rollback templates.
 Blue-green: active and preview Services, ``autoPromotionEnabled`` from ``auto_promote``,
 ``scaleDownDelaySeconds``; the gate runs before promotion, the rollback triggers after it.
 
+Every analysis passes the newest ReplicaSet's pod-template hash (``podTemplateHashValue:
+Latest``: the canary, or the preview that becomes active), so SLI queries judge the new
+version alone (:mod:`analysis`).
+
 Argo keeps the previous ReplicaSet as the stable version, so the Rollout holds only the
 candidate's pod template.
 """
@@ -17,15 +21,11 @@ from __future__ import annotations
 from mlopsc import ir
 from mlopsc.targets.kubernetes import analysis, pod
 from mlopsc.targets.kubernetes.context import Ctx
-from mlopsc.targets.kubernetes.meta import derived_name, selector_labels
+from mlopsc.targets.kubernetes.meta import canary_service, derived_name, selector_labels
 from mlopsc.targets.kubernetes.workloads import replicas_field
 
 API = analysis.API
 ROUTE = "primary"
-
-
-def canary_service(d: ir.Deployment) -> str:
-    return derived_name(d.name, "canary")
 
 
 def preview_service(d: ir.Deployment) -> str:
@@ -53,8 +53,12 @@ def steps(rollout: ir.Rollout) -> list[dict]:
     return out
 
 
-def _template_refs(templates: list[dict]) -> list[dict]:
-    return [{"templateName": t["metadata"]["name"]} for t in templates]
+def _analysis(templates: list[dict]) -> dict:
+    """An analysis over ``templates``, with the new pods' hash for those that ask for it."""
+    out: dict = {"templates": [{"templateName": t["metadata"]["name"]} for t in templates]}
+    if any("args" in t["spec"] for t in templates):
+        out["args"] = analysis.args()
+    return out
 
 
 def _canary(ctx: Ctx, templates: list[dict]) -> dict:
@@ -62,13 +66,14 @@ def _canary(ctx: Ctx, templates: list[dict]) -> dict:
     canary = {"canaryService": canary_service(d), "stableService": d.name,
               "steps": steps(d.rollout)}
     if d.mode == "online":
-        canary["trafficRouting"] = {"istio": {"virtualService": {"name": d.name,
-                                                                 "routes": [ROUTE]}}}
+        # Host-level split: the route's two destinations are the stable and canary Services.
+        canary["trafficRouting"] = {"istio": {"virtualServices": [{"name": d.name,
+                                                                   "routes": [ROUTE]}]}}
     update = {k: v for k, v in (("maxSurge", d.rollout.max_surge),
                                 ("maxUnavailable", d.rollout.max_unavailable)) if v is not None}
     canary.update(update)
     if templates:
-        canary["analysis"] = {"templates": _template_refs(templates)}
+        canary["analysis"] = _analysis(templates)
     return {"canary": canary}
 
 
@@ -78,12 +83,11 @@ def _blue_green(ctx: Ctx, templates: list[dict]) -> dict:
                   "previewService": preview_service(d)}
     if d.rollout.scale_down_delay_s is not None:
         blue_green["scaleDownDelaySeconds"] = int(d.rollout.scale_down_delay_s)
-    gate_name, rollback_name = analysis.gate_name(d), analysis.rollback_name(d)
-    names = {t["metadata"]["name"] for t in templates}
-    if gate_name in names:
-        blue_green["prePromotionAnalysis"] = {"templates": [{"templateName": gate_name}]}
-    if rollback_name in names:
-        blue_green["postPromotionAnalysis"] = {"templates": [{"templateName": rollback_name}]}
+    by_name = {t["metadata"]["name"]: t for t in templates}
+    if (gate := by_name.get(analysis.gate_name(d))) is not None:
+        blue_green["prePromotionAnalysis"] = _analysis([gate])
+    if (rollback := by_name.get(analysis.rollback_name(d))) is not None:
+        blue_green["postPromotionAnalysis"] = _analysis([rollback])
     return {"blueGreen": blue_green}
 
 

@@ -12,6 +12,8 @@ rather than NaN and no alert fires.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mlopsc import ir
 from mlopsc.targets.prometheus.promql import (
     duration,
@@ -46,8 +48,11 @@ def windows(slo: ir.Slo) -> list[float]:
     return sorted(found)
 
 
-def ratio_expr(sli: ir.Sli, window: float) -> str:
+def ratio_expr(sli: ir.Sli, window: float, wrap: Callable[[str], str] | None = None) -> str:
     """The SLI error ratio over ``window``; absent (never NaN) when there is no traffic.
+
+    ``wrap`` rewrites each selector (the Kubernetes target narrows them to a rollout's new
+    pods).
 
     >>> sli = ir.Sli(type="error_ratio", metric="reqs_total", selector={"job": "api"},
     ...              error_selector={"code": "5.."}, threshold=None)
@@ -55,7 +60,10 @@ def ratio_expr(sli: ir.Sli, window: float) -> str:
     (sum(rate(reqs_total{job="api",code=~"5.."}[5m])) or vector(0))
     / (sum(rate(reqs_total{job="api"}[5m])) > 0)
     """
-    return _ratio(sli.type, *_selectors(sli), duration(window))
+    events, total = _selectors(sli)
+    if wrap is not None:
+        events, total = wrap(events), wrap(total)
+    return _ratio(sli.type, events, total, duration(window))
 
 
 def _selectors(sli: ir.Sli) -> tuple[str, str]:
