@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
+
 import pytest
 import yaml
 from test_kubernetes_helpers import MINIMAL, emit, objects, validation_errors
@@ -258,3 +261,80 @@ def test_standard_labels_and_header():
         "mlopsc.io/environment": "dev", "mlopsc.io/model": "iris-classifier",
         "mlopsc.io/model-version": "0.2.0", "mlopsc.io/risk-tier": "minimal"}
 
+
+def test_kserve_predictor_is_what_knative_accepts():
+    """Knative's webhook takes a port named http1 or h2c, no `privileged` before 1.17 and no
+    pod-level securityContext without a feature flag; the restrictions move to the container."""
+    probes = "    probes: {readiness_path: /ready, liveness_path: /live}\n"
+    objs, _ = build("{strategy: canary, steps: [{weight: 25}]}", probes,
+                    {"kubernetes.flavour": "kserve"})
+    predictor = one(objs, "inferenceservice-api.yaml")["spec"]["predictor"]
+    assert "securityContext" not in predictor
+    (container,) = predictor["containers"]
+    assert container["ports"] == [{"containerPort": 8080, "name": "http1", "protocol": "TCP"}]
+    assert container["securityContext"] == {
+        "allowPrivilegeEscalation": False, "capabilities": {"drop": ["ALL"]},
+        "readOnlyRootFilesystem": True, "runAsNonRoot": True,
+        "seccompProfile": {"type": "RuntimeDefault"}}
+    assert [container[p]["httpGet"] for p in ("livenessProbe", "readinessProbe")] == [
+        {"path": "/live", "port": 8080}, {"path": "/ready", "port": 8080}]
+
+
+def _pod_specs(obj: dict) -> list[dict]:
+    spec = obj["spec"]
+    if obj["kind"] == "CronJob":
+        return [spec["jobTemplate"]["spec"]["template"]["spec"]]
+    if obj["kind"] == "InferenceService":
+        return [spec["predictor"]]
+    return [spec["template"]["spec"]] if "template" in spec else []
+
+
+def restricted_violations(pod: dict) -> list[str]:
+    """What the `restricted` Pod Security Standard would refuse in a pod spec."""
+    pod_security = pod.get("securityContext", {})
+    out = ["hostNetwork"] if pod.get("hostNetwork") else []
+    for c in pod["containers"]:
+        sec = c.get("securityContext", {})
+        if sec.get("allowPrivilegeEscalation") is not False:
+            out.append("allowPrivilegeEscalation")
+        if sec.get("capabilities", {}).get("drop") != ["ALL"]:
+            out.append("capabilities")
+        if sec.get("privileged"):
+            out.append("privileged")
+        if not sec.get("runAsNonRoot", pod_security.get("runAsNonRoot")):
+            out.append("runAsNonRoot")
+        seccomp = sec.get("seccompProfile", pod_security.get("seccompProfile", {}))
+        if seccomp.get("type") not in ("RuntimeDefault", "Localhost"):
+            out.append("seccompProfile")
+        if not sec.get("readOnlyRootFilesystem"):
+            out.append("readOnlyRootFilesystem")  # stricter than the standard: mlopsc's default
+    return out
+
+
+@pytest.mark.parametrize(("rollout", "extra", "settings"), [
+    ("{}", "", None), (CANARY, "", None), (BLUE_GREEN, "", None), (SHADOW, "", None),
+    (AB_HEADER, "", None), ("{}", "    mode: batch\n    schedule: '0 3 * * *'\n", None),
+    (CANARY, "", {"kubernetes.flavour": "kserve"}),
+    (CANARY, "", {"kubernetes.flavour": "kserve", "kubernetes.kserve-mode": "raw"}),
+])
+def test_every_pod_meets_the_restricted_pod_security_standard(rollout, extra, settings):
+    objs, _ = build(rollout, extra, settings)
+    pods = [pod for obj in objs.values() for pod in _pod_specs(obj)]
+    assert pods
+    assert {i: v for i, pod in enumerate(pods) if (v := restricted_violations(pod))} == {}
+    assert all(pod["automountServiceAccountToken"] is False for pod in pods)
+
+
+def test_relaxed_security_is_written_as_asked_and_seen():
+    # The spec may relax the defaults explicitly; the checker above must notice it.
+    extra = "    security: {allow_privilege_escalation: true, run_as_non_root: false}\n"
+    objs, _ = build("{}", extra)
+    (pod,) = _pod_specs(one(objs, "deployment-api.yaml"))
+    assert restricted_violations(pod) == ["allowPrivilegeEscalation", "runAsNonRoot"]
+
+
+@pytest.mark.parametrize("name", ["analysis", "istio", "meta", "pod", "rollouts", "workloads"])
+def test_docstring_examples(name):
+    module = importlib.import_module(f"mlopsc.targets.kubernetes.{name}")
+    result = doctest.testmod(module)
+    assert (result.failed, result.attempted > 0) == (0, True)
