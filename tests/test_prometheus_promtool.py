@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 import yaml
 from conftest import ROOT, compilable_specs, example_id
-from test_prometheus_helpers import emit, emit_example, run_promtool, write_tree
+from test_prometheus_helpers import emit, emit_example, rules_of, run_promtool, write_tree
 
 pytestmark = pytest.mark.integration
 SCHEMA = ROOT / "tests/fixtures/schemas/crds/monitoring.coreos.com/prometheusrule_v1.json"
@@ -199,4 +199,41 @@ def test_quote_round_trips_through_promql(tmp_path, value):
     (tmp_path / "rules.yaml").write_text(yaml.safe_dump(rules))
     (tmp_path / "test.yaml").write_text(yaml.safe_dump(test))
     done = run_promtool("test", "rules", "test.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+FRESHNESS = "mlops_dataset_last_update_timestamp_seconds"
+
+
+@pytest.mark.parametrize(("scenario", "values", "fires"), [
+    # The job exports the time of the newest record every minute; records keep arriving.
+    ("fresh", "0+60x240", False),
+    # Records stopped arriving at 0; the job keeps saying so: stale after 2h, firing 15m later.
+    ("stale", "0+0x240", True),
+    # Records and the job's reports stopped after 1h: stale at 3h although nothing is exported.
+    ("job gone", "0+60x60 _x180", True),
+    # Nothing ever reported the dataset's freshness.
+    ("never measured", None, True),
+])
+def test_freshness_alert_fires_when_stale_or_unmeasured(tmp_path, scenario, values, fires):
+    files, _ = _compile(ROOT / "mlops.yaml")
+    write_tree(files, tmp_path)
+    series = {"series": f'{FRESHNESS}{{dataset="transactions",job="quality"}}', "values": values}
+    # An unrelated series, so that promtool has input even when the gauge never existed.
+    other = {"series": 'up{job="quality"}', "values": "1+0x240"}
+    labels = {"team": "team-payments-data", "receiver": "data-pager",
+              "monitor": "transactions-freshness", "severity": "critical",
+              "dataset": "transactions"}
+    if values is not None and scenario != "job gone":
+        labels["job"] = "quality"  # the first branch keeps the gauge's labels
+    (rule,) = [r for r in rules_of(files["rules/dataset-transactions.yaml"].decode())
+               if r["alert"] == "DatasetStale"]
+    expected = [{"exp_labels": labels, "exp_annotations": rule["annotations"]}] if fires else []
+    test = {"rule_files": ["rules/dataset-transactions.yaml"], "evaluation_interval": "1m",
+            "tests": [{"interval": "1m",
+                       "input_series": [other] + ([series] if values is not None else []),
+                       "alert_rule_test": [{"eval_time": "4h", "alertname": "DatasetStale",
+                                            "exp_alerts": expected}]}]}
+    (tmp_path / "freshness.test.yaml").write_text(yaml.safe_dump(test))
+    done = run_promtool("test", "rules", "freshness.test.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr

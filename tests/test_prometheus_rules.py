@@ -252,10 +252,12 @@ def test_contract_freshness_without_a_monitor():
     (rule,) = rules_of(files["rules/dataset-iris.yaml"])
     assert rule == {
         "alert": "DatasetStale",
-        "expr": 'time() - mlops_dataset_last_update_timestamp_seconds{dataset="iris"} > 7200',
+        "expr": ('time() - max_over_time(mlops_dataset_last_update_timestamp_seconds'
+                 '{dataset="iris"}[2h]) > 7200 or absent_over_time('
+                 'mlops_dataset_last_update_timestamp_seconds{dataset="iris"}[2h])'),
         "labels": {"team": "team-ml-platform", "severity": "warning"},
-        "annotations": {"summary": "Dataset iris has no record newer than 2h "
-                                   "(its contract's freshness)"}}
+        "annotations": {"summary": "Dataset iris has no record newer than 2h (its contract's "
+                                   "freshness), or nothing has reported its freshness for 2h"}}
 
 
 @pytest.mark.parametrize(("extra", "message"), [

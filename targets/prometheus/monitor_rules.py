@@ -119,11 +119,18 @@ def data_quality(monitor: ir.Monitor, dataset: ir.Dataset, labels: dict,
 
 
 def freshness(dataset: ir.Dataset, for_s: float, labels: dict, annotations: dict) -> list[dict]:
-    """The newest record older than the contract's ``freshness.max_age``."""
+    """The newest record older than the contract's ``freshness.max_age``, as far as anyone
+    knows: the last timestamp exported within ``max_age`` counts (a job that just stopped
+    leaves its last word), and no timestamp at all for ``max_age`` is stale too. Data stops
+    arriving when the pipelines die, and the job that exports the timestamp often dies with
+    them: a rule over the live gauge alone would go quiet exactly then.
+    """
     if dataset.freshness_max_age_s is None:
         raise Nothing(f"dataset {dataset.name!r} declares no freshness.max_age")
     last = selector(LAST_UPDATE, {"dataset": dataset.name})
-    max_age = dataset.freshness_max_age_s
-    return [_alert("DatasetStale", f"time() - {last} > {number(max_age)}", for_s, labels,
-                   annotations, f"Dataset {dataset.name} has no record newer than "
-                                f"{duration(max_age)} (its contract's freshness)")]
+    max_age, age = number(dataset.freshness_max_age_s), duration(dataset.freshness_max_age_s)
+    expr = (f"time() - max_over_time({last}[{age}]) > {max_age} "
+            f"or absent_over_time({last}[{age}])")
+    return [_alert("DatasetStale", expr, for_s, labels, annotations,
+                   f"Dataset {dataset.name} has no record newer than {age} (its contract's "
+                   f"freshness), or nothing has reported its freshness for {age}")]
