@@ -197,3 +197,18 @@ def test_orphan_dataset_is_a_warning(tmp_path, capsys):
     found = [(d["code"], d["line"], d["column"]) for d in
              json.loads(capsys.readouterr().out)["diagnostics"] if d["code"] == "W582"]
     assert found == [("W582", 4, 3)]
+
+
+def test_a_line_break_in_the_spec_file_name_stays_inside_the_headers(tmp_path):
+    hostile = tmp_path / "mlops\nimport os; os.system('x') #.yaml"
+    hostile.write_bytes((ROOT / "mlops.yaml").read_bytes())
+    out = tmp_path / "out"
+    assert main(["compile", str(hostile), "-o", str(out)]) == 0
+    headers = 0
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "\nimport os" not in text, path
+        headers += "from mlops\\nimport os; os.system('x') #.yaml; do not edit" in text
+    assert headers >= 10

@@ -49,7 +49,7 @@ def _report(args) -> int:
     from mlopsc.governance.inputs import report_for
     from mlopsc.governance.output import dump_json
     from mlopsc.governance.report_md import render_markdown
-    from mlopsc.target import GENERATED_NOTICE
+    from mlopsc.target import generated_notice
 
     fmt = args.format or "md"
     if fmt not in ("json", "md"):
@@ -63,7 +63,7 @@ def _report(args) -> int:
         content = dump_json(report)
     else:
         spec_name = args.spec.replace("\\", "/").rsplit("/", 1)[-1]
-        notice = GENERATED_NOTICE.format(version=__version__, spec=spec_name)
+        notice = generated_notice(__version__, spec_name)
         content = render_markdown(report, notice).encode()
     _emit(args, content)
     return EXIT_OK

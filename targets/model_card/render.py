@@ -31,9 +31,8 @@ def front_matter(card: dict[str, Any], header: str) -> str:
     data = {k: v for k, v in data.items() if v not in (None, [])}
     body = yaml.safe_dump(data, sort_keys=True, allow_unicode=True, default_flow_style=False,
                           width=100)
-    # The notice names the spec file; a line break in that name would end the comment.
-    notice = " ".join(header.split())
-    return f"---\n# {notice}\n{body}---\n"
+    # One line by construction: generated_notice escapes line breaks in the spec's file name.
+    return f"---\n# {header}\n{body}---\n"
 
 
 def render_card(card: dict[str, Any], header: str) -> str:
