@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import gc
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,10 +39,10 @@ class Options:
     def effective_today(self) -> datetime.date:
         if self.today is not None:
             return self.today
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch and epoch.isdigit():
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
-        return datetime.date.today()
+        from mlopsc.source_date import source_date_epoch
+
+        moment = source_date_epoch()
+        return moment.date() if moment is not None else datetime.date.today()
 
 
 @dataclass

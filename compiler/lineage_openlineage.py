@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 
 from mlopsc import __version__
 from mlopsc.ir import IR, Dataset, Model, Pipeline
 
 PRODUCER = f"urn:mlopsc:{__version__}"
-_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z, the last time ISO 8601 can write
 
 
 def event_time() -> str:
-    """SOURCE_DATE_EPOCH as an ISO 8601 UTC time; the Unix epoch when unset or not a
-    non-negative whole number of seconds before the year 10000."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    seconds = int(epoch) if epoch.isascii() and epoch.isdigit() else 0
-    if seconds > _LAST_SECOND:
-        seconds = 0
-    moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    """SOURCE_DATE_EPOCH as an ISO 8601 UTC time; the Unix epoch when it is unset."""
+    from mlopsc.source_date import source_date_epoch
+
+    moment = source_date_epoch() or datetime.datetime.fromtimestamp(0, datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from mlopsc import api
+from mlopsc.cli import main
+from mlopsc.errors import MlopscError
 from mlopsc.lineage_openlineage import event_time, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,13 +56,27 @@ def test_event_time_follows_source_date_epoch(monkeypatch):
 @pytest.mark.parametrize("epoch, expected", [
     ("1763337600", "2025-11-17T00:00:00Z"),
     ("253402300799", "9999-12-31T23:59:59Z"),
-    # not a whole number of seconds ISO 8601 can write: the Unix epoch, as when unset
-    ("253402300800", "1970-01-01T00:00:00Z"),
-    ("", "1970-01-01T00:00:00Z"),
-    ("-5", "1970-01-01T00:00:00Z"),
-    ("1.5", "1970-01-01T00:00:00Z"),
-    ("²", "1970-01-01T00:00:00Z"),
+    ("0", "1970-01-01T00:00:00Z"),
+    ("", "1970-01-01T00:00:00Z"),  # empty counts as unset
 ])
 def test_event_time_of_every_source_date_epoch(monkeypatch, epoch, expected):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert event_time() == expected
+
+
+@pytest.mark.parametrize("epoch", ["253402300800", "-5", "1.5", "²", " 1", "soon"])
+def test_a_malformed_source_date_epoch_is_refused(monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    with pytest.raises(MlopscError, match=r"SOURCE_DATE_EPOCH=.* is not a whole number"):
+        event_time()
+
+
+@pytest.mark.parametrize("command", ["validate", "compile"])
+def test_a_malformed_source_date_epoch_is_exit_2_with_one_line(monkeypatch, capsys, tmp_path,
+                                                                command):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "²")
+    extra = ["-o", str(tmp_path / "out")] if command == "compile" else []
+    assert main([command, str(ROOT / "mlops.yaml"), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "SOURCE_DATE_EPOCH='²'" in err
+    assert not (tmp_path / "out").exists()
