@@ -93,5 +93,12 @@ def joined(values: Iterable[object], empty: str = "") -> str:
 
 
 def comment(line: str) -> str:
-    """An HTML comment (the generated-file notice); ``--`` cannot close it early."""
-    return "<!-- " + line.replace("--", "- -").replace(">", "&gt;") + " -->"
+    """An HTML comment (the generated-file notice): no ``--`` or ``>`` can end it early.
+
+    >>> comment("a---b --> c")
+    '<!-- a- - -b - -&gt; c -->'
+    """
+    text = line.replace(">", "&gt;")
+    while "--" in text:
+        text = text.replace("--", "- -")
+    return "<!-- " + text + " -->"
