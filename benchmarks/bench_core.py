@@ -35,15 +35,6 @@ def test_validate_flagship_process(benchmark):
     benchmark.pedantic(once, rounds=5, iterations=1, warmup_rounds=1)
 
 
-def test_validate_imports_no_target_library():
-    code = ("import sys, mlopsc.api as a; a.validate(a.Options(spec=sys.argv[1])); "
-            "heavy = [m for m in ('kfp', 'jinja2', 'kubernetes', 'openlineage') "
-            "if m in sys.modules]; print(','.join(heavy))")
-    done = subprocess.run([sys.executable, "-c", code, str(ROOT / "mlops.yaml")],
-                          capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == ""
-
-
 @pytest.mark.parametrize("n_models", [1000, 2000])
 def test_load_and_check(benchmark, synthetic_spec, n_models):
     path = synthetic_spec(n_models)

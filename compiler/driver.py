@@ -52,10 +52,21 @@ class Compilation:
     loaded: Any = None
     spec: Any = None
     ir: Any = None
-    lineage: Any = None
+    lineage_edges: Any = None
+    """The lineage pass's edges; :attr:`lineage` is the networkx graph made from them."""
     policy: Any = None
     artifacts: list[Artifact] = field(default_factory=list)
     version: str = __version__
+    _lineage_graph: Any = field(default=None, repr=False)
+
+    @property
+    def lineage(self) -> Any:
+        """The lineage graph (networkx), built on first use: validate needs only the edges."""
+        if self._lineage_graph is None and self.lineage_edges is not None:
+            from mlopsc.build_lineage import build_lineage
+
+            self._lineage_graph = build_lineage(self.ir, self.lineage_edges)
+        return self._lineage_graph
 
 
 @dataclass(frozen=True)
@@ -102,10 +113,10 @@ def _lower(c: Compilation) -> None:
 
 
 def _lineage(c: Compilation) -> None:
-    from mlopsc.build_lineage import build_lineage, lineage_warnings
+    from mlopsc.build_lineage import lineage_edges, lineage_warnings
 
-    c.lineage = build_lineage(c.ir)
-    lineage_warnings(c.ir, c.lineage, c.diagnostics)
+    c.lineage_edges = lineage_edges(c.ir)
+    lineage_warnings(c.ir, c.lineage_edges, c.diagnostics)
 
 
 def _policy(c: Compilation) -> None:

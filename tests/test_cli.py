@@ -212,3 +212,16 @@ def test_a_line_break_in_the_spec_file_name_stays_inside_the_headers(tmp_path):
         assert "\nimport os" not in text, path
         headers += "from mlops\\nimport os; os.system('x') #.yaml; do not edit" in text
     assert headers >= 10
+
+
+def test_validate_imports_no_target_library_nor_networkx():
+    # `mlopsc validate` runs on every pull request and in editors; its start-up budget
+    # (docs/performance.md) leaves no room for kfp, Jinja2, the Kubernetes client,
+    # openlineage or networkx (the lineage graph is built only when something reads it).
+    code = ("import sys, mlopsc.api as a; r = a.validate(a.Options(spec=sys.argv[1])); "
+            "assert not r.blocked(); "
+            "print(','.join(m for m in ('kfp', 'jinja2', 'kubernetes', 'openlineage', "
+            "'networkx') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(ROOT / "mlops.yaml")],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
