@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the tests use, then runs them. The README's second quick-start command.
-#   - Debian packages: prometheus (promtool), graphviz (dot)      [when run as root]
+#   - Debian packages: prometheus (promtool), graphviz (dot), and nodejs + npm when no
+#     Node.js is on PATH                                          [when run as root]
+#   - Mermaid's parser from npm, pinned in tests/node (package-lock.json)
 #   - mlopsc with its test extra, and the example plugin target
 #   - a separate venv with Apache Airflow 3 (its pins clash with kfp's)
 # Extra arguments go to pytest.
@@ -11,6 +13,7 @@ PYTHON=${PYTHON:-python3}
 need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== apt-get install ${need_apt[*]}"
@@ -25,6 +28,9 @@ fi
 echo "== pip install mlopsc[test]"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e examples/plugin-target
+
+echo "== npm ci (Mermaid's parser)"
+npm ci --prefix tests/node --no-audit --no-fund --loglevel=error >/dev/null
 
 echo "== Airflow venv"
 export MLOPSC_AIRFLOW_PYTHON
