@@ -120,3 +120,24 @@ FIELDS = [
 @pytest.mark.parametrize(("field", "read", "expected"), FIELDS, ids=[f[0] for f in FIELDS])
 def test_values_arrive_unchanged(hostile_dag, field, read, expected):
     assert read(hostile_dag["dags"]["hostile"]) == expected
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_description_naming_a_markdown_file(tmp_path, kind):
+    """Airflow reads a DAG doc_md ending in .md as a file: the description must not be
+    replaced by a file's text, nor break the import when it names a folder."""
+    target = tmp_path / "notes.md"
+    if kind == "file":
+        target.write_text("SECRET")
+    else:
+        target.mkdir()
+    spec = hostile_spec("airflow")
+    spec["pipelines"]["hostile"]["description"] = str(target)
+    path = tmp_path / "mlops.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=False), encoding="utf-8")
+    result = api.compile(api.Options(spec=str(path), targets=("airflow",)))
+    write_dags([a for a in result.artifacts if a.path.startswith("airflow/")], tmp_path / "out")
+    loaded = dagbag(tmp_path / "out" / "airflow" / "dags")
+    assert loaded["import_errors"] == {}
+    assert loaded["dags"]["hostile"]["doc_md"] == f"{target}\n"

@@ -69,6 +69,17 @@ def asset(dataset: ir.Dataset | None, trigger: ir.Trigger) -> tuple[str, str]:
     return f"monitor-{name}", f"mlopsc://monitors/{name}"
 
 
+def dag_doc(text: str | None) -> str | None:
+    """The DAG's ``doc_md``: Airflow reads a ``doc_md`` ending in ``.md`` as a path and shows
+    that file instead (or fails to import the DAG when it cannot read it), so such a
+    description gets a trailing newline, which Markdown does not show.
+
+    >>> dag_doc("See runbooks/fraud.md"), dag_doc("Nightly.")
+    ('See runbooks/fraud.md\\n', 'Nightly.')
+    """
+    return text + "\n" if text is not None and text.endswith(".md") else text
+
+
 def param(p: ir.Parameter) -> dict:
     kind = PARAM_TYPES[p.type]
     # A parameter without a default may be null: a scheduled DAG may not have required params.

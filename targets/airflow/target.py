@@ -79,7 +79,7 @@ def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict, bag: Diagnostics) -> dict:
     sdk |= {"Param"} if p.parameters else set()
     sdk |= {"literal"} if any(_uses_literal(t) for t in tasks) else set()
     return {"dag_id": airflow_id(p.name), "cron": p.schedule, "assets": assets,
-            "owner": p.owner, "tags": list(p.tags), "doc_md": p.description,
+            "owner": p.owner, "tags": list(p.tags), "doc_md": render.dag_doc(p.description),
             "timeout_s": p.timeout_s, "max_active_runs": p.max_active_runs,
             "params": [render.param(x) for x in p.parameters], "tasks": tasks,
             "timeouts": timeouts, "sdk_imports": sorted(sdk)}
