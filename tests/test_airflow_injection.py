@@ -122,6 +122,17 @@ def test_values_arrive_unchanged(hostile_dag, field, read, expected):
     assert read(hostile_dag["dags"]["hostile"]) == expected
 
 
+def load_variant(tmp_path, change) -> dict:
+    """The hostile spec changed by ``change(spec)``, compiled for Airflow, in the DagBag."""
+    spec = hostile_spec("airflow")
+    change(spec)
+    path = tmp_path / "mlops.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=False), encoding="utf-8")
+    result = api.compile(api.Options(spec=str(path), targets=("airflow",)))
+    write_dags([a for a in result.artifacts if a.path.startswith("airflow/")], tmp_path / "out")
+    return dagbag(tmp_path / "out" / "airflow" / "dags")
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize("kind", ["file", "folder"])
 def test_description_naming_a_markdown_file(tmp_path, kind):
@@ -132,12 +143,23 @@ def test_description_naming_a_markdown_file(tmp_path, kind):
         target.write_text("SECRET")
     else:
         target.mkdir()
-    spec = hostile_spec("airflow")
-    spec["pipelines"]["hostile"]["description"] = str(target)
-    path = tmp_path / "mlops.yaml"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=False), encoding="utf-8")
-    result = api.compile(api.Options(spec=str(path), targets=("airflow",)))
-    write_dags([a for a in result.artifacts if a.path.startswith("airflow/")], tmp_path / "out")
-    loaded = dagbag(tmp_path / "out" / "airflow" / "dags")
+    loaded = load_variant(tmp_path, lambda spec: spec["pipelines"]["hostile"].update(
+        description=str(target)))
     assert loaded["import_errors"] == {}
     assert loaded["dags"]["hostile"]["doc_md"] == f"{target}\n"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("location", "uri"), [
+    ("airflow://reserved/x", "mlopsc://datasets/events"),
+    ("s3://user:pw@bucket/x", "mlopsc://datasets/events"),
+    ("s3://bucket/x#part", "mlopsc://datasets/events"),
+    ("s3://bucket/x?v=1", "s3://bucket/x?v=1"),
+])
+def test_dataset_location_airflow_would_change(tmp_path, location, uri):
+    """A location Airflow would refuse (its reserved scheme) or rewrite (user info,
+    fragment) is not the asset's URI."""
+    loaded = load_variant(tmp_path, lambda spec: spec["datasets"]["events"].update(
+        location=location))
+    assert loaded["import_errors"] == {}
+    assert loaded["dags"]["hostile"]["schedule"]["assets"] == [["events", uri]]

@@ -18,7 +18,10 @@ from mlopsc.targets.airflow.literals import airflow_id, jinja_str, py, py_name, 
 
 PARAM_TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean"}
 GPU_RESOURCE = "nvidia.com/gpu"
-_URI = re.compile(r"[a-z][a-z0-9+.-]*://[\x21-\x7e]+\Z")
+# A plain ASCII URI without user info or fragment (Airflow drops both, changing the asset's
+# identity), and not of the scheme Airflow reserves (it refuses the DAG).
+_URI = re.compile(r"(?!airflow://)[a-z][a-z0-9+.-]*://"
+                  r"[\x21\x22\x24-\x2e\x30-\x3f\x41-\x7e]*(/[\x21\x22\x24-\x7e]*)?\Z")
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,10 @@ def arg(text: str, artifact_path, booleans: frozenset[str] = frozenset()) -> Arg
 def asset(dataset: ir.Dataset | None, trigger: ir.Trigger) -> tuple[str, str]:
     """(name, uri) of the Airflow asset a trigger waits for.
 
-    A dataset's asset is its ``location`` when that is a plain ASCII URI (so producers that
-    already emit it match), else ``mlopsc://datasets/<name>``; a monitor's alert is
-    ``mlopsc://monitors/<name>``, to be emitted through Airflow's REST API.
+    A dataset's asset is its ``location`` when that is a plain ASCII URI that Airflow keeps
+    as it is (so producers that already emit it match), else ``mlopsc://datasets/<name>``;
+    a monitor's alert is ``mlopsc://monitors/<name>``, to be emitted through Airflow's REST
+    API.
     """
     if trigger.type == "data_change":
         name = trigger.dataset.partition(":")[2]
