@@ -53,6 +53,25 @@ def test_header_and_recurring_run_stay_comments(hostile_ir):
     assert run["runtime_config"]["parameters"] == {"lr": 0.5, "tail": TAIL, "text": NASTY}
 
 
+@pytest.mark.integration
+def test_kfp_comment_block_keeps_a_hostile_description(tmp_path):
+    """With no multi-line parameter default, kfp writes its own comment block, which quotes
+    the description: every line break kind must stay inside comments."""
+    def single_line_defaults(p):
+        p["parameters"] = {"lr": p["parameters"]["lr"]}
+        for step in p["steps"]:
+            step["args"] = [a for a in step["args"] if "$(params.t" not in a]
+
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(yaml.safe_dump(_variant(single_line_defaults), allow_unicode=False))
+    result = api.compile(api.Options(spec=str(spec), targets=("kubeflow",)))
+    content = next(a.content for a in result.artifacts if a.path == "kubeflow/hostile.yaml")
+    head = content.decode().split("\ncomponents:")[0]
+    assert "\n# Description: q'uo" in head
+    assert all(line.startswith("#") for line in head.splitlines())
+    assert reload(content, tmp_path)["info"]["description"] == NASTY
+
+
 def _variant(change, orchestrator="kubeflow"):
     spec = hostile_spec(orchestrator)
     for step in spec["pipelines"]["hostile"]["steps"]:
