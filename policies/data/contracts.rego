@@ -14,14 +14,14 @@ import data.mlopsc.lib
 deny contains f if {
 	some ds in input.datasets
 	some i, field in ds.fields
-	object.get(field, "type", null) == null
+	not field.type != null # absent or null, without a builtin call per field
 	f := lib.finding("DATA-001", sprintf("field %q of dataset %q has no type", [field.name, ds.name]), sprintf("%s.fields[%d].type", [ds.path, i]))
 }
 
 deny contains f if {
 	some m in input.models
 	some i, field in m.input_schema
-	object.get(field, "type", null) == null
+	not field.type != null
 	f := lib.finding("DATA-001", sprintf("input field %q of model %q has no type", [field.name, m.name]), sprintf("%s.input_schema[%d].type", [m.path, i]))
 }
 
@@ -38,7 +38,7 @@ deny contains f if {
 	some mon in input.monitors
 	mon.type == "data_drift"
 	some i, feature in mon.features
-	object.get(feature, "kind", null) == null
+	not feature.kind != null
 	f := lib.finding("DATA-002", sprintf("feature %q watched by drift monitor %q declares no kind (continuous or categorical)", [feature.name, mon.name]),
 		sprintf("%s.features[%d]", [mon.path, i]))
 }

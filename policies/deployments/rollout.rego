@@ -13,12 +13,13 @@ import data.mlopsc.lib.config
 #   severity: error
 #   applies_to: [deployments]
 deny contains f if {
+	most := config.cfg.canary_max_first_weight
 	some d in input.deployments
 	d.rollout.strategy == "canary"
 	first := d.rollout.steps[0].weight
-	first > config.cfg.canary_max_first_weight
+	first > most
 	f := lib.finding("DEP-003", sprintf("canary of deployment %q starts at %d%% of traffic; at most %d%% is allowed",
-		[d.name, first, config.cfg.canary_max_first_weight]), sprintf("%s.rollout.steps[0].weight", [d.path]))
+		[d.name, first, most]), sprintf("%s.rollout.steps[0].weight", [d.path]))
 }
 
 # METADATA
@@ -63,9 +64,10 @@ deny contains f if {
 #   severity: error
 #   applies_to: [deployments]
 deny contains f if {
+	environments := config.cfg.production_environments
 	some d in input.deployments
-	lib.production_deployment(d)
-	lib.serving(d)
+	d.environment in environments # lib.production_deployment and lib.serving, inline
+	d.mode in {"online", "streaming"}
 	count(d.rollout.rollback) == 0
 	f := lib.finding("DEP-006", sprintf("%s rollout of deployment %q has no rollback trigger", [d.rollout.strategy, d.name]), sprintf("%s.rollout", [d.path]))
 }

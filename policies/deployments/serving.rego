@@ -5,6 +5,15 @@ import rego.v1
 import data.mlopsc.lib
 import data.mlopsc.lib.config
 
+# Production deployments that answer users (`lib.production_deployment` and `lib.serving`,
+# checked inline), found once for both rules.
+_judged := [d |
+	environments := config.cfg.production_environments
+	some d in input.deployments
+	d.environment in environments
+	d.mode in {"online", "streaming"}
+]
+
 # METADATA
 # title: Online production serving autoscales
 # description: An online or streaming deployment in production has autoscaling.
@@ -14,9 +23,8 @@ import data.mlopsc.lib.config
 #   applies_to: [deployments]
 #   hint: "add `autoscaling: {min_replicas: 2, max_replicas: N}`"
 deny contains f if {
-	some d in input.deployments
-	lib.production_deployment(d)
-	lib.serving(d)
+	some d in _judged
+	not is_object(d.autoscaling) # an autoscaling object is not blank: most stop here
 	lib.blank(d, "autoscaling")
 	f := lib.finding("DEP-001", sprintf("%s deployment %q in %s has no autoscaling", [d.mode, d.name, d.environment]), sprintf("%s.autoscaling", [d.path]))
 }
@@ -29,18 +37,19 @@ deny contains f if {
 #   severity: error
 #   applies_to: [deployments]
 deny contains f if {
-	some d in input.deployments
-	lib.production_deployment(d)
-	lib.serving(d)
+	fewest := config.cfg.min_production_replicas
+	some d in _judged
 	least := _least_replicas(d)
-	least < config.cfg.min_production_replicas
+	least < fewest
 	f := lib.finding("DEP-002", sprintf("%s deployment %q in %s may run %d replica(s); at least %d are required",
-		[d.mode, d.name, d.environment, least, config.cfg.min_production_replicas]), _replicas_path(d))
+		[d.mode, d.name, d.environment, least, fewest]), _replicas_path(d))
 }
 
-_least_replicas(d) := d.autoscaling.min_replicas
-
-_least_replicas(d) := d.replicas if {
+# An else chain: the two cases exclude each other, and the second (a helper call) is then
+# only evaluated for deployments without autoscaling.
+_least_replicas(d) := least if {
+	least := d.autoscaling.min_replicas
+} else := d.replicas if {
 	lib.blank(d, "autoscaling")
 	is_number(d.replicas)
 }

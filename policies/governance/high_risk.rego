@@ -3,6 +3,11 @@ package mlopsc.governance.high_risk
 import rego.v1
 
 import data.mlopsc.lib
+import data.mlopsc.lib.config
+
+# Every model with its tier's requirements, found once for GOV-008 to GOV-010 rather than
+# once per rule (a helper call per model per rule adds up over thousands of models).
+_tiered := [[m, lib.tier(m)] | some m in input.models]
 
 # METADATA
 # title: Human oversight where the tier requires it
@@ -14,8 +19,8 @@ import data.mlopsc.lib
 #   severity: error
 #   applies_to: [models]
 deny contains f if {
-	some m in input.models
-	lib.tier(m).human_oversight
+	some [m, tier] in _tiered
+	tier.human_oversight
 	lib.blank(m, "human_oversight")
 	f := lib.finding("GOV-008", sprintf("%s-risk model %q declares no human oversight", [m.risk_tier, m.name]), sprintf("%s.human_oversight", [m.path]))
 }
@@ -28,8 +33,8 @@ deny contains f if {
 #   severity: error
 #   applies_to: [models]
 deny contains f if {
-	some m in input.models
-	lib.tier(m).explainability
+	some [m, tier] in _tiered
+	tier.explainability
 	_no_method(m)
 	f := lib.finding("GOV-009", sprintf("%s-risk model %q declares no explainability method", [m.risk_tier, m.name]), sprintf("%s.explainability", [m.path]))
 }
@@ -48,8 +53,8 @@ _no_method(m) if lib.blank(m.explainability, "method")
 #   severity: error
 #   applies_to: [models]
 deny contains f if {
-	some m in input.models
-	lib.tier(m).fairness_review
+	some [m, tier] in _tiered
+	tier.fairness_review
 	some problem in _fairness_gaps(m)
 	f := lib.finding("GOV-010", sprintf("%s-risk model %q %s", [m.risk_tier, m.name, problem]), sprintf("%s.fairness", [m.path]))
 }
@@ -67,6 +72,13 @@ _fairness_gaps(m) := gaps if {
 	}
 }
 
+# The (model, version) pairs that have a shadow or A/B deployment, built once: a lookup per
+# deployment rather than a scan of every deployment per deployment.
+_staged contains [e.model, e.version] if {
+	some e in input.deployments
+	e.rollout.strategy in {"shadow", "ab"}
+}
+
 # METADATA
 # title: A shadow or A/B stage before full rollout where the tier requires it
 # description: >-
@@ -77,12 +89,13 @@ _fairness_gaps(m) := gaps if {
 #   severity: error
 #   applies_to: [deployments]
 deny contains f if {
+	environments := config.cfg.production_environments
 	some d in input.deployments
-	lib.production_deployment(d)
+	not d.rollout.strategy in {"shadow", "ab"}
+	d.environment in environments # lib.production_deployment, inline
 	m := input.models[d.model_name]
 	lib.tier(m).shadow_before_rollout
-	not d.rollout.strategy in {"shadow", "ab"}
-	count([e | some e in input.deployments; e.model == d.model; e.version == d.version; e.rollout.strategy in {"shadow", "ab"}]) == 0
+	not [d.model, d.version] in _staged
 	f := lib.finding("GOV-011", sprintf("%s-risk model %q version %s reaches deployment %q without a shadow or A/B stage",
 		[m.risk_tier, m.name, d.version, d.name]), sprintf("%s.rollout.strategy", [d.path]))
 }

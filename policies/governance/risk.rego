@@ -17,14 +17,24 @@ import data.mlopsc.lib.config
 #   hint: "add `risk_tier: minimal|low|medium|high`"
 deny contains f if {
 	some m in input.models
+	not m.risk_tier in _default_tiers # a default tier's name is written: most models stop here
 	lib.blank(m, "risk_tier")
 	f := lib.finding("GOV-002", sprintf("model %q declares no risk tier", [m.name]), sprintf("%s.risk_tier", [m.path]))
 }
+
+_default_tiers := {"minimal", "low", "medium", "high", "unacceptable"}
 
 # Approvals that count for the model's current stage (no stage means any).
 _approvals(m) := [a |
 	some a in m.approvals
 	object.get(a, "stage", null) in {null, m.stage}
+]
+
+# Released models (`lib.released`) with their tier's requirements and the approvals that count,
+# found once for GOV-003 and GOV-004 rather than once per rule.
+_released := [[m, lib.tier(m), _approvals(m)] |
+	some m in input.models
+	m.stage in {"staging", "production"}
 ]
 
 # METADATA
@@ -37,10 +47,9 @@ _approvals(m) := [a |
 #   severity: error
 #   applies_to: [models]
 deny contains f if {
-	some m in input.models
-	lib.released(m)
-	need := lib.tier(m).approvals
-	have := count(_approvals(m))
+	some [m, tier, approvals] in _released
+	need := tier.approvals
+	have := count(approvals)
 	have < need
 	f := lib.finding("GOV-003", sprintf("%s-risk model %q in %s has %d approval(s); its tier requires %d",
 		[object.get(m, "risk_tier", "medium"), m.name, m.stage, have, need]), sprintf("%s.approvals", [m.path]))
@@ -56,11 +65,10 @@ deny contains f if {
 #   severity: error
 #   applies_to: [models]
 deny contains f if {
-	some m in input.models
-	lib.released(m)
-	roles := lib.tier(m).approver_roles
+	some [m, tier, approvals] in _released
+	roles := tier.approver_roles
 	count(roles) > 0
-	count([a | some a in _approvals(m); a.role in roles]) == 0
+	count([a | some a in approvals; a.role in roles]) == 0
 	f := lib.finding("GOV-004", sprintf("model %q in %s has no approval from a %s role", [m.name, m.stage, concat(" or ", roles)]),
 		sprintf("%s.approvals", [m.path]))
 }
@@ -76,6 +84,7 @@ deny contains f if {
 	some m in input.models
 	some i, a in m.approvals
 	some key in ["by", "role", "date"]
+	not a[key] > "" # a written value orders after "": most stop here, before the builtin
 	object.get(a, key, null) in {null, ""}
 	f := lib.finding("GOV-005", sprintf("approval %d of model %q does not say %s", [i, m.name, key]),
 		sprintf("%s.approvals[%d]", [m.path, i]))
@@ -107,8 +116,8 @@ deny contains f if {
 #   applies_to: [models]
 deny contains f if {
 	some m in input.models
+	not config.tiers[m.risk_tier] # first: known tiers stop here, without a call
 	not lib.blank(m, "risk_tier")
-	not config.tiers[m.risk_tier]
 	f := lib.finding("GOV-007", sprintf("model %q has risk tier %q, which has no requirements", [m.name, m.risk_tier]),
 		sprintf("%s.risk_tier", [m.path]))
 }

@@ -5,6 +5,15 @@ import rego.v1
 import data.mlopsc.lib
 import data.mlopsc.lib.config
 
+# Steps whose image has no digest, with their pipeline. A digest pins an image, so PIPE-001
+# and PIPE-002 judge only these: one inline check per step, found once for both rules,
+# instead of a helper call per step in each.
+_undigested := [[p, s] |
+	some p in input.pipelines
+	some s in p.steps
+	not contains(s.image, "@sha256:")
+]
+
 # METADATA
 # title: Step images are pinned
 # description: Every pipeline step's image is pinned by a version tag (not `latest`) or a digest.
@@ -13,8 +22,7 @@ import data.mlopsc.lib.config
 #   severity: error
 #   applies_to: [pipelines]
 deny contains f if {
-	some p in input.pipelines
-	some s in p.steps
+	some [p, s] in _undigested
 	not lib.image_pinned(s.image)
 	f := lib.finding("PIPE-001", sprintf("image %q of step %q (pipeline %q) is not pinned by a version tag or digest", [s.image, s.name, p.name]),
 		sprintf("%s.image", [s.path]))
@@ -36,10 +44,8 @@ _production(p) if {
 #   severity: error
 #   applies_to: [pipelines]
 deny contains f if {
-	some p in input.pipelines
+	some [p, s] in _undigested
 	_production(p)
-	some s in p.steps
-	not lib.image_has_digest(s.image)
 	f := lib.finding("PIPE-002", sprintf("step %q of pipeline %q trains production model %q, so its image must be pinned by digest",
 		[s.name, p.name, lib.name_of(p.model)]), sprintf("%s.image", [s.path]))
 }
@@ -75,10 +81,11 @@ deny contains f if {
 #   severity: error
 #   applies_to: [pipelines]
 deny contains f if {
+	most := config.cfg.max_retries # once, not once per step
 	some p in input.pipelines
 	some s in p.steps
-	s.retry.limit > config.cfg.max_retries
-	f := lib.finding("PIPE-004", sprintf("step %q of pipeline %q retries %d times; at most %d are allowed", [s.name, p.name, s.retry.limit, config.cfg.max_retries]),
+	s.retry.limit > most
+	f := lib.finding("PIPE-004", sprintf("step %q of pipeline %q retries %d times; at most %d are allowed", [s.name, p.name, s.retry.limit, most]),
 		sprintf("%s.retries.limit", [s.path]))
 }
 
