@@ -108,6 +108,13 @@ def test_yaml_writer_round_trips(document):
     assert yaml.safe_load(yaml_out.dump(document)) == document
 
 
+def test_yaml_writer_sorts_keys_when_asked():
+    document = {"b": [{"z": 1, "a": {"q": 2, "p": 3}}, "l"], "a": {}}
+    assert yaml_out.dump(document, sort_keys=True) == (
+        "a: {}\nb:\n- a:\n    p: 3\n    q: 2\n  z: 1\n- l\n")
+    assert yaml_out.dump(document).startswith("b:\n- z: 1\n")
+
+
 @pytest.mark.parametrize(("text", "written"), [
     ("plain", "plain"), ("5m", "5m"), ("yes", "'yes'"), ("null", "'null'"), ("1e3", "'1e3'"),
     ("123", "'123'"), ("", '""'), (" lead", '" lead"'), ("a: b", "'a: b'"),

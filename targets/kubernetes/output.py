@@ -14,15 +14,6 @@ from mlopsc.targets.prometheus.yaml_out import dump
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
 
 
-def sort_keys(value: object) -> object:
-    """``value`` with every mapping's keys sorted (lists keep their order)."""
-    if type(value) is dict:
-        return {key: sort_keys(value[key]) for key in sorted(value)}
-    if type(value) is list:
-        return [sort_keys(item) for item in value]
-    return value
-
-
 def file_name(obj: dict) -> str:
     return f"{obj['kind'].lower()}-{obj['metadata']['name']}.yaml"
 
@@ -32,7 +23,7 @@ def render(folder: str, objects: list[dict], header: str) -> list[Artifact]:
     comment = f"# {header}\n"
     out = {}
     for obj in objects:
-        out[file_name(obj)] = comment + dump(sort_keys(obj))
+        out[file_name(obj)] = comment + dump(obj, sort_keys=True)
     kustomization = {"apiVersion": KUSTOMIZE_API, "kind": "Kustomization",
                      "resources": sorted(out)}
     out["kustomization.yaml"] = comment + dump(kustomization)

@@ -23,10 +23,11 @@ _AMBIGUOUS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 _DQ_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def dump(value: object) -> str:
-    """The YAML text of ``value`` (a mapping at the top)."""
+def dump(value: object, sort_keys: bool = False) -> str:
+    """The YAML text of ``value`` (a mapping at the top); ``sort_keys`` writes every
+    mapping's keys sorted (lists keep their order), else in the order given."""
     lines: list[str] = []
-    _block(value, 0, lines)
+    _block(value, 0, lines, sort_keys)
     return "\n".join(lines) + "\n"
 
 
@@ -69,16 +70,16 @@ def _double_quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _block(value: object, indent: int, lines: list[str]) -> None:
+def _block(value: object, indent: int, lines: list[str], sort: bool) -> None:
     # Written for speed: a large spec's rules are hundreds of thousands of entries.
     pad = " " * indent
     if type(value) is dict:
-        for key, item in value.items():
+        for key, item in (sorted(value.items()) if sort else value.items()):
             kind = type(item)
             if kind is str:
                 lines.append(f"{pad}{_string(key)}: {_string(item)}")
             elif kind is dict or kind is list or kind is tuple:
-                _nested(f"{pad}{_string(key)}:", item, indent + 2, lines)
+                _nested(f"{pad}{_string(key)}:", item, indent + 2, lines, sort)
             else:
                 lines.append(f"{pad}{_string(key)}: {scalar(item)}")
         return
@@ -88,7 +89,7 @@ def _block(value: object, indent: int, lines: list[str]) -> None:
             lines.append(f"{pad}- {_string(item)}")
         elif (kind is dict or kind is list or kind is tuple) and item:
             first = len(lines)
-            _block(item, indent + 2, lines)
+            _block(item, indent + 2, lines, sort)
             lines[first] = f"{pad}- {lines[first][indent + 2:]}"
         elif kind is dict or kind is list or kind is tuple:
             lines.append(f"{pad}- {'{}' if kind is dict else '[]'}")
@@ -96,10 +97,11 @@ def _block(value: object, indent: int, lines: list[str]) -> None:
             lines.append(f"{pad}- {scalar(item)}")
 
 
-def _nested(head: str, item: dict | list | tuple, indent: int, lines: list[str]) -> None:
+def _nested(head: str, item: dict | list | tuple, indent: int, lines: list[str],
+            sort: bool) -> None:
     if not item:
         lines.append(f"{head} {'{}' if type(item) is dict else '[]'}")
         return
     lines.append(head)
     # Sequences under a mapping key sit at the key's indent (the common rule-file style).
-    _block(item, indent if type(item) is dict else indent - 2, lines)
+    _block(item, indent if type(item) is dict else indent - 2, lines, sort)
