@@ -32,8 +32,9 @@ _unwritten := {null, ""}
 #   applies_to: [models]
 #   hint: "add the section under `card:` (metrics go under `metrics:`)"
 deny contains f if {
+	sections := _release_sections # once, not once per model
 	some m in _carded
-	some section in _release_sections
+	some section in sections
 	not m.card[section] > ""
 	object.get(m.card, section, null) in _unwritten
 	f := lib.finding("MDL-001", sprintf("model %q in %s has no model-card section %q", [m.name, m.stage, section]),
@@ -57,9 +58,10 @@ deny contains f if {
 #   severity: error
 #   applies_to: [models]
 deny contains f if {
+	sections := _production_sections
 	some m in _carded
 	m.stage == "production"
-	some section in _production_sections
+	some section in sections
 	not m.card[section] > ""
 	object.get(m.card, section, null) in _unwritten
 	f := lib.finding("MDL-002", sprintf("production model %q has no model-card section %q", [m.name, section]),

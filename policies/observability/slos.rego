@@ -40,8 +40,9 @@ _with_latency contains s.deployment if {
 #   severity: error
 #   applies_to: [deployments]
 deny contains f if {
+	covered := _with_availability # once, not once per deployment
 	some d in _judged
-	not d.id in _with_availability
+	not d.id in covered
 	f := lib.finding("OBS-001", sprintf("production deployment %q has no availability or error-ratio SLO", [d.name]), d.path)
 }
 
@@ -53,8 +54,9 @@ deny contains f if {
 #   severity: error
 #   applies_to: [deployments]
 deny contains f if {
+	covered := _with_latency
 	some d in _judged
-	not d.id in _with_latency
+	not d.id in covered
 	f := lib.finding("OBS-002", sprintf("production deployment %q has no latency SLO", [d.name]), d.path)
 }
 
@@ -86,8 +88,9 @@ _watched_batch(d) if {
 #   severity: error
 #   applies_to: [deployments]
 deny contains f if {
+	watched := _watched_deployments
 	some d in _production
-	not d.id in _watched_deployments
+	not d.id in watched
 	not _watched_batch(d)
 	f := lib.finding("OBS-003", sprintf("production deployment %q has no data-drift monitor on its inputs", [d.name]), d.path)
 }

@@ -27,8 +27,9 @@ _safe := {
 }
 
 _other_settings := [[c, pipeline] |
+	safe := _safe # a rule referred to inside a loop is looked up on every pass
 	some [c, pipeline] in _containers
-	c.security != _safe
+	c.security != safe
 ]
 
 # METADATA
