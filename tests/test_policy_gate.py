@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import example_id, example_specs
 
 from mlopsc import api
 from mlopsc.cli import main
@@ -227,6 +228,15 @@ def test_fast_input_document_equals_the_documented_one(spec):
     ir = validate(spec).ir
     assert json.dumps(input_document(ir), sort_keys=True) == json.dumps(policy_input(ir),
                                                                         sort_keys=True)
+
+
+@pytest.mark.parametrize("spec", example_specs(), ids=example_id)
+def test_input_json_given_to_regorus_is_the_documented_document(spec):
+    from mlopsc.ir_json import policy_input
+    from mlopsc.policy.input_doc import PolicyInput
+
+    ir = validate(spec).ir
+    assert json.loads(PolicyInput(ir).json) == policy_input(ir)
 
 
 def test_a_spec_cannot_loosen_thresholds_silently(tmp_path):

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from mlopsc.policy.bundle import Bundles
 from mlopsc.policy.errors import PolicyEngineError, RegoError
+from mlopsc.policy.input_doc import PolicyInput
 
 
 class _Undefined:
@@ -30,8 +31,8 @@ class PolicyEngine(Protocol):
     name: str
     """``regorus`` or ``opa``: shown in reports."""
 
-    def evaluate(self, input_doc: dict[str, Any], decisions: Sequence[str]) -> dict[str, Value]:
-        """The value of each decision (``data.a.b.deny``) for ``input_doc``."""
+    def evaluate(self, policy_input: PolicyInput, decisions: Sequence[str]) -> dict[str, Value]:
+        """The value of each decision (``data.a.b.deny``) for ``policy_input``."""
         ...
 
 

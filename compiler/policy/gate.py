@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import IR
@@ -14,7 +13,7 @@ from mlopsc.policy.data import load_data
 from mlopsc.policy.engine import UNDEFINED, PolicyEngine, make_engine
 from mlopsc.policy.errors import RegoError
 from mlopsc.policy.findings import read_findings, results, rule_span
-from mlopsc.policy.input_doc import input_document
+from mlopsc.policy.input_doc import PolicyInput
 from mlopsc.policy.waivers import apply_waivers
 from mlopsc.policy_result import DisabledRuleUse, PolicyResult
 from mlopsc.source import Span, parse_path
@@ -73,11 +72,11 @@ def switched_off(ir: IR, bundles: Bundles, diagnostics: Diagnostics) -> list[Dis
     return sorted(uses, key=lambda u: u.rule)
 
 
-def evaluate(engine: PolicyEngine, bundles: Bundles, input_doc: dict[str, Any],
+def evaluate(engine: PolicyEngine, bundles: Bundles, policy_input: PolicyInput,
              diagnostics: Diagnostics) -> list[Diagnostic]:
     """Ask the engine every decision; turn values into findings, policy errors into E402."""
     decisions = bundles.decisions()
-    values = engine.evaluate(input_doc, [name for name, _ in decisions])
+    values = engine.evaluate(policy_input, [name for name, _ in decisions])
     findings: list[Diagnostic] = []
     for name, module in decisions:
         value = values[name]
@@ -108,7 +107,7 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     engine = make_engine(bundles, load_data(options.data_files), options.opa_url)
     disabled = switched_off(ir, bundles, diagnostics)
     off = {d.rule for d in disabled}
-    found = [f for f in evaluate(engine, bundles, input_document(ir), diagnostics)
+    found = [f for f in evaluate(engine, bundles, PolicyInput(ir), diagnostics)
              if f.code not in off]
     found, waivers = apply_waivers(found, ir.waivers, options.today or datetime.date.today(),
                                    diagnostics)

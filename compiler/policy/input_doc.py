@@ -1,25 +1,47 @@
-"""The policy input as JSON text, fast.
+"""The policy input, fast: as data (:func:`input_document`) or as JSON text (:func:`input_json`).
 
-The document is exactly :func:`mlopsc.ir_json.policy_input` (a test checks it); this module
-only builds it quicker for large specs: the field names of each IR record type are looked
-up once, not once per record, which makes conversion of a 1,000-model spec about five
-times faster.
+Both are exactly :func:`mlopsc.ir_json.policy_input` (tests check it); this module only builds
+them quicker for large specs. The field names of each IR record type, and one getter for all
+their values, are found once per type rather than once per record, and fields typed as plain
+scalars are taken as they are. The JSON text is written by the standard library's encoder
+straight from the IR records (each record is turned into its fields as the encoder reaches
+it), so the document is never built as Python data first; over the 1,000-model benchmark
+spec that takes about 15 % less time than building the data and then encoding it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from functools import cache
+import operator
+import re
+from collections.abc import Callable
+from functools import cache, cached_property
 from typing import Any
 
 from mlopsc.ir import IR
 from mlopsc.ir_json import SCHEMA_VERSION
 
+# Annotations of fields whose values need no conversion (the IR's annotations are strings).
+_SCALAR = re.compile(r"(str|int|float|bool|None)( \| (str|int|float|bool|None))*")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Layout:
+    names: tuple[str, ...]
+    values: Callable[[Any], tuple[Any, ...]]
+    nested: tuple[int, ...]
+    """Positions of the fields that may hold records, collections or mappings."""
+
 
 @cache
-def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+def _layout(cls: type) -> _Layout:
+    fields = [f for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+    names = tuple(f.name for f in fields)
+    getter = operator.attrgetter(*names) if names else (lambda _: ())
+    values = getter if len(names) != 1 else (lambda record: (getter(record),))
+    nested = tuple(i for i, f in enumerate(fields) if not _SCALAR.fullmatch(str(f.type)))
+    return _Layout(names, values, nested)
 
 
 def _data(value: Any) -> Any:
@@ -31,27 +53,78 @@ def _data(value: Any) -> Any:
     if kind is dict:
         return {str(k): _data(v) for k, v in sorted(value.items())}
     if dataclasses.is_dataclass(value):
-        return {name: _data(getattr(value, name)) for name in _names(kind)}
+        layout = _layout(kind)
+        values = layout.values(value)
+        if layout.nested:
+            values = list(values)
+            for i in layout.nested:
+                values[i] = _data(values[i])
+        return dict(zip(layout.names, values))
     return value
 
 
-def input_document(ir: IR) -> dict[str, Any]:
-    """The ``input`` document policies see (docs/policy-input.md)."""
+def _record(value: Any) -> dict[str, Any]:
+    """An IR record as the JSON encoder's ``default``: its fields, one level deep. (Mappings
+    in the IR have string keys, the loader refuses others, so the encoder writes them as
+    ``_data`` would.)"""
+    if not dataclasses.is_dataclass(value):
+        raise TypeError(f"{type(value).__name__} is not part of the policy input")
+    layout = _layout(type(value))
+    return dict(zip(layout.names, layout.values(value)))
+
+
+def _skeleton(ir: IR, convert: Callable[[Any], Any]) -> dict[str, Any]:
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "api_version": ir.api_version,
         "name": ir.name,
         "owner": ir.owner,
         "description": ir.description,
-        "labels": dict(ir.labels),
+        "labels": _data(ir.labels),
         "environment": ir.environment,
         "spec_hash": ir.spec_hash,
-        "governance": _data(ir.governance),
+        "governance": convert(ir.governance),
     }
     for section in IR.SECTIONS:
-        document[section] = {node.name: _data(node) for node in getattr(ir, section)}
+        document[section] = {node.name: convert(node) for node in getattr(ir, section)}
     return document
 
 
+def input_document(ir: IR) -> dict[str, Any]:
+    """The ``input`` document policies see (docs/policy-input.md), as Python data."""
+    return _skeleton(ir, _data)
+
+
 def input_json(ir: IR) -> str:
-    return json.dumps(input_document(ir), separators=(",", ":"))
+    """The same document as compact JSON text, encoded straight from the IR records."""
+    return json.dumps(_skeleton(ir, lambda record: record), separators=(",", ":"),
+                      default=_record)
+
+
+class PolicyInput:
+    """The input of one evaluation, built when an engine first asks: regorus reads the JSON
+    text, the OPA client sends the data.
+
+    >>> from mlopsc.ir import Governance
+    >>> ir = IR(api_version="mlopsc/v1", name="demo", owner="team", description=None,
+    ...         labels={}, environment=None, environments=(), datasets=(), features=(),
+    ...         pipelines=(), models=(), deployments=(), slos=(), monitors=(),
+    ...         governance=Governance(risk_tiers={}, regulations=(), policies=(),
+    ...                               disabled_rules=(), data={"limits": {"gpu": 2}}),
+    ...         waivers=(), spec_hash="0")
+    >>> PolicyInput(ir).json[:40]
+    '{"schema_version":1,"api_version":"mlops'
+    >>> PolicyInput(ir).document["governance"]["data"]
+    {'limits': {'gpu': 2}}
+    """
+
+    def __init__(self, ir: IR) -> None:
+        self._ir = ir
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        return input_document(self._ir)
+
+    @cached_property
+    def json(self) -> str:
+        return input_json(self._ir)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from mlopsc.policy.engine import Value
 from mlopsc.policy.errors import PolicyEngineError
+from mlopsc.policy.input_doc import PolicyInput
 
 DEFAULT_TIMEOUT_S = 10.0
 
@@ -32,8 +33,9 @@ class OpaEngine:
         self._client = OpaClient(host=parts.hostname, port=port, ssl=parts.scheme == "https",
                                  timeout=timeout, retries=0)
 
-    def evaluate(self, input_doc: dict[str, Any], decisions: Sequence[str]) -> dict[str, Value]:
-        return {decision: self._one(input_doc, decision) for decision in decisions}
+    def evaluate(self, policy_input: PolicyInput, decisions: Sequence[str]) -> dict[str, Value]:
+        document = policy_input.document
+        return {decision: self._one(document, decision) for decision in decisions}
 
     def _one(self, input_doc: dict[str, Any], decision: str) -> Value:
         import requests
