@@ -262,3 +262,23 @@ def test_undeclared_rule_code_is_reported_at_the_rule(tmp_path):
     assert found["W404"].message == ("data.x.warn reports findings with code X-9, which no "
                                      "rule annotation declares")
     assert (found["W404"].span.file, found["W404"].span.line) == (f"{root}/org.rego", 4)
+
+
+def test_results_add_subjects_that_only_findings_name():
+    from mlopsc.diagnostics import Diagnostic
+    from mlopsc.policy.findings import results
+
+    policy = validate(NONCOMPLIANT).compilation.policy
+    ir = validate(NONCOMPLIANT).ir
+    extra = [Diagnostic(code="GOV-001", severity=Severity.ERROR, message="m",
+                        path="metadata.name"),
+             Diagnostic(code="ACME-1", severity=Severity.WARNING, message="n",
+                        path="models.credit-scorer.labels")]
+    out = results(policy.rules, extra, ir, {"SEC-002"})
+    keys = [(r.rule, r.subject) for r in out]
+    assert keys == sorted(keys) and len(keys) == len(set(keys))
+    assert ("GOV-001", "metadata") in keys and ("GOV-001", "models.credit-scorer") in keys
+    assert [(r.subject, r.status, r.messages) for r in out if r.rule == "ACME-1"] == [
+        ("models.credit-scorer", "fail", ("n",))]
+    assert not any(r.rule == "SEC-002" for r in out)
+    assert len(out) == len(policy.results) + 2 - sum(r.rule == "SEC-002" for r in policy.results)
