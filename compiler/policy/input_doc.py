@@ -16,7 +16,7 @@ import json
 import operator
 import re
 from collections.abc import Callable
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 from mlopsc.ir import IR
@@ -34,8 +34,17 @@ class _Layout:
     """Positions of the fields that may hold records, collections or mappings."""
 
 
-@cache
+_LAYOUTS: dict[type, _Layout] = {}
+
+
 def _layout(cls: type) -> _Layout:
+    layout = _LAYOUTS.get(cls)
+    return layout if layout is not None else _LAYOUTS.setdefault(cls, _new_layout(cls))
+
+
+def _new_layout(cls: type) -> _Layout:
+    if not dataclasses.is_dataclass(cls):
+        raise TypeError(f"{cls.__name__} is not part of the policy input")
     fields = [f for f in dataclasses.fields(cls) if not f.name.startswith("_")]
     names = tuple(f.name for f in fields)
     getter = operator.attrgetter(*names) if names else (lambda _: ())
@@ -52,7 +61,7 @@ def _data(value: Any) -> Any:
         return [_data(item) for item in value]
     if kind is dict:
         return {str(k): _data(v) for k, v in sorted(value.items())}
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(kind):
         layout = _layout(kind)
         values = layout.values(value)
         if layout.nested:
@@ -67,8 +76,6 @@ def _record(value: Any) -> dict[str, Any]:
     """An IR record as the JSON encoder's ``default``: its fields, one level deep. (Mappings
     in the IR have string keys, the loader refuses others, so the encoder writes them as
     ``_data`` would.)"""
-    if not dataclasses.is_dataclass(value):
-        raise TypeError(f"{type(value).__name__} is not part of the policy input")
     layout = _layout(type(value))
     return dict(zip(layout.names, layout.values(value)))
 
