@@ -61,6 +61,11 @@ def test_explain_shows_the_hint(code):
         f"hint: {row.hint}\n")
 
 
+def test_every_code_has_a_default_hint():
+    # A finding whose emitter passes no hint of its own still tells the author what to do.
+    assert [code for code, (_, row) in table().items() if not (row.hint or "").strip()] == []
+
+
 def test_explain_unknown_code_raises_and_suggest_helps():
     with pytest.raises(UnknownCode):
         explain("E3066")

@@ -13,7 +13,7 @@ CODES: tuple[Code, ...] = (
          "The kfp SDK validates what it compiles (e.g. memory quantities must be an integer "
          "with an optional unit such as `512Mi`, retry counts non-negative). The value at this "
          "path was refused; the message quotes kfp.",
-         None),
+         "write the value in the form the kfp message asks for (e.g. `memory: 512Mi`)"),
     Code("W511", "trigger cannot start a Kubeflow run",
          "KFP v2 IR and its recurring runs know only schedules. A `data_change`, `drift` or "
          "`performance` trigger has no place in either, so nothing in Kubeflow acts on it.",

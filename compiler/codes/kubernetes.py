@@ -19,7 +19,8 @@ CODES: tuple[Code, ...] = (
          "with a letter or digit. A spec string that is not (a version like `2.0.0+build`, "
          "a label with spaces) is written with invalid characters replaced by `-` and a short "
          "hash of the original, so that two different strings stay different.",
-         None),
+         "use at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a "
+         "letter or digit, to have the value written as is"),
     Code("E533", "strategy not expressible",
          "The chosen serving flavour or mode cannot express the rollout strategy: KServe has "
          "no traffic mirroring (shadow), no header or cookie routes (ab) and no blue-green "

@@ -17,13 +17,14 @@ CODES: tuple[Code, ...] = (
          "A burn-rate tier fires when the error ratio exceeds burn rate x error budget. When "
          "that bound is 100 % or more, no service can ever reach it, so the tier is dead "
          "weight (typical for low objectives with the default 14.4x page).",
-         None),
+         "lower the tier's `burn_rate`, raise the objective, or set `enabled: false` on "
+         "the tier"),
     Code("W544", "monitor has nothing to alert on",
          "The Prometheus target turns a monitor into alert rules over the metrics of "
          "`docs/monitoring.md`; this monitor lacks what a rule needs (features for drift, "
          "`metric` and `threshold` for performance, quality checks or a threshold for data "
          "quality, `freshness.max_age` on the dataset for freshness), so no rule is emitted.",
-         None),
+         "add what the monitor type needs (see docs/monitoring.md) or remove the monitor"),
     Code("W545", "routing label overrides a generated label",
          "Alerts carry labels that mlopsc sets itself (severity, tier, team, receiver, slo, "
          "deployment, namespace, monitor); a routing label of the same name is ignored so "
