@@ -7,12 +7,16 @@ import importlib
 import pkgutil
 
 import mlopsc
+import mlopsc.targets
 import pytest
 
 
 def _modules() -> list[str]:
-    return sorted(m.name for m in pkgutil.walk_packages(mlopsc.__path__, "mlopsc.")
-                  if not m.name.endswith("__main__"))
+    # The core and the built-in targets are separate source folders under one package, so
+    # each is walked on its own (walking mlopsc's path alone would miss the targets).
+    found = [m.name for package in (mlopsc, mlopsc.targets)
+             for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")]
+    return sorted(name for name in found if not name.endswith("__main__"))
 
 
 @pytest.mark.parametrize("name", _modules())
@@ -26,3 +30,6 @@ def test_the_examples_are_found():
     attempted = sum(doctest.testmod(importlib.import_module(n), report=False).attempted
                     for n in ("mlopsc.target", "mlopsc.diagnostics", "mlopsc.explain"))
     assert attempted >= 3
+    in_targets = sum(doctest.testmod(importlib.import_module(n), report=False).attempted
+                     for n in _modules() if n.startswith("mlopsc.targets."))
+    assert in_targets >= 10

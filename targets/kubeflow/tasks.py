@@ -149,8 +149,11 @@ def _duration(seconds: float | None) -> str | None:
 def security_not_expressible(step: ir.Step) -> list[str]:
     """Security fields of the step that KFP cannot set (the backend's defaults apply).
 
-    >>> security_not_expressible(step)   # a step with the secure defaults
+    >>> from types import SimpleNamespace
+    >>> security_not_expressible(SimpleNamespace(security=ir.Security()))  # secure defaults
     ['read_only_root_filesystem']
+    >>> security_not_expressible(SimpleNamespace(security=ir.Security(privileged=True)))
+    ['privileged', 'read_only_root_filesystem']
     """
     s = step.security
     asked = (("privileged", s.privileged), ("host_network", s.host_network),
