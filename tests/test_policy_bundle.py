@@ -52,6 +52,11 @@ def test_at_least_30_rules_each_fully_annotated():
         assert info.domain in DOMAINS, code
 
 
+def test_every_rule_has_a_hint():
+    # Every finding tells the spec author what to write to fix it.
+    assert [code for code in CODES if not (BUNDLE.hints.get(code) or "").strip()] == []
+
+
 def test_every_policy_file_has_a_test_file_beside_it():
     root = default_bundle_dir()
     for path in root.rglob("*.rego"):

@@ -78,6 +78,22 @@ def test_noncompliant_messages_and_paths(code, path, message):
     assert (code, path, message) in found
 
 
+def test_every_noncompliant_finding_shows_its_hint(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["validate", "examples/noncompliant/mlops.yaml", "--today", "2026-11-20"]) == 1
+    blocks = capsys.readouterr().out.split("\n\n")
+    policy = [b for b in blocks if "-0" in b.split("]:", 1)[0]]
+    assert len(policy) == len(NONCOMPLIANT_FINDINGS)
+    assert [b.splitlines()[0] for b in policy if "\n  = hint: " not in b] == []
+    assert ("examples/noncompliant/mlops.yaml:55:30: error[SEC-002]: deployment \"credit-api\" "
+            "uses host networking\n"
+            "  55 |     security: {host_network: true}\n"
+            "     |                              ^^^^\n"
+            "  = hint: remove `host_network: true` from `security:` (the default is `false`)\n"
+            "  = path: deployments.credit-api.security.host_network") in policy
+
+
 @pytest.mark.parametrize("argv, code", [
     (["validate", str(FLAGSHIP)], 0),
     (["validate", str(NONCOMPLIANT)], 1),

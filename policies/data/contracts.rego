@@ -11,6 +11,7 @@ import data.mlopsc.lib
 #   code: DATA-001
 #   severity: error
 #   applies_to: [datasets, models]
+#   hint: "give the field a type, e.g. `{name: amount, type: float}`"
 deny contains f if {
 	some ds in input.datasets
 	some i, field in ds.fields
@@ -34,6 +35,7 @@ deny contains f if {
 #   code: DATA-002
 #   severity: error
 #   applies_to: [monitors]
+#   hint: "add `kind: continuous` or `kind: categorical` to the field in the monitor's `dataset:` (without one, in the model's `input_schema:`)"
 deny contains f if {
 	some mon in input.monitors
 	mon.type == "data_drift"
@@ -50,6 +52,7 @@ deny contains f if {
 #   code: DATA-003
 #   severity: error
 #   applies_to: [datasets]
+#   hint: "add `classification: internal|confidential|restricted` to the field"
 deny contains f if {
 	some ds in input.datasets
 	some i, field in ds.fields
@@ -68,6 +71,7 @@ deny contains f if {
 #   code: DATA-004
 #   severity: error
 #   applies_to: [monitors]
+#   hint: "remove the field from the monitor's `features:`; watch a non-personal feature derived from it instead"
 deny contains f if {
 	some mon in input.monitors
 	some i, feature in mon.features

@@ -12,6 +12,7 @@ import data.mlopsc.lib.config
 #   code: DEP-003
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "start at `canary_max_first_weight` (default 10) or less, e.g. `steps: [{weight: 5, pause: 10m}, {weight: 50, pause: 10m}, {weight: 100}]`"
 deny contains f if {
 	most := config.cfg.canary_max_first_weight
 	some d in input.deployments
@@ -29,6 +30,7 @@ deny contains f if {
 #   code: DEP-004
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "order the steps so each weight is larger than the last, e.g. `steps: [{weight: 5}, {weight: 20}, {weight: 50}]`"
 deny contains f if {
 	some d in input.deployments
 	d.rollout.strategy == "canary"
@@ -63,6 +65,7 @@ deny contains f if {
 #   code: DEP-006
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "add `rollback: [{type: slo_breach, slo: an-slo-of-this-deployment}]` to `rollout:` (or `error_rate`/`latency` with a `threshold`, `drift` with a `monitor`)"
 deny contains f if {
 	environments := config.cfg.production_environments
 	some d in input.deployments
@@ -81,6 +84,7 @@ deny contains f if {
 #   code: DEP-007
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "remove `steps`, `match` and `candidate_weight` and set `mirror_percent:`, e.g. `rollout: {strategy: shadow, mirror_percent: 100}`; to serve users, use `canary` or `ab`"
 deny contains f if {
 	some d in input.deployments
 	d.rollout.strategy == "shadow"

@@ -36,6 +36,7 @@ deny contains f if {
 #   code: DEP-002
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "raise the floor to `min_production_replicas` (default 2): `autoscaling: {min_replicas: 2, max_replicas: N}`, or `replicas: 2` without autoscaling"
 deny contains f if {
 	fewest := config.cfg.min_production_replicas
 	some d in _judged

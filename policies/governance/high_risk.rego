@@ -18,6 +18,7 @@ _tiered := [[m, lib.tier(m)] | some m in input.models]
 #   code: GOV-008
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `human_oversight: {description: how people review and override its decisions, reviewers: [...]}`"
 deny contains f if {
 	some [m, tier] in _tiered
 	tier.human_oversight
@@ -32,6 +33,7 @@ deny contains f if {
 #   code: GOV-009
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `explainability: {method: shap}` (or lime, integrated-gradients, reason-codes)"
 deny contains f if {
 	some [m, tier] in _tiered
 	tier.explainability
@@ -52,6 +54,7 @@ _no_method(m) if lib.blank(m.explainability, "method")
 #   code: GOV-010
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `fairness: {protected_attributes: [...], metrics: [{name: demographic_parity_difference, threshold: 0.1}]}`"
 deny contains f if {
 	some [m, tier] in _tiered
 	tier.fairness_review
@@ -88,6 +91,7 @@ _staged contains [e.model, e.version] if {
 #   code: GOV-011
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "stage this version first: another deployment of the same model and version with `rollout: {strategy: shadow, mirror_percent: 100}` (or `strategy: ab`)"
 deny contains f if {
 	environments := config.cfg.production_environments
 	some d in input.deployments

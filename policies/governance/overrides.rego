@@ -24,6 +24,7 @@ _lists := {"production_environments", "personal_data_regulations", "credit_regul
 #   code: GOV-012
 #   severity: warning
 #   applies_to: [governance]
+#   hint: "remove the loosened value from `governance.data` or `governance.risk_tiers` (an organisation-wide change belongs in `--data`), or waive GOV-012 with a reason"
 warn contains f if {
 	some key, value in input.governance.data
 	_loosens(key, value)

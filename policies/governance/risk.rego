@@ -46,6 +46,7 @@ _released := [[m, lib.tier(m), _approvals(m)] |
 #   code: GOV-003
 #   severity: error
 #   applies_to: [models]
+#   hint: "add approvals for the model's stage: `approvals: [{by: ..., role: ..., date: \"YYYY-MM-DD\", stage: production}]`"
 deny contains f if {
 	some [m, tier, approvals] in _released
 	need := tier.approvals
@@ -64,6 +65,7 @@ deny contains f if {
 #   code: GOV-004
 #   severity: error
 #   applies_to: [models]
+#   hint: "add an approval from a role the tier names (by default `risk` or `compliance`): `{by: ..., role: risk, date: \"YYYY-MM-DD\", stage: production}`"
 deny contains f if {
 	some [m, tier, approvals] in _released
 	roles := tier.approver_roles
@@ -80,6 +82,7 @@ deny contains f if {
 #   code: GOV-005
 #   severity: error
 #   applies_to: [models]
+#   hint: "write who, role and date in the approval: `{by: name@example.com, role: ml-lead, date: \"YYYY-MM-DD\"}`"
 deny contains f if {
 	some m in input.models
 	some i, a in m.approvals
@@ -99,6 +102,7 @@ deny contains f if {
 #   code: GOV-006
 #   severity: error
 #   applies_to: [models]
+#   hint: "keep the model at `stage: development`; if the tier is wrong, reassess the model and correct `risk_tier`"
 deny contains f if {
 	some m in input.models
 	m.risk_tier == "unacceptable"
@@ -114,6 +118,7 @@ deny contains f if {
 #   code: GOV-007
 #   severity: error
 #   applies_to: [models]
+#   hint: "use a tier with requirements (`minimal`, `low`, `medium`, `high`, `unacceptable`) or declare them under `governance.risk_tiers`"
 deny contains f if {
 	some m in input.models
 	not config.tiers[m.risk_tier] # first: known tiers stop here, without a call

@@ -57,6 +57,7 @@ deny contains f if {
 #   code: MDL-002
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `card: {fairness_assessment: ..., maintenance: ...}` (how fairness was assessed; retraining and review cadence)"
 deny contains f if {
 	sections := _production_sections
 	some m in _carded

@@ -11,6 +11,7 @@ import data.mlopsc.lib
 #   code: MDL-005
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `training: {pipeline: the-pipeline-that-trains-it}`"
 deny contains f if {
 	some m in input.models
 	lib.blank(m.training, "pipeline")
@@ -24,6 +25,7 @@ deny contains f if {
 #   code: MDL-006
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `training: {datasets: [{dataset: ..., version: \"1.0.0\"}]}`"
 deny contains f if {
 	some m in input.models
 	count(m.training.datasets) == 0
@@ -37,6 +39,7 @@ deny contains f if {
 #   code: MDL-007
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `training: {code_version: ...}` (e.g. the git commit it was trained from)"
 deny contains f if {
 	some m in input.models
 	lib.blank(m.training, "code_version")
@@ -50,6 +53,7 @@ deny contains f if {
 #   code: MDL-008
 #   severity: error
 #   applies_to: [models]
+#   hint: "name a pinned training image: `training: {image: registry/name:1.2.3}` or `registry/name@sha256:...`"
 deny contains f if {
 	some m in input.models
 	lib.blank(m.training, "image")
@@ -75,6 +79,7 @@ deny contains f if {
 #   code: MDL-009
 #   severity: error
 #   applies_to: [models, pipelines]
+#   hint: "name the contract version, e.g. `{dataset: ..., version: \"1.2.0\"}`, never `latest`"
 deny contains f if {
 	some m in input.models
 	some i, ref in m.training.datasets

@@ -13,6 +13,7 @@ _stages := {"development", "staging", "production", "archived"}
 #   code: MDL-003
 #   severity: error
 #   applies_to: [models]
+#   hint: "set `stage:` to development, staging, production or archived"
 deny contains f if {
 	some m in input.models
 	not m.stage in _stages

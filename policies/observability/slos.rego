@@ -39,6 +39,7 @@ _with_latency contains s.deployment if {
 #   code: OBS-001
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "add an SLO: `slos: {NAME: {deployment: this-deployment, sli: {type: availability, metric: ...}, objective: 99.9}}` (or `type: error_ratio`)"
 deny contains f if {
 	covered := _with_availability # once, not once per deployment
 	some d in _judged
@@ -53,6 +54,7 @@ deny contains f if {
 #   code: OBS-002
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "add an SLO: `slos: {NAME: {deployment: this-deployment, sli: {type: latency, metric: ..., threshold: 0.25}, objective: 99}}`"
 deny contains f if {
 	covered := _with_latency
 	some d in _judged
@@ -87,6 +89,7 @@ _watched_batch(d) if {
 #   code: OBS-003
 #   severity: error
 #   applies_to: [deployments]
+#   hint: "add a monitor: `monitors: {NAME: {type: data_drift, deployment: this-deployment, dataset: ..., features: [...]}}`"
 deny contains f if {
 	watched := _watched_deployments
 	some d in _production
@@ -107,6 +110,7 @@ _alerting := [["slo", "slos", "alerting."], ["monitor", "monitors", ""]]
 #   code: OBS-004
 #   severity: error
 #   applies_to: [slos, monitors]
+#   hint: "add `runbook: URL` and `routing: {team: ...}` (for an SLO, under `alerting:`)"
 deny contains f if {
 	some [kind, section, prefix] in _alerting
 	some x in input[section]

@@ -21,6 +21,7 @@ _undigested := [[p, s] |
 #   code: PIPE-001
 #   severity: error
 #   applies_to: [pipelines]
+#   hint: "pin the image by a version tag or digest, e.g. `image: registry/name:1.4.2` or `registry/name@sha256:...`"
 deny contains f if {
 	some [p, s] in _undigested
 	not lib.image_pinned(s.image)
@@ -43,6 +44,7 @@ _production(p) if {
 #   code: PIPE-002
 #   severity: error
 #   applies_to: [pipelines]
+#   hint: "pin the step image by digest: `image: registry/name@sha256:...`"
 deny contains f if {
 	some [p, s] in _undigested
 	_production(p)
@@ -57,6 +59,7 @@ deny contains f if {
 #   code: PIPE-003
 #   severity: error
 #   applies_to: [pipelines]
+#   hint: "add `resources: {cpu: 500m, memory: 1Gi}` to the step"
 deny contains f if {
 	some p in input.pipelines
 	some s in p.steps
@@ -80,6 +83,7 @@ deny contains f if {
 #   code: PIPE-004
 #   severity: error
 #   applies_to: [pipelines]
+#   hint: "lower `retries: {limit: N}` to at most `max_retries` (default 5); a `backoff:` spaces the attempts instead"
 deny contains f if {
 	most := config.cfg.max_retries # once, not once per step
 	some p in input.pipelines
@@ -98,6 +102,7 @@ deny contains f if {
 #   code: PIPE-005
 #   severity: error
 #   applies_to: [models]
+#   hint: "add a trigger to the training pipeline: `triggers: [{type: data_change, dataset: ...}]` (or `drift`/`performance` with a `monitor:`)"
 deny contains f if {
 	some m in input.models
 	m.training.continuous

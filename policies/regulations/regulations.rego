@@ -48,6 +48,7 @@ _retention_gaps(ds) := {g |
 #   code: REG-002
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `fairness: {disparate_impact_tested: true}` once validation includes a disparate-impact test"
 deny contains f if {
 	some m in input.models
 	_under(m, "credit_regulations")
@@ -65,6 +66,7 @@ deny contains f if {
 #   code: REG-003
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `explainability: {method: reason-codes, per_decision: true}`"
 deny contains f if {
 	some m in input.models
 	_under(m, "credit_regulations")
@@ -82,6 +84,7 @@ deny contains f if {
 #   code: REG-004
 #   severity: error
 #   applies_to: [datasets]
+#   hint: "de-identify the data and declare it: `deidentified: true` on the dataset"
 deny contains f if {
 	some m in input.models
 	_under(m, "health_regulations")
@@ -99,6 +102,7 @@ deny contains f if {
 #   code: REG-005
 #   severity: error
 #   applies_to: [models]
+#   hint: "add `risk_assessment: ...` (the URI or document id of the model's risk assessment)"
 deny contains f if {
 	some m in input.models
 	"eu-ai-act" in m.regulations

@@ -39,6 +39,7 @@ _other_settings := [[c, pipeline] |
 #   code: SEC-001
 #   severity: error
 #   applies_to: [pipelines, deployments]
+#   hint: "remove `privileged: true` from `security:` (the default is `false`)"
 deny contains f if {
 	some [c, pipeline] in _other_settings
 	c.security.privileged == true
@@ -52,6 +53,7 @@ deny contains f if {
 #   code: SEC-002
 #   severity: error
 #   applies_to: [pipelines, deployments]
+#   hint: "remove `host_network: true` from `security:` (the default is `false`)"
 deny contains f if {
 	some [c, pipeline] in _other_settings
 	c.security.host_network == true
@@ -65,6 +67,7 @@ deny contains f if {
 #   code: SEC-003
 #   severity: error
 #   applies_to: [pipelines, deployments]
+#   hint: "remove `run_as_non_root: false` and `run_as_user: 0` from `security:` (the default runs as non-root)"
 deny contains f if {
 	some [c, pipeline] in _other_settings
 	c.security.run_as_non_root != true
@@ -84,6 +87,7 @@ deny contains f if {
 #   code: SEC-004
 #   severity: error
 #   applies_to: [pipelines, deployments]
+#   hint: "remove `read_only_root_filesystem: false` and `allow_privilege_escalation: true` from `security:` (the defaults are the secure ones)"
 deny contains f if {
 	some [c, pipeline] in _other_settings
 	some key, bad in {"read_only_root_filesystem": false, "allow_privilege_escalation": true}
@@ -120,6 +124,7 @@ deny contains f if {
 #   code: SEC-006
 #   severity: error
 #   applies_to: [pipelines, deployments]
+#   hint: "pull the image from one of the `allowed_registries` (copy it into an allowed registry first)"
 deny contains f if {
 	allowed := config.cfg.allowed_registries
 	count(allowed) > 0
