@@ -98,11 +98,8 @@ def _report_one(kind: str, item: dict, path: Path, document: dict, bag: Diagnost
     elif kind in _TYPE_ERRORS or kind in ("union_tag_invalid", "union_type"):
         expected = _TYPE_ERRORS.get(kind, "another form")
         value = item.get("input")
-        hint = None
-        if expected == "a string" and isinstance(value, (int, float, bool)):
-            hint = f'quote it: "{_as_written(bag, path) or _yaml_text(value)}"'
         bag.add("E204", f"{name}: expected {expected}, got {_describe(value)}",
-                path=path, hint=hint)
+                path=path, hint=_type_hint(name, expected, value, bag, path))
     elif kind in _RANGE_ERRORS:
         bag.add("E206", f"{name}: {item.get('input')!r} is out of range ({_bound(item)})",
                 path=path)
@@ -110,6 +107,34 @@ def _report_one(kind: str, item: dict, path: Path, document: dict, bag: Diagnost
         bag.add("E207", f"{name}: {_lower_first(item['msg'])}", path=path)
     else:
         bag.add("E207", f"{name}: {_lower_first(item['msg'])}", path=path)
+
+
+def _type_hint(name: str, expected: str, value: Any, bag: Diagnostics, path: Path) -> str:
+    """What to write instead, for the pair (expected type, value found).
+
+    >>> hint = lambda expected, value: _type_hint("monitors", expected, value, Diagnostics(), ())
+    >>> hint("a mapping", None)
+    "'monitors' has nothing under it: indent its fields below it, or delete the line"
+    >>> hint("a list", {"a": 1})
+    "write each item of 'monitors' on its own line starting with '- '"
+    """
+    if expected == "a string" and isinstance(value, (int, float, bool)):
+        return f'quote it: "{_as_written(bag, path) or _yaml_text(value)}"'
+    if value is None:
+        return f"'{name}' has nothing under it: indent its fields below it, or delete the line"
+    if expected == "a mapping":
+        if isinstance(value, list):
+            return f"write '{name}' as `key: value` lines, without the '- ' of list items"
+        return f"write the fields of '{name}' indented on the lines below it"
+    if expected == "a list":
+        return f"write each item of '{name}' on its own line starting with '- '"
+    if expected in ("an integer", "a number") and isinstance(value, str):
+        return "write the number without quotes or units"
+    if expected == "true or false":
+        return "write true or false, without quotes"
+    if expected == "a string":
+        return f"write '{name}' as a single text value; quote it if it holds ': ' or starts with '-'"
+    return f"`mlopsc explain E204` and docs/spec.md list the forms '{name}' accepts"
 
 
 def _data_path(loc: tuple, document: Any) -> Path:

@@ -178,6 +178,27 @@ def test_did_you_mean_hints():
     assert [d.hint for d in compilation.diagnostics] == ["did you mean 'm'?"]
 
 
+@pytest.mark.parametrize("path,value,message,hint", [
+    ("monitors", None, "monitors: expected a mapping, got null",
+     "'monitors' has nothing under it: indent its fields below it, or delete the line"),
+    ("models", ["m"], "models: expected a mapping, got a list",
+     "write 'models' as `key: value` lines, without the '- ' of list items"),
+    ("pipelines/train/steps", {"name": "prep"}, "steps: expected a list, got a mapping",
+     "write each item of 'steps' on its own line starting with '- '"),
+    ("deployments/d/replicas", "three", "replicas: expected an integer, got a string ('three')",
+     "write the number without quotes or units"),
+    ("models/m/version", 1.1, "version: expected a string, got a number (1.1)",
+     'quote it: "1.1"'),
+], ids=["null-mapping", "list-for-mapping", "mapping-for-list", "text-for-int",
+        "number-for-string"])
+def test_wrong_type_hint_fits_the_mistake(path, value, message, hint):
+    """E204's hint depends on what was expected and what was found, never a stock text."""
+    bag = Diagnostics()
+    parse_spec(mutate(path, value), bag)
+    wrong_type = [(d.message, d.hint) for d in bag if d.code == "E204"]
+    assert wrong_type == [(message, hint)]
+
+
 def test_duplicate_step_names():
     doc = copy.deepcopy(BASE)
     doc["pipelines"]["train"]["steps"][1]["name"] = "prep"

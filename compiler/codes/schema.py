@@ -17,7 +17,8 @@ CODES = (
          "A value has the wrong type, e.g. a number where a string is expected. YAML reads "
          "unquoted `1.10` as the number 1.1: quote versions and other strings that look "
          "like numbers.",
-         "quote strings that look like numbers or booleans, e.g. `version: \"1.10\"`"),
+         "write the value in the form the message names; quote strings that look like "
+         "numbers or booleans, e.g. `version: \"1.10\"`"),
     Code("E205", "value not allowed",
          "The value is not one of the values the field allows.",
          "use one of the values listed in the message"),
