@@ -58,9 +58,13 @@ deny contains f if {
 	some i, field in ds.fields
 	field.pii
 	not field.classification in {"internal", "confidential", "restricted"}
-	f := lib.finding("DATA-003", sprintf("PII field %q of dataset %q is classified %v; use internal, confidential or restricted", [field.name, ds.name, field.classification]),
+	f := lib.finding("DATA-003", sprintf("PII field %q of dataset %q %s; use internal, confidential or restricted", [field.name, ds.name, _classified(field)]),
 		sprintf("%s.fields[%d]", [ds.path, i]))
 }
+
+_classified(field) := "has no classification" if {
+	field.classification == null
+} else := sprintf("is classified %q", [field.classification])
 
 # METADATA
 # title: PII is not exposed in monitors

@@ -25,8 +25,9 @@ test_drift_feature_without_kind if {
 
 test_pii_without_classification if {
 	doc := fixtures.with_dataset({"fields": [{"name": "email", "type": "string", "pii": true, "classification": null}]})
-	deny == {{"code": "DATA-003", "msg": "PII field \"email\" of dataset \"d\" is classified null; use internal, confidential or restricted", "path": "datasets.d.fields[0]"}} with input as doc
-	fixtures.codes(deny) == {"DATA-003"} with input as fixtures.with_dataset({"fields": [{"name": "email", "type": "string", "pii": true, "classification": "public"}]})
+	deny == {{"code": "DATA-003", "msg": "PII field \"email\" of dataset \"d\" has no classification; use internal, confidential or restricted", "path": "datasets.d.fields[0]"}} with input as doc
+	public := fixtures.with_dataset({"fields": [{"name": "email", "type": "string", "pii": true, "classification": "public"}]})
+	deny == {{"code": "DATA-003", "msg": "PII field \"email\" of dataset \"d\" is classified \"public\"; use internal, confidential or restricted", "path": "datasets.d.fields[0]"}} with input as public
 }
 
 test_pii_in_monitor if {
