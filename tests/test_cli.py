@@ -225,3 +225,16 @@ def test_validate_imports_no_target_library_nor_networkx():
     done = subprocess.run([sys.executable, "-c", code, str(ROOT / "mlops.yaml")],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_readme_example_output_is_what_validate_prints():
+    """The README's `mlopsc validate` excerpt is real output: every shown line is printed."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```text\n$ mlopsc validate ", 1)[1].split("```", 1)[0]
+    command, *shown = block.splitlines()
+    run = run_cli("validate", command, cwd=ROOT)
+    printed = set(run.stdout.splitlines())
+    echo = shown.index("$ echo $?")
+    assert run.returncode == int(shown[echo + 1])
+    missing = [line for line in shown[:echo] if line != "..." and line not in printed]
+    assert missing == [], "README.md shows lines that validate does not print"
