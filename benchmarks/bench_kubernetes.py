@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run
 from mlopsc.target import EmitOptions

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+
 from mlopsc import registry
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run

@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from synth import make_spec  # noqa: E402
+from synth import make_spec
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from mlopsc.driver import Compilation, Options, run
 from mlopsc.target import Artifact
 from mlopsc.write import TreeDiff, diff_tree, manifest, write_tree
 
-__all__ = ["Options", "Result", "validate", "compile", "write", "check", "schema", "Severity"]
+__all__ = ["Options", "Result", "Severity", "check", "compile", "schema", "validate", "write"]
 
 
 @dataclass
@@ -57,7 +57,7 @@ def validate(options: Options) -> Result:
     return Result(run(options, until="policy"))
 
 
-def compile(options: Options) -> Result:  # noqa: A001 - the verb users know
+def compile(options: Options) -> Result:
     """Validate, then emit every selected target (nothing is written yet)."""
     return Result(run(options, until="emit"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import Path
 from mlopsc.spec import Spec
-from mlopsc.spec.deployments import Deployment, Mode, Rollout, RollbackOn, Strategy
+from mlopsc.spec.deployments import Deployment, Mode, RollbackOn, Rollout, Strategy
 from mlopsc.spec.observability import SliType
 
 # settings that belong to one strategy only

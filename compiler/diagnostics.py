@@ -132,4 +132,4 @@ def waived(diagnostic: Diagnostic, waiver: str) -> Diagnostic:
     return replace(diagnostic, waiver=waiver)
 
 
-__all__ = ["Diagnostic", "Diagnostics", "Severity", "Span", "SourceIndex", "waived"]
+__all__ = ["Diagnostic", "Diagnostics", "Severity", "SourceIndex", "Span", "waived"]

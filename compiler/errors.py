@@ -7,7 +7,7 @@ class MlopscError(Exception):
     """Base of the errors a command reports as one line with exit 2."""
 
 
-def EXPECTED_ERRORS() -> tuple[type[BaseException], ...]:  # noqa: N802 - used like a constant
+def EXPECTED_ERRORS() -> tuple[type[BaseException], ...]:
     """Every exception type that means 'could not run' (imported lazily: CLI start-up)."""
     from mlopsc.load import SpecFileError
     from mlopsc.registry import TargetLoadError, UnknownTarget

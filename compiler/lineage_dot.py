@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import networkx as nx
 
-from mlopsc.lineage_common import (KINDS, is_xml_char, kind_groups, node_label, one_line,
-                                   sorted_edges)
+from mlopsc.lineage_common import (
+    KINDS,
+    is_xml_char,
+    kind_groups,
+    node_label,
+    one_line,
+    sorted_edges,
+)
 
 _STYLE = {
     "dataset": 'shape=cylinder, fillcolor="#dbeafe"',

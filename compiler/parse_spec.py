@@ -142,9 +142,7 @@ def _data_path(loc: tuple, document: Any) -> Path:
     path: list[str | int] = []
     node = document
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
         else:
             continue

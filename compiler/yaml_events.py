@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
+
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import Path, Positions, RawSpan, Span
 

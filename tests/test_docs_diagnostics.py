@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from mlopsc import docs_gen
 from mlopsc.codes import UnknownCode, suggest, table
 from mlopsc.explain import explain

@@ -6,9 +6,10 @@ import doctest
 import importlib
 import pkgutil
 
+import pytest
+
 import mlopsc
 import mlopsc.targets
-import pytest
 
 
 def _modules() -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.formatters import FORMATS, UnknownFormat, render
 from mlopsc.formatters._common import Summary

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import kubernetes_validate
 import yaml
+
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run
 from mlopsc.lower import lower

@@ -6,11 +6,12 @@ import json
 
 import pytest
 import yaml
-from mlopsc.targets.kubernetes.meta import is_label_value
-from mlopsc.targets.prometheus.promql import quote
 from test_kubernetes import BASE
 from test_kubernetes_helpers import emit, objects, validation_errors
 from test_prometheus_helpers import run_promtool
+
+from mlopsc.targets.kubernetes.meta import is_label_value
+from mlopsc.targets.prometheus.promql import quote
 
 HOSTILE = [
     "a\nb: c",

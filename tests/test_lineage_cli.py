@@ -45,7 +45,7 @@ def _no_source_date_epoch(monkeypatch):
 
 
 def test_formats_of_the_cli_are_the_formats_written():
-    assert GRAPH_FORMATS == tuple(FORMATS)
+    assert tuple(FORMATS) == GRAPH_FORMATS
 
 
 @pytest.mark.parametrize("fmt", GRAPH_FORMATS)

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.load import DEFAULT_MAX_BYTES, Loaded, SpecFileError, load_spec, load_text
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import example_specs, example_id
+from conftest import example_id, example_specs
 
 from mlopsc import api
 from mlopsc.policy.input_doc import input_document

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from mlopsc import __version__
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from mlopsc.targets.prometheus import promql, regex_sample, slo_rules, yaml_out
 
 

@@ -6,11 +6,12 @@ import json
 
 import pytest
 import yaml
+from test_prometheus_helpers import MINIMAL, emit, rules_of
+
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run
 from mlopsc.target import EmitOptions
 from mlopsc.targets.prometheus import PrometheusTarget
-from test_prometheus_helpers import MINIMAL, emit, rules_of
 
 SLO = """
 slos:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field
-
 from mlopsc.spec.common import Image, IsoDate, Owner, SpecModel, Version
 from mlopsc.spec.data import ContractField
 

@@ -30,7 +30,7 @@ def py(value) -> str:
     if isinstance(value, float):
         if math.isfinite(value):
             return repr(value)
-        return f"float({repr(str(value))})"
+        return f"float({str(value)!r})"
     if isinstance(value, str):
         return repr(value)  # repr of a str is a Python literal that evaluates to it
     if isinstance(value, list | tuple):
