@@ -145,7 +145,7 @@ with DAG(
         if k:
             args += ["--data", f"{ROOT}/s{k - 1}/out"]
         task = KubernetesPodOperator(
-            task_id=f"s{k}", image="%s", cmds=["python", "-m", f"job.s{k}"], arguments=args,
+            task_id=f"s{k}", image="@IMAGE@", cmds=["python", "-m", f"job.s{k}"], arguments=args,
             container_resources=k8s.V1ResourceRequirements(requests={"cpu": "1", "memory": "2Gi"},
                                                            limits={"memory": "2Gi"}),
             container_security_context={"allowPrivilegeEscalation": False, "privileged": False,
@@ -154,7 +154,7 @@ with DAG(
         if previous is not None:
             previous >> task
         previous = task
-''' % IMAGE
+'''.replace("@IMAGE@", IMAGE)
 
 
 def airflow_import_times(repeat: int = 100) -> dict:

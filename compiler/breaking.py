@@ -119,7 +119,8 @@ def classify(subject: str, path: str, old: tuple[ir.Field, ...],
         if previous is None and field.renamed_from in renamed:
             previous = before[field.renamed_from]
         if previous is None:
-            kind, breaking = ("added-optional", False) if field.nullable else ("added-required", True)
+            kind, breaking = (("added-optional", False) if field.nullable
+                              else ("added-required", True))
             add(field.name, kind, breaking, f"field {field.name} added "
                 f"({'optional' if field.nullable else 'required'})")
             continue

@@ -1,4 +1,5 @@
-"""Pass: pipeline structure: step dependencies form a DAG, placeholders resolve, triggers are whole."""
+"""Pass: pipeline structure: step dependencies form a DAG, placeholders resolve, triggers are
+whole."""
 
 from __future__ import annotations
 

@@ -111,7 +111,8 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         unique = {(d.sort_key(), d.severity, d.hint, d.waiver): d for d in self._items}
-        return [unique[k] for k in sorted(unique, key=lambda k: (k[0], k[1], k[2] or "", k[3] or ""))]
+        order = sorted(unique, key=lambda k: (k[0], k[1], k[2] or "", k[3] or ""))
+        return [unique[k] for k in order]
 
     @property
     def has_errors(self) -> bool:

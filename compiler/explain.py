@@ -17,7 +17,7 @@ def explain(code: str) -> str:
     severity: error
     area: load
     <BLANKLINE>
-    A mapping holds the same key twice. Many YAML readers silently keep the last value; mlopsc refuses, because the first one is then silently lost.
+    A mapping holds the same key twice. Many YAML readers silently keep the last value; ...
     <BLANKLINE>
     hint: remove or rename one of the two keys
     """

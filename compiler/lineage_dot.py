@@ -55,7 +55,8 @@ def render_dot(graph: nx.DiGraph, notice: str) -> str:
         if kind in _STYLE:
             lines.append(f'    node [{_STYLE[kind]}, class="{kind}"];')
         for node in nodes:
-            lines.append(f"    {quote_id(node)} [label={quote_text(node_label(graph.nodes[node]))}];")
+            label = quote_text(node_label(graph.nodes[node]))
+            lines.append(f"    {quote_id(node)} [label={label}];")
         lines.append("  }")
     for source, target, relation in sorted_edges(graph):
         lines.append(f"  {quote_id(source)} -> {quote_id(target)} "

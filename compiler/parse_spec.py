@@ -133,7 +133,8 @@ def _type_hint(name: str, expected: str, value: Any, bag: Diagnostics, path: Pat
     if expected == "true or false":
         return "write true or false, without quotes"
     if expected == "a string":
-        return f"write '{name}' as a single text value; quote it if it holds ': ' or starts with '-'"
+        return (f"write '{name}' as a single text value; quote it if it holds ': ' or starts "
+                "with '-'")
     return f"`mlopsc explain E204` and docs/spec.md list the forms '{name}' accepts"
 
 
@@ -142,7 +143,8 @@ def _data_path(loc: tuple, document: Any) -> Path:
     path: list[str | int] = []
     node = document
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if (isinstance(node, dict) and part in node) or (
+                isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
         else:
             continue
@@ -200,7 +202,8 @@ def _field_names(model: type[BaseModel] | None) -> list[str]:
 
 def _allowed_values(item: dict) -> list[str]:
     expected = (item.get("ctx") or {}).get("expected", "")
-    return [part.strip(" '\"") for part in expected.replace(" or ", ", ").split(",") if part.strip()]
+    parts = expected.replace(" or ", ", ").split(",")
+    return [part.strip(" '\"") for part in parts if part.strip()]
 
 
 def _bound(item: dict) -> str:

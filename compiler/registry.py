@@ -1,4 +1,5 @@
-"""The registry of compile targets: built-ins in one table, loaded lazily; plugins from entry points."""
+"""The registry of compile targets: built-ins in one table, loaded lazily; plugins from entry
+points."""
 
 from __future__ import annotations
 

@@ -31,7 +31,8 @@ class Artifact:
 
     def __post_init__(self) -> None:
         parts = self.path.split("/")
-        if self.path.startswith("/") or "\\" in self.path or any(p in ("", ".", "..") for p in parts):
+        if (self.path.startswith("/") or "\\" in self.path
+                or any(p in ("", ".", "..") for p in parts)):
             raise ValueError(f"artifact path {self.path!r} must be relative and normalised")
 
 

@@ -183,6 +183,6 @@ def test_model_input_schema_e580_points_at_the_version(tmp_path, old_version, ne
     (d,) = bag.sorted()
     assert (d.code, d.severity.label, d.path, d.span.line, d.message) == (
         "E580", "error", where, line,
-        "model m input schema: field country removed, but the major version did not change "
-        f"({old_version or 'none'} → {new_version or 'none'})")
+        ("model m input schema: field country removed, but the major version did not change "
+         f"({old_version or 'none'} → {new_version or 'none'})"))
     assert d.hint.startswith("bump the major version")

@@ -207,7 +207,8 @@ def sarif_validator():
                                       format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
-@pytest.mark.parametrize("findings", [None, [], _one("ünïcødé\n%", span=Span("a b/ç.yaml", 1, 1, 2, 1))])
+@pytest.mark.parametrize("findings", [
+    None, [], _one("ünïcødé\n%", span=Span("a b/ç.yaml", 1, 1, 2, 1))])
 def test_sarif_validates_against_oasis_schema(sarif_validator, findings):
     log = json.loads(_render("sarif", findings))
     errors = sorted(sarif_validator.iter_errors(log), key=str)

@@ -44,15 +44,15 @@ def one(objs: dict, name: str) -> dict:
     return objs[f"dev/api/{name}"]
 
 
-CANARY = "{strategy: canary, stable_version: '0.1.0', steps: [{weight: 10, pause: 5m}, " \
-         "{weight: 50}, {weight: 100}], analysis: {slos: [api-avail, api-latency], " \
-         "interval: 1m, failure_limit: 2}, rollback: [{type: slo_breach, slo: api-avail}, " \
-         "{type: error_rate, threshold: 0.05}, {type: latency, threshold: 0.3}]}"
-BLUE_GREEN = "{strategy: blue-green, auto_promote: true, scale_down_delay: 10m, " \
-             "analysis: {slos: [api-avail]}, rollback: [{type: slo_breach, slo: api-latency}]}"
+CANARY = ("{strategy: canary, stable_version: '0.1.0', steps: [{weight: 10, pause: 5m}, "
+          "{weight: 50}, {weight: 100}], analysis: {slos: [api-avail, api-latency], "
+          "interval: 1m, failure_limit: 2}, rollback: [{type: slo_breach, slo: api-avail}, "
+          "{type: error_rate, threshold: 0.05}, {type: latency, threshold: 0.3}]}")
+BLUE_GREEN = ("{strategy: blue-green, auto_promote: true, scale_down_delay: 10m, "
+              "analysis: {slos: [api-avail]}, rollback: [{type: slo_breach, slo: api-latency}]}")
 SHADOW = "{strategy: shadow, stable_version: '0.1.0', mirror_percent: 12.5}"
-AB_HEADER = "{strategy: ab, stable_version: '0.1.0', match: {header: X-Group, value: b}, " \
-            "candidate_weight: 20}"
+AB_HEADER = ("{strategy: ab, stable_version: '0.1.0', match: {header: X-Group, value: b}, "
+             "candidate_weight: 20}")
 AB_COOKIE = "{strategy: ab, stable_version: '0.1.0', match: {cookie: grp, value: v.2}}"
 
 
@@ -228,8 +228,8 @@ def test_diagnostics(rollout, extra, settings, code, field):
 
 
 def test_secure_defaults_and_secret_references():
-    extra = "    env: {TOKEN: {secret: api-creds, key: token}, MODE: 'on'}\n" \
-            "    resources: {cpu: 500m, memory: 1Gi}\n"
+    extra = ("    env: {TOKEN: {secret: api-creds, key: token}, MODE: 'on'}\n"
+             "    resources: {cpu: 500m, memory: 1Gi}\n")
     objs, _ = build("{}", extra)
     pod = one(objs, "deployment-api.yaml")["spec"]["template"]["spec"]
     container = pod["containers"][0]

@@ -105,7 +105,8 @@ def test_series_scraped_by_the_service_monitor_carry_the_sli_labels(flagship):
                             manifests["service-fraud-scorer-metrics.yaml"], pod, name)
               for name, pod in _pods(manifests)]
     assert labels[0] == {
-        "namespace": "fraud-prod", "service": "fraud-scorer", "pod": f"fraud-scorer-{CANARY_HASH}-x1",
+        "namespace": "fraud-prod", "service": "fraud-scorer",
+        "pod": f"fraud-scorer-{CANARY_HASH}-x1",
         "container": "model", "app_kubernetes_io_version": "2.3.0",
         "mlopsc_io_model": "fraud-detector", "rollouts_pod_template_hash": CANARY_HASH,
         "job": "fraud-scorer", "endpoint": "http"}

@@ -96,7 +96,8 @@ def test_dot_notice_is_one_comment_line():
 
 _ID = r"[A-Za-z][A-Za-z0-9_]*"
 _LABEL = r'"((?:[\w \-.,:/@+=]|#\d+;|<br>)*)"'
-_NODE = re.compile(rf"    ({_ID})(\[\(|\[\[|\{{\{{|\(\[|\(|\[){_LABEL}(\)\]|\]\]|\}}\}}|\]\)|\)|\])")
+_NODE = re.compile(rf"    ({_ID})(\[\(|\[\[|\{{\{{|\(\[|\(|\[){_LABEL}"
+                   rf"(\)\]|\]\]|\}}\}}|\]\)|\)|\])")
 _EDGE = re.compile(rf"    ({_ID}) -->\|{_LABEL}\| ({_ID})")
 _CLASS = re.compile(rf"    classDef [a-z_]+ fill:#[0-9a-f]{{6}},stroke:#374151|    class "
                     rf"{_ID}(,{_ID})* [a-z_]+")

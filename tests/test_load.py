@@ -375,7 +375,8 @@ datasets:
 def test_includes_join_sections_with_their_own_positions(tmp_path, monkeypatch):
     loaded, found = _load_files(tmp_path, monkeypatch, {
         "proj/mlops.yaml": ROOT,
-        "proj/data/datasets.yaml": "datasets:\n  remote:\n    owner: b\ninclude: [../shared.yaml]\n",
+        "proj/data/datasets.yaml":
+            "datasets:\n  remote:\n    owner: b\ninclude: [../shared.yaml]\n",
         "proj/shared.yaml": "apiVersion: mlopsc/v1\nmetadata:\n  team: c\n",
         "proj/models.yaml": "models:\n  m: {owner: d}\n",
     })
@@ -385,11 +386,12 @@ def test_includes_join_sections_with_their_own_positions(tmp_path, monkeypatch):
     assert doc["metadata"] == {"team": "c"} and doc["models"] == {"m": {"owner": "d"}}
     assert loaded.files == ("proj/mlops.yaml", "proj/data/datasets.yaml", "proj/shared.yaml",
                             "proj/models.yaml")
-    assert str(loaded.index.locate(("datasets", "remote", "owner"))) == "proj/data/datasets.yaml:3:12"
-    assert str(loaded.index.locate(("datasets", "local", "owner"))) == "proj/mlops.yaml:6:18"
-    assert str(loaded.index.locate(("metadata", "team"), key=True)) == "proj/shared.yaml:3:3"
-    assert str(loaded.index.locate(("models", "m"))) == "proj/models.yaml:2:6"
-    assert loaded.index.source_line("proj/models.yaml", 2) == "  m: {owner: d}"
+    index = loaded.index
+    assert str(index.locate(("datasets", "remote", "owner"))) == "proj/data/datasets.yaml:3:12"
+    assert str(index.locate(("datasets", "local", "owner"))) == "proj/mlops.yaml:6:18"
+    assert str(index.locate(("metadata", "team"), key=True)) == "proj/shared.yaml:3:3"
+    assert str(index.locate(("models", "m"))) == "proj/models.yaml:2:6"
+    assert index.source_line("proj/models.yaml", 2) == "  m: {owner: d}"
 
 
 @pytest.mark.parametrize(("files", "expected"), [
@@ -518,7 +520,8 @@ def test_environment_without_overrides():
 
 
 @pytest.mark.parametrize(("environment", "message", "hint"), [
-    ("prood", "unknown environment 'prood'; did you mean 'prod'?", "declared environments: dev, prod"),
+    ("prood", "unknown environment 'prood'; did you mean 'prod'?",
+     "declared environments: dev, prod"),
     ("qa", "unknown environment 'qa'", "declared environments: dev, prod"),
 ])
 def test_unknown_environment(environment, message, hint):

@@ -27,7 +27,8 @@ from mlopsc.targets.model_card import ModelCardTarget
 EVIL = ("<script>alert(1)</script> <b>x</b> [click](http://evil.example) ![i](x.png) "
         "**bold** _em_ `code` ~~gone~~ $x^2$ &amp; &copy; [^1] https://evil.example "
         "www.evil.example mail@evil.example\n\n# Heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-        "- item\n\n1. one\n\n2) two\n\n> quote\n\n---\n\n===\n\n    indented code\n\n```\nfence\n```")
+        "- item\n\n1. one\n\n2) two\n\n> quote\n\n---\n\n===\n\n    indented code\n\n"
+        "```\nfence\n```")
 # The same paragraph breaks as EVIL, so both have the same number of paragraphs.
 PLAIN = "\n\n".join("plain words" for _ in EVIL.split("\n\n"))
 

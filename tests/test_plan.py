@@ -15,14 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = ["--today", "2026-11-15"]
 SUPPORT_CALLS = "      - {name: support_calls_30d, type: integer, kind: continuous, min: 0}\n"
 FEATURES = "features: [tenure_months, monthly_charges, support_calls_30d, plan]"
-WAIVER = """\
-  churn-images-by-tag:
-    rule: PIPE-002
-    subject: pipelines.churn-training
-    reason: The internal registry gets digest pinning with its migration; until then images are pinned by immutable version tags.
-    approver: platform-security@acme.example
-    expires: "2027-06-30"
-"""
+# As in examples/churn-batch/mlops.yaml, byte for byte (the tests remove it from there).
+WAIVER = (
+    "  churn-images-by-tag:\n"
+    "    rule: PIPE-002\n"
+    "    subject: pipelines.churn-training\n"
+    "    reason: The internal registry gets digest pinning with its migration; until then images"
+    " are pinned by immutable version tags.\n"
+    "    approver: platform-security@acme.example\n"
+    '    expires: "2027-06-30"\n'
+)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -170,8 +172,8 @@ def test_a_ref_that_looks_like_an_option_is_refused(repo, capsys, tmp_path):
 def test_plan_outside_a_repository_is_exit_2(tmp_path, capsys):
     shutil.copytree(ROOT / "examples" / "minimal", tmp_path / "spec")
     assert plan(tmp_path / "spec" / "mlops.yaml", "HEAD", capsys) == (
-        2, "", f"mlopsc: error: {tmp_path / 'spec'} is not in a git repository; plan --base "
-        "needs the repository's history\n")
+        2, "", (f"mlopsc: error: {tmp_path / 'spec'} is not in a git repository; plan --base "
+                "needs the repository's history\n"))
 
 
 def test_a_repository_without_commits_has_no_base(tmp_path, capsys):

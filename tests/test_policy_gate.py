@@ -151,8 +151,8 @@ def test_user_rule_with_array_path(tmp_path, kind, severity):
 
 @pytest.mark.parametrize("source, code, where, text", [
     ("package x\n\ndeny[f] {\n  f := 1\n}\n", "E401", (3, 9), "`if` keyword is required"),
-    ("package x\nimport rego.v1\ndeny contains f if {\n  f := {\"code\": \"X-1\", \"msg\": "
-     "\"m\", \"path\": sprintf(\"%d\", [1 / count(input.waivers)])}\n}\n", "E402", (4, None),
+    (("package x\nimport rego.v1\ndeny contains f if {\n  f := {\"code\": \"X-1\", \"msg\": "
+      "\"m\", \"path\": sprintf(\"%d\", [1 / count(input.waivers)])}\n}\n"), "E402", (4, None),
      "divide by zero"),
     ("package x\nimport rego.v1\ndeny contains 42 if true\n", "E403", (3, 1),
      "malformed finding: 42"),
@@ -197,7 +197,9 @@ def test_disabled_rules_are_reported_and_not_evaluated(tmp_path):
     spec.write_text(NONCOMPLIANT.read_text() + textwrap.dedent("""
         governance:
           disabled_rules:
-            - {rule: SEC-002, reason: host networking is needed by the legacy scorer, approver: ciso@acme.example}
+            - rule: SEC-002
+              reason: host networking is needed by the legacy scorer
+              approver: ciso@acme.example
             - {rule: NOPE-001, reason: typo, approver: ciso@acme.example}
         """))
     result = api.validate(api.Options(spec=str(spec), today=TODAY))

@@ -47,16 +47,16 @@ CASES = [
      "model fraud-detector: risk tier medium → high"),
     ("approval removed",
      FLAGSHIP, edit(FLAGSHIP, APPROVAL, ""),
-     "model fraud-detector: approval by tom.okafor@acme.example (risk, stage production) "
-     "removed"),
+     ("model fraud-detector: approval by tom.okafor@acme.example (risk, stage production) "
+      "removed")),
     ("waiver added",
      edit(FLAGSHIP, APPROVAL, ""), edit(FLAGSHIP, APPROVAL, "") + WAIVER,
-     "waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
-     "compliance@acme.example, expires 2027-01-31"),
+     ("waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
+      "compliance@acme.example, expires 2027-01-31")),
     ("waiver added that excuses nothing",
      FLAGSHIP, FLAGSHIP + WAIVER,
-     "waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
-     "compliance@acme.example, expires 2027-01-31, but it matches no finding"),
+     ("waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
+      "compliance@acme.example, expires 2027-01-31, but it matches no finding")),
     ("contract field removed",
      edit(FLAGSHIP, FIELD, FIELD + "      - {name: merchant_id, type: string}\n"), FLAGSHIP,
      "data contract transactions: field merchant_id removed"),
@@ -77,8 +77,8 @@ CASES = [
     ("fairness threshold loosened",
      FLAGSHIP, edit(FLAGSHIP, "{name: demographic_parity_difference, threshold: 0.05,",
                     "{name: demographic_parity_difference, threshold: 0.1,"),
-     "model fraud-detector: fairness metric demographic_parity_difference: threshold 0.05 → "
-     "0.1"),
+     ("model fraud-detector: fairness metric demographic_parity_difference: threshold 0.05 → "
+      "0.1")),
     ("protected attribute added",
      FLAGSHIP, edit(FLAGSHIP, "protected_attributes: [customer_age_band]",
                     "protected_attributes: [customer_age_band, card_country]"),

@@ -91,8 +91,8 @@ CASES = [
      [("E321", "pipelines.train.steps[1].args[0]",
        "placeholder '$(inputs.dta)': the step declares no input 'dta'"),
       ("E321", "pipelines.train.steps[1].args[1]",
-       "placeholder '$(param.lr)' is not of the form $(params.NAME), $(inputs.NAME) or "
-       "$(outputs.NAME)")]),
+       ("placeholder '$(param.lr)' is not of the form $(params.NAME), $(inputs.NAME) or "
+        "$(outputs.NAME)"))]),
     ("cycle", "pipelines/train/steps/0/after", ["fit"],
      [("E302", "pipelines.train.steps[0].after",
        "steps of pipeline 'train' wait for each other: prep -> fit -> prep")]),
@@ -135,23 +135,25 @@ CASES = [
      [("E301", "monitors.drift.features[1]", "field 'contry' is not defined")]),
     ("bad regex", "slos/avail/sli/error_selector", {"code": "5(("},
      [("E322", "slos.avail.sli.error_selector.code",
-       "code: '5((' is not a valid regular expression (missing ), unterminated subpattern at "
-       "position 2)")]),
+       ("code: '5((' is not a valid regular expression (missing ), unterminated subpattern "
+        "at position 2)"))]),
     ("latency without threshold", "slos/avail/sli/type", "latency",
      [("E312", "slos.avail.sli", "a latency SLI needs `threshold` (seconds)")]),
     ("secret literal", "deployments/d/env", {"API_TOKEN": "abc123", "MODE": "fast"},
-     [("W323", "deployments.d.env.API_TOKEN", "API_TOKEN looks like a secret but has a literal value")]),
+     [("W323", "deployments.d.env.API_TOKEN",
+       "API_TOKEN looks like a secret but has a literal value")]),
     ("unknown deployed version", "deployments/d/version", "9.9.9",
      [("W324", "deployments.d.version", "model 'm' has no version '9.9.9' (current: 1.0.0)")]),
     ("pipeline output disagrees", "models/m/training/pipeline", "other",
      [("E301", "models.m.training.pipeline", "pipeline 'other' is not defined"),
-      ("E319", "pipelines.train.outputs.model", "pipeline 'train' says it produces model 'm', "
-       "but that model names pipeline 'other' as its training pipeline")]),
+      ("E319", "pipelines.train.outputs.model",
+       ("pipeline 'train' says it produces model 'm', but that model names pipeline 'other' "
+        "as its training pipeline"))]),
     ("alert window longer than period", "slos/avail/alerting", {"tiers": [
         {"name": "slow", "severity": "warning", "burn_rate": 1, "long_window": "40d",
          "short_window": "6h"}]},
-     [("E325", "slos.avail.alerting.tiers[0].long_window", "tier 'slow': window 40d is longer "
-       "than the SLO period 30d")]),
+     [("E325", "slos.avail.alerting.tiers[0].long_window",
+       "tier 'slow': window 40d is longer than the SLO period 30d")]),
 ]
 
 

@@ -39,8 +39,8 @@ def _policy_rule(code: str) -> str | None:
     file, line = bundles.rule_lines[info.code]
     hint = bundles.hints.get(info.code)
     lines = [f"{info.code}: {info.title}", "",
-             f"policy rule ({info.severity}) of the default bundle, domain {info.domain}; "
-             f"judges {', '.join(info.applies_to)}; defined in {file}:{line}", "",
+             (f"policy rule ({info.severity}) of the default bundle, domain {info.domain}; "
+              f"judges {', '.join(info.applies_to)}; defined in {file}:{line}"), "",
              info.description, ""]
     if hint:
         lines += [f"hint: {hint}", ""]

@@ -59,8 +59,8 @@ def _disabled(old: list, new: list) -> Iterator[Row]:
     for rule in sorted(after.keys() - before.keys()):
         d = after[rule]
         yield (f"rule:{rule}", "added", "disabled", None, d,
-               f"policy {rule} switched off for every subject, approved by {d['approver']}: "
-               f"{d['reason']}")
+               (f"policy {rule} switched off for every subject, approved by {d['approver']}: "
+                f"{d['reason']}"))
     for rule in sorted(before.keys() - after.keys()):
         yield (f"rule:{rule}", "removed", "disabled", before[rule], None,
                f"policy {rule} switched back on")
@@ -99,8 +99,9 @@ def regulations(old: dict, new: dict) -> Iterator[Row]:
 
     for row in _entities(old, new, "regulations", added, "regulation", compare):
         if row[1] == "removed":
-            row = (*row[:5], f"regulation {row[3].get('name')} no longer in force")
-        yield row
+            yield (*row[:5], f"regulation {row[3].get('name')} no longer in force")
+        else:
+            yield row
 
 
 def _short(node_id: str) -> str:

@@ -101,8 +101,8 @@ def _metrics(subject: str, prefix: str, key: str, old: list, new: list,
     for name in sorted(before.keys() | after.keys()):
         field = f"{key}:{name}"
         if name not in before:
-            yield (subject, "added", field, None, after[name], f"{prefix} {name} added "
-                   f"(threshold {words(after[name].get('threshold'))})")
+            yield (subject, "added", field, None, after[name],
+                   f"{prefix} {name} added (threshold {words(after[name].get('threshold'))})")
         elif name not in after:
             yield subject, "removed", field, before[name], None, f"{prefix} {name} removed"
         else:
@@ -152,8 +152,8 @@ def _approvals(subject: str, prefix: str, old: list, new: list) -> Iterator[Row]
                 f"{prefix}: {_approval_words(before[key])} removed"
         elif before[key].get("date") != after[key].get("date"):
             yield (subject, "changed", field, before[key], after[key],
-                   f"{prefix}: {_approval_words(after[key])}: date {before[key].get('date')} → "
-                   f"{after[key].get('date')}")
+                   (f"{prefix}: {_approval_words(after[key])}: date {before[key].get('date')} "
+                    f"→ {after[key].get('date')}"))
 
 
 def _added_removed(subject: str, prefix: str, noun: str, old: list, new: list) -> Iterator[Row]:
@@ -169,12 +169,13 @@ def _training(subject: str, prefix: str, old: list, new: list) -> Iterator[Row]:
     for ds in sorted(before.keys() | after.keys()):
         field, name = f"training_data:{ds}", _name(ds)
         if ds not in before:
-            yield (subject, "added", field, None, after[ds], f"{prefix}: now trained on data "
-                   f"contract {name} version {after[ds].get('version')}")
+            yield (subject, "added", field, None, after[ds],
+                   (f"{prefix}: now trained on data contract {name} version "
+                    f"{after[ds].get('version')}"))
         elif ds not in after:
             yield subject, "removed", field, before[ds], None, \
                 f"{prefix}: no longer trained on data contract {name}"
         elif before[ds].get("version") != after[ds].get("version"):
             yield (subject, "changed", field, before[ds], after[ds],
-                   f"{prefix}: training data contract {name} version "
-                   f"{before[ds].get('version')} → {after[ds].get('version')}")
+                   (f"{prefix}: training data contract {name} version "
+                    f"{before[ds].get('version')} → {after[ds].get('version')}"))

@@ -68,7 +68,7 @@ def _data(value: Any) -> Any:
             values = list(values)
             for i in layout.nested:
                 values[i] = _data(values[i])
-        return dict(zip(layout.names, values))
+        return dict(zip(layout.names, values, strict=True))
     return value
 
 
@@ -77,7 +77,7 @@ def _record(value: Any) -> dict[str, Any]:
     in the IR have string keys, the loader refuses others, so the encoder writes them as
     ``_data`` would.)"""
     layout = _layout(type(value))
-    return dict(zip(layout.names, layout.values(value)))
+    return dict(zip(layout.names, layout.values(value), strict=True))
 
 
 def _skeleton(ir: IR, convert: Callable[[Any], Any]) -> dict[str, Any]:

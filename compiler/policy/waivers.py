@@ -22,8 +22,12 @@ from mlopsc.source import format_path, parse_path
 def ancestors(path: str) -> list[str]:
     """``path`` and every ancestor, longest first.
 
-    >>> ancestors("models.a.approvals[1].role")
-    ['models.a.approvals[1].role', 'models.a.approvals[1]', 'models.a.approvals', 'models.a', 'models']
+    >>> for path in ancestors("models.a.approvals[1].role"): print(path)
+    models.a.approvals[1].role
+    models.a.approvals[1]
+    models.a.approvals
+    models.a
+    models
     """
     parts = parse_path(path)
     if not parts:

@@ -63,7 +63,8 @@ IsoDate = Annotated[str, Field(description="An ISO 8601 date, `YYYY-MM-DD`."), D
 Regex = Annotated[str, Field(description="A regular expression (RE2 syntax)."), REGEX]
 Owner = Annotated[
     str,
-    Field(min_length=1, description="The accountable team or person (e.g. `team-fraud` or an email)."),
+    Field(min_length=1,
+          description="The accountable team or person (e.g. `team-fraud` or an email)."),
 ]
 
 

@@ -145,7 +145,7 @@ def _retry(step: ir.Step, bag: Diagnostics) -> dict:
 def _ids_ok(p: ir.Pipeline, bag: Diagnostics) -> bool:
     ok = True
     seen: dict[str, str] = {}
-    for i, step in enumerate(p.steps):
+    for step in p.steps:
         for key in (airflow_id(step.name), py_name(step.name)):
             if seen.setdefault(key, step.name) != step.name:
                 bag.add("E521", f"steps {seen[key]!r} and {step.name!r} become the same "

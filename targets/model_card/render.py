@@ -111,8 +111,9 @@ def _metrics(qa: dict[str, Any]) -> str:
 def _fairness(f: dict[str, Any] | None) -> str:
     if f is None:
         return NOT_PROVIDED
-    parts = [f"Protected attributes: {md.inline(md.joined(f['protected_attributes'], 'none'))}."
-             f" Disparate impact tested: {md.inline(f['disparate_impact_tested'])}."]
+    attributes = md.inline(md.joined(f["protected_attributes"], "none"))
+    tested = md.inline(f["disparate_impact_tested"])
+    parts = [f"Protected attributes: {attributes}. Disparate impact tested: {tested}."]
     if f["metrics"]:
         parts.append(md.table(
             ["metric", "value", "threshold", "within threshold"],
