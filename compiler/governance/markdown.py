@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 # Characters that open inline markup anywhere in a line (links, images, HTML, entities,
 # emphasis, code, strikethrough, GFM table borders, GitHub math, footnotes); "@" because
 # GitHub turns bare e-mail addresses into links.
-_INLINE = set("\\`*_[]<>|~&!$#@")
+_INLINE = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|~&!$#@"})
 # GitHub also links bare "https://..." and "www.example.com": break the pattern.
 _AUTOLINK = re.compile(r"(?i)(:)(?=//)|\b(www)(\.)")
 # Markup that only counts at the start of a block: bullets, setext underlines, "1." / "1)".
@@ -37,7 +37,7 @@ def inline(value: object, *, block_start: bool = True) -> str:
     if value is None or value == "":
         return "—"
     flat = " ".join(_plain(value).split())
-    escaped = "".join("\\" + ch if ch in _INLINE else ch for ch in flat)
+    escaped = flat.translate(_INLINE)
     escaped = _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", escaped)
     if block_start:
         escaped = _ORDERED.sub(r"\1\\\2", _BULLET.sub(r"\\\1", escaped))
@@ -74,9 +74,16 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     | --- | --- |
     | x\\|y | — |
     """
+    escaped: dict[tuple[type, object], str] = {}  # cells repeat a lot (codes, statuses)
+
+    def cell(value: object) -> str:
+        key = (type(value), value)
+        if key not in escaped:
+            escaped[key] = inline(value, block_start=False)
+        return escaped[key]
+
     lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
-    lines += ["| " + " | ".join(inline(cell, block_start=False) for cell in row) + " |"
-              for row in rows]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     return "\n".join(lines)
 
 

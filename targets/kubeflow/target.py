@@ -14,6 +14,7 @@ Output (under ``kubeflow/``):
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import kfp
 
@@ -44,16 +45,25 @@ class KubeflowTarget:
         if pipelines and kfp.__version__ != build.PINNED_KFP:
             diagnostics.add("W515", f"kfp {kfp.__version__} is installed; outputs are stamped "
                             f"for kfp {build.PINNED_KFP} and may differ from the goldens")
-        artifacts = []
-        for p in pipelines:
-            if not _names_ok(p, diagnostics):
-                continue
-            _report_losses(p, diagnostics)
-            text = build.compile_pipeline(p, gpu_label, diagnostics)
-            artifacts.append(Artifact(f"{p.name}.yaml", _with_header(text, p, options)))
-            if p.schedule:
-                artifacts.append(Artifact(f"{p.name}.recurring-run.yaml",
-                                          recurring.definition(p, options.header())))
+        artifacts: list[Artifact] = []
+
+        def compile_all() -> None:
+            for p in pipelines:
+                if not _names_ok(p, diagnostics):
+                    continue
+                _report_losses(p, diagnostics)
+                text = build.compile_pipeline(p, gpu_label, diagnostics)
+                artifacts.append(Artifact(f"{p.name}.yaml", _with_header(text, p, options)))
+                if p.schedule:
+                    artifacts.append(Artifact(f"{p.name}.recurring-run.yaml",
+                                              recurring.definition(p, options.header())))
+
+        # kfp's task setters call inspect.stack(), whose cost grows with every frame above
+        # them, and a frame without a module file behind it (`python -m mlopsc` runs under
+        # frozen runpy frames) makes inspect scan sys.modules again per call. A worker
+        # thread starts with a short stack of plain modules; the work stays sequential.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kfp") as pool:
+            pool.submit(compile_all).result()
         return sorted(artifacts, key=lambda a: a.path)
 
 
