@@ -1,4 +1,5 @@
-"""Pass: the lineage graph, dataset -> pipeline -> model -> deployment -> SLO / monitor.
+"""Pass: the lineage graph: dataset -> pipeline -> (feature set ->) model -> deployment ->
+SLO / monitor.
 
 The pass itself computes the edges as plain data, which is all the warnings need, so that
 ``mlopsc validate`` never imports networkx (a fifth of its time); the networkx graph is
@@ -41,10 +42,14 @@ def lineage_edges(ir: IR) -> list[Edge]:
         for trigger in pipeline.triggers:
             edge(trigger.dataset, pipeline.id, "input_of")
         edge(pipeline.id, pipeline.model, "produces")
+        for feature_set in pipeline.feature_sets:
+            edge(pipeline.id, feature_set, "produces")
     for model in ir.models:
         edge(model.training.pipeline, model.id, "produces")
         for ref in model.training.datasets:
             edge(ref.dataset, model.id, "trained_on")
+        for feature_set in model.training.feature_sets:
+            edge(feature_set, model.id, "trained_on")
     for deployment in ir.deployments:
         edge(deployment.model, deployment.id, "deployed_as")
     for slo in ir.slos:

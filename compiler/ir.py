@@ -191,6 +191,8 @@ class Pipeline(Node):
     steps: tuple[Step, ...]
     """In a topological order (ties broken by spec order)."""
     model: str | None
+    feature_sets: tuple[str, ...]
+    """Ids of the feature sets the pipeline computes."""
     timeout_s: float | None
     tags: tuple[str, ...]
     max_active_runs: int
@@ -216,6 +218,8 @@ class Approval:
 class Training:
     pipeline: str | None
     datasets: tuple[DatasetRef, ...]
+    feature_sets: tuple[str, ...]
+    """Ids of the feature sets the model is trained on."""
     code_version: str | None
     image: str | None
     continuous: bool

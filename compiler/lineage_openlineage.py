@@ -1,5 +1,5 @@
-"""OpenLineage static metadata: a DatasetEvent per data contract and per model, a JobEvent
-per pipeline with its input and output datasets, built with openlineage-python.
+"""OpenLineage static metadata: a DatasetEvent per data contract, feature set and model, a
+JobEvent per pipeline with its input and output datasets, built with openlineage-python.
 
 Static events describe the spec, not a moment, yet the standard requires ``eventTime``: it is
 SOURCE_DATE_EPOCH when set (the reproducible-builds convention) and the Unix epoch otherwise,
@@ -12,7 +12,7 @@ import datetime
 import json
 
 from mlopsc import __version__
-from mlopsc.ir import IR, Dataset, Model, Pipeline
+from mlopsc.ir import IR, Dataset, FeatureSet, Model, Pipeline
 
 PRODUCER = f"urn:mlopsc:{__version__}"
 
@@ -26,11 +26,12 @@ def event_time() -> str:
 
 
 def static_events(ir: IR) -> list[dict]:
-    """Every event as JSON-ready data, datasets first, then models, then jobs, by name."""
+    """Every event as JSON-ready data: datasets, feature sets, models, then jobs, by name."""
     from openlineage.client.serde import Serde
 
     time = event_time()
     events = [*(_dataset_event(ir, d, time) for d in ir.datasets),
+              *(_feature_set_event(ir, f, time) for f in ir.features),
               *(_model_event(ir, m, time) for m in ir.models),
               *(_job_event(ir, p, time) for p in ir.pipelines)]
     return [Serde.to_dict(event) for event in events]
@@ -63,6 +64,22 @@ def _dataset_event(ir: IR, dataset: Dataset, time: str):
         namespace=ir.name, name=f"datasets/{dataset.name}", facets=facets))
 
 
+def _feature_set_event(ir: IR, feature_set: FeatureSet, time: str):
+    from openlineage.client.event_v2 import DatasetEvent, StaticDataset
+    from openlineage.client.facet_v2 import schema_dataset
+
+    source = next((d for d in ir.datasets if d.id == feature_set.dataset), None)
+    types = {f.name: f.type for f in source.fields} if source else {}
+    facets = _common_facets(feature_set.owner, feature_set.description)
+    facets["schema"] = schema_dataset.SchemaDatasetFacet(
+        fields=[schema_dataset.SchemaDatasetFacetFields(
+            name=name, type=types.get(name), ordinal_position=i + 1)
+            for i, name in enumerate((feature_set.entity, *feature_set.features))],
+        producer=PRODUCER)
+    return DatasetEvent(eventTime=time, producer=PRODUCER, dataset=StaticDataset(
+        namespace=ir.name, name=f"features/{feature_set.name}", facets=facets))
+
+
 def _model_event(ir: IR, model: Model, time: str):
     from openlineage.client.event_v2 import DatasetEvent, StaticDataset
 
@@ -81,12 +98,13 @@ def _job_event(ir: IR, pipeline: Pipeline, time: str):
         producer=PRODUCER)
     names = sorted({ref.dataset.partition(":")[2] for ref in pipeline.inputs}
                    | {t.dataset.partition(":")[2] for t in pipeline.triggers if t.dataset})
-    outputs = [OutputDataset(namespace=ir.name, name=f"models/{pipeline.model.partition(':')[2]}")
-               ] if pipeline.model else []
+    outputs = [f"features/{f.partition(':')[2]}" for f in sorted(pipeline.feature_sets)]
+    if pipeline.model:
+        outputs.append(f"models/{pipeline.model.partition(':')[2]}")
     return JobEvent(eventTime=time, producer=PRODUCER,
                     job=Job(namespace=ir.name, name=pipeline.name, facets=facets),
                     inputs=[InputDataset(namespace=ir.name, name=f"datasets/{n}") for n in names],
-                    outputs=outputs)
+                    outputs=[OutputDataset(namespace=ir.name, name=n) for n in outputs])
 
 
 def _common_facets(owner: str | None, description: str | None, *, job: bool = False) -> dict:

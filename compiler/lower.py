@@ -198,6 +198,7 @@ def _pipeline(name: str, p: sp.Pipeline) -> ir.Pipeline:
                                    version=i.version or "") for i in p.inputs),
         steps=tuple(_step(name, *steps[s], upstream[s]) for s in execution_order(p)),
         model=ir.make_id("model", p.outputs.model) if p.outputs.model else None,
+        feature_sets=tuple(ir.make_id("feature-set", f) for f in p.outputs.feature_sets),
         timeout_s=_seconds(p.timeout), tags=tuple(p.tags), max_active_runs=p.max_active_runs)
 
 
@@ -247,6 +248,7 @@ def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:
             pipeline=ir.make_id("pipeline", t.pipeline) if t.pipeline else None,
             datasets=tuple(ir.DatasetRef(dataset=ir.make_id("dataset", d.dataset),
                                          version=d.version) for d in t.datasets),
+            feature_sets=tuple(ir.make_id("feature-set", f) for f in t.feature_sets),
             code_version=t.code_version, image=t.image, continuous=t.continuous),
         input_schema=tuple(_field(f) for f in m.input_schema),
         schema_version=m.schema_version,

@@ -79,6 +79,9 @@ def _pipeline(spec: Spec, name: str, check: _Checker) -> None:
                       "monitor")
     if pipeline.outputs.model is not None:
         check.ref(pipeline.outputs.model, spec.models, base + ("outputs", "model"), "model")
+    for i, feature_set in enumerate(pipeline.outputs.feature_sets):
+        check.ref(feature_set, spec.features, base + ("outputs", "feature_sets", i),
+                  "feature set")
     outputs = {step.name: set(step.outputs) for step in pipeline.steps}
     for i, step in enumerate(pipeline.steps):
         for j, after in enumerate(step.after):
@@ -102,6 +105,8 @@ def _model(spec: Spec, name: str, check: _Checker) -> None:
         check.ref(training.pipeline, spec.pipelines, base + ("pipeline",), "pipeline")
     for i, item in enumerate(training.datasets):
         check.ref(item.dataset, spec.datasets, base + ("datasets", i, "dataset"), "dataset")
+    for i, feature_set in enumerate(training.feature_sets):
+        check.ref(feature_set, spec.features, base + ("feature_sets", i), "feature set")
 
 
 def _deployment(spec: Spec, name: str, check: _Checker) -> None:

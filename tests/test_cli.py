@@ -160,8 +160,8 @@ def test_lineage_impact_and_upstream(capsys):
     assert "slo:scorer-latency" in impact
     assert main(["lineage", FLAGSHIP, "--upstream", "slo:scorer-latency"]) == 0
     assert capsys.readouterr().out.split() == [
-        "dataset:transactions", "deployment:fraud-scorer", "model:fraud-detector",
-        "pipeline:fraud-training"]
+        "dataset:transactions", "deployment:fraud-scorer", "feature-set:transaction-features",
+        "model:fraud-detector", "pipeline:fraud-features", "pipeline:fraud-training"]
 
 
 def test_environment_overrides_reach_the_ir():

@@ -62,7 +62,7 @@ def test_node_link_json_is_the_default(capsysbinary):
     assert main(["lineage", FLAGSHIP]) == 0
     graph = json.loads(capsysbinary.readouterr().out)
     assert graph["graph"] == {"name": "fraud-platform"}
-    assert len(graph["nodes"]) == 16 and len(graph["edges"]) == 18
+    assert len(graph["nodes"]) == 16 and len(graph["edges"]) == 20
 
 
 @pytest.mark.parametrize("args,message", [

@@ -45,7 +45,8 @@ def test_job_events_link_inputs_to_outputs():
     assert [i["name"] for i in training["inputs"]] == ["datasets/transactions"]
     assert [o["name"] for o in training["outputs"]] == ["models/fraud-detector"]
     assert training["job"]["facets"]["jobType"]["integration"] == "KUBEFLOW"
-    assert jobs["fraud-features"]["outputs"] == []
+    assert [o["name"] for o in jobs["fraud-features"]["outputs"]] == [
+        "features/transaction-features"]
 
 
 def test_event_time_follows_source_date_epoch(monkeypatch):

@@ -143,7 +143,7 @@ def test_user_rule_with_array_path(tmp_path, kind, severity):
     result = validate(FLAGSHIP, policy_dirs=(str(root),))
     [finding] = [d for d in result.diagnostics if d.code == "ACME-001"]
     assert (finding.severity.label, finding.path, finding.span.line) == (
-        severity, "models.fraud-detector.labels", 170)
+        severity, "models.fraud-detector.labels", 172)
     info = result.compilation.policy.rules["ACME-001"]
     assert (info.title, info.bundle, info.domain) == (
         "Models are labelled with a cost centre", str(root), "bundle")

@@ -156,6 +156,7 @@ def test_inventory_and_contracts():
         "approvals": [{"by": "ann", "role": "risk", "date": "2026-01-02", "stage": None}],
         "approvals_required": None, "approver_roles_required": [], "regulations": [],
         "training_data": [{"dataset": "dataset:d", "version": "1.0.0"}], "deployments": [],
+        "training_feature_sets": [],
         "metrics": [], "fairness": None}
     assert report["data_contracts"][0]["pii_fields"] == ["id"]
 

@@ -57,6 +57,10 @@ CASES = [
      FLAGSHIP, FLAGSHIP + WAIVER,
      ("waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
       "compliance@acme.example, expires 2027-01-31, but it matches no finding")),
+    ("training feature set removed",
+     FLAGSHIP, edit(FLAGSHIP, "      feature_sets: [transaction-features]\n      code_version",
+                    "      code_version"),
+     "model fraud-detector: training feature set transaction-features removed"),
     ("contract field removed",
      edit(FLAGSHIP, FIELD, FIELD + "      - {name: merchant_id, type: string}\n"), FLAGSHIP,
      "data contract transactions: field merchant_id removed"),

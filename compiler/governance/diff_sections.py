@@ -89,6 +89,9 @@ def _model(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
                               new.get("regulations", []))
     yield from _training(subject, prefix, old.get("training_data", []),
                          new.get("training_data", []))
+    yield from _added_removed(subject, prefix, "training feature set",
+                              old.get("training_feature_sets", []),
+                              new.get("training_feature_sets", []))
     yield from _metrics(subject, f"{prefix}: metric", "metric", old.get("metrics", []),
                         new.get("metrics", []), ("threshold", "baseline", "value"))
     yield from _fairness(subject, prefix, old.get("fairness"), new.get("fairness"))

@@ -68,6 +68,7 @@ def _model(m: Model, ir: IR, deployments: list[str]) -> dict[str, Any]:
         "training_data": sorted(({"dataset": r.dataset, "version": r.version}
                                  for r in m.training.datasets),
                                 key=lambda r: (r["dataset"], r["version"])),
+        "training_feature_sets": sorted(f.partition(":")[2] for f in m.training.feature_sets),
         "deployments": sorted(deployments),
         "metrics": sorted(({"name": x.name, "value": x.value, "threshold": x.threshold,
                             "baseline": x.baseline, "higher_is_better": x.higher_is_better}

@@ -51,6 +51,8 @@ class Training(SpecModel):
     pipeline: str | None = None
     """The pipeline that trains this model."""
     datasets: list[TrainingDataset] = []
+    feature_sets: list[str] = []
+    """Feature sets (`features:`) the model is trained on and, when online, served from."""
     code_version: str | None = None
     """The source revision (e.g. a git commit) the model was trained from."""
     image: Image | None = None

@@ -113,6 +113,8 @@ class Step(SpecModel):
 class PipelineOutputs(SpecModel):
     model: str | None = None
     """The model this pipeline trains."""
+    feature_sets: list[str] = []
+    """Feature sets (`features:`) this pipeline computes and publishes."""
 
 
 class Pipeline(SpecModel):

@@ -134,7 +134,9 @@ def _governance(m: Model, ir: IR, lineage: nx.DiGraph | None) -> dict[str, Any]:
         "human_oversight": {"description": m.human_oversight.description,
                             "reviewers": list(m.human_oversight.reviewers)}
         if m.human_oversight else None,
-        "training": {"pipeline": m.training.pipeline, "code_version": m.training.code_version,
+        "training": {"pipeline": m.training.pipeline,
+                     "feature_sets": sorted(m.training.feature_sets),
+                     "code_version": m.training.code_version,
                      "image": m.training.image, "continuous": m.training.continuous},
         "deployments": [_deployment(d, ir) for d in ir.deployments if d.model == m.id],
         "lineage": _lineage(m.id, lineage),

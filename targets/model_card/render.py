@@ -85,7 +85,9 @@ def _training(card: dict[str, Any]) -> str:
           md.joined(d["sensitive"]["sensitive_data"], "none"), d["link"]] for d in train],
     ) if train else NOT_PROVIDED
     facts = md.table(["training", "value"], [
-        ["pipeline", t["pipeline"]], ["code version", t["code_version"]],
+        ["pipeline", t["pipeline"]],
+        ["feature sets", md.joined(t["feature_sets"], "none")],
+        ["code version", t["code_version"]],
         ["image", t["image"]], ["retrained continuously", t["continuous"]]])
     return table + "\n\n" + facts
 
