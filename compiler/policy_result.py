@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Status = Literal["pass", "fail", "waived"]
 
@@ -66,6 +66,9 @@ class PolicyResult:
     """Every rule x subject, sorted by (rule, subject)."""
     waivers: tuple[WaiverUse, ...]
     disabled: tuple[DisabledRuleUse, ...]
+    tiers: dict[str, dict[str, Any]] | None = None
+    """The requirements of each risk tier the bundle enforced (``data.mlopsc.lib.config.tiers``),
+    or ``None`` when the bundle did not say."""
 
     @property
     def rule_docs(self) -> dict[str, tuple[str, str]]:

@@ -109,6 +109,8 @@ def test_opa_server_gives_the_same_findings_as_regorus(spec):
     assert findings(remote) == findings(embedded)
     assert remote.compilation.policy.engine == "opa"
     assert remote.compilation.policy.results == embedded.compilation.policy.results
+    assert remote.compilation.policy.tiers == embedded.compilation.policy.tiers
+    assert embedded.compilation.policy.tiers["high"]["approvals"] == 2
     path, body = server.requests[0]
     assert path.startswith("/v1/data/mlopsc/") and path.rsplit("/", 1)[1] in ("deny", "warn")
     assert body["input"]["name"] == embedded.ir.name

@@ -70,3 +70,19 @@ def test_a_spec_with_errors_reports_them_and_exits_1(tmp_path, capsys):
     assert captured.out == "" and "nope" in captured.err
     assert main(["report", "diff", str(broken), str(FLAGSHIP)]) == 2
     assert "cannot build a report, the spec has errors" in capsys.readouterr().err
+
+
+def test_required_approvals_are_the_ones_the_gate_enforced(tmp_path, capsys):
+    """The noncompliant example defines no risk tiers: the bundle's defaults decide, and
+    organisation data overrides them; the report says what the gate enforced."""
+    spec = str(ROOT / "examples/noncompliant/mlops.yaml")
+
+    def required(*extra: str) -> tuple:
+        assert main(["report", spec, "--format", "json", *TODAY, *extra]) == 0
+        model = json.loads(capsys.readouterr().out)["models"][0]
+        return model["risk_tier"], model["approvals_required"], model["approver_roles_required"]
+
+    assert required() == ("high", 2, ["compliance", "risk"])
+    org = tmp_path / "org.json"
+    org.write_text('{"risk_tiers": {"high": {"approvals": 3, "approver_roles": ["risk"]}}}')
+    assert required("--data", str(org)) == ("high", 3, ["risk"])

@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 from mlopsc import __version__
+from mlopsc.governance.tiers import requirements
 from mlopsc.ir import IR, Dataset, Deployment, Model, Slo
 
 REPORT_VERSION = 1
@@ -38,7 +39,8 @@ def build_report(ir: IR, policy: Any, today: datetime.date) -> dict[str, Any]:
         "platform": {"name": ir.name, "owner": ir.owner, "environment": ir.environment,
                      "spec_hash": ir.spec_hash},
         "as_of": today.isoformat(),
-        "models": [_model(m, ir, deployments_of.get(m.id, [])) for m in _by_id(ir.models)],
+        "models": [_model(m, ir, policy, deployments_of.get(m.id, []))
+                   for m in _by_id(ir.models)],
         "policies": _policies(ir, policy),
         "waivers": _waivers(ir, policy, today),
         "regulations": _regulations(ir),
@@ -54,16 +56,16 @@ def _by_id(nodes):
     return sorted(nodes, key=lambda n: n.id)
 
 
-def _model(m: Model, ir: IR, deployments: list[str]) -> dict[str, Any]:
-    tier = ir.governance.risk_tiers.get(m.risk_tier) if m.risk_tier else None
+def _model(m: Model, ir: IR, policy: Any, deployments: list[str]) -> dict[str, Any]:
+    tier = requirements(m.risk_tier, ir, policy)
     return {
         "id": m.id, "name": m.name, "path": m.path, "version": m.version, "stage": m.stage,
         "owner": m.owner, "risk_tier": m.risk_tier, "framework": m.framework,
         "approvals": sorted(({"by": a.by, "role": a.role, "date": a.date, "stage": a.stage}
                              for a in m.approvals),
                             key=lambda a: (a["by"], a["role"], a["stage"] or "", a["date"])),
-        "approvals_required": tier.approvals if tier else None,
-        "approver_roles_required": sorted(tier.approver_roles) if tier else [],
+        "approvals_required": tier["approvals"] if tier else None,
+        "approver_roles_required": tier["approver_roles"] if tier else [],
         "regulations": sorted(m.regulations),
         "training_data": sorted(({"dataset": r.dataset, "version": r.version}
                                  for r in m.training.datasets),

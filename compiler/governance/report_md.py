@@ -89,7 +89,7 @@ def _approval(a: dict[str, Any]) -> str:
 
 def _required(m: dict[str, Any]) -> str:
     if m["approvals_required"] is None:
-        return "policy bundle default"
+        return "unknown (tier not defined; policies not evaluated)"
     roles = md.joined(m["approver_roles_required"])
     return f"{m['approvals_required']}" + (f" incl. one of {roles}" if roles else "")
 

@@ -72,11 +72,20 @@ def switched_off(ir: IR, bundles: Bundles, diagnostics: Diagnostics) -> list[Dis
     return sorted(uses, key=lambda u: u.rule)
 
 
+TIERS = "data.mlopsc.lib.config.tiers"
+"""The default bundle's effective requirements per risk tier (its defaults, then the spec's
+``governance.risk_tiers``, then organisation data): what the governance report and model
+cards show as required, so they say what the gate enforced."""
+
+
 def evaluate(engine: PolicyEngine, bundles: Bundles, policy_input: PolicyInput,
-             diagnostics: Diagnostics) -> list[Diagnostic]:
-    """Ask the engine every decision; turn values into findings, policy errors into E402."""
+             diagnostics: Diagnostics) -> tuple[list[Diagnostic], dict | None]:
+    """Ask the engine every decision; turn values into findings, policy errors into E402.
+
+    Also returns the value of :data:`TIERS` (``None`` when it is not an object)."""
     decisions = bundles.decisions()
-    values = engine.evaluate(policy_input, [name for name, _ in decisions])
+    values = engine.evaluate(policy_input, [*(name for name, _ in decisions), TIERS])
+    tiers = values[TIERS] if isinstance(values[TIERS], dict) else None
     findings: list[Diagnostic] = []
     for name, module in decisions:
         value = values[name]
@@ -93,7 +102,7 @@ def evaluate(engine: PolicyEngine, bundles: Bundles, policy_input: PolicyInput,
                                         "rule annotation declares",
                                 span=rule_span(module, name.rsplit(".", 1)[1]))
             findings += found
-    return findings
+    return findings, tiers
 
 
 def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyResult:
@@ -107,12 +116,12 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     engine = make_engine(bundles, load_data(options.data_files), options.opa_url)
     disabled = switched_off(ir, bundles, diagnostics)
     off = {d.rule for d in disabled}
-    found = [f for f in evaluate(engine, bundles, PolicyInput(ir), diagnostics)
-             if f.code not in off]
+    found, tiers = evaluate(engine, bundles, PolicyInput(ir), diagnostics)
+    found = [f for f in found if f.code not in off]
     found, waivers = apply_waivers(found, ir.waivers, options.today or datetime.date.today(),
                                    diagnostics)
     diagnostics.extend(found)
     return PolicyResult(engine=engine.name, bundles=bundles.names,
                         rules={c: bundles.rules[c] for c in sorted(bundles.rules) if c not in off},
                         results=results(bundles.rules, found, ir, off),
-                        waivers=tuple(waivers), disabled=tuple(disabled))
+                        waivers=tuple(waivers), disabled=tuple(disabled), tiers=tiers)

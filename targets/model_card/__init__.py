@@ -38,10 +38,10 @@ class ModelCardTarget:
     description = "model cards: Markdown with Hugging Face front matter, and JSON, per model"
 
     def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
-        lineage = options.context.get("lineage")
+        lineage, policy = options.context.get("lineage"), options.context.get("policy")
         artifacts = [Artifact(SCHEMA_FILE, _json(card_schema()))]
         for model in ir.models:
-            card = build_card(model, ir, lineage)
+            card = build_card(model, ir, lineage, policy)
             artifacts.append(Artifact(f"{model.name}.json",
                                       _json({"$schema": SCHEMA_FILE, **card})))
             artifacts.append(Artifact(f"{model.name}.md",

@@ -12,14 +12,18 @@ from typing import Any
 import networkx as nx
 
 from mlopsc import __version__
+from mlopsc.governance.tiers import requirements as tier_requirements
 from mlopsc.ir import IR, Dataset, Deployment, Model, Slo
+from mlopsc.policy_result import PolicyResult
 
 CARD_VERSION = 2
 """2: ``model_parameters.data`` is a list of datasets, as in the toolkit's schema v0.0.2."""
 
 
-def build_card(model: Model, ir: IR, lineage: nx.DiGraph | None) -> dict[str, Any]:
-    """The JSON card of ``model`` (missing sections are listed, never fatal).
+def build_card(model: Model, ir: IR, lineage: nx.DiGraph | None,
+               policy: PolicyResult | None = None) -> dict[str, Any]:
+    """The JSON card of ``model`` (missing sections are listed, never fatal). With the
+    policy gate's result, the tier requirements are the ones the gate enforced.
 
     Example::
 
@@ -33,9 +37,9 @@ def build_card(model: Model, ir: IR, lineage: nx.DiGraph | None) -> dict[str, An
         "model_parameters": _parameters(model, ir),
         "quantitative_analysis": _quantitative(model),
         "considerations": _considerations(model),
-        "mlopsc": _governance(model, ir, lineage),
+        "mlopsc": _governance(model, ir, lineage, policy),
     }
-    card["mlopsc"]["missing_sections"] = missing_sections(model, ir)
+    card["mlopsc"]["missing_sections"] = missing_sections(model, ir, policy)
     return card
 
 
@@ -118,12 +122,12 @@ def _considerations(m: Model) -> dict[str, Any]:
     }
 
 
-def _governance(m: Model, ir: IR, lineage: nx.DiGraph | None) -> dict[str, Any]:
-    tier = ir.governance.risk_tiers.get(m.risk_tier) if m.risk_tier else None
+def _governance(m: Model, ir: IR, lineage: nx.DiGraph | None,
+                policy: PolicyResult | None) -> dict[str, Any]:
     return {
         "id": m.id,
         "risk_tier": m.risk_tier,
-        "tier_requirements": _requirements(tier),
+        "tier_requirements": tier_requirements(m.risk_tier, ir, policy),
         "approvals": [{"by": a.by, "role": a.role, "date": a.date, "stage": a.stage}
                       for a in sorted(m.approvals, key=lambda a: (a.date, a.by, a.role))],
         "regulations": list(m.regulations),
@@ -141,15 +145,6 @@ def _governance(m: Model, ir: IR, lineage: nx.DiGraph | None) -> dict[str, Any]:
         "deployments": [_deployment(d, ir) for d in ir.deployments if d.model == m.id],
         "lineage": _lineage(m.id, lineage),
     }
-
-
-def _requirements(tier) -> dict[str, Any] | None:
-    if tier is None:
-        return None
-    return {"approvals": tier.approvals, "approver_roles": sorted(tier.approver_roles),
-            "model_card": tier.model_card, "fairness_review": tier.fairness_review,
-            "human_oversight": tier.human_oversight, "explainability": tier.explainability,
-            "shadow_before_rollout": tier.shadow_before_rollout}
 
 
 def _fairness(m: Model) -> dict[str, Any] | None:
@@ -183,12 +178,12 @@ def _lineage(node: str, graph: nx.DiGraph | None) -> dict[str, list[str]]:
             "downstream": sorted(nx.descendants(graph, node))}
 
 
-def missing_sections(m: Model, ir: IR) -> list[str]:
+def missing_sections(m: Model, ir: IR, policy: PolicyResult | None = None) -> list[str]:
     """Card sections the spec gives nothing for (always expected, or required by the tier).
 
     They are reported in the card; judging them is the policy bundle's job.
     """
-    tier = ir.governance.risk_tiers.get(m.risk_tier) if m.risk_tier else None
+    tier = tier_requirements(m.risk_tier, ir, policy) or {}
     expected = {
         "model_details.owners": m.owner, "model_details.overview": m.description,
         "model_parameters.data": m.training.datasets,
@@ -198,12 +193,12 @@ def missing_sections(m: Model, ir: IR) -> list[str]:
         "considerations.ethical_considerations": m.card.ethical_considerations,
         "mlopsc.risk_tier": m.risk_tier,
     }
-    if tier is not None and tier.approvals > 0:
+    if (tier.get("approvals") or 0) > 0:
         expected["mlopsc.approvals"] = m.approvals
-    if tier is not None and tier.fairness_review:
+    if tier.get("fairness_review"):
         expected["mlopsc.fairness"] = m.fairness
-    if tier is not None and tier.explainability:
+    if tier.get("explainability"):
         expected["mlopsc.explainability"] = m.explainability
-    if tier is not None and tier.human_oversight:
+    if tier.get("human_oversight"):
         expected["mlopsc.human_oversight"] = m.human_oversight
     return sorted(name for name, value in expected.items() if not value)

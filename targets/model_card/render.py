@@ -151,8 +151,8 @@ def _oversight(extra: dict[str, Any]) -> str:
 
 def _governance(extra: dict[str, Any]) -> str:
     req = extra["tier_requirements"]
-    needs = ("not set in the spec's governance.risk_tiers: the policy bundle's defaults "
-             "decide")
+    needs = ("unknown: the spec's governance.risk_tiers does not define this tier, and no "
+             "policy run said what it requires")
     if req:
         wanted = [name.replace("_", " ") for name in ("model_card", "fairness_review",
                                                       "human_oversight", "explainability",
