@@ -85,6 +85,7 @@ def _cycles(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
 
 
 def _placeholders(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
+    used: set[str] = set()
     for i, step in enumerate(pipeline.steps):
         known = {"params": set(pipeline.parameters), "inputs": set(step.inputs),
                  "outputs": set(step.outputs)}
@@ -93,6 +94,8 @@ def _placeholders(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
                 for inner in PLACEHOLDER.findall(arg):
                     match = _PLACEHOLDER_FORM.match(inner)
                     path = ("pipelines", name, "steps", i, field, j)
+                    if match is not None and match.group(1) == "params":
+                        used.add(match.group(2))
                     if match is None:
                         bag.add("E321", f"placeholder '$({inner})' is not of the form "
                                 "$(params.NAME), $(inputs.NAME) or $(outputs.NAME)", path=path)
@@ -102,6 +105,10 @@ def _placeholders(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
                         bag.add("E321", f"placeholder '$({inner})': {where} declares no "
                                 f"{group[:-1] if group != 'params' else 'parameter'} {item!r}",
                                 path=path)
+    for param in pipeline.parameters:
+        if param not in used:
+            bag.add("W320", f"parameter {param!r} of pipeline {name!r} is used by no step",
+                    path=("pipelines", name, "parameters", param), key=True)
 
 
 def _triggers(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:

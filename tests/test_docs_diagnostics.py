@@ -26,6 +26,16 @@ def test_every_code_has_a_section():
         assert f"### {code}: {row.title}\n\nSeverity: {row.severity.label}\n" in text
 
 
+def test_every_code_is_used_somewhere():
+    """A documented code that nothing emits promises a check that never runs."""
+    roots = ["compiler", "targets", "policies", "examples/plugin-target"]
+    text = "".join(path.read_text(encoding="utf-8") for root in roots
+                   for path in sorted((ROOT / root).rglob("*"))
+                   if path.suffix in (".py", ".rego", ".j2") and "codes" not in path.parts)
+    unused = [code for code in table() if f'"{code}"' not in text and f"'{code}'" not in text]
+    assert unused == []
+
+
 def test_sections_are_grouped_by_area():
     text = docs_gen.render_diagnostics_md()
     assert text.index("## load") < text.index("### E101") < text.index("## schema")

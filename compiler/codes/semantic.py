@@ -72,8 +72,10 @@ CODES = (
          "e.g. an SLO of one deployment used in the analysis of another.",
          "refer to an entry that belongs to the same deployment, model or pipeline"),
     Code("W320", "unused definition",
-         "An entry is defined but nothing refers to it.",
-         "refer to it, or remove it"),
+         "An entry is defined but nothing refers to it, e.g. a pipeline parameter that no "
+         "step's command or arguments use: the orchestrator would show it on every run, and "
+         "setting it would change nothing.",
+         "use it (a parameter as `$(params.NAME)` in a step's `args`), or remove it"),
     Code("E321", "invalid placeholder",
          "Step arguments may use `$(params.NAME)`, `$(inputs.NAME)` and `$(outputs.NAME)` "
          "placeholders for names the step or pipeline declares.",
