@@ -16,6 +16,7 @@ _SECRET_NAME = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|
 
 def check_consistency(spec: Spec, bag: Diagnostics) -> None:
     _training_links(spec, bag)
+    _feature_sources(spec, bag)
     _versions(spec, bag)
     _plain_secrets(spec, bag)
     _windows(spec, bag)
@@ -30,6 +31,17 @@ def _training_links(spec: Spec, bag: Diagnostics) -> None:
                     f"{pipeline.outputs.model!r}, but that model names pipeline "
                     f"{trained_by!r} as its training pipeline",
                     path=("pipelines", name, "outputs", "model"))
+
+
+def _feature_sources(spec: Spec, bag: Diagnostics) -> None:
+    for name, pipeline in spec.pipelines.items():
+        read = {i.dataset for i in pipeline.inputs} | {t.dataset for t in pipeline.triggers}
+        for i, feature_set in enumerate(pipeline.outputs.feature_sets):
+            source = spec.features[feature_set].source if feature_set in spec.features else None
+            if source is not None and source not in read:
+                bag.add("W326", f"pipeline {name!r} says it produces feature set "
+                        f"{feature_set!r}, but does not read its source dataset {source!r}",
+                        path=("pipelines", name, "outputs", "feature_sets", i))
 
 
 def _versions(spec: Spec, bag: Diagnostics) -> None:

@@ -172,6 +172,19 @@ def test_finding(name, path, value, expected):
     assert findings(mutate(path, value)) == expected
 
 
+def test_feature_set_produced_from_data_the_pipeline_does_not_read():
+    doc = copy.deepcopy(BASE)
+    doc["features"] = {"f": {"version": "1.0.0", "source": "events", "entity": "country",
+                             "features": ["amount"]}}
+    doc["pipelines"]["train"]["outputs"]["feature_sets"] = ["f"]
+    assert findings(doc) == [
+        ("W326", "pipelines.train.outputs.feature_sets[0]",
+         ("pipeline 'train' says it produces feature set 'f', but does not read its source "
+         "dataset 'events'"))]
+    doc["pipelines"]["train"]["inputs"] = [{"dataset": "events", "version": "1.0.0"}]
+    assert findings(doc) == []
+
+
 def test_invalid_name_is_reported_on_the_key():
     doc = copy.deepcopy(BASE)
     doc["models"]["Fraud_Model"] = doc["models"].pop("m")

@@ -96,4 +96,10 @@ CODES = (
          "A burn-rate alert window is longer than the SLO period it judges, so the alert "
          "could never see a whole window of the period's budget.",
          "shorten the window, or lengthen the SLO's period"),
+    Code("W326", "lineage that does not add up",
+         "A pipeline says it produces a feature set but reads neither that feature set's "
+         "source dataset nor a change of it, so the lineage graph would show features "
+         "computed from nothing.",
+         "add the source dataset to the pipeline's `inputs` (with the contract version it "
+         "reads), or correct the feature set's `source`"),
 )
