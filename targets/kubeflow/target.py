@@ -14,6 +14,7 @@ Output (under ``kubeflow/``):
 from __future__ import annotations
 
 import json
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import kfp
@@ -46,9 +47,12 @@ class KubeflowTarget:
             diagnostics.add("W515", f"kfp {kfp.__version__} is installed; outputs are stamped "
                             f"for kfp {build.PINNED_KFP} and may differ from the goldens")
         artifacts: list[Artifact] = []
+        stop = threading.Event()
 
         def compile_all() -> None:
             for p in pipelines:
+                if stop.is_set():  # the caller gave up (Ctrl-C): finish the current one only
+                    return
                 if not _names_ok(p, diagnostics):
                     continue
                 _report_losses(p, diagnostics)
@@ -62,8 +66,12 @@ class KubeflowTarget:
         # them, and a frame without a module file behind it (`python -m mlopsc` runs under
         # frozen runpy frames) makes inspect scan sys.modules again per call. A worker
         # thread starts with a short stack of plain modules; the work stays sequential.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kfp") as pool:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kfp")
+        try:
             pool.submit(compile_all).result()
+        finally:
+            stop.set()
+            pool.shutdown(wait=True)
         return sorted(artifacts, key=lambda a: a.path)
 
 
