@@ -18,6 +18,7 @@ def render_markdown(report: dict[str, Any], header: str | None = None) -> str:
         f"# Governance report: {md.inline(platform['name'])}",
         _facts(report),
         "## Models\n\n" + _models(report["models"]),
+        "## Training data\n\n" + _training(report["models"]),
         "## Metrics and fairness\n\n" + _thresholds(report["models"]),
         "## Policies\n\n" + _policies(report["policies"]),
         "## Waivers\n\n" + _waivers(report["waivers"]),
@@ -54,6 +55,16 @@ def _models(models: list[dict[str, Any]]) -> str:
         [[m["name"], m["version"], m["stage"], m["owner"], m["risk_tier"],
           md.joined((_approval(a) for a in m["approvals"]), "none"),
           _required(m), md.joined(m["regulations"], "none")] for m in models])
+
+
+def _training(models: list[dict[str, Any]]) -> str:
+    """Per model the data contracts (at the version trained on) and feature sets."""
+    rows = [[m["name"],
+             md.joined((f"{_name(d['dataset'])} {d['version']}"
+                        for d in m.get("training_data", [])), "none"),
+             md.joined(m.get("training_feature_sets", []), "none")] for m in models]
+    return (md.table(["model", "data contracts (version trained on)", "feature sets"], rows)
+            if rows else "No models.")
 
 
 def _thresholds(models: list[dict[str, Any]]) -> str:
