@@ -48,13 +48,10 @@ def test_commands_were_found():
     assert len(commands()) >= 8
 
 
-def test_outputs_current_recipe_passes_on_another_day(tmp_path):
+def test_outputs_current_recipe_passes_on_another_day(tmp_path, monkeypatch):
     shutil.copy(ROOT / "mlops.yaml", tmp_path / "mlops.yaml")
-    os.chdir(tmp_path)
-    try:
-        assert main(["compile", "mlops.yaml", "-o", "deploy", "--today", "2026-11-15"]) == 0
-    finally:
-        os.chdir(ROOT)
+    monkeypatch.chdir(tmp_path)
+    assert main(["compile", "mlops.yaml", "-o", "deploy", "--today", "2026-11-15"]) == 0
     github = next(text for lang, text in BLOCKS if lang == "yaml" and "jobs:" in text)
     step = next(s for s in yaml.safe_load(github)["jobs"]["gate"]["steps"]
                 if s.get("name") == "Committed outputs are current")
@@ -65,5 +62,5 @@ def test_outputs_current_recipe_passes_on_another_day(tmp_path):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     # Without the committed as_of, the same check on a later day reports the report as stale.
-    assert main(["compile", str(tmp_path / "mlops.yaml"), "-o", str(tmp_path / "deploy"),
-                 "--check", "--today", "2026-11-16"]) == 1
+    assert main(["compile", "mlops.yaml", "-o", "deploy", "--check",
+                 "--today", "2026-11-16"]) == 1
