@@ -51,13 +51,13 @@ def test_commands_were_found():
 def test_outputs_current_recipe_passes_on_another_day(tmp_path, monkeypatch):
     shutil.copy(ROOT / "mlops.yaml", tmp_path / "mlops.yaml")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert main(["compile", "mlops.yaml", "-o", "deploy", "--today", "2026-11-15"]) == 0
     github = next(text for lang, text in BLOCKS if lang == "yaml" and "jobs:" in text)
     step = next(s for s in yaml.safe_load(github)["jobs"]["gate"]["steps"]
                 if s.get("name") == "Committed outputs are current")
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("SOURCE_DATE_EPOCH", None)
     done = subprocess.run(["bash", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
