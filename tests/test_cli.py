@@ -188,6 +188,12 @@ def test_explain_a_policy_rule_of_the_default_bundle():
     assert "policies/governance/ownership.rego:" in run.stdout
 
 
+def test_explain_suggests_policy_rules_too(capsys):
+    assert main(["explain", "DEP-0003"]) == 2
+    assert capsys.readouterr().err == (
+        "mlopsc: error: unknown code 'DEP-0003'; did you mean DEP-003?\n")
+
+
 def test_orphan_dataset_is_a_warning(tmp_path, capsys):
     spec = tmp_path / "mlops.yaml"
     spec.write_text("apiVersion: mlopsc/v1\nmetadata: {name: t}\ndatasets:\n"

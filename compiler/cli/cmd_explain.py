@@ -12,27 +12,34 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from mlopsc.codes import UnknownCode, suggest
+    import difflib
+
+    from mlopsc.codes import UnknownCode, table
     from mlopsc.explain import explain
 
     try:
         print(explain(args.code), end="")
     except UnknownCode:
-        rule = _policy_rule(args.code)
+        rules = _default_rules()
+        rule = _policy_rule(args.code, rules)
         if rule is not None:
             print(rule, end="")
             return 0
-        guess = suggest(args.code)
+        known = [*table(), *rules.rules]
+        guess = difflib.get_close_matches(args.code.upper(), known, n=1)
         raise MlopscError(f"unknown code {args.code!r}"
-                          + (f"; did you mean {guess}?" if guess else "")) from None
+                          + (f"; did you mean {guess[0]}?" if guess else "")) from None
     return 0
 
 
-def _policy_rule(code: str) -> str | None:
-    """A rule of the default policy bundle (e.g. GOV-001), from its annotations."""
+def _default_rules():
     from mlopsc.policy.bundle import DEFAULT_BUNDLE, default_bundle_dir, load_bundles
 
-    bundles = load_bundles([(DEFAULT_BUNDLE, default_bundle_dir())])
+    return load_bundles([(DEFAULT_BUNDLE, default_bundle_dir())])
+
+
+def _policy_rule(code: str, bundles) -> str | None:
+    """A rule of the default policy bundle (e.g. GOV-001), from its annotations."""
     info = bundles.rules.get(code.upper())
     if info is None:
         return None
