@@ -1,8 +1,11 @@
-"""Breaking changes between two versions of a spec: data contracts and model input schemas.
+"""Breaking changes between two versions of a spec: data contracts, feature sets and model
+input schemas.
 
 A change breaks consumers when a field is removed or renamed, its type or range narrows,
 its allowed values shrink, a nullable field becomes required, or a required field is added.
 An added optional field, a widened type or range and added allowed values are compatible.
+A feature set is read, never written, by its consumers: a removed feature or a changed
+entity key breaks them, an added feature does not; types come from the source dataset.
 A breaking change without a major version bump of the contract is an error (E580).
 
 Renames are declared, not guessed: ``renamed_from: old-name`` on the new field. A field
@@ -65,6 +68,13 @@ def compare(old: ir.IR, new: ir.IR) -> list[FieldChange]:
             changes += _versioned(f"data contract {dataset.name}", dataset.path,
                                   f"{dataset.path}.version", before.fields, dataset.fields,
                                   (before.version, dataset.version))
+    old_features = {f.name: f for f in old.features}
+    for feature_set in new.features:
+        before = old_features.get(feature_set.name)
+        if before is not None:
+            changes += _versioned(f"feature set {feature_set.name}", feature_set.path,
+                                  f"{feature_set.path}.version", _columns(before, old),
+                                  _columns(feature_set, new), (before.version, feature_set.version))
     old_models = {m.name: m for m in old.models}
     for model in new.models:
         before = old_models.get(model.name)
@@ -74,6 +84,16 @@ def compare(old: ir.IR, new: ir.IR) -> list[FieldChange]:
                                   before.input_schema, model.input_schema,
                                   (before.schema_version, model.schema_version))
     return changes
+
+
+def _columns(feature_set: ir.FeatureSet, spec: ir.IR) -> tuple[ir.Field, ...]:
+    """The entity key and the features as fields typed as in the source dataset; optional,
+    so that an added feature counts as compatible."""
+    source = next((d for d in spec.datasets if d.id == feature_set.dataset), None)
+    types = {f.name: f.type for f in source.fields} if source else {}
+    entity = ir.Field(name=feature_set.entity, type=types.get(feature_set.entity))
+    return (entity, *(ir.Field(name=name, type=types.get(name), nullable=True)
+                      for name in feature_set.features))
 
 
 def _versioned(subject: str, path: str, version_path: str, old: tuple[ir.Field, ...],

@@ -182,7 +182,7 @@ def render_markdown(plan: Plan, spec_name: str) -> str:
         out.append(md.bullets(plan.governance) if plan.governance else "No governance changes.")
     out += ["", "### Breaking changes", ""]
     if not plan.breaking:
-        out.append("No changes to data contracts or model input schemas.")
+        out.append("No changes to data contracts, feature sets or model input schemas.")
     for change in plan.breaking:
         if change.unbumped:
             line = (f"**error E580** at {_code(change.version_path)}: "

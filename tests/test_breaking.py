@@ -186,3 +186,39 @@ def test_model_input_schema_e580_points_at_the_version(tmp_path, old_version, ne
         ("model m input schema: field country removed, but the major version did not change "
          f"({old_version or 'none'} → {new_version or 'none'})"))
     assert d.hint.startswith("bump the major version")
+
+
+FEATURES = SPEC + """\
+      - {name: country, type: category}
+features:
+  tx-features:
+    version: "VERSION"
+    source: tx
+    entity: ENTITY
+    features: [FEATURES]
+"""
+
+
+def _features(version: str, features: str, entity: str = "id") -> str:
+    return (FEATURES.replace("VERSION", "1.0.0", 1).replace("VERSION", version)
+            .replace("ENTITY", entity).replace("FEATURES", features))
+
+
+@pytest.mark.parametrize("old,new,kind,breaking,unbumped,text", [
+    ("amount, country", _features("1.1.0", "amount"), "removed", True, True,
+     "field country removed"),
+    ("amount, country", _features("2.0.0", "amount"), "removed", True, False,
+     "field country removed"),
+    ("amount", _features("1.1.0", "amount, country"), "added-optional", False, False,
+     "field country added (optional)"),
+    ("amount", _features("1.1.0", "amount", entity="country"), "removed", True, True,
+     "field id removed"),
+], ids=["feature removed", "feature removed, major bump", "feature added", "entity changed"])
+def test_feature_set_changes(tmp_path, old, new, kind, breaking, unbumped, text):
+    before = _ir(_features("1.0.0", old), tmp_path, "old")
+    changes = [c for c in compare(before, _ir(new, tmp_path, "new"))
+               if c.subject == "feature set tx-features"]
+    assert (changes[0].kind, changes[0].breaking, changes[0].unbumped, changes[0].message,
+            changes[0].version_path) == (
+        kind, breaking, unbumped, f"feature set tx-features: {text}",
+        "features.tx-features.version")

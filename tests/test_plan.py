@@ -108,7 +108,7 @@ def test_plan_with_no_change(repo, capsys):
     assert section(out, "Outputs") == "0 added, 0 removed, 0 changed"
     assert section(out, "Governance") == "No governance changes."
     assert section(out, "Breaking changes") == (
-        "No changes to data contracts or model input schemas.")
+        "No changes to data contracts, feature sets or model input schemas.")
 
 
 def test_a_change_that_fixes_a_failing_policy_compares_with_the_blocked_base(repo, capsys):

@@ -4,9 +4,10 @@ from mlopsc.codes import Code
 
 CODES: tuple[Code, ...] = (
     Code("E580", "breaking change without a major version bump",
-         "A data contract or a model's input schema changed in a way that breaks its "
-         "consumers (a field removed or renamed, a type or range narrowed, a nullable field "
-         "made required, a required field added) but its major version stayed the same. "
+         "A data contract, a feature set or a model's input schema changed in a way that "
+         "breaks its consumers (a field or feature removed or renamed, a type or range "
+         "narrowed, a nullable field made required, a required field added) but its major "
+         "version stayed the same. "
          "Consumers pin major versions; they would read data they cannot handle.",
          "bump the major version (e.g. 3.2.0 -> 4.0.0), or make the change compatible"),
     Code("W582", "orphan dataset",
