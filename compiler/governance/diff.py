@@ -16,10 +16,11 @@ from mlopsc.governance import diff_assets, diff_policies, diff_sections
 from mlopsc.governance import markdown as md
 
 SECTIONS = ("platform", "models", "policies", "waivers", "regulations", "data_contracts",
-            "slos", "deployments")
+            "feature_sets", "slos", "deployments")
 TITLES = {"platform": "Platform", "models": "Models", "policies": "Policies",
           "waivers": "Waivers", "regulations": "Regulations",
-          "data_contracts": "Data contracts", "slos": "Service level objectives",
+          "data_contracts": "Data contracts", "feature_sets": "Feature sets",
+          "slos": "Service level objectives",
           "deployments": "Deployments and rollouts"}
 FORMATS = ("text", "json", "md")
 # section -> function(old, new) yielding (subject, kind, field, old, new, message)
@@ -27,6 +28,7 @@ COMPARE = {
     "platform": diff_sections.platform, "models": diff_sections.models,
     "policies": diff_policies.policies, "waivers": diff_policies.waivers,
     "regulations": diff_policies.regulations, "data_contracts": diff_assets.data_contracts,
+    "feature_sets": diff_assets.feature_sets,
     "slos": diff_assets.slos, "deployments": diff_assets.deployments,
 }
 

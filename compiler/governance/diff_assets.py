@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mlopsc.governance.diff_sections import Item, Row, _entities, _fields, _keyed, _name, words
+from mlopsc.governance.diff_sections import (
+    Item,
+    Row,
+    _added_removed,
+    _entities,
+    _fields,
+    _keyed,
+    _name,
+    words,
+)
 
 CONTRACT_FIELDS = {"version": "version", "owner": "owner", "location": "location",
                    "format": "format", "retention_s": "retention", "erasure": "erasure",
@@ -19,11 +28,11 @@ def _duration(seconds: Any) -> str:
 
 
 def _show(field: str, value: Any) -> str:
-    if field in ("retention_s", "period_s"):
+    if field in ("retention_s", "period_s", "ttl_s"):
         return _duration(value)
     if field == "steps":
         return "/".join(str(s.get("weight")) for s in value) + " %" if value else "none"
-    if field in ("model", "deployment"):
+    if field in ("model", "deployment", "source"):
         return _name(value)
     if field in ("analysis_slos", "slos"):
         return words([_name(v) for v in value or []])
@@ -40,6 +49,26 @@ def data_contracts(old: dict, new: dict) -> Iterator[Row]:
         yield from _contract_fields(subject, prefix, a.get("fields", []), b.get("fields", []))
 
     yield from _entities(old, new, "data_contracts", added, "data contract", compare)
+
+
+FEATURE_SET_FIELDS = {"version": "version", "owner": "owner", "source": "source",
+                      "entity": "entity key", "online": "served online",
+                      "offline": "served offline", "ttl_s": "online TTL",
+                      "pii_features": "PII features"}
+
+
+def feature_sets(old: dict, new: dict) -> Iterator[Row]:
+    def added(f: Item) -> str:
+        pii = f", PII: {words(f.get('pii_features'))}" if f.get("pii_features") else ""
+        return (f"feature set {f.get('name')} added (version {f.get('version')}, from "
+                f"{_name(f.get('source') or '')}{pii})")
+
+    def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
+        yield from _fields(subject, prefix, a, b, FEATURE_SET_FIELDS, _show)
+        yield from _added_removed(subject, prefix, "feature", a.get("features", []),
+                                  b.get("features", []))
+
+    yield from _entities(old, new, "feature_sets", added, "feature set", compare)
 
 
 def _contract_fields(subject: str, prefix: str, old: list, new: list) -> Iterator[Row]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from mlopsc import __version__
 from mlopsc.governance.tiers import requirements
-from mlopsc.ir import IR, Dataset, Deployment, Model, Slo
+from mlopsc.ir import IR, Dataset, Deployment, FeatureSet, Model, Slo
 
 REPORT_VERSION = 1
 
@@ -45,6 +45,7 @@ def build_report(ir: IR, policy: Any, today: datetime.date) -> dict[str, Any]:
         "waivers": _waivers(ir, policy, today),
         "regulations": _regulations(ir),
         "data_contracts": [_contract(d) for d in _by_id(ir.datasets)],
+        "feature_sets": [_feature_set(f, ir) for f in _by_id(ir.features)],
         "slos": [_slo(s) for s in _by_id(ir.slos)],
         "deployments": [_deployment(d) for d in _by_id(ir.deployments)],
     }
@@ -142,6 +143,19 @@ def _contract(d: Dataset) -> dict[str, Any]:
         "pii_fields": sorted(f.name for f in d.fields if f.pii),
         "fields": sorted(fields, key=lambda f: f["name"]),
         "retention_s": d.retention_s, "erasure": d.erasure, "deidentified": d.deidentified,
+    }
+
+
+def _feature_set(f: FeatureSet, ir: IR) -> dict[str, Any]:
+    source = next((d for d in ir.datasets if d.id == f.dataset), None)
+    pii = {x.name for x in source.fields if x.pii} if source else set()
+    return {
+        "id": f.id, "name": f.name, "owner": f.owner, "version": f.version, "source": f.dataset,
+        "entity": f.entity, "features": sorted(f.features), "online": f.online,
+        "offline": f.offline, "ttl_s": f.ttl_s,
+        "pii_features": sorted(name for name in {f.entity, *f.features} if name in pii),
+        "produced_by": sorted(p.id for p in ir.pipelines if f.id in p.feature_sets),
+        "models": sorted(m.id for m in ir.models if f.id in m.training.feature_sets),
     }
 
 

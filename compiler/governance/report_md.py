@@ -24,6 +24,7 @@ def render_markdown(report: dict[str, Any], header: str | None = None) -> str:
         "## Waivers\n\n" + _waivers(report["waivers"]),
         "## Regulations\n\n" + _regulations(report["regulations"]),
         "## Data contracts\n\n" + _contracts(report["data_contracts"]),
+        "## Feature sets\n\n" + _feature_sets(report.get("feature_sets", [])),
         "## Service level objectives\n\n" + _slos(report["slos"]),
         "## Rollouts\n\n" + _rollouts(report["deployments"]),
     ]
@@ -152,6 +153,20 @@ def _contracts(contracts: list[dict[str, Any]]) -> str:
         [[c["name"], c["version"], c["owner"], len(c["fields"]),
           md.joined(c["pii_fields"], "none"), _days(c["retention_s"]), c["erasure"]]
          for c in contracts])
+
+
+def _feature_sets(feature_sets: list[dict[str, Any]]) -> str:
+    if not feature_sets:
+        return "No feature sets."
+    return md.table(
+        ["feature set", "version", "owner", "source", "features", "PII", "served",
+         "produced by", "models"],
+        [[f["name"], f["version"], f["owner"], _name(f["source"]), len(f["features"]),
+          md.joined(f["pii_features"], "none"),
+          md.joined([w for w, on in (("online", f["online"]), ("offline", f["offline"])) if on],
+                    "no"),
+          md.joined(_names(f["produced_by"]), "none"), md.joined(_names(f["models"]), "none")]
+         for f in feature_sets])
 
 
 def _slos(slos: list[dict[str, Any]]) -> str:
