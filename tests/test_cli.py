@@ -244,3 +244,13 @@ def test_readme_example_output_is_what_validate_prints():
     assert run.returncode == int(shown[echo + 1])
     missing = [line for line in shown[:echo] if line != "..." and line not in printed]
     assert missing == [], "README.md shows lines that validate does not print"
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    """`mlopsc schema | head`: the reader leaves early; mlopsc exits quietly like SIGPIPE."""
+    process = subprocess.Popen([sys.executable, "-m", "mlopsc", "schema"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(10) == b'{\n  "$defs'
+    process.stdout.close()
+    assert process.wait(timeout=60) == 141
+    assert process.stderr.read() == b""

@@ -100,6 +100,13 @@ def run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("mlopsc: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`mlopsc schema | head`): nothing is wrong with the output.
+        # Point stdout at /dev/null so the interpreter's last flush cannot fail again, and
+        # exit as a process killed by SIGPIPE would.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     finally:
         if was_enabled:
             gc.enable()
