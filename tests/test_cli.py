@@ -254,3 +254,22 @@ def test_a_closed_pipe_is_not_a_traceback():
     process.stdout.close()
     assert process.wait(timeout=60) == 141
     assert process.stderr.read() == b""
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_traceback(tmp_path):
+    new = tmp_path / "mlops.yaml"
+    new.write_text(Path(FLAGSHIP).read_text().replace("    risk_tier: high\n",
+                                                      "    risk_tier: medium\n"))
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    diff = subprocess.run([sys.executable, "-m", "mlopsc", "report", "diff", FLAGSHIP, str(new)],
+                          capture_output=True, env=env, check=False)
+    assert (diff.returncode, diff.stderr) == (0, b"")
+    # Generated content is written as UTF-8 bytes whatever the terminal's encoding.
+    assert "risk tier high → medium".encode() in diff.stdout
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("apiVersion: mlopsc/v1\nmetadata: {name: t}\nmodels:\n  m:\n"
+                    "    version: \"1.0.0\"\n    ownér: x\n", encoding="utf-8")
+    bad = subprocess.run([sys.executable, "-m", "mlopsc", "validate", str(spec)],
+                         capture_output=True, env=env, check=False)
+    assert bad.returncode == 1 and b"Traceback" not in bad.stderr + bad.stdout
+    assert b"own\\xe9r" in bad.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 
 from mlopsc import __version__
@@ -39,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from mlopsc.cli.common import run_command
 
+    # A terminal or CI log that cannot show a character (an ASCII locale, a legacy Windows
+    # code page) gets an escape instead of a UnicodeEncodeError; generated files go out as
+    # UTF-8 bytes regardless (see the commands that print them).
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     return run_command(args)
 

@@ -87,5 +87,7 @@ def _emit(args, content: bytes) -> None:
                 handle.write(content)
         except OSError as error:
             raise MlopscError(f"cannot write {args.output}: {error.strerror}") from None
-    else:
-        sys.stdout.write(content.decode())
+    else:  # the bytes as they are, UTF-8, whatever the terminal's encoding
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
