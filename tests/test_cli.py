@@ -273,3 +273,17 @@ def test_an_ascii_terminal_gets_escapes_not_a_traceback(tmp_path):
                          capture_output=True, env=env, check=False)
     assert bad.returncode == 1 and b"Traceback" not in bad.stderr + bad.stdout
     assert b"own\\xe9r" in bad.stdout
+
+
+def test_output_file_that_cannot_be_written(tmp_path, capsys):
+    target = tmp_path / "missing" / "findings.sarif"
+    assert main(["validate", FLAGSHIP, "--format", "sarif", "--output-file", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"mlopsc: error: cannot write {target}: No such file or directory\n")
+
+
+def test_lineage_writes_the_findings_file_even_without_findings(tmp_path, capsys):
+    target = tmp_path / "findings.sarif"
+    assert main(["lineage", FLAGSHIP, "--format", "sarif", "--output-file", str(target)]) == 0
+    assert json.loads(target.read_text())["runs"][0]["results"] == []
+    assert json.loads(capsys.readouterr().out)["graph"]["name"] == "fraud-platform"

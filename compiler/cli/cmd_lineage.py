@@ -49,7 +49,7 @@ def run(args) -> int:
         guess = difflib.get_close_matches(node, sorted(graph), n=1)
         raise MlopscError(f"no node {node!r} in the lineage graph"
                           + (f"; did you mean '{guess[0]}'?" if guess else ""))
-    if result.diagnostics:
+    if result.diagnostics or args.output_file:  # a findings file CI asked for, even empty
         _report_aside(result, args)
     if node is None:
         _print_graph(result, args)

@@ -70,8 +70,14 @@ def report(result, args: argparse.Namespace) -> int:
                   color=args.format == "text" and args.output_file is None
                   and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     if args.output_file:
-        with open(args.output_file, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        from mlopsc.errors import MlopscError
+
+        try:
+            with open(args.output_file, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            raise MlopscError(f"cannot write {args.output_file}: "
+                              f"{error.strerror or error}") from None
     else:
         sys.stdout.write(text)
     return EXIT_BLOCKED if result.blocked(Severity.parse(args.fail_on)) else EXIT_OK
