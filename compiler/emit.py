@@ -14,6 +14,7 @@ ALWAYS = {
 
 
 def emit(c) -> None:
+    registry.check_settings(c.options.settings)  # a mistyped --set must not pass silently
     options = EmitOptions(
         version=c.version,
         spec_name=c.options.spec.replace("\\", "/").rsplit("/", 1)[-1],

@@ -10,7 +10,8 @@ class MlopscError(Exception):
 def EXPECTED_ERRORS() -> tuple[type[BaseException], ...]:
     """Every exception type that means 'could not run' (imported lazily: CLI start-up)."""
     from mlopsc.load import SpecFileError
-    from mlopsc.registry import TargetLoadError, UnknownTarget
+    from mlopsc.registry import SettingError, TargetLoadError, UnknownTarget
     from mlopsc.write import OutputError
 
-    return (MlopscError, SpecFileError, OutputError, UnknownTarget, TargetLoadError)
+    return (MlopscError, SpecFileError, OutputError, UnknownTarget, TargetLoadError,
+            SettingError)

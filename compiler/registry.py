@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import re
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import entry_points
 
@@ -31,6 +33,39 @@ class UnknownTarget(LookupError):
 
 class TargetLoadError(RuntimeError):
     pass
+
+
+class SettingError(ValueError):
+    """A ``--set`` that no target reads, or a value its target refuses."""
+
+
+def check_settings(settings: Mapping[str, str]) -> None:
+    """Refuse ``TARGET.KEY=VALUE`` settings for unknown targets, keys a target does not
+    declare, and values outside a declared setting's choices or pattern.
+
+    Raises :class:`SettingError` (or :class:`UnknownTarget`) for the first one, in key order.
+    """
+    for key in sorted(settings):
+        value = settings[key]
+        name, _, option = key.partition(".")
+        if not name or not option:
+            raise SettingError(f"--set {key}: expected TARGET.KEY=VALUE")
+        declared = getattr(load(name), "settings", None)
+        if declared is None:  # a plugin that does not declare its settings reads them itself
+            continue
+        if option not in declared:
+            guess = difflib.get_close_matches(option, sorted(declared), n=1)
+            hint = f"; did you mean '{name}.{guess[0]}'?" if guess else ""
+            known = ", ".join(f"{name}.{k}" for k in sorted(declared)) or "none"
+            raise SettingError(f"--set {key}: target '{name}' has no setting '{option}'{hint} "
+                               f"(its settings: {known})")
+        setting = declared[option]
+        if setting.choices is not None and value not in setting.choices:
+            raise SettingError(f"--set {key}={value}: must be one of "
+                               f"{', '.join(setting.choices)}")
+        if setting.pattern is not None and re.fullmatch(setting.pattern, value) is None:
+            raise SettingError(f"--set {key}={value}: expected "
+                               f"{setting.expected or 'a value matching ' + setting.pattern}")
 
 
 @cache

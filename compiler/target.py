@@ -55,6 +55,25 @@ class EmitOptions:
         return generated_notice(self.version, self.spec_name)
 
 
+@dataclass(frozen=True)
+class Setting:
+    """A ``--set TARGET.KEY=VALUE`` a target reads: what it does, and which values it takes
+    (``choices``, or a ``pattern`` the whole value must match, described by ``expected``)."""
+
+    description: str
+    choices: tuple[str, ...] | None = None
+    pattern: str | None = None
+    expected: str | None = None
+
+
+GPU_NODE_LABEL = Setting(
+    "the node label whose value selects a GPU type (default nvidia.com/gpu.product)",
+    pattern=r"([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+            r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?",
+    expected="a Kubernetes label key, e.g. nvidia.com/gpu.product")
+"""``gpu-node-label``, read by every target that places GPU steps or servers."""
+
+
 @runtime_checkable
 class Target(Protocol):
     """A compile target.
@@ -62,6 +81,11 @@ class Target(Protocol):
     ``emit`` reads only the IR and returns artifacts (paths relative to the target's own
     folder, which is the target's name); what it cannot express it reports through
     ``diagnostics`` (never silently), pointing at the IR entity's ``path``.
+
+    A target may declare ``settings: ClassVar[dict[str, Setting]]``, the keys it reads from
+    ``options.settings`` (without its name prefix); mlopsc then refuses any other key and any
+    value outside a setting's ``choices`` or ``pattern`` before a target runs. A target
+    without ``settings`` gets every ``--set NAME.KEY=VALUE`` of its name unchecked.
 
     Example::
 

@@ -287,3 +287,27 @@ def test_lineage_writes_the_findings_file_even_without_findings(tmp_path, capsys
     assert main(["lineage", FLAGSHIP, "--format", "sarif", "--output-file", str(target)]) == 0
     assert json.loads(target.read_text())["runs"][0]["results"] == []
     assert json.loads(capsys.readouterr().out)["graph"]["name"] == "fraud-platform"
+
+
+@pytest.mark.parametrize("setting,message", [
+    ("kubernetes.flavr=kserve", ("--set kubernetes.flavr: target 'kubernetes' has no setting "
+     "'flavr'; did you mean 'kubernetes.flavour'?")),
+    ("kubernetes.flavour=kservee", ("--set kubernetes.flavour=kservee: must be one of "
+     "deployment, kserve")),
+    ("prometheus.unit-tests=no", "--set prometheus.unit-tests=no: must be one of true, false"),
+    ("prometheus.namespace=Bad_NS", ("--set prometheus.namespace=Bad_NS: expected a namespace "
+     "name (DNS-1123 label)")),
+    ("kubernets.flavour=kserve", "unknown target 'kubernets'; did you mean 'kubernetes'?"),
+    ("airflow.artifact-root=relative", ("--set airflow.artifact-root=relative: expected an "
+     "absolute path")),
+])
+def test_a_mistyped_setting_is_refused(tmp_path, capsys, setting, message):
+    out = tmp_path / "out"
+    assert main(["compile", FLAGSHIP, "-o", str(out), "--set", setting]) == 2
+    assert capsys.readouterr().err.startswith(f"mlopsc: error: {message}")
+    assert not out.exists()
+
+
+def test_a_plugin_without_declared_settings_reads_them_unchecked(tmp_path):
+    assert main(["compile", FLAGSHIP, "-o", str(tmp_path / "out"), "--target", "inventory",
+                 "--set", "inventory.anything=goes"]) == 0

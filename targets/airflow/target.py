@@ -13,13 +13,14 @@ Output (under ``airflow/``): ``dags/<dag id>.py``, rendered from the Jinja2 temp
 from __future__ import annotations
 
 from functools import cache
+from typing import ClassVar
 
 import jinja2
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
-from mlopsc.target import Artifact, EmitOptions
+from mlopsc.target import GPU_NODE_LABEL, Artifact, EmitOptions, Setting
 from mlopsc.targets.airflow import render
 from mlopsc.targets.airflow.literals import airflow_id, py_name, py_tpl
 
@@ -50,6 +51,12 @@ class AirflowTarget:
 
     name = "airflow"
     description = "Airflow 3 DAG file per Airflow pipeline (KubernetesPodOperator)"
+    settings: ClassVar[dict[str, Setting]] = {
+        "artifact-root": Setting("where step artifacts live in the pods (default "
+                                 "/mlopsc/artifacts)", pattern=r"/[^\x00]*",
+                                 expected="an absolute path"),
+        "gpu-node-label": GPU_NODE_LABEL,
+    }
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         template = environment().get_template("dag.py.j2")

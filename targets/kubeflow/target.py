@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import ClassVar
 
 import kfp
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
-from mlopsc.target import Artifact, EmitOptions
+from mlopsc.target import GPU_NODE_LABEL, Artifact, EmitOptions, Setting
 from mlopsc.targets.kubeflow import build, component, recurring, tasks
 
 DEFAULT_GPU_LABEL = "nvidia.com/gpu.product"
@@ -39,6 +40,7 @@ class KubeflowTarget:
 
     name = "kubeflow"
     description = "KFP v2 IR YAML per Kubeflow pipeline (kfp compiler), recurring runs"
+    settings: ClassVar[dict[str, Setting]] = {"gpu-node-label": GPU_NODE_LABEL}
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         gpu_label = options.settings.get("kubeflow.gpu-node-label", DEFAULT_GPU_LABEL)

@@ -21,9 +21,11 @@ deployment with KServe; see :class:`~mlopsc.targets.kubernetes.context.Settings`
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.target import Artifact, EmitOptions
+from mlopsc.target import GPU_NODE_LABEL, Artifact, EmitOptions, Setting
 from mlopsc.targets.kubernetes import checks
 from mlopsc.targets.kubernetes.context import Ctx, Settings
 from mlopsc.targets.kubernetes.objects import objects
@@ -41,6 +43,15 @@ class KubernetesTarget:
 
     name = "kubernetes"
     description = "Deployments, Argo Rollouts, Istio routes, KServe, HPA/PDB, CronJobs"
+    settings: ClassVar[dict[str, Setting]] = {
+        "flavour": Setting("serve every deployment this way, whatever its `flavour`",
+                           choices=("deployment", "kserve")),
+        "kserve-mode": Setting("KServe deployment mode", choices=("serverless", "raw")),
+        "prometheus-address": Setting("the Prometheus that analysis queries",
+                                      pattern=r"https?://[^\s\"'\\]+",
+                                      expected="an http:// or https:// URL"),
+        "gpu-node-label": GPU_NODE_LABEL,
+    }
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         settings = Settings.parse(options.settings)

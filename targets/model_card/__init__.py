@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.ir import IR
-from mlopsc.target import Artifact, EmitOptions
+from mlopsc.target import Artifact, EmitOptions, Setting
 from mlopsc.targets.model_card.card import build_card
 from mlopsc.targets.model_card.render import render_card
 
@@ -36,6 +36,7 @@ def _json(data: Any) -> bytes:
 class ModelCardTarget:
     name = "model-card"
     description = "model cards: Markdown with Hugging Face front matter, and JSON, per model"
+    settings: ClassVar[dict[str, Setting]] = {}
 
     def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         lineage, policy = options.context.get("lineage"), options.context.get("policy")

@@ -17,10 +17,12 @@ deployment's namespace; ``monitoring`` for datasets).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
-from mlopsc.target import Artifact, EmitOptions
+from mlopsc.target import Artifact, EmitOptions, Setting
 from mlopsc.targets.prometheus import checks, monitor_rules, slo_rules, unit_tests
 from mlopsc.targets.prometheus.promql import template_literal
 from mlopsc.targets.prometheus.yaml_out import dump
@@ -39,6 +41,13 @@ class PrometheusTarget:
 
     name = "prometheus"
     description = "SLO recording rules, burn-rate alerts, drift/quality/freshness alerts"
+    settings: ClassVar[dict[str, Setting]] = {
+        "namespace": Setting("namespace of every PrometheusRule",
+                             pattern=r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
+                             expected="a namespace name (DNS-1123 label)"),
+        "unit-tests": Setting("write promtool unit tests under tests/",
+                              choices=("true", "false")),
+    }
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         files: dict[str, tuple[str, list[dict]]] = {}  # stem -> (namespace, groups)
