@@ -12,9 +12,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    import difflib
-
-    from mlopsc.codes import UnknownCode, table
+    from mlopsc.codes import UnknownCode, suggest
     from mlopsc.explain import explain
 
     try:
@@ -25,10 +23,9 @@ def run(args) -> int:
         if rule is not None:
             print(rule, end="")
             return 0
-        known = [*table(), *rules.rules]
-        guess = difflib.get_close_matches(args.code.upper(), known, n=1)
+        guess = suggest(args.code, rules.rules)
         raise MlopscError(f"unknown code {args.code!r}"
-                          + (f"; did you mean {guess[0]}?" if guess else "")) from None
+                          + (f"; did you mean {guess}?" if guess else "")) from None
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -59,6 +60,7 @@ def lookup(code: str) -> Code:
         raise UnknownCode(code) from None
 
 
-def suggest(code: str) -> str | None:
-    matches = difflib.get_close_matches(code.upper(), list(table()), n=1)
+def suggest(code: str, extra: Iterable[str] = ()) -> str | None:
+    """The closest known code (``extra``: more candidates, e.g. policy rule codes)."""
+    matches = difflib.get_close_matches(code.upper(), [*table(), *extra], n=1)
     return matches[0] if matches else None
