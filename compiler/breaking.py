@@ -89,8 +89,7 @@ def compare(old: ir.IR, new: ir.IR) -> list[FieldChange]:
 def _columns(feature_set: ir.FeatureSet, spec: ir.IR) -> tuple[ir.Field, ...]:
     """The entity key and the features as fields typed as in the source dataset; optional,
     so that an added feature counts as compatible."""
-    source = next((d for d in spec.datasets if d.id == feature_set.dataset), None)
-    types = {f.name: f.type for f in source.fields} if source else {}
+    types = {f.name: f.type for f in spec.get(feature_set.dataset).fields}
     entity = ir.Field(name=feature_set.entity, type=types.get(feature_set.entity))
     return (entity, *(ir.Field(name=name, type=types.get(name), nullable=True)
                       for name in feature_set.features))

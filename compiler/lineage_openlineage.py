@@ -68,8 +68,7 @@ def _feature_set_event(ir: IR, feature_set: FeatureSet, time: str):
     from openlineage.client.event_v2 import DatasetEvent, StaticDataset
     from openlineage.client.facet_v2 import schema_dataset
 
-    source = next((d for d in ir.datasets if d.id == feature_set.dataset), None)
-    types = {f.name: f.type for f in source.fields} if source else {}
+    types = {f.name: f.type for f in ir.get(feature_set.dataset).fields}
     facets = _common_facets(feature_set.owner, feature_set.description)
     facets["schema"] = schema_dataset.SchemaDatasetFacet(
         fields=[schema_dataset.SchemaDatasetFacetFields(

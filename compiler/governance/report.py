@@ -147,8 +147,7 @@ def _contract(d: Dataset) -> dict[str, Any]:
 
 
 def _feature_set(f: FeatureSet, ir: IR) -> dict[str, Any]:
-    source = next((d for d in ir.datasets if d.id == f.dataset), None)
-    pii = {x.name for x in source.fields if x.pii} if source else set()
+    pii = {x.name for x in ir.get(f.dataset).fields if x.pii}
     return {
         "id": f.id, "name": f.name, "owner": f.owner, "version": f.version, "source": f.dataset,
         "entity": f.entity, "features": sorted(f.features), "online": f.online,
