@@ -5,7 +5,7 @@ from __future__ import annotations
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
-from mlopsc.targets.prometheus.promql import is_label_name, is_metric_name, number, template_literal
+from mlopsc.targets.prometheus.promql import is_label_name, is_metric_name, number
 from mlopsc.targets.prometheus.slo_rules import error_budget
 
 # Labels the generated alerts set themselves; a routing label may not replace them.
@@ -52,14 +52,15 @@ def _tier_path(slo: ir.Slo, index: int) -> tuple:
 def routing_labels(routing: ir.Routing | None, owner: str | None, where: tuple,
                    bag: Diagnostics) -> dict[str, str]:
     """Alert labels for Alertmanager: team (the routing team, else the owner), receiver and
-    the extra routing labels; values are made inert for Prometheus' label templating.
+    the extra routing labels, as plain text (the rule builders make every value inert for
+    Prometheus' label templating).
     ``where`` is the spec path of the routing block, for diagnostics."""
     labels: dict[str, str] = {}
     team = routing.team if routing and routing.team else owner
     if team:
-        labels["team"] = template_literal(team)
+        labels["team"] = team
     if routing and routing.receiver:
-        labels["receiver"] = template_literal(routing.receiver)
+        labels["receiver"] = routing.receiver
     for name, value in sorted((routing.labels if routing else {}).items()):
         at = (*where, "labels", name)
         if not is_label_name(name):
@@ -68,5 +69,5 @@ def routing_labels(routing: ir.Routing | None, owner: str | None, where: tuple,
             bag.add("W545", f"routing label {name!r} is set by mlopsc; the spec's value is "
                             "ignored", path=at, key=True)
         else:
-            labels[name] = template_literal(value)
+            labels[name] = value
     return labels

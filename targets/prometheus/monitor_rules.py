@@ -9,7 +9,12 @@ reason when the monitor gives nothing to compare (the caller reports it).
 from __future__ import annotations
 
 from mlopsc import ir
-from mlopsc.targets.prometheus.promql import duration, number, selector, template_literal
+from mlopsc.targets.prometheus.promql import (
+    duration,
+    number,
+    selector,
+    template_literals,
+)
 
 DRIFT = "mlops_feature_drift_score"
 MODEL_METRIC = "mlops_model_metric"
@@ -24,11 +29,13 @@ class Nothing(Exception):
 
 def _alert(name: str, expr: str, for_s: float, labels: dict, annotations: dict,
            summary: str) -> dict:
+    """One alerting rule; labels, annotations and summary are plain text, made inert for
+    Prometheus' Go templating here, once."""
     rule = {"alert": name, "expr": expr}
     if for_s > 0:
         rule["for"] = duration(for_s)
-    rule["labels"] = labels
-    rule["annotations"] = {**annotations, "summary": template_literal(summary)}
+    rule["labels"] = template_literals(labels)
+    rule["annotations"] = template_literals({**annotations, "summary": summary})
     return rule
 
 
@@ -53,7 +60,7 @@ def drift(monitor: ir.Monitor, ir_: ir.IR, labels: dict, annotations: dict) -> l
         # The feature label keeps the rules of one monitor distinct (promtool lints duplicates).
         rules.append(_alert(
             "FeatureDrift", f"{score} > {number(f.threshold or 0.0)}", monitor.for_s,
-            {**labels, "feature": template_literal(f.name)},
+            {**labels, "feature": f.name},
             annotations, f"Feature {f.name} drifted ({f.method} over {window} above "
                          f"{number(f.threshold or 0.0)}), monitor {monitor.name}"))
     return rules
@@ -94,7 +101,7 @@ def data_quality(monitor: ir.Monitor, dataset: ir.Dataset, labels: dict,
         bound = monitor.threshold if monitor.threshold is not None else check.max_failure_ratio
         ratio = selector(QUALITY, {**where, "check": check.name})
         rules.append(_alert("DataQualityCheckFailing", f"{ratio} > {number(bound)}",
-                            monitor.for_s, {**labels, "check": template_literal(check.name)},
+                            monitor.for_s, {**labels, "check": check.name},
                             annotations,
                             f"Check {check.name} of dataset {dataset.name} fails on more than "
                             f"{number(bound * 100)}% of rows over {window}"))

@@ -32,12 +32,14 @@ __all__ = [
     "regex_literal",
     "selector",
     "template_literal",
+    "template_literals",
 ]
 
 _METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _RE2_META = re.compile(r"([\\.+*?()|\[\]{}^$])")
+_INERT = '{{ "{{" }}'
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
 
@@ -164,10 +166,23 @@ def number(value: float) -> str:
 def template_literal(value: str) -> str:
     """``value`` made inert for Go's text/template, used by alert labels and annotations.
 
-    Prometheus expands ``{{ ... }}`` in alerting-rule labels and annotations, so a spec
-    string holding ``{{`` would run as a template action; this prints it literally instead.
+    Prometheus expands alerting-rule label and annotation values as Go text/template, so a
+    spec string holding ``{{`` would run as a template action (``{{ with query "..." }}``
+    runs a query). Outside an action, text/template copies text verbatim and only looks
+    for the left delimiter ``{{``; a right delimiter ``}}`` in text is plain text. So every
+    ``{{`` is replaced by the action ``{{ "{{" }}``, which prints the two braces; no ``{{``
+    is left in the text between actions, and the inserted action ends at its own ``}}``
+    (its quoted ``"{{"`` is a Go string constant, not a delimiter).
 
     >>> template_literal("see {{ $value }}")
     'see {{ "{{" }} $value }}'
+    >>> template_literal("{{{")
+    '{{ "{{" }}{'
     """
-    return value.replace("{{", '{{ "{{" }}')
+    return value.replace("{{", _INERT) if "{{" in value else value
+
+
+def template_literals(values: Mapping[str, str]) -> dict[str, str]:
+    """Every value made inert with :func:`template_literal` (labels and annotations of a
+    rule are escaped in one place, once, where the rule is built)."""
+    return {key: template_literal(value) for key, value in values.items()}

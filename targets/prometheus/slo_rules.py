@@ -21,6 +21,7 @@ from mlopsc.targets.prometheus.promql import (
     regex_literal,
     selector,
     template_literal,
+    template_literals,
 )
 
 # The windows the SRE workbook's four tiers use: 5m, 30m, 1h, 2h, 6h, 1d, 3d.
@@ -114,7 +115,11 @@ def recording_rules(slo: ir.Slo, deployment: ir.Deployment) -> list[dict]:
 
 def alert_rules(slo: ir.Slo, deployment: ir.Deployment, routing: dict[str, str],
                 annotations: dict[str, str]) -> list[dict]:
-    """One alert per enabled tier; ``routing`` labels (team, receiver, ...) are added."""
+    """One alert per enabled tier; ``routing`` labels (team, receiver, ...) are added.
+
+    ``routing`` and ``annotations`` hold plain text: every label and annotation value is
+    made inert for Prometheus' Go templating here, once (the tier name too).
+    """
     labels = series_labels(slo, deployment)
     budget = error_budget(slo)
     rules = []
@@ -127,12 +132,14 @@ def alert_rules(slo: ir.Slo, deployment: ir.Deployment, routing: dict[str, str],
         rules.append({
             "alert": ALERT,
             "expr": f"{long_} > {bound} and {short} > {bound}",
-            "labels": {**routing, "severity": tier.severity, "tier": tier.name},
+            "labels": template_literals({**routing, "severity": tier.severity,
+                                         "tier": tier.name}),
             "annotations": {
-                **annotations,
+                **template_literals(annotations),
                 "summary": template_literal(
                     f"SLO {slo.name} of {deployment.name} burns its error budget "
                             f"{number(tier.burn_rate)}x too fast ({tier.name})"),
+                # Numbers and durations only, around the one intended template action.
                 "description": (
                     f"Error ratio over {duration(tier.long_window_s)} is "
                     "{{ $value | humanizePercentage }} (also above the bound over "

@@ -24,7 +24,6 @@ from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
 from mlopsc.target import Artifact, EmitOptions, Setting
 from mlopsc.targets.prometheus import checks, monitor_rules, slo_rules, unit_tests
-from mlopsc.targets.prometheus.promql import template_literal
 from mlopsc.targets.prometheus.yaml_out import dump
 
 DATASET_NAMESPACE = "monitoring"
@@ -74,9 +73,9 @@ def _slo_group(slo: ir.Slo, deployment: ir.Deployment, bag: Diagnostics) -> dict
     labels = checks.routing_labels(slo.routing, deployment.owner, where, bag)
     annotations = {}
     if slo.runbook:
-        annotations["runbook_url"] = template_literal(slo.runbook)
+        annotations["runbook_url"] = slo.runbook
     if slo.description:
-        annotations["slo_description"] = template_literal(slo.description)
+        annotations["slo_description"] = slo.description
     return slo_rules.group(slo, deployment, labels, annotations)
 
 
@@ -99,7 +98,7 @@ def _monitor_groups(ir_: ir.IR, bag: Diagnostics):
     for dataset in ir_.datasets:
         # A data contract's freshness is alerted on even when no monitor asks for it.
         if dataset.freshness_max_age_s is not None and dataset.id not in freshness_watched:
-            labels = {"team": template_literal(dataset.owner)} if dataset.owner else {}
+            labels = {"team": dataset.owner} if dataset.owner else {}
             by_dataset.setdefault(dataset.id, []).extend(monitor_rules.freshness(
                 dataset, 0, {**labels, "severity": "warning"}, {}))
     for node_id, rules in sorted(by_deployment.items()):
@@ -120,7 +119,7 @@ def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, li
     labels = checks.routing_labels(monitor.routing, owner, parse_path(monitor.path) + ("routing",),
                                    bag)
     labels = {**labels, "monitor": monitor.name, "severity": monitor.severity}
-    annotations = {"runbook_url": template_literal(monitor.runbook)} if monitor.runbook else {}
+    annotations = {"runbook_url": monitor.runbook} if monitor.runbook else {}
     if monitor.type in ("data_quality", "freshness"):
         if not monitor.dataset:
             raise monitor_rules.Nothing("it names no dataset")
