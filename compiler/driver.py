@@ -32,6 +32,10 @@ class Options:
     data_files: tuple[str, ...] = ()
     opa_url: str | None = None
     max_bytes: int | None = None
+    root: str | None = None
+    """The spec root: only regular files under it may be read on the spec's behalf
+    (includes, ``governance.policies``). ``None``: the git work tree holding the spec, else
+    the spec's folder (see :mod:`mlopsc.spec_root`)."""
     today: datetime.date | None = None
     """The date waivers are judged against; defaults to SOURCE_DATE_EPOCH or today."""
     settings: dict[str, str] = field(default_factory=dict)
@@ -83,7 +87,8 @@ def _load(c: Compilation) -> None:
     from mlopsc.load import DEFAULT_MAX_BYTES, load_spec
 
     c.loaded = load_spec(c.options.spec, c.diagnostics, environment=c.options.environment,
-                         max_bytes=c.options.max_bytes or DEFAULT_MAX_BYTES)
+                         max_bytes=c.options.max_bytes or DEFAULT_MAX_BYTES,
+                         root=c.options.root)
     c.diagnostics.index = c.loaded.index
 
 

@@ -3,7 +3,12 @@
 This is the first pass. It turns ``mlops.yaml`` (and the files it includes) into plain data
 (dicts, lists, strings, numbers, booleans, None) and a :class:`~mlopsc.source.SourceIndex`
 that maps every spec path to ``file:line:col``. Problems become diagnostics (``E101`` to
-``E116``); only a spec file that cannot be read at all raises :class:`SpecFileError`.
+``E121``); only a spec file that cannot be read at all raises :class:`SpecFileError`.
+
+The spec is untrusted (see ``docs/security.md``): it reads only regular files under its
+root (:mod:`mlopsc.spec_root`), each bounded in bytes, and together too. Only files that
+were accepted as spec files (read, and parsed as a YAML mapping) join the source index, so
+no finding can print a line of another file; the root spec's own lines are always shown.
 
 >>> from mlopsc.diagnostics import Diagnostics
 >>> loaded = load_text("apiVersion: mlopsc/v1\\nmodels:\\n  m: {owner: a}\\n", Diagnostics())
@@ -21,17 +26,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.safe_read import MAX_BYTES, NotRegular, TooLarge, opened_path, read_fd
+from mlopsc.safe_read import open_regular as _open_regular
 from mlopsc.source import Path, Positions, RawSpan, SourceIndex, Span, format_path
+from mlopsc.spec_root import Refused, SpecRoot, confine
 from mlopsc.yaml_events import Tree, build_tree, where
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_BYTES = MAX_BYTES
+# Codes whose message holds nothing of the file's text; others (a syntax error near a token,
+# a duplicate key, a tag's value) are replaced by the code's title for a file that turned
+# out not to be a spec, so that its content is never published.
+_CONTENT_FREE = frozenset(("E101", "E102", "E103", "E113", "E115"))
 _BOM = b"\xef\xbb\xbf"
 _NOT_OVERRIDABLE = ("apiVersion", "include", "environments")
 _NOT_JOINED = ("apiVersion", "include")
 
 
 class SpecFileError(Exception):
-    """The spec file cannot be read at all (missing, a directory, no permission): exit 2."""
+    """The spec file cannot be read at all (missing, a directory, a FIFO, outside its root,
+    no permission): exit 2."""
 
 
 @dataclass
@@ -55,51 +68,81 @@ class _Limits:
 
 def load_spec(path: str | os.PathLike[str], diagnostics: Diagnostics, *,
               environment: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-              max_depth: int = 100, max_alias_nodes: int = 100_000) -> Loaded:
+              max_depth: int = 100, max_alias_nodes: int = 100_000,
+              root: str | os.PathLike[str] | None = None) -> Loaded:
     """Load the spec at ``path`` with its includes, for ``environment`` if one is given.
 
     Spans name files as the user gave the path (``examples/x/mlops.yaml``); included files
-    are shown relative to it (``examples/x/data.yaml``).
+    are shown relative to it (``examples/x/data.yaml``). ``root`` is the spec root (see
+    :mod:`mlopsc.spec_root`); by default the git work tree holding ``path``, else its folder.
     """
     display = os.fspath(path)
-    try:
-        data = _read(display, max_bytes)
-    except OSError as error:
-        raise SpecFileError(_unreadable(display, error)) from None
+    spec_root = _spec_root(display, root)
+    data = _read_root_spec(display, spec_root, max_bytes)
     limits = _Limits(max_bytes, max_depth, max_alias_nodes)
-    return _Session(diagnostics, limits).run(data, display, display, environment)
+    return _Session(diagnostics, limits, spec_root).run(data, display, display, environment)
 
 
 def load_text(text_or_bytes: str | bytes, diagnostics: Diagnostics, *, file: str = "mlops.yaml",
               base_dir: str | os.PathLike[str] | None = None, environment: str | None = None,
               max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = 100,
-              max_alias_nodes: int = 100_000) -> Loaded:
+              max_alias_nodes: int = 100_000,
+              root: str | os.PathLike[str] | None = None) -> Loaded:
     """Load a spec held in memory and shown as ``file``; includes are resolved from
-    ``base_dir`` (by default the directory of ``file``, relative to the working directory)."""
+    ``base_dir`` (by default the directory of ``file``, relative to the working directory)
+    and must stay under ``root`` (by default found from ``base_dir``)."""
     data = text_or_bytes
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")  # a lone surrogate is then E102
     base = os.fspath(base_dir) if base_dir is not None else os.path.dirname(file)
     real = os.path.join(base, os.path.basename(file))
     limits = _Limits(max_bytes, max_depth, max_alias_nodes)
-    return _Session(diagnostics, limits).run(bytes(data), file, real, environment)
+    session = _Session(diagnostics, limits, SpecRoot.of(real, root))
+    return session.run(bytes(data), file, real, environment)
 
 
-def _read(path: str, max_bytes: int) -> bytes | int:
-    """The file's bytes, or its size when that is over ``max_bytes`` (checked before reading)."""
-    with open(path, "rb") as stream:
-        size = os.fstat(stream.fileno()).st_size
-        if size > max_bytes:
-            return size
-        data = stream.read(max_bytes + 1)  # a special file may say size 0 and never end
-    return data if len(data) <= max_bytes else len(data)
+def _spec_root(display: str, root: str | os.PathLike[str] | None) -> SpecRoot:
+    spec_root = SpecRoot.of(display, root)
+    if root is not None and not os.path.isdir(spec_root.real):
+        raise SpecFileError(f"--root {os.fspath(root)}: not a directory")
+    return spec_root
+
+
+def _read_root_spec(display: str, root: SpecRoot, max_bytes: int) -> bytes | int:
+    """The root spec's bytes (its size when over ``max_bytes``): a regular file under the
+    root, opened without blocking, so a FIFO or /dev/stdin is refused instead of waited on."""
+    real = os.path.realpath(display)
+    if not root.holds_real(real):
+        raise SpecFileError(f"cannot read {display}: its real path is outside the spec root "
+                            f"{root.lexical} (a symbolic link?); pass --root to widen it")
+    try:
+        return _read(real, root, max_bytes)
+    except TooLarge as error:
+        return error.size
+    except Refused as error:
+        raise SpecFileError(f"cannot read {display}: it {error.reason}") from None
+    except OSError as error:
+        raise SpecFileError(_unreadable(display, error)) from None
+
+
+def _read(real: str, root: SpecRoot, max_bytes: int) -> bytes:
+    """Read ``real`` (already confined) as a regular file; raises NotRegular, TooLarge,
+    OSError. The opened descriptor's own path is checked again, so a symlink swapped in
+    after :func:`~mlopsc.spec_root.confine` looked cannot lead outside."""
+    fd = _open_regular(real, follow=False)
+    opened = opened_path(fd)
+    if opened is not None and not root.holds_real(opened):
+        os.close(fd)
+        raise Refused("E119", "is a symbolic link (or goes through one) to a path outside "
+                              "the spec root")
+    return read_fd(fd, max_bytes)
 
 
 def _unreadable(path: str, error: OSError) -> str:
     if isinstance(error, FileNotFoundError):
         return f"cannot read {path}: no such file"
-    if isinstance(error, IsADirectoryError):
-        return f"cannot read {path}: it is a directory"
+    if isinstance(error, NotRegular):
+        return f"cannot read {path}: {error}"
     return f"cannot read {path}: {error.strerror or error}"
 
 
@@ -123,12 +166,14 @@ def _size(count: int) -> str:
 class _Session:
     """One load: the files read so far, the index, and whether the document is whole."""
 
-    def __init__(self, diagnostics: Diagnostics, limits: _Limits) -> None:
+    def __init__(self, diagnostics: Diagnostics, limits: _Limits, root: SpecRoot) -> None:
         self.diagnostics = diagnostics
         self.limits = limits
+        self.root = root
         self.index = SourceIndex()
         self.files: list[str] = []
         self.whole = True
+        self.total = 0  # bytes of every file read so far: the limit holds for them together
 
     def report(self, code: str, message: str, span: RawSpan | None, path: Path | None = None,
                hint: str | None = None) -> None:
@@ -146,28 +191,65 @@ class _Session:
                     _overlay(self, document, tree.positions, environment)
         return Loaded(document if self.whole else None, self.index, tuple(self.files))
 
-    def parse(self, data: bytes | int, display: str) -> Tree | None:
-        """Check size and encoding, then build the tree of one file."""
+    def parse(self, data: bytes | int, display: str, *, included: RawSpan | None = None
+              ) -> Tree | None:
+        """Check size and encoding, then build the tree of one file.
+
+        An included file (``included`` is the span of its include entry) joins the source
+        index only once it is a YAML mapping; until then its findings carry no text of it.
+        """
         limit = self.limits.max_bytes
-        if isinstance(data, int) or len(data) > limit:
-            size = data if isinstance(data, int) else len(data)
+        size = data if isinstance(data, int) else len(data)
+        where_ = included or (display, 1, 1, 1, 1)
+        if size > limit:
             self.report("E101", f"{display} is {_size(size)}, over the limit of {_size(limit)}",
-                        (display, 1, 1, 1, 1))
+                        where_)
             return None
+        if self.total + size > limit:
+            self.report("E101", f"{display} brings the spec files to {_size(self.total + size)}, "
+                        f"over the limit of {_size(limit)} for all of them together", where_)
+            return None
+        self.total += size
         if data.startswith(_BOM):
             data = data[3:]
         self.files.append(display)
+        scratch = Diagnostics(self.index) if included else self.diagnostics
+        tree = self.build(data, display, scratch, shown=included is None)
+        if included:
+            accepted = tree is not None and tree.document is not None
+            if accepted:
+                self.index.add_source(display, data.decode("utf-8"))
+            for found in scratch.sorted():
+                self.forward(found, display, accepted)
+        return tree
+
+    def build(self, data: bytes, display: str, diagnostics: Diagnostics, *,
+              shown: bool) -> Tree | None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            self.index.add_source(display, data.decode("utf-8", "replace"))
+            if shown:
+                self.index.add_source(display, data.decode("utf-8", "replace"))
             line, column = _position(data, error.start)
-            self.report("E102", f"byte 0x{data[error.start]:02x} is not valid UTF-8",
-                        (display, line, column, line, column + 1))
+            diagnostics.add("E102", f"byte 0x{data[error.start]:02x} is not valid UTF-8",
+                            span=Span(display, line, column, line, column + 1))
             return None
-        self.index.add_source(display, text)
-        return build_tree(data, display, self.diagnostics, max_depth=self.limits.max_depth,
+        if shown:
+            self.index.add_source(display, text)
+        return build_tree(data, display, diagnostics, max_depth=self.limits.max_depth,
                           max_alias_nodes=self.limits.max_alias_nodes)
+
+    def forward(self, found, display: str, accepted: bool) -> None:
+        """Pass on a finding of an included file; its message is replaced by the code's
+        title when the file is not a spec and the message could quote it."""
+        if not accepted and found.code not in _CONTENT_FREE:
+            from dataclasses import replace
+
+            from mlopsc.codes import lookup
+
+            found = replace(found, message=f"{lookup(found.code).title} in {display}; its text "
+                                           "is not shown, as it is not a spec file")
+        self.diagnostics.append(found)
 
 
 def _position(data: bytes, offset: int) -> tuple[int, int]:
@@ -231,7 +313,11 @@ class _Includes:
             name, span, parent_display, parent_real, chain = tasks.pop()
             shown = os.path.normpath(os.path.join(os.path.dirname(parent_display), name))
             path = os.path.join(os.path.dirname(parent_real), name)
-            key = os.path.realpath(path)
+            try:
+                key = confine(name, os.path.dirname(parent_real), self.session.root)
+            except Refused as refused:
+                self.refuse(refused, name, span)
+                continue
             if any(key == link for link, _ in chain):
                 cycle = " -> ".join([*(shown_ for _, shown_ in chain), shown])
                 self.session.report("E111", f"include cycle: {cycle}", span)
@@ -239,7 +325,7 @@ class _Includes:
             if key in seen:  # included twice without a cycle (a shared file): once is enough
                 continue
             seen.add(key)
-            tree = self.load(name, span, path, shown)
+            tree = self.load(name, span, key, shown)
             if tree is not None:
                 self.join(tree, shown)
                 tasks.extend(self.entries(tree.document, tree.positions, shown, path,
@@ -266,19 +352,33 @@ class _Includes:
                                     _span_of(_child(where_, i)), ("include", i))
         return tasks[::-1]
 
-    def load(self, name: str, span: RawSpan, path: str, shown: str) -> Tree | None:
+    def refuse(self, refused: Refused, name: str, span: RawSpan) -> None:
+        """An include that is not read at all: named, never quoted."""
+        self.session.report(refused.code, f"include '{name}' {refused.reason}; a spec reads "
+                            "only regular files under its root", span)
+        self.session.whole = False
+
+    def load(self, name: str, span: RawSpan, real: str, shown: str) -> Tree | None:
+        session = self.session
         try:
-            data = _read(path, self.session.limits.max_bytes)
+            data: bytes | int = _read(real, session.root, session.limits.max_bytes)
+        except TooLarge as error:
+            data = error.size
+        except Refused as refused:
+            self.refuse(refused, name, span)
+            return None
+        except NotRegular as error:
+            self.refuse(Refused("E120", f"is not a regular file ({error})"), name, span)
+            return None
         except OSError as error:
             reason = "no such file" if isinstance(error, FileNotFoundError) else (
-                "it is a directory" if isinstance(error, IsADirectoryError)
-                else error.strerror or str(error))
-            self.session.report("E110", f"cannot include '{name}' ({shown}): {reason}", span)
-            self.session.whole = False
+                error.strerror or str(error))
+            session.report("E110", f"cannot include '{name}' ({shown}): {reason}", span)
+            session.whole = False
             return None
-        tree = self.session.parse(data, shown)
+        tree = session.parse(data, shown, included=span)
         if tree is None or tree.document is None:
-            self.session.whole = False
+            session.whole = False
             return None
         return tree
 

@@ -8,8 +8,11 @@ event stream of libyaml instead and builds the tree with an explicit stack:
 * every node's span, a ``(file, line, column, end_line, end_column)`` tuple (1-based), goes
   into a positions tree that mirrors the document (:data:`mlopsc.source.Positions`), with
   the spans of mapping keys beside it;
-* anchors, aliases and merge keys (``<<``) work, with limits on depth and on the nodes an
-  alias materialises, so that a "billion laughs" document stops early and cheaply.
+* anchors, aliases and merge keys (``<<``) work, with limits on depth and on the nodes and
+  the scalar bytes an alias materialises, so that a "billion laughs" document (or one long
+  string aliased a thousand times) stops early and cheaply;
+* numbers beyond 64 bits (``1e400``, an integer of 400 digits) are an ``E121`` finding,
+  never a huge int that a later ``str()`` or a Rust engine cannot take.
 
 >>> from mlopsc.diagnostics import Diagnostics
 >>> tree = build_tree("a: [on, 0x1F, '1']\\n", "x.yaml", Diagnostics())
@@ -44,6 +47,10 @@ _OCT = re.compile(r"0o[0-7]+\Z")
 _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _TYPES = {"int": int, "float": float, "bool": bool, "null": type(None)}
+_INT_MIN, _INT_END = -(2**63), 2**64
+_MAX_NUMBER_TEXT = 64  # longer numeric text is out of range or silly; never convert it
+MAX_ALIAS_BYTES = 16 * 1024 * 1024
+"""Scalar bytes that aliases may materialise in one document."""
 
 _MISSING = object()
 _NO_KEY = object()  # a mapping waits for its next key
@@ -70,6 +77,8 @@ def resolve_plain(text: str) -> object:
 
     >>> [resolve_plain(t) for t in ("~", "yes", "FALSE", "0o17", "-1.5e3", ".nan", "2024-01-01")]
     [None, 'yes', False, 15, -1500.0, nan, '2024-01-01']
+    >>> type(resolve_plain("1e400")).__name__
+    'OutOfRange'
     """
     value = _CONSTANTS.get(text, _MISSING)
     if value is not _MISSING:
@@ -77,18 +86,21 @@ def resolve_plain(text: str) -> object:
     return _number(text) if text[0] in _NUMERIC_START else text
 
 
+class OutOfRange(str):
+    """The text of a number literal beyond 64 bits; the builder reports it (E121)."""
+
+    __slots__ = ()
+
+
 def _number(text: str) -> object:
-    try:
-        if _INT.match(text):
-            return int(text)
-        if _OCT.match(text):
-            return int(text, 8)
-        if _HEX.match(text):
-            return int(text, 16)
-    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-        return text
+    if _INT.match(text) or _OCT.match(text) or _HEX.match(text):
+        if len(text) > _MAX_NUMBER_TEXT:  # never ask int() for thousands of digits
+            return OutOfRange(text)
+        value = int(text, 8 if text[1:2] == "o" else 16 if text[1:2] == "x" else 10)
+        return value if _INT_MIN <= value < _INT_END else OutOfRange(text)
     if _FLOAT.match(text):
-        return float(text)
+        value = float(text)
+        return value if math.isfinite(value) else OutOfRange(text)
     return text
 
 
@@ -109,9 +121,16 @@ class _Fatal(Exception):
 
 
 def build_tree(source: str | bytes, file: str, diagnostics: Diagnostics, *,
-               max_depth: int = 100, max_alias_nodes: int = 100_000) -> Tree:
-    """Parse one YAML text whose document must be a mapping; report problems as diagnostics."""
+               max_depth: int = 100, max_alias_nodes: int = 100_000,
+               max_alias_bytes: int = MAX_ALIAS_BYTES, mapping: bool = True) -> Tree:
+    """Parse one YAML text; report problems as diagnostics.
+
+    With ``mapping`` (the default) the document must be a mapping (E113); without it any
+    document is returned as ``Tree.document``.
+    """
     builder = _Builder(file, diagnostics, max_depth, max_alias_nodes)
+    builder.max_alias_bytes = max_alias_bytes
+    builder.mapping = mapping
     parser = yaml.CSafeLoader(source)
     try:
         document = builder.run(parser.get_event)
@@ -135,6 +154,8 @@ class _Builder:
         self.diagnostics = diagnostics
         self.max_depth = max_depth
         self.max_alias_nodes = max_alias_nodes
+        self.max_alias_bytes = MAX_ALIAS_BYTES
+        self.mapping = True
         self.positions: Positions | None = None
         self.stack: list[tuple] = []
 
@@ -150,6 +171,7 @@ class _Builder:
         # thousand models has more than half a million of them. Positions go into a tree
         # that mirrors the document (see mlopsc.source), so no path tuple is built here.
         file, max_depth, max_alias_nodes = self.file, self.max_depth, self.max_alias_nodes
+        max_alias_bytes, out_of_range = self.max_alias_bytes, OutOfRange
         constants, numeric_start, number = _CONSTANTS, _NUMERIC_START, _number
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
         map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -161,6 +183,7 @@ class _Builder:
         stack: list[tuple] = self.stack
         kind, node, kids, kkeys, key, key_span, merges = _ROOT, None, None, None, no_key, None, None
         depth = deepest = nodes = aliased = documents = 0
+        scalar_bytes = aliased_bytes = 0  # bytes of scalars, counting aliased ones each time
         root = missing
         plain = False
         while True:
@@ -172,6 +195,7 @@ class _Builder:
                 value = event.value
                 tag = event.tag
                 nodes += 1
+                scalar_bytes += len(value)
                 if tag is None:
                     plain = not event.style
                     if plain:
@@ -180,11 +204,13 @@ class _Builder:
                             value = resolved
                         elif value[0] in numeric_start:
                             value = number(value)
+                            if type(value) is out_of_range:
+                                value = self.out_of_range(value, span)
                 else:
                     plain = False
                     value = self.tagged(value, tag, event.style, span)
                 if event.anchor is not None:
-                    anchors[event.anchor] = (value, 1, 0)
+                    anchors[event.anchor] = (value, 1, 0, len(event.value))
             elif cls is map_start or cls is seq_start:
                 depth += 1
                 if depth > max_depth:
@@ -192,7 +218,7 @@ class _Builder:
                     raise self.fatal("E108", f"nesting deeper than {max_depth} levels",
                                      raw_span(start, start, file))
                 stack.append((kind, node, kids, kkeys, key, key_span, merges,
-                              event.start_mark, event.anchor, nodes, deepest))
+                              event.start_mark, event.anchor, nodes, deepest, scalar_bytes))
                 nodes += 1
                 deepest = depth
                 if event.tag is not None:
@@ -211,7 +237,7 @@ class _Builder:
                 inner = [None, kids, kkeys]
                 height = deepest - depth + 1
                 (kind, node, kids, kkeys, key, key_span, merges,
-                 start, anchor, first_node, outer_deepest) = stack.pop()
+                 start, anchor, first_node, outer_deepest, first_bytes) = stack.pop()
                 depth -= 1
                 deepest = max(deepest, outer_deepest)
                 end = event.end_mark
@@ -219,17 +245,23 @@ class _Builder:
                                    end.line + 1, end.column + 1)
                 pos = inner
                 if anchor is not None:
-                    anchors[anchor] = (value, nodes - first_node, height)
+                    anchors[anchor] = (value, nodes - first_node, height,
+                                       scalar_bytes - first_bytes)
                 plain = False
             elif cls is alias_event:
                 span = pos = raw_span(event.start_mark, event.end_mark, file)
-                value, size, height = self.alias(anchors.get(event.anchor, missing),
-                                                 event.anchor, span)
+                value, size, height, size_bytes = self.alias(
+                    anchors.get(event.anchor, missing), event.anchor, span)
                 nodes += size
                 aliased += size
+                scalar_bytes += size_bytes
+                aliased_bytes += size_bytes
                 if aliased > max_alias_nodes:
                     raise self.fatal("E106", f"aliases expand to more than {max_alias_nodes} "
                                      "nodes", span)
+                if aliased_bytes > max_alias_bytes:
+                    raise self.fatal("E106", f"aliases expand to more than {max_alias_bytes} "
+                                     "bytes of scalars", span)
                 if depth + height > deepest:
                     deepest = depth + height
                     if deepest > max_depth:
@@ -284,10 +316,11 @@ class _Builder:
         if root is _MISSING or (root is None and plain and span[1:3] == span[3:5]):
             self.report("E103", "the file holds no YAML document", (self.file, 1, 1, 1, 1))
             return None
-        if not isinstance(root, dict):
-            self.report("E113", f"the document is {_describe(root)}, not a mapping", span)
+        if not isinstance(root, dict) and self.mapping:
+            # Only the kind: the text may be a file that is no spec at all (/etc/passwd).
+            self.report("E113", f"the document is {_kind(root)}, not a mapping", span)
             return None
-        return root
+        return root  # type: ignore[return-value]
 
     def path_here(self) -> Path:
         """The path of the mapping or sequence being built (for messages only)."""
@@ -305,6 +338,8 @@ class _Builder:
         name = tag[len(_TAG):] if tag.startswith(_TAG) else None
         if name in _TYPES:
             resolved = resolve_plain(value) if value else None
+            if type(resolved) is OutOfRange:
+                return self.out_of_range(resolved, span)
             if name == "float" and type(resolved) is int:
                 return float(resolved)
             if type(resolved) is _TYPES[name]:
@@ -327,7 +362,12 @@ class _Builder:
             else:
                 self.report("E109", f"unsupported YAML tag {show_tag(event.tag)}", span)
 
-    def alias(self, entry: object, name: str, span: RawSpan) -> tuple[object, int, int]:
+    def out_of_range(self, text: str, span: RawSpan) -> str:
+        shown = text if len(text) <= 24 else f"{text[:12]}...{text[-6:]} ({len(text)} characters)"
+        self.report("E121", f"the number {shown} is out of range (64 bits at most)", span)
+        return str(text)
+
+    def alias(self, entry: object, name: str, span: RawSpan) -> tuple[object, int, int, int]:
         if entry is _MISSING:
             raise self.fatal("E104", f"alias *{name} refers to no anchor defined before it", span)
         if entry is _OPEN:
@@ -382,6 +422,12 @@ class _Builder:
         reason = getattr(error, "reason", None) or str(error)
         self.report("E104", f"cannot read the YAML text: {reason}",
                     (self.file, line, column, line, column))
+
+
+def _kind(value: object) -> str:
+    if value is None or isinstance(value, (bool, int, float)):
+        return _describe(value)
+    return "a sequence" if isinstance(value, list) else "a string"
 
 
 def _describe(value: object) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_policy, options_from
+from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_limits, add_policy, options_from
 from mlopsc.errors import MlopscError
 
 
@@ -25,7 +25,7 @@ def register(sub) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     parser.add_argument("--env", dest="environment", metavar="NAME",
                         help="apply environments.NAME.overrides")
-    parser.add_argument("--max-bytes", type=int, metavar="N", help="largest spec file accepted")
+    add_limits(parser)
     add_policy(parser)
     parser.set_defaults(handler=run)
 

@@ -19,7 +19,33 @@ def add_spec(parser: argparse.ArgumentParser) -> None:
                         help="the spec file (default: ./mlops.yaml)")
     parser.add_argument("--env", dest="environment", metavar="NAME",
                         help="apply environments.NAME.overrides")
-    parser.add_argument("--max-bytes", type=int, metavar="N", help="largest spec file accepted")
+    add_limits(parser)
+
+
+def add_limits(parser: argparse.ArgumentParser) -> None:
+    """``--max-bytes`` and ``--root``: how much a spec may read, and from where."""
+    parser.add_argument("--max-bytes", type=max_bytes, metavar="N",
+                        help="largest spec accepted, all its files together, in bytes "
+                             "(default 67108864, at most 1073741824)")
+    parser.add_argument("--root", metavar="DIR",
+                        help="the spec root: includes and spec-given policy bundles must be "
+                             "regular files under DIR (default: the git work tree holding "
+                             "the spec, else its folder)")
+
+
+def max_bytes(text: str) -> int:
+    """Parse ``--max-bytes``: a whole number from 1 to 1 GiB (argparse says why not)."""
+    from mlopsc.safe_read import clamp_max_bytes
+
+    digits = text.strip()
+    if not digits.lstrip("+-").isdigit() or not digits.isascii():
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number of bytes")
+    # More than 20 digits is out of range anyway; int() of it could even hit Python's limit.
+    value = int(digits) if len(digits) <= 20 else -1
+    try:
+        return clamp_max_bytes(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def add_policy(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +81,7 @@ def options_from(args: argparse.Namespace, **extra):
         data_files=tuple(getattr(args, "data", ()) or ()),
         opa_url=getattr(args, "opa_url", None),
         max_bytes=args.max_bytes,
+        root=getattr(args, "root", None),
         today=getattr(args, "today", None),
         **extra,
     )

@@ -21,8 +21,8 @@ CODES = (
          "mlopsc refuses, because the first one is then silently lost.",
          "remove or rename one of the two keys"),
     Code("E106", "alias expansion too large",
-         "Anchors and aliases would expand into more nodes than the loader allows "
-         "(a 'billion laughs' document).",
+         "Anchors and aliases would expand into more nodes (100,000) or more bytes of "
+         "scalars (16 MiB) than the loader allows (a 'billion laughs' document).",
          "write the values out, or use fewer nested aliases"),
     Code("E107", "mapping key is not a string",
          "Every key in a spec must be a string. Unquoted keys like `on`, `yes`, `1` or `null` "
@@ -56,4 +56,28 @@ CODES = (
     Code("E116", "recursive alias",
          "An alias refers to a node that contains it, which would expand forever.",
          "write the value out"),
+    Code("E117", "absolute path",
+         "A spec may read only files under its root (the git work tree of the root spec, or "
+         "--root). An absolute path in `include:` or `governance.policies` could name any "
+         "file of the machine that runs mlopsc, so it is refused without being read.",
+         "give the path relative to the including file"),
+    Code("E118", "path leaves the spec root",
+         "The path climbs out of the spec root with `..`. A spec may read only files under "
+         "its root (the git work tree of the root spec, or --root); the file is not read.",
+         "keep included files inside the repository, or pass --root"),
+    Code("E119", "symlink leaves the spec root",
+         "The path is inside the spec root, but it is (or goes through) a symbolic link "
+         "whose target is outside. mlopsc resolves every path to its real path and reads "
+         "only files whose real path is under the root; the target is not read.",
+         "copy the file into the repository instead of linking to it"),
+    Code("E120", "not a regular file",
+         "The path names a FIFO, a device, a socket, a directory or a kernel file "
+         "(/proc, /sys, /dev). Reading one could block forever or publish what it holds, "
+         "so mlopsc refuses it without reading.",
+         "name a regular file"),
+    Code("E121", "number out of range",
+         "An integer literal beyond 64 bits (below -2^63 or from 2^64 on), or a float literal "
+         "too large for a 64-bit float (such as 1e400), cannot be carried by the JSON, Go and "
+         "Rust tools that read mlopsc's outputs.",
+         "use a smaller number, or quote it if it is meant as text"),
 )
