@@ -1,7 +1,10 @@
 """Output formats of findings: one module per format, chosen by name from one table.
 
 Diagnostics arrive sorted; every format is deterministic (no clocks, no absolute paths), so
-the same findings always render to the same bytes.
+the same findings always render to the same bytes. Output is bounded whatever the input: at
+most 20 findings per code and 200 in all are printed (the summary counts every one and says
+how many were left out), messages and hints are cut at 500 characters, spec paths at 300,
+and a source excerpt shows at most 200 characters of one line around the finding.
 """
 
 from __future__ import annotations
@@ -41,9 +44,14 @@ def render(
     """
     if fmt not in _MODULES:
         raise UnknownFormat(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    from mlopsc.formatters._common import bounded, summarize
+
     module = importlib.import_module(f"mlopsc.formatters.{_MODULES[fmt]}")
-    return module.render(diagnostics, index=index, tool_version=tool_version,
-                         rule_docs=rule_docs, color=color)
+    # Counts cover every finding; what is printed is bounded (see _common.bounded).
+    shown, omitted = bounded(diagnostics)
+    return module.render(shown, index=index, tool_version=tool_version,
+                         rule_docs=rule_docs, color=color, summary=summarize(diagnostics),
+                         omitted=omitted)
 
 
 __all__ = ["FORMATS", "UnknownFormat", "render"]

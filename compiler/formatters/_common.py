@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlopsc.codes import UnknownCode, lookup
 from mlopsc.diagnostics import Diagnostic, Severity
@@ -14,6 +14,16 @@ RuleDocs = Mapping[str, tuple[str, str]]
 # C0 controls except tab and newline, DEL and C1 controls: they can rewrite a terminal
 # (ANSI escapes) or make XML unparseable, and spec strings reach messages verbatim.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Output bounds: a spec of a few kilobytes must not print megabytes of findings.
+MAX_PER_CODE = 20
+"""Findings printed per code; the rest are counted in the summary."""
+MAX_FINDINGS = 200
+"""Findings printed in all."""
+MAX_MESSAGE = 500
+"""Characters of a message or hint printed; the middle of a longer one is cut."""
+MAX_PATH = 300
+"""Characters of a spec path printed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +103,59 @@ def posix_path(file: str) -> str:
     'specs/prod/mlops.yaml'
     """
     return file.replace("\\", "/")
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut in the middle to at most about ``limit`` characters, with an ellipsis.
+
+    >>> shorten("a" * 10, 6)
+    'aaa…aaa (10 characters)'
+    >>> shorten("short", 6)
+    'short'
+    """
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}…{text[len(text) - half:]} ({len(text)} characters)"
+
+
+def bounded(diagnostics: Sequence[Diagnostic]) -> tuple[list[Diagnostic], int]:
+    """The findings to print (at most :data:`MAX_PER_CODE` of a code and
+    :data:`MAX_FINDINGS` in all, each with bounded texts) and how many were left out.
+
+    >>> from mlopsc.diagnostics import Diagnostic, Severity
+    >>> shown, left = bounded([Diagnostic("E301", Severity.ERROR, "x")] * 25)
+    >>> len(shown), left
+    (20, 5)
+    """
+    shown: list[Diagnostic] = []
+    per_code: dict[str, int] = {}
+    for diagnostic in diagnostics:
+        count = per_code.get(diagnostic.code, 0)
+        if count >= MAX_PER_CODE or len(shown) >= MAX_FINDINGS:
+            continue
+        per_code[diagnostic.code] = count + 1
+        shown.append(_short(diagnostic))
+    return shown, len(diagnostics) - len(shown)
+
+
+def _short(diagnostic: Diagnostic) -> Diagnostic:
+    message, hint, path = diagnostic.message, diagnostic.hint, diagnostic.path
+    if (len(message) <= MAX_MESSAGE and (hint is None or len(hint) <= MAX_MESSAGE)
+            and (path is None or len(path) <= MAX_PATH)):
+        return diagnostic
+    return replace(diagnostic, message=shorten(message, MAX_MESSAGE),
+                   hint=shorten(hint, MAX_MESSAGE) if hint is not None else None,
+                   path=shorten(path, MAX_PATH) if path is not None else None)
+
+
+def omitted_line(omitted: int) -> str:
+    """The sentence that says findings were left out (empty when none were).
+
+    >>> omitted_line(3)
+    '... and 3 more findings not shown (at most 20 per code and 200 in all are printed)'
+    """
+    if not omitted:
+        return ""
+    return (f"... and {omitted} more finding{'s' if omitted != 1 else ''} not shown "
+            f"(at most {MAX_PER_CODE} per code and {MAX_FINDINGS} in all are printed)")

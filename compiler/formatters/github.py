@@ -9,20 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mlopsc.diagnostics import Diagnostic, Severity
-from mlopsc.formatters._common import RuleDocs, describe, posix_path
+from mlopsc.formatters._common import RuleDocs, describe, omitted_line, posix_path
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
 
 def render(diagnostics: Sequence[Diagnostic], *, rule_docs: RuleDocs | None = None,
-           **_: object) -> str:
+           omitted: int = 0, **_: object) -> str:
     """One workflow command per finding; waived findings and notes are notices.
 
     >>> from mlopsc.diagnostics import Diagnostic, Severity
     >>> print(render([Diagnostic("E301", Severity.ERROR, "no model 'x', see: a,b")]), end="")
     ::error title=E301 unresolved reference::no model 'x', see: a,b
     """
-    return "".join(command(d, rule_docs) + "\n" for d in diagnostics)
+    text = "".join(command(d, rule_docs) + "\n" for d in diagnostics)
+    if omitted:
+        text += f"::notice title=mlopsc::{escape_data(omitted_line(omitted))}\n"
+    return text
 
 
 def command(diagnostic: Diagnostic, rule_docs: RuleDocs | None = None) -> str:

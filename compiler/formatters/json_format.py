@@ -6,10 +6,11 @@ import json
 from collections.abc import Sequence
 
 from mlopsc.diagnostics import Diagnostic
-from mlopsc.formatters._common import posix_path, summarize
+from mlopsc.formatters._common import Summary, posix_path, summarize
 
 
-def render(diagnostics: Sequence[Diagnostic], *, tool_version: str, **_: object) -> str:
+def render(diagnostics: Sequence[Diagnostic], *, tool_version: str,
+           summary: Summary | None = None, omitted: int = 0, **_: object) -> str:
     """The findings as one JSON document (2-space indent, sorted keys, trailing newline).
 
     >>> from mlopsc.diagnostics import Diagnostic, Severity
@@ -18,9 +19,12 @@ def render(diagnostics: Sequence[Diagnostic], *, tool_version: str, **_: object)
     >>> doc["summary"]["errors"], doc["diagnostics"][0]["line"]
     (1, None)
     """
+    counts = (summary or summarize(diagnostics)).as_dict()
+    if omitted:  # only then, so that existing consumers see the same keys
+        counts["omitted"] = omitted
     document = {
         "version": tool_version,
-        "summary": summarize(diagnostics).as_dict(),
+        "summary": counts,
         "diagnostics": [to_dict(d) for d in diagnostics],
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

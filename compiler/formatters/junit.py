@@ -7,13 +7,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from mlopsc.diagnostics import Diagnostic, Severity
-from mlopsc.formatters._common import clean, summarize
+from mlopsc.formatters._common import clean, omitted_line, summarize
 
 # Characters that XML 1.0 cannot hold at all, beyond the controls ``clean`` replaces.
 _NON_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
-def render(diagnostics: Sequence[Diagnostic], **_: object) -> str:
+def render(diagnostics: Sequence[Diagnostic], *, omitted: int = 0, **_: object) -> str:
     """One ``<testsuite name="mlopsc">`` with one ``<testcase>`` per finding.
 
     Errors and warnings fail, waived findings are skipped, notes pass; with no findings
@@ -29,6 +29,10 @@ def render(diagnostics: Sequence[Diagnostic], **_: object) -> str:
     """
     cases = [_testcase(d) for d in diagnostics] or [_element("testcase", classname="mlopsc",
                                                              name="mlopsc")]
+    if omitted:  # a passing case that says so; the failures shown already fail the suite
+        note = _element("testcase", classname="mlopsc", name="omitted findings")
+        _child(note, "system-out", None).text = omitted_line(omitted)
+        cases.append(note)
     summary = summarize(diagnostics)
     counts = {"tests": str(len(cases)), "failures": str(summary.errors + summary.warnings),
               "errors": "0", "skipped": str(summary.waived)}

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from mlopsc.diagnostics import Diagnostic, Severity
-from mlopsc.formatters._common import RuleDocs, default_severity, describe, posix_path
+from mlopsc.formatters._common import (
+    RuleDocs,
+    default_severity,
+    describe,
+    omitted_line,
+    posix_path,
+)
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
               "sarif-schema-2.1.0.json")
@@ -16,7 +22,7 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: 
 
 
 def render(diagnostics: Sequence[Diagnostic], *, tool_version: str,
-           rule_docs: RuleDocs | None = None, **_: object) -> str:
+           rule_docs: RuleDocs | None = None, omitted: int = 0, **_: object) -> str:
     """One SARIF log with one run; one rule per code used, one result per finding.
 
     >>> from mlopsc.diagnostics import Diagnostic, Severity
@@ -36,6 +42,8 @@ def render(diagnostics: Sequence[Diagnostic], *, tool_version: str,
         "columnKind": "unicodeCodePoints",
         "results": [_result(d, rule_index[d.code]) for d in diagnostics],
     }
+    if omitted:
+        run["properties"] = {"omittedResults": omitted, "note": omitted_line(omitted)}
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mlopsc.diagnostics import Diagnostic, Severity
-from mlopsc.formatters._common import Summary, clean, summarize
+from mlopsc.formatters._common import Summary, clean, omitted_line, summarize
 from mlopsc.source import SourceIndex, Span
 
 _RESET = "\x1b[0m"
@@ -17,6 +17,8 @@ _BOLD = "\x1b[1m"
 _GUTTER = "\x1b[1;34m"
 _COLORS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m",
            Severity.NOTE: "\x1b[1;36m"}
+EXCERPT = 200
+"""Characters of a source line shown around a finding; longer lines are cut with '…'."""
 
 
 class _Paint:
@@ -28,7 +30,8 @@ class _Paint:
 
 
 def render(diagnostics: Sequence[Diagnostic], *, index: SourceIndex | None = None,
-           color: bool = False, **_: object) -> str:
+           color: bool = False, summary: Summary | None = None, omitted: int = 0,
+           **_: object) -> str:
     """Every finding with its source excerpt, then a summary line.
 
     >>> from mlopsc.diagnostics import Diagnostic, Severity
@@ -40,7 +43,9 @@ def render(diagnostics: Sequence[Diagnostic], *, index: SourceIndex | None = Non
     """
     paint = _Paint(color)
     blocks = ["\n".join(_block(d, index, paint)) for d in diagnostics]
-    blocks.append(paint(summary_line(summarize(diagnostics)), _BOLD))
+    if omitted:
+        blocks.append(omitted_line(omitted))
+    blocks.append(paint(summary_line(summary or summarize(diagnostics)), _BOLD))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -85,13 +90,14 @@ def _excerpt(span: Span, index: SourceIndex, paint: _Paint) -> list[str]:
     source = index.source_line(span.file, span.line)
     if source is None:
         return []
+    source, column, end_column = _window(source, span)
     source = clean(source)
     number = str(span.line)
     pad = " " * len(number)
-    start = min(max(span.column, 1), len(source) + 1)
+    start = min(max(column, 1), len(source) + 1)
     width = 1
-    if span.end_line == span.line and span.end_column > start:
-        width = min(span.end_column, len(source) + 1) - start
+    if span.end_line == span.line and end_column > start:
+        width = min(end_column, len(source) + 1) - start
     # Keep tabs before the span, so carets line up however wide the terminal draws a tab.
     lead = "".join("\t" if ch == "\t" else " " for ch in source[: start - 1])
     carets = paint("^" * max(width, 1), _COLORS[Severity.ERROR])
@@ -99,6 +105,21 @@ def _excerpt(span: Span, index: SourceIndex, paint: _Paint) -> list[str]:
         f"  {paint(number + ' |', _GUTTER)} {source}".rstrip(),
         f"  {paint(pad + ' |', _GUTTER)} {lead}{carets}",
     ]
+
+
+def _window(line: str, span: Span) -> tuple[str, int, int]:
+    """At most :data:`EXCERPT` characters of ``line`` around the span's column, cut with
+    '…' on the sides that lost text; the columns are moved to match."""
+    if len(line) <= EXCERPT:
+        return line, span.column, span.end_column
+    first = min(max(span.column - 1 - EXCERPT // 4, 0), len(line) - EXCERPT)
+    last = first + EXCERPT
+    lead = "…" if first > 0 else ""
+    tail = "…" if last < len(line) else ""
+    shift = first - len(lead)
+    end = span.end_column if span.end_line == span.line else span.column + 1
+    end = min(end - shift, len(lead) + EXCERPT + 1)
+    return lead + line[first:last] + tail, span.column - shift, end
 
 
 def _indent(text: str) -> str:
