@@ -1,11 +1,15 @@
-"""Organisation data for policies (``--data FILE``): JSON or YAML objects, merged in order."""
+"""Organisation data for policies (``--data FILE``): JSON or YAML objects, merged in order.
+
+Data files are read with the spec's limits (see ``docs/security.md``): a regular file
+(never a FIFO or a device, which could block), at most 64 MiB, parsed by the spec's YAML
+loader (YAML 1.2 core schema, so dates stay strings; nesting, aliases in nodes and bytes,
+and numbers bounded). NaN and infinities are refused: no JSON or Rego engine holds them.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import math
 from typing import Any
-
-import yaml
 
 from mlopsc.policy.errors import PolicyBundleError
 
@@ -26,16 +30,55 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_data(paths: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    """Every data file merged, later files winning; each must hold an object."""
+    """Every data file merged, later files winning; each must hold an object.
+
+    Raises :class:`PolicyBundleError` (exit 2) naming the file and the first problem.
+    """
     merged: dict[str, Any] = {}
     for name in paths:
-        try:
-            # JSON is YAML, so one loader reads both.
-            value = yaml.safe_load(Path(name).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-            raise PolicyBundleError(f"cannot read policy data {name}: "
-                                    f"{str(error).splitlines()[0]}") from None
-        if not isinstance(value, dict):
-            raise PolicyBundleError(f"policy data {name} must hold an object (a mapping)")
-        merged = merge(merged, value)
+        merged = merge(merged, read_data(name))
     return merged
+
+
+def read_data(name: str) -> dict[str, Any]:
+    """One data file as a mapping (JSON is YAML, so one loader reads both)."""
+    from mlopsc.diagnostics import Diagnostics
+    from mlopsc.safe_read import MAX_BYTES, TooLarge, read_regular
+    from mlopsc.yaml_events import build_tree
+
+    try:
+        data = read_regular(name, MAX_BYTES)
+    except TooLarge as error:
+        raise PolicyBundleError(f"cannot read policy data {name}: {error.size} bytes, over the "
+                                f"limit of {MAX_BYTES}") from None
+    except OSError as error:
+        raise PolicyBundleError(f"cannot read policy data {name}: "
+                                f"{error.strerror or error}") from None
+    found = Diagnostics()
+    try:
+        tree = build_tree(data, name, found)
+    except UnicodeDecodeError:
+        tree = None
+    problems = [d for d in found.sorted() if d.severity.label == "error"]
+    if problems or tree is None or tree.document is None:
+        first = problems[0] if problems else None
+        where = f"{first.span}: " if first and first.span else ""
+        reason = f"{where}{first.code} {first.message}" if first else "not UTF-8 YAML or JSON"
+        if first and first.code == "E113":
+            reason = f"it must hold an object (a mapping); {reason}"
+        raise PolicyBundleError(f"cannot read policy data {name}: {reason}")
+    _no_nan(tree.document, name)
+    return tree.document
+
+
+def _no_nan(document: dict[str, Any], name: str) -> None:
+    pending: list[tuple[str, Any]] = [("", document)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PolicyBundleError(f"cannot read policy data {name}: {path or 'the document'} "
+                                    f"is {value}, which policies cannot use")
+        if isinstance(value, dict):
+            pending.extend((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
