@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.driver import Compilation, Options, run
 from mlopsc.target import Artifact
-from mlopsc.write import TreeDiff, diff_tree, manifest, write_tree
+from mlopsc.write import TreeDiff, Written, diff_tree, manifest, write_tree
 
 __all__ = ["Options", "Result", "Severity", "check", "compile", "schema", "validate", "write"]
 
@@ -62,9 +62,13 @@ def compile(options: Options) -> Result:
     return Result(run(options, until="emit"))
 
 
-def write(result: Result, out_dir: str) -> None:
-    """Write a compile result to ``out_dir`` atomically (raises OutputError)."""
-    write_tree(out_dir, result.artifacts)
+def write(result: Result, out_dir: str, *, prune: bool = False) -> Written:
+    """Write a compile result to ``out_dir`` atomically (raises OutputError).
+
+    ``out_dir`` is replaced only when empty or provably written by mlopsc; files there
+    that mlopsc did not write stop the write unless ``prune`` (see :mod:`mlopsc.write`).
+    """
+    return write_tree(out_dir, result.artifacts, prune=prune)
 
 
 def check(result: Result, out_dir: str) -> TreeDiff:

@@ -1,7 +1,21 @@
 """Writing outputs: atomically, deterministically, with a manifest of hashes.
 
-A compile builds the whole tree in a sibling temporary directory and swaps it in only when
-complete, so a failed compile leaves the output directory exactly as it was.
+A compile writes the whole tree into a staging directory beside ``DIR`` and switches it in
+only when complete (``renameat2(RENAME_EXCHANGE)`` on Linux), so a failed or killed compile
+leaves ``DIR`` as it was: at every instant ``DIR`` is the complete old or new tree. The
+details, the fallback and its window are in :mod:`mlopsc.write_swap`.
+
+mlopsc owns ``DIR`` only provably (:mod:`mlopsc.write_owner`): it replaces an empty
+directory or one whose ``manifest.json`` proves mlopsc wrote it (``"generator": "mlopsc"``
+and the SHA-256 of more than half of the files it lists; hand edits to the others are
+overwritten and reported). It never deletes what it did not write: a file the old manifest
+does not list stops the compile (exit 2, every such file listed) unless ``prune=True``
+(``--prune``); a directory it did not write (``.git``, a user's folder) stops it always.
+
+``-o`` may be a symlink to a directory: the tree is written at its target and the symlink
+stays. The directory keeps its mode (a new one gets ``0o777 & ~umask``, as ``mkdir``).
+Concurrent compiles to one ``DIR`` take turns on a lock file beside it; one that cannot
+get the lock within :data:`LOCK_WAIT` seconds stops with exit 2.
 """
 
 from __future__ import annotations
@@ -9,18 +23,34 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlopsc import write_swap
 from mlopsc.target import Artifact
+from mlopsc.write_owner import MANIFEST, OutputError, Ownership, inspect
 
-MANIFEST = "manifest.json"
+__all__ = ["LOCK_WAIT", "MANIFEST", "OutputError", "TreeDiff", "Written", "diff_tree",
+           "manifest", "read_tree", "write_tree"]
+
+LOCK_WAIT = 30.0
+"""Seconds a compile waits for another compile to finish writing the same ``DIR``."""
+_SHOWN = 20
 
 
-class OutputError(Exception):
-    """The output directory cannot be used (exit 2)."""
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_tree` did besides writing the new tree (for the user to see)."""
+
+    directory: Path
+    files: int
+    overwritten: tuple[str, ...] = ()
+    """Files mlopsc wrote before that were edited or deleted by hand, now regenerated."""
+    pruned: tuple[str, ...] = ()
+    """Files mlopsc did not write, deleted because ``prune`` was asked."""
+    kept: tuple[Path, ...] = ()
+    """Paths left in place because they are not provably mlopsc's (see the notes)."""
 
 
 def manifest(artifacts: list[Artifact], *, version: str, spec_hash: str,
@@ -37,48 +67,126 @@ def manifest(artifacts: list[Artifact], *, version: str, spec_hash: str,
     return Artifact(MANIFEST, (json.dumps(document, indent=2) + "\n").encode())
 
 
-def write_tree(out_dir: str | os.PathLike, artifacts: list[Artifact]) -> None:
-    """Replace ``out_dir`` with exactly ``artifacts``, atomically.
+def write_tree(out_dir: str | os.PathLike, artifacts: list[Artifact], *, prune: bool = False,
+               lock_wait: float = LOCK_WAIT) -> Written:
+    """Replace ``out_dir`` with exactly ``artifacts``, atomically; raise OutputError if unsafe.
 
-    Refuses a non-empty directory that mlopsc did not write (no manifest), so that a typo
-    in ``-o`` cannot delete someone's files.
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "out"
+    >>> files = [Artifact("a.txt", b"a\\n")]
+    >>> files.append(manifest(files, version="0", spec_hash="0", environment=None))
+    >>> write_tree(out, files).files
+    2
+    >>> _ = (out / "notes.txt").write_text("mine")
+    >>> write_tree(out, files)
+    Traceback (most recent call last):
+    ...
+    mlopsc.write_owner.OutputError: ... 1 entry not written by mlopsc ...
+    >>> write_tree(out, files, prune=True).pruned
+    ('notes.txt',)
     """
-    target = Path(out_dir)
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
-        raise OutputError(f"{out_dir}: not empty and not written by mlopsc (no {MANIFEST}); "
-                          "refusing to replace it")
-    parent = target.resolve().parent
+    _check_paths(artifacts)
+    target = _resolve(out_dir)
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with write_swap.locked(target, lock_wait):
+            return _write_locked(target, artifacts, prune)
     except OSError as error:
         raise OutputError(f"{out_dir}: cannot write: {error.strerror or error}") from error
-    try:
-        for artifact in artifacts:
-            path = staging / artifact.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(artifact.content)
-        _swap(staging, target)
-    except OSError as error:
-        raise OutputError(f"{out_dir}: cannot write: {error.strerror or error}") from error
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
-def _swap(staging: Path, target: Path) -> None:
-    if not target.exists():
-        staging.rename(target)
-        return
-    old = staging.with_name(staging.name + ".old")
-    target.rename(old)
+def _write_locked(target: Path, artifacts: list[Artifact], prune: bool) -> Written:
+    _, kept = write_swap.clean_leftovers(target)
+    owned, mode = _ownership(target, prune)
+    staging = write_swap.new_staging(target)
     try:
-        staging.rename(target)
-    except OSError:
-        old.rename(target)
+        _fill(staging, artifacts, mode)
+        for path in owned.unknown_files if prune else ():
+            os.unlink(target / path)
+        os.unlink(staging / write_swap.MARKER)
+        swapped = write_swap.switch(staging, target)
+    except BaseException:
+        write_swap.remove_tree(staging)  # still the new tree: the switch did not happen
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    if swapped:
+        kept += _remove_old(staging, owned)
+    return Written(target, len(artifacts), owned.changed,
+                   owned.unknown_files if prune else (), tuple(kept))
+
+
+def _resolve(out_dir: str | os.PathLike) -> Path:
+    """The real directory to write: a symlinked ``-o`` is followed and kept."""
+    given = Path(out_dir)
+    target = Path(os.path.realpath(given))
+    if not target.name:
+        raise OutputError(f"{out_dir}: cannot replace the root directory")
+    if os.path.lexists(target) and not target.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a directory")
+    if given.is_symlink() and not target.is_dir():
+        raise OutputError(f"{out_dir}: is a symlink to {target}, which does not exist")
+    return target
+
+
+def _check_paths(artifacts: list[Artifact]) -> None:
+    for artifact in artifacts:
+        parts = artifact.path.split("/")
+        if artifact.path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise OutputError(f"refusing to write {artifact.path!r}: not a path inside -o")
+
+
+def _ownership(target: Path, prune: bool) -> tuple[Ownership, int | None]:
+    """What the existing ``target`` holds, refusing what is not provably mlopsc's."""
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return Ownership(), None
+    with os.scandir(target) as entries:
+        empty = not any(entries)
+    owned = Ownership() if empty else inspect(target)
+    if owned.unknown_dirs or (owned.unknown_files and not prune):
+        raise OutputError(_refusal(target, owned, prune))
+    return owned, stat.S_IMODE(info.st_mode)
+
+
+def _refusal(target: Path, owned: Ownership, prune: bool) -> str:
+    entries = [*(f"{d}/ (directory)" for d in owned.unknown_dirs),
+               *(() if prune else owned.unknown_files)]
+    count = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+    head = f"{target}: {count} not written by mlopsc (not in its {MANIFEST})"
+    lines = [f"{head}; refusing to delete them:"]
+    lines += [f"  {target}/{entry}" for entry in entries[:_SHOWN]]
+    if len(entries) > _SHOWN:
+        lines.append(f"  ... and {len(entries) - _SHOWN} more")
+    if owned.unknown_dirs:
+        lines.append("move them out of the output directory (--prune deletes files that "
+                     "mlopsc did not write, never directories)")
+    else:
+        lines.append("move them out of the output directory, or pass --prune to delete them")
+    return "\n".join(lines)
+
+
+def _fill(staging: Path, artifacts: list[Artifact], mode: int | None) -> None:
+    for artifact in artifacts:
+        path = staging / artifact.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(artifact.content)
+    if mode is not None:
+        os.chmod(staging, mode)
+
+
+def _remove_old(old: Path, owned: Ownership) -> list[Path]:
+    """Delete the old tree (now at ``old``) unless something unlisted appeared in it."""
+    try:
+        with os.scandir(old) as entries:
+            names = [e.name for e in entries]
+        if names and names != [write_swap.MARKER]:
+            again = inspect(old, hashes=False)
+            if again.unknown_files or again.unknown_dirs:
+                return [old]
+    except OutputError:
+        return [old]
+    write_swap.remove_tree(old)
+    return []
 
 
 @dataclass(frozen=True)

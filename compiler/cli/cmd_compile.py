@@ -27,6 +27,9 @@ def register(sub) -> None:
                         help="a target setting, e.g. kubernetes.flavour=kserve")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 when DIR differs from a fresh compile")
+    parser.add_argument("--prune", action="store_true",
+                        help="delete files in DIR that mlopsc did not write (otherwise they "
+                             "stop the compile); directories are never deleted")
     add_policy(parser)
     add_report(parser)
     parser.set_defaults(handler=run)
@@ -55,16 +58,37 @@ def run(args) -> int:
     if status != EXIT_OK:
         return status
     if args.check:
-        diff = api.check(result, args.out)
-        for label, paths in (("stale", diff.changed), ("missing", diff.added),
-                             ("unexpected", diff.removed)):
-            for path in paths:
-                print(f"{args.out.rstrip('/')}/{path}: {label}", file=sys.stderr)
-        if not diff.clean:
-            print(f"mlopsc: {args.out} is out of date; run `mlopsc compile -o {args.out}`",
-                  file=sys.stderr)
-            return EXIT_BLOCKED
-        return EXIT_OK
-    api.write(result, args.out)
-    print(f"wrote {len(result.artifacts)} files to {args.out}", file=sys.stderr)
+        return _check(result, args.out)
+    written = api.write(result, args.out, prune=args.prune)
+    _notes(args.out, written)
+    print(f"wrote {written.files} files to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _check(result, out: str) -> int:
+    from mlopsc import api
+
+    diff = api.check(result, out)
+    for label, paths in (("stale", diff.changed), ("missing", diff.added),
+                         ("unexpected", diff.removed)):
+        for path in paths:
+            print(f"{out.rstrip('/')}/{path}: {label}", file=sys.stderr)
+    if diff.clean:
+        return EXIT_OK
+    prune = " --prune" if diff.removed else ""
+    print(f"mlopsc: {out} is out of date; run `mlopsc compile -o {out}{prune}`",
+          file=sys.stderr)
+    return EXIT_BLOCKED
+
+
+def _notes(out: str, written) -> None:
+    """Say what a write changed besides the tree itself: nothing is lost silently."""
+    base = out.rstrip("/")
+    for path in written.overwritten:
+        print(f"{base}/{path}: edited by hand since the last compile; regenerated",
+              file=sys.stderr)
+    for path in written.pruned:
+        print(f"{base}/{path}: not written by mlopsc; deleted (--prune)", file=sys.stderr)
+    for path in written.kept:
+        print(f"{path}: not provably mlopsc's; left in place (delete it yourself)",
+              file=sys.stderr)

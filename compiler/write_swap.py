@@ -1,0 +1,220 @@
+"""The moving parts of an atomic output switch: a lock, staging directories, the exchange.
+
+Everything lives beside the output directory ``DIR`` in its parent, never inside it:
+
+- ``.DIR.mlopsc.lock`` — an ``flock`` lock file held while a compile writes ``DIR``; it is
+  removed when the compile ends (a killed compile leaves it; the next one reuses it).
+- ``.DIR.<16 hex>.mlopsc-tmp`` — a staging directory. It holds the new tree while it is
+  written (with a marker file, :data:`MARKER`, removed just before the switch), then the
+  old tree after it (the marker is put back before anything is deleted, and deleted last).
+
+The switch is one ``renameat2(RENAME_EXCHANGE)`` on Linux: at every instant ``DIR`` is the
+complete old tree or the complete new one. Where the kernel or the filesystem lacks it
+(another OS, some network or FUSE filesystems), :func:`switch` falls back to two renames:
+a process killed between them leaves no ``DIR``, with the old tree complete in a staging
+directory (that window is two system calls long).
+
+A staging directory a killed compile left behind is removed by the next compile only when
+it is provably mlopsc's (:func:`clean_leftovers`); anything else is left alone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import functools
+import os
+import platform
+import re
+import secrets
+import shutil
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from mlopsc.write_owner import OutputError, inspect
+
+MARKER = ".mlopsc-staging"
+_MARKER_TEXT = b"mlopsc staging directory: mlopsc deletes it when a compile ends\n"
+_SUFFIX = ".mlopsc-tmp"
+_AT_FDCWD = -100
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+_SYS_RENAMEAT2 = {"x86_64": 316, "amd64": 316, "aarch64": 276, "arm64": 276}
+_UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _renameat2(source: Path, dest: Path, flags: int) -> bool:
+    """``renameat2``; False when this kernel, libc or filesystem cannot do ``flags``."""
+    libc = _libc()
+    if libc is None:
+        return False
+    args = (_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(dest), flags)
+    if hasattr(libc, "renameat2"):
+        result = libc.renameat2(*args)
+    elif platform.machine().lower() in _SYS_RENAMEAT2 and hasattr(libc, "syscall"):
+        number = _SYS_RENAMEAT2[platform.machine().lower()]
+        result = libc.syscall(ctypes.c_long(number), *(ctypes.c_long(a) if isinstance(a, int)
+                                                        else a for a in args))
+    else:
+        return False
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(dest))
+
+
+def switch(staging: Path, target: Path) -> bool:
+    """Put the tree at ``staging`` in place of ``target``; the old tree goes to ``staging``.
+
+    Returns False when there was no ``target`` (``staging`` is then gone).
+    """
+    if not os.path.lexists(target):
+        if not _renameat2(staging, target, _RENAME_NOREPLACE):
+            os.rename(staging, target)  # an empty directory created meanwhile is replaced
+        return False
+    if _renameat2(staging, target, _RENAME_EXCHANGE):
+        return True
+    switch_by_renames(staging, target)
+    return True
+
+
+def switch_by_renames(staging: Path, target: Path) -> None:
+    """The fallback: ``target`` is absent between the two renames (see the module doc)."""
+    old = new_name(target)
+    os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        os.rename(old, target)
+        raise
+    os.rename(old, staging)
+
+
+def new_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(8)}{_SUFFIX}")
+
+
+def new_staging(target: Path) -> Path:
+    """A fresh staging directory beside ``target``, created as ``mkdir`` would (umask)."""
+    while True:
+        staging = new_name(target)
+        try:
+            os.mkdir(staging, 0o777)
+            break
+        except FileExistsError:
+            continue
+    _mark(staging)
+    return staging
+
+
+def _mark(folder: Path) -> None:
+    try:
+        fd = os.open(folder / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(_MARKER_TEXT)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a staging directory so that at every instant it is provably mlopsc's."""
+    _mark(path)
+    with os.scandir(path) as entries:
+        children = [e for e in entries if e.name != MARKER]
+    for entry in children:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+    os.unlink(path / MARKER)
+    os.rmdir(path)
+
+
+def clean_leftovers(target: Path) -> tuple[list[Path], list[Path]]:
+    """Remove the staging directories of killed compiles; returns (removed, kept)."""
+    pattern = re.compile(re.escape(f".{target.name}.") + "[0-9a-f]{16}" + re.escape(_SUFFIX))
+    removed, kept = [], []
+    with os.scandir(target.parent) as entries:
+        candidates = [Path(e.path) for e in entries if pattern.fullmatch(e.name)]
+    for path in sorted(candidates):
+        if provably_staging(path):
+            remove_tree(path)
+            removed.append(path)
+        else:
+            kept.append(path)
+    return removed, kept
+
+
+def provably_staging(path: Path) -> bool:
+    """A real directory of ours: empty, marked, or an mlopsc tree with nothing unlisted."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+            return False
+        if not any(os.scandir(path)):
+            return True
+        marker = path / MARKER
+        if marker.is_file() and not marker.is_symlink() \
+                and marker.read_bytes() == _MARKER_TEXT:
+            return True
+        owned = inspect(path)
+    except (OSError, OutputError):
+        return False
+    return not (owned.unknown_files or owned.unknown_dirs)
+
+
+@contextmanager
+def locked(target: Path, wait: float) -> Iterator[Path]:
+    """Hold ``.DIR.mlopsc.lock`` beside ``target``, waiting up to ``wait`` seconds."""
+    path = target.with_name(f".{target.name}.mlopsc.lock")
+    deadline = time.monotonic() + wait
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        if _acquire(fd, deadline) and _same_file(fd, path):
+            break
+        os.close(fd)
+        if time.monotonic() > deadline:
+            raise OutputError(f"{target}: another mlopsc compile is writing it (lock {path} "
+                              f"held for {wait:g} s); try again when it has finished")
+    try:
+        yield path
+    finally:
+        # Unlink while holding the lock: a waiter that opened this file sees it is gone
+        # (_same_file) and opens a new one, so two compiles never hold different locks.
+        try:
+            os.unlink(path)
+        finally:
+            os.close(fd)
+
+
+def _acquire(fd: int, deadline: float) -> bool:
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
