@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 from typing import Any
 
 from mlopsc.errors import MlopscError
@@ -37,12 +36,14 @@ def load_report(path: str, options=None) -> dict[str, Any]:
     as a spec with ``options`` (a :class:`mlopsc.driver.Options`; its ``spec`` is replaced
     by ``path``) and reported on.
 
-    Raises :class:`MlopscError` when the file cannot be read or the spec has errors.
+    Raises :class:`MlopscError` when the file cannot be read, is not a valid report (checked
+    against ``report.schema.json``) or the spec has errors.
     """
     document = _read_json(path)
     if document is not None:
         if not isinstance(document, dict) or "report_version" not in document:
             raise MlopscError(f"{path}: JSON but not a governance report (no report_version)")
+        _check_schema(path, document)
         return document
     from mlopsc.driver import Options
 
@@ -57,15 +58,53 @@ def load_report(path: str, options=None) -> dict[str, Any]:
 
 
 def _read_json(path: str) -> Any:
-    """The JSON document in ``path``, or ``None`` when the file is not JSON (a YAML spec)."""
-    file = Path(path)
-    if not file.is_file():
-        raise MlopscError(f"{path}: no such file")
-    if file.suffix.lower() in (".yaml", ".yml"):
+    """The JSON document in ``path``, or ``None`` when the file is not JSON (a YAML spec).
+
+    The file is read as any input is (see ``docs/security.md``): a regular file, at most
+    64 MiB; JSON nested too deep or holding NaN or a huge number is refused."""
+    from mlopsc.safe_read import MAX_BYTES, TooLarge, read_regular
+
+    if path.lower().endswith((".yaml", ".yml")):
         return None
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
+        data = read_regular(path, MAX_BYTES)
+    except FileNotFoundError:
+        raise MlopscError(f"{path}: no such file") from None
+    except TooLarge as error:
+        raise MlopscError(f"{path}: {error.size} bytes, over the limit of {MAX_BYTES}") from None
+    except OSError as error:
+        raise MlopscError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
     except UnicodeDecodeError as error:
         raise MlopscError(f"{path}: not UTF-8 text ({error.reason})") from None
     except json.JSONDecodeError:
         return None
+    except (RecursionError, ValueError) as error:  # deep nesting; NaN; a 5,000-digit number
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)[:200]
+        raise MlopscError(f"{path}: not a usable JSON document ({reason})") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _check_schema(path: str, document: dict[str, Any]) -> None:
+    """Refuse a report that does not follow ``report.schema.json``; the message names the
+    place and the rule, never the offending value (it could be large)."""
+    import jsonschema
+
+    from mlopsc.governance.output import report_schema
+
+    validator = jsonschema.Draft202012Validator(report_schema())
+    try:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(document))
+    except RecursionError:
+        raise MlopscError(f"{path}: not a governance report (nested too deeply)") from None
+    if error is not None:
+        where = error.json_path
+        where = where if len(where) <= 120 else where[:117] + "..."
+        rule = (error.message[:200] if error.validator == "required"  # names the schema's key
+                else f"the value breaks the schema rule '{error.validator}'")
+        raise MlopscError(f"{path}: not a valid governance report: at {where}, {rule} "
+                          "(see report.schema.json)")
