@@ -1,7 +1,9 @@
 """`mlopsc plan`: what a change does to the compiled outputs and the governance facts.
 
 The spec at a git ref (with everything it includes) is extracted from the repository with
-``git archive`` into a temporary directory; both versions are compiled in memory and
+``git archive`` into a temporary directory, which is the base's spec root; members that
+could lead outside it (absolute or outward symlinks, hard links, devices) or exceed the
+file limit are left out, never followed. Both versions are compiled in memory and
 compared: output files added, removed and changed (with short diffs), the governance report
 diff, and breaking changes of data contracts and model input schemas.
 """
@@ -58,8 +60,8 @@ def make_plan(options, base: str) -> tuple[Plan | None, object]:
     if new.compilation.diagnostics.has_errors:
         return None, new
     with tempfile.TemporaryDirectory(prefix="mlopsc-plan-") as tmp:
-        old_spec = _checkout(Path(options.spec), base, Path(tmp))
-        old = api.compile(replace(options, spec=str(old_spec)))
+        old_spec, old_root = _checkout(Path(options.spec), base, Path(tmp), options.root)
+        old = api.compile(replace(options, spec=str(old_spec), root=str(old_root)))
         plan = Plan(base=base)
         if old.compilation.diagnostics.has_errors:
             plan.base_errors = old.compilation.diagnostics.count(api.Severity.ERROR)
@@ -73,8 +75,9 @@ def make_plan(options, base: str) -> tuple[Plan | None, object]:
     return plan, new
 
 
-def _checkout(spec: Path, ref: str, into: Path) -> Path:
-    """Extract the repository tree at ``ref`` into ``into``; the spec's path there.
+def _checkout(spec: Path, ref: str, into: Path, root: str | None) -> tuple[Path, Path]:
+    """Extract the repository tree at ``ref`` into ``into``; the spec's path there and the
+    spec root there (``root`` mapped into the tree, else the tree's top).
 
     The whole tree is extracted, so files the spec includes come from the same commit.
     """
@@ -95,11 +98,34 @@ def _checkout(spec: Path, ref: str, into: Path) -> Path:
         raise MlopscError(f"git archive {ref}: {first}")
     tree = into / "tree"
     with tarfile.open(archive) as tar:
-        tar.extractall(tree, filter="data")
+        tar.extractall(tree, filter=_safe_member)
     old = tree / relative
     if not old.is_file():
         raise MlopscError(f"{relative.as_posix()} does not exist at {ref}")
-    return old
+    return old, _base_root(tree, top, root)
+
+
+def _base_root(tree: Path, top: Path, root: str | None) -> Path:
+    """``--root`` as it lies in the extracted tree (the tree itself when unset or outside)."""
+    if root is None:
+        return tree
+    try:
+        return tree / Path(root).resolve().relative_to(top)
+    except ValueError:
+        return tree
+
+
+def _safe_member(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """Tar's ``data`` filter, but a member it refuses is left out instead of failing the
+    plan: a repository may hold an absolute or outward symlink (never followed here)."""
+    from mlopsc.safe_read import MAX_BYTES
+
+    if member.isfile() and member.size > MAX_BYTES:
+        return None  # the loader would refuse it anyway; do not write it to disk
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
 
 
 def _commit(top: Path, ref: str) -> str:
