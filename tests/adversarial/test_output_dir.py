@@ -1,0 +1,262 @@
+"""compile -o DIR owns DIR only provably: it never deletes what mlopsc did not write.
+
+Real compiles of the flagship through the CLI entry point, on real directories: a
+directory whose manifest.json does not prove mlopsc wrote it is refused and left
+byte-identical; files mlopsc did not write are listed and kept unless --prune; a
+symlinked -o and the directory's mode survive; nothing appears beside -o but the lock
+and staging names, and those are gone when a compile ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlopsc.cli import main
+from mlopsc.target import Artifact
+from mlopsc.write import OutputError, manifest, write_tree
+from mlopsc.write_swap import MARKER, clean_leftovers, new_staging, switch_by_renames
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = str(ROOT / "mlops.yaml")
+QUICK = ("--target", "prometheus")
+
+
+def compile_to(out: Path | str, *extra: str, env: str = "prod") -> int:
+    return main(["compile", FLAGSHIP, "-o", str(out), *QUICK, "--env", env, *extra])
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
+    """Every entry under root (symlinks not followed) with its mode and bytes or target."""
+    tree = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder, name)
+            info = path.lstat()
+            data = (os.readlink(path).encode() if stat.S_ISLNK(info.st_mode)
+                    else path.read_bytes() if stat.S_ISREG(info.st_mode) else b"")
+            tree[path.relative_to(root).as_posix()] = (info.st_mode, data)
+    return tree
+
+
+def assert_complete(out: Path) -> dict:
+    """The tree is exactly what its manifest lists, every hash matching."""
+    document = json.loads((out / "manifest.json").read_bytes())
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert on_disk == set(document["files"]) | {"manifest.json"}
+    for path, digest in document["files"].items():
+        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == digest, path
+    return document
+
+
+def project(root: Path, manifest_text: str) -> Path:
+    """A project root with its own unrelated manifest.json, a .git and sources."""
+    (root / ".git" / "objects").mkdir(parents=True)
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text("print('precious')\n")
+    (root / "README.md").write_text("# app\n")
+    (root / "manifest.json").write_text(manifest_text)
+    return root
+
+
+_ZERO = "0" * 64
+_APP = hashlib.sha256(b"print('precious')\n").hexdigest()
+
+
+@pytest.mark.parametrize("manifest_text,reason", [
+    ('{"name": "app", "icons": []}', 'does not say "generator": "mlopsc"'),
+    (json.dumps({"generator": "mlopsc", "files": {"src/app.py": _ZERO}}),
+     "1 of the 1 files its manifest.json lists are missing or differ"),
+    ('{"generator": "mlopsc", "files": {}}', "lists no files"),
+    (json.dumps({"generator": "mlopsc", "files": {"../etc/passwd": _ZERO}}), "malformed entry"),
+    ('{"generator": "mlopsc", "files": ' + "[" * 50_000, "not valid JSON"),
+    ("{" + " " * (9 * 1024 * 1024) + "}", "larger than 8388608 bytes"),
+])
+def test_a_directory_its_manifest_does_not_prove_is_refused_untouched(
+        tmp_path, capsys, manifest_text, reason):
+    root = project(tmp_path / "app", manifest_text)
+    before = snapshot(root)
+    assert compile_to(root) == 2
+    err = capsys.readouterr().err
+    assert reason in err and "not provably written by mlopsc" in err
+    assert "Traceback" not in err
+    assert snapshot(root) == before
+
+
+def test_a_true_manifest_does_not_license_deleting_git_or_sources(tmp_path, capsys):
+    # Even a manifest whose hashes match proves only the files it lists: .git and the
+    # rest are listed as not written by mlopsc, and --prune never deletes a directory.
+    text = json.dumps({"generator": "mlopsc", "files": {"src/app.py": _APP}})
+    root = project(tmp_path / "app", text)
+    before = snapshot(root)
+    for extra in ((), ("--prune",)):
+        assert compile_to(root, *extra) == 2
+        err = capsys.readouterr().err
+        assert f"{root}/.git/ (directory)" in err
+        assert snapshot(root) == before
+
+
+def test_user_files_are_listed_and_kept_and_pruned_only_on_request(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert compile_to(out) == 0
+    (out / "NOTES.md").write_text("mine\n")
+    (out / "prometheus" / "extra.yaml").write_text("mine too\n")
+    os.symlink("/etc/hostname", out / "link")
+    before = snapshot(out)
+    assert compile_to(out, env="staging") == 2
+    err = capsys.readouterr().err
+    for name in ("NOTES.md", "prometheus/extra.yaml", "link"):
+        assert f"  {out}/{name}\n" in err
+    assert "3 entries not written by mlopsc" in err and "--prune" in err
+    assert snapshot(out) == before
+    assert compile_to(out, "--prune", env="staging") == 0
+    err = capsys.readouterr().err
+    assert f"{out}/NOTES.md: not written by mlopsc; deleted (--prune)" in err
+    assert assert_complete(out)["environment"] == "staging"
+    assert Path("/etc/hostname").exists()
+
+
+def test_a_user_directory_stops_the_compile_even_with_prune(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert compile_to(out) == 0
+    (out / "keep" / "deep").mkdir(parents=True)
+    (out / "keep" / "deep" / "data.csv").write_text("1,2\n")
+    before = snapshot(out)
+    assert compile_to(out, "--prune", env="staging") == 2
+    assert f"{out}/keep/ (directory)" in capsys.readouterr().err
+    assert snapshot(out) == before
+
+
+def test_hand_edits_are_regenerated_and_reported_but_a_mostly_foreign_tree_is_refused(
+        tmp_path, capsys):
+    out = tmp_path / "out"
+    assert compile_to(out) == 0
+    listed = sorted(json.loads((out / "manifest.json").read_text())["files"])
+    (out / listed[0]).write_text("# hotfix by hand\n")
+    assert compile_to(out) == 0
+    assert f"{out}/{listed[0]}: edited by hand since the last compile; regenerated" \
+        in capsys.readouterr().err
+    assert_complete(out)
+    for path in listed[: len(listed) // 2 + 1]:
+        (out / path).write_text("not generated\n")
+    before = snapshot(out)
+    assert compile_to(out) == 2
+    assert "are missing or differ" in capsys.readouterr().err
+    assert snapshot(out) == before
+
+
+def test_a_symlinked_output_directory_is_written_through_and_kept(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "deploy"
+    link.symlink_to("real")
+    for env in ("prod", "staging"):
+        assert compile_to(link, env=env) == 0
+        assert link.is_symlink() and os.readlink(link) == "real"
+        assert assert_complete(real)["environment"] == env
+    assert main(["compile", FLAGSHIP, "-o", str(link), *QUICK, "--env", "staging",
+                 "--check"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deploy", "real"]
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o750, 0o2770])
+def test_the_directory_keeps_its_mode(tmp_path, mode):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.chmod(out, mode)  # an empty directory is the user's to fill
+    for env in ("prod", "staging"):
+        assert compile_to(out, env=env) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == mode
+
+
+def test_a_new_directory_gets_the_mode_mkdir_gives(tmp_path):
+    out = tmp_path / "out"
+    code = ("import os, sys; os.umask(0o027); from mlopsc.cli import main; "
+            f"sys.exit(main(['compile', {FLAGSHIP!r}, '-o', {str(out)!r}, *{QUICK!r}]))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750
+
+
+def test_nothing_is_written_beside_the_output_directory(tmp_path, capsys):
+    (tmp_path / "neighbour.txt").write_text("x")
+    out = tmp_path / "out"
+    before = snapshot(tmp_path)
+    assert compile_to(out) == 0
+    assert compile_to(out, env="staging") == 0
+    (out / "mine.txt").write_text("x")
+    assert compile_to(out) == 2
+    after = snapshot(tmp_path)
+    assert {k: v for k, v in after.items() if not k.startswith("out")} == before
+    capsys.readouterr()
+
+
+def test_the_check_hint_names_prune_when_user_files_are_there(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert compile_to(out) == 0
+    (out / "mine.txt").write_text("x")
+    assert compile_to(out, "--check") == 1
+    err = capsys.readouterr().err
+    assert f"{out}/mine.txt: unexpected" in err
+    assert f"run `mlopsc compile -o {out} --prune`" in err
+
+
+def _artifacts(tag: str) -> list[Artifact]:
+    files = [Artifact("a.txt", tag.encode()), Artifact("d/b.txt", b"b")]
+    return [*files, manifest(files, version="0", spec_hash="0", environment=tag)]
+
+
+def test_a_held_lock_makes_a_writer_wait_then_fail_cleanly(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, _artifacts("one"))
+    lock = tmp_path / ".out.mlopsc.lock"
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(OutputError, match="another mlopsc compile is writing it"):
+            write_tree(out, _artifacts("two"), lock_wait=0.3)
+    assert (out / "a.txt").read_text() == "one"
+    write_tree(out, _artifacts("two"))
+    assert (out / "a.txt").read_text() == "two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_leftovers_are_removed_only_when_provably_ours(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, _artifacts("one"))
+    ours = new_staging(out)  # as a compile killed while writing leaves it
+    (ours / "half.txt").write_text("half")
+    empty = tmp_path / ".out.0123456789abcdef.mlopsc-tmp"
+    empty.mkdir()
+    foreign = tmp_path / ".out.fedcba9876543210.mlopsc-tmp"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("years of work")
+    unrelated = tmp_path / ".out.backup"
+    unrelated.mkdir()
+    written = write_tree(out, _artifacts("two"))
+    assert written.kept == (foreign,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, foreign.name,
+                                                                 unrelated.name])
+    assert (foreign / "thesis.tex").read_text() == "years of work"
+    assert clean_leftovers(out) == ([], [foreign])
+
+
+def test_the_two_rename_fallback_swaps_and_keeps_the_old_tree_at_staging(tmp_path):
+    out = tmp_path / "out"
+    write_tree(out, _artifacts("old"))
+    staging = new_staging(out)
+    (staging / MARKER).unlink()
+    (staging / "a.txt").write_text("new")
+    switch_by_renames(staging, out)
+    assert (out / "a.txt").read_text() == "new"
+    assert (staging / "a.txt").read_text() == "old"
+    assert clean_leftovers(out) == ([staging], [])
