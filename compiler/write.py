@@ -201,19 +201,17 @@ class TreeDiff:
 
 
 def read_tree(out_dir: str | os.PathLike) -> dict[str, bytes]:
-    root = Path(out_dir)
-    if not root.is_dir():
-        return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    """The regular files below ``out_dir``; symlinks and special files are never followed
+    (see :mod:`mlopsc.tree_check`)."""
+    from mlopsc.tree_check import read_files
+
+    return read_files(out_dir)
 
 
 def diff_tree(out_dir: str | os.PathLike, artifacts: list[Artifact]) -> TreeDiff:
-    """How the files in ``out_dir`` differ from a fresh compile (for ``--check``)."""
-    on_disk = read_tree(out_dir)
-    fresh = {a.path: a.content for a in artifacts}
-    return TreeDiff(
-        added=tuple(sorted(set(fresh) - set(on_disk))),
-        removed=tuple(sorted(set(on_disk) - set(fresh))),
-        changed=tuple(sorted(p for p in set(fresh) & set(on_disk) if fresh[p] != on_disk[p])),
-    )
+    """How the files in ``out_dir`` differ from a fresh compile (for ``--check``); a symlink
+    or special file where mlopsc writes a file counts as changed and is never read."""
+    from mlopsc.tree_check import compare
+
+    added, removed, changed = compare(out_dir, {a.path: a.content for a in artifacts})
+    return TreeDiff(added=added, removed=removed, changed=changed)
