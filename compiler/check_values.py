@@ -3,28 +3,48 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from mlopsc.check_parameters import check_parameters
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.quantity import MAX_QUANTITY, OutOfRange, parse_quantity
+from mlopsc.regex_check import regex_problem
+from mlopsc.scalar_limits import check_scalars
 from mlopsc.source import Path
 from mlopsc.spec import Spec
 from mlopsc.spec_walk import walk_kinds
-from mlopsc.units import is_semver, parse_cpu, parse_duration, parse_image, parse_memory
+from mlopsc.units import MAX_DURATION_MS, duration_ms, format_duration, is_semver, parse_image
 
 
 def check_values(spec: Spec, bag: Diagnostics) -> None:
-    """Report every malformed duration, cron schedule, image, version, date and regex."""
+    """Report every malformed or out-of-range value: durations, cron schedules, quantities,
+    images, versions, dates, regexes, parameter defaults and control characters."""
+    check_scalars(spec, bag)
     for path, value, kind in walk_kinds(spec):
         _CHECKS[kind](path, value, bag)
+    check_parameters(spec, bag)
 
 
-def _duration(path: Path, value: Any, bag: Diagnostics) -> None:
-    if parse_duration(value) is None:
-        bag.add("E305", f"{path[-1]}: {value!r} is not a duration", path=path,
+def _duration(path: Path, value: Any, bag: Diagnostics, *, positive: bool = False) -> None:
+    total = duration_ms(value)
+    if total is None:
+        bag.add("E305", f"{path[-1]}: {_short(value)} is not a duration", path=path,
                 hint="write a number and a unit (ms, s, m, h, d, w), e.g. `90s` or `1h30m`")
+    elif total > MAX_DURATION_MS:
+        bag.add("E327", f"{path[-1]}: {_short(value)} is longer than "
+                f"{format_duration(MAX_DURATION_MS / 1000)} (about 292 years), the longest "
+                "duration Go, and so Prometheus, Kubernetes and Argo, can hold", path=path,
+                hint="use a shorter duration, e.g. `30d` or `52w`")
+    elif positive and total == 0:
+        bag.add("E327", f"{path[-1]}: {value!r} is zero; it must be longer than zero",
+                path=path, hint="use a positive duration, e.g. `30d` for a period, `5m` for "
+                "a window")
+
+
+def _positive_duration(path: Path, value: Any, bag: Diagnostics) -> None:
+    _duration(path, value, bag, positive=True)
 
 
 @lru_cache(maxsize=1024)
@@ -40,33 +60,39 @@ def valid_cron(value: str) -> bool:
 
 def _cron(path: Path, value: Any, bag: Diagnostics) -> None:
     if not valid_cron(value):
-        bag.add("E304", f"{path[-1]}: {value!r} is not a valid cron schedule", path=path,
+        bag.add("E304", f"{path[-1]}: {_short(value)} is not a valid cron schedule", path=path,
                 hint="five fields: minute hour day-of-month month day-of-week, e.g. `0 3 * * *`")
 
 
 def _quantity(path: Path, value: Any, bag: Diagnostics) -> None:
     name = str(path[-1])
-    parsed = parse_cpu(value) if name.startswith("cpu") else parse_memory(value)
+    cpu = name.startswith("cpu")
+    try:
+        parsed = parse_quantity(value)
+        if parsed is not None and cpu and parsed * 1000 > MAX_QUANTITY:
+            raise OutOfRange("above 2^63-1 millicores")
+    except OutOfRange as error:
+        bag.add("E328", f"{name}: {_short(value)} is out of range ({error})", path=path,
+                hint="use a realistic size, e.g. `64Gi`" if not cpu else "e.g. `16` or `500m`")
+        return
     if parsed is None or parsed <= 0:
-        example = "`500m` or `2`" if name.startswith("cpu") else "`512Mi` or `4Gi`"
-        bag.add("E317", f"{name}: {value!r} is not a valid quantity", path=path,
-                hint=f"e.g. {example}")
+        example = "`500m` or `2`" if cpu else "`512Mi` or `4Gi`"
+        bag.add("E317", f"{name}: {_short(value)} is not a valid quantity", path=path,
+                hint=f"e.g. {example}; digits 0-9 and a Kubernetes suffix (m, k, M, G, Ki, Mi, "
+                     "Gi, ...)")
 
 
 def _image(path: Path, value: Any, bag: Diagnostics) -> None:
-    ref = parse_image(value)
-    if ref is None:
-        bag.add("E316", f"image {value!r} is not a valid image reference", path=path,
+    # Only the form is checked here; whether it must be pinned by tag or digest is policy
+    # (PIPE-001, PIPE-002, MDL-008, DEP-008 in the default bundle).
+    if parse_image(value) is None:
+        bag.add("E316", f"image {_short(value)} is not a valid image reference", path=path,
                 hint="e.g. `ghcr.io/acme/scorer:1.4.2` or `...@sha256:<64 hex digits>`")
-    elif ref.tag is None and ref.digest is None:
-        bag.add("W309", f"image {value!r} has no tag or digest", path=path)
-    elif ref.digest is None and ref.tag == "latest":
-        bag.add("W310", f"image {value!r} uses the moving tag 'latest'", path=path)
 
 
 def _version(path: Path, value: Any, bag: Diagnostics) -> None:
     if not is_semver(value):
-        bag.add("E315", f"{path[-1]}: {value!r} is not a semantic version", path=path,
+        bag.add("E315", f"{path[-1]}: {_short(value)} is not a semantic version", path=path,
                 hint='write MAJOR.MINOR.PATCH and quote it: "1.2.0"')
 
 
@@ -76,20 +102,35 @@ def _date(path: Path, value: Any, bag: Diagnostics) -> None:
     except ValueError:
         ok = False
     if not ok:
-        bag.add("E314", f"{path[-1]}: {value!r} is not a date", path=path,
+        bag.add("E314", f"{path[-1]}: {_short(value)} is not a date", path=path,
                 hint="write YYYY-MM-DD, e.g. 2026-12-31")
 
 
 def _regex(path: Path, value: Any, bag: Diagnostics) -> None:
-    try:
-        re.compile(value)
-    except re.error as error:
-        bag.add("E322", f"{path[-1]}: {value!r} is not a valid regular expression ({error})",
-                path=path)
+    problem = regex_problem(value)
+    if problem is None:
+        return
+    code, reason = problem
+    if code == "E331":
+        bag.add(code, f"{path[-1]}: {_short(value)} repeats too much for RE2 ({reason})",
+                path=path, hint="at most 1000 repetitions in all, nested counts multiplied")
+    else:
+        bag.add(code, f"{path[-1]}: {_short(value)} is not a valid RE2 regular expression "
+                f"({reason})", path=path,
+                hint="RE2 syntax (Prometheus): no look-around, back-references or possessive "
+                     "repetition")
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """The value as the message quotes it: repr, cut (a finding never reprints megabytes)."""
+    text = repr(value) if not isinstance(value, str) or len(value) <= 4 * limit else (
+        repr(value[:limit]) + "...")
+    return text if len(text) <= limit + 5 else text[:limit] + "...'"
 
 
 _CHECKS: dict[str, Callable[[Path, Any, Diagnostics], None]] = {
     "duration": _duration,
+    "positive_duration": _positive_duration,
     "cron": _cron,
     "quantity": _quantity,
     "image": _image,

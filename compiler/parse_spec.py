@@ -66,7 +66,9 @@ def _report_api_version(version: object, document: dict, diagnostics: Diagnostic
 
 def _report(error: ValidationError, document: dict, diagnostics: Diagnostics) -> None:
     seen: set[Path] = set()
-    for item in error.errors(include_url=False):
+    # A NaN in a union (`str | float`) fails every member; its real problem is the NaN.
+    items = sorted(error.errors(include_url=False), key=lambda i: i["type"] != "finite_number")
+    for item in items:
         path = _data_path(item["loc"], document)
         kind = item["type"]
         if kind == "missing":
@@ -100,6 +102,12 @@ def _report_one(kind: str, item: dict, path: Path, document: dict, bag: Diagnost
         value = item.get("input")
         bag.add("E204", f"{name}: expected {expected}, got {_describe(value)}",
                 path=path, hint=_type_hint(name, expected, value, bag, path))
+    elif kind == "finite_number":
+        value = item.get("input")
+        spelled = ".nan" if value != value else (".inf" if str(value)[0] != "-" else "-.inf")
+        where = f"{path[-2]}[{name}]" if len(path) > 1 and isinstance(path[-1], int) else name
+        bag.add("E208", f"{where}: {spelled} is not a finite number", path=path,
+                hint="write a finite number; quote it if the text is meant")
     elif kind in _RANGE_ERRORS:
         bag.add("E206", f"{name}: {item.get('input')!r} is out of range ({_bound(item)})",
                 path=path)

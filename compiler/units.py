@@ -6,23 +6,28 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_DURATION = re.compile(r"(\d+)(ms|s|m|h|d|w)")
-_DURATION_FULL = re.compile(r"(?:\d+(?:ms|s|m|h|d|w))+\Z")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+from mlopsc.quantity import OutOfRange, parse_quantity
+
+# [0-9], never \d: \d and int() accept any Unicode digit (U+0665), which no consumer reads.
+_DURATION = re.compile(r"([0-9]+)(ms|s|m|h|d|w)")
+_DURATION_FULL = re.compile(r"(?:[0-9]+(?:ms|s|m|h|d|w))+\Z")
+_UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000,
+            "w": 604_800_000}
+_UNIT_SECONDS = {unit: ms / 1000 for unit, ms in _UNIT_MS.items()}
+MAX_DURATION_MS = (2**63 - 1) // 10**6
+"""Go's time.Duration is int64 nanoseconds: about 292 years (Python's timedelta reaches more)."""
+_DURATION_DIGITS = 16
+"""More digits than this exceed MAX_DURATION_MS in any unit; they are not converted at all."""
+_SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
                      r"(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\Z")
-_CPU = re.compile(r"(\d+(\.\d+)?|\.\d+)m?\Z")
-_MEMORY = re.compile(r"(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E|e\d+)?\Z")
 _DNS1123 = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 _IMAGE = re.compile(
     r"(?P<name>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::\d+)?"
     r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
     r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
-    r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?\Z"
+    r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?\Z",
+    re.ASCII,  # a registry reads ASCII: \w and \d must not take U+00E9 or U+0665
 )
-_MEMORY_FACTORS = {None: 1, "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
-                   "P": 10**15, "E": 10**18, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30,
-                   "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 
 
 @lru_cache(maxsize=4096)
@@ -32,10 +37,30 @@ def parse_duration(text: str) -> float | None:
     >>> parse_duration("1h30m"), parse_duration("250ms"), parse_duration("1.5h")
     (5400, 0.25, None)
     """
+    total = duration_ms(text)
+    if total is None:
+        return None
+    return total // 1000 if total % 1000 == 0 else total / 1000
+
+
+@lru_cache(maxsize=4096)
+def duration_ms(text: str) -> int | None:
+    """Milliseconds in a duration, exactly; ``None`` if it is malformed.
+
+    A number too long to be in range counts as ``MAX_DURATION_MS + 1`` instead of being
+    converted (``int()`` of thousands of digits is slow, or refused by Python).
+
+    >>> duration_ms("1h30m"), duration_ms("5" * 40 + "s") == MAX_DURATION_MS + 1
+    (5400000, True)
+    """
     if not isinstance(text, str) or not _DURATION_FULL.match(text):
         return None
-    total = sum(int(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(text))
-    return int(total) if float(total).is_integer() else total
+    total = 0
+    for number, unit in _DURATION.findall(text):
+        if len(number.lstrip("0")) > _DURATION_DIGITS:
+            return MAX_DURATION_MS + 1
+        total += int(number) * _UNIT_MS[unit]
+    return min(total, MAX_DURATION_MS + 1)
 
 
 def format_duration(seconds: float) -> str:
@@ -67,23 +92,21 @@ def is_dns1123_label(text: str) -> bool:
 
 
 def parse_cpu(value: str | int | float) -> float | None:
-    """Cores in a CPU quantity (``500m`` -> 0.5)."""
-    text = str(value)
-    if not _CPU.match(text):
+    """Cores in a CPU quantity (``500m`` -> 0.5); ``None`` if malformed or out of range."""
+    try:
+        parsed = parse_quantity(value)
+    except OutOfRange:
         return None
-    return float(text[:-1]) / 1000 if text.endswith("m") else float(text)
+    return None if parsed is None else float(parsed)
 
 
 def parse_memory(value: str | int | float) -> int | None:
-    """Bytes in a memory quantity (``512Mi`` -> 536870912)."""
-    text = str(value)
-    match = _MEMORY.match(text)
-    if not match:
+    """Bytes in a memory quantity (``512Mi`` -> 536870912); ``None`` if malformed or too big."""
+    try:
+        parsed = parse_quantity(value)
+    except OutOfRange:
         return None
-    number, suffix = float(match.group(1)), match.group(3)
-    if suffix and suffix.startswith("e"):
-        return int(number * 10 ** int(suffix[1:]))
-    return int(number * _MEMORY_FACTORS[suffix])
+    return None if parsed is None else -(-parsed.numerator // parsed.denominator)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,4 +28,9 @@ CODES = (
     Code("E207", "invalid value",
          "A value does not satisfy the schema (format or constraint).",
          "see docs/spec.md for the field's format"),
+    Code("E208", "number not finite",
+         "A number is NaN or infinite: YAML reads `.nan`, `.inf` and `-.inf` (any case) as "
+         "such numbers. No threshold, bound or metric compares with NaN, and the policy "
+         "input is JSON, which has neither, so they are refused in every field.",
+         "write a finite number; quote it if the text `.nan` is meant"),
 )

@@ -33,13 +33,6 @@ CODES = (
     Code("E308", "objective out of range",
          "An SLO objective is a percentage strictly between 0 and 100.",
          "e.g. `objective: 99.9`"),
-    Code("W309", "image without a tag",
-         "An image reference has neither a tag nor a digest, so it resolves to `latest` and "
-         "runs whatever was pushed last.",
-         "pin the image by tag or, better, by digest (`@sha256:...`)"),
-    Code("W310", "image tagged latest",
-         "The `latest` tag moves; the same spec may run different code tomorrow.",
-         "pin the image by a version tag or a digest"),
     Code("E311", "duplicate name",
          "Two entries of a list that are referred to by name share a name.",
          "give each entry its own name"),
@@ -83,11 +76,6 @@ CODES = (
     Code("E322", "invalid regular expression",
          "A value that is used as a regular expression does not compile (RE2 syntax).",
          "check the expression's syntax (RE2: no look-around or back-references)"),
-    Code("W323", "secret in plain text",
-         "An environment variable whose name suggests a secret (token, password, key) has a "
-         "literal value. Generated manifests and DAG files are committed: the value would be "
-         "in the repository.",
-         "use a reference: `NAME: {secret: SECRET_NAME, key: KEY}`"),
     Code("W324", "unknown model version",
          "A deployment serves a model version that is neither the model's current version nor "
          "one in its registry history.",
@@ -102,4 +90,42 @@ CODES = (
          "computed from nothing.",
          "add the source dataset to the pipeline's `inputs` (with the contract version it "
          "reads), or correct the feature set's `source`"),
+    Code("E327", "duration out of range",
+         "A duration is longer than any consumer can hold, or zero where only a positive "
+         "duration makes sense. Prometheus, Kubernetes and Argo read durations as Go's "
+         "time.Duration, int64 nanoseconds: at most 9223372036854ms, about 292 years. An SLO "
+         "period, an alert or monitor window, an analysis interval, a timeout, a freshness "
+         "bound and a feature TTL must be longer than zero.",
+         "use a positive duration below 292 years, e.g. `30d`"),
+    Code("E328", "quantity out of range",
+         "A resource quantity is well formed but no Kubernetes field can hold it: Kubernetes "
+         "reads quantities as int64 (bytes, or millicores for cpu), so memory is at most "
+         "2^63-1 bytes (about 8Ei) and cpu at most 2^63-1 millicores. A quantity has at most "
+         "40 digits and an exponent of at most 4 digits.",
+         "use a realistic size, e.g. `memory: 64Gi`, `cpu: 16`"),
+    Code("E329", "invalid environment variable name",
+         "Kubernetes accepts environment variable names made of letters, digits, `_`, `-` "
+         "and `.`, not starting with a digit (`[-._a-zA-Z][-._a-zA-Z0-9]*`); a name with `=`, "
+         "a space or another character would be refused when the pod is created.",
+         "use letters, digits and `_`, e.g. `MODEL_PATH`"),
+    Code("E330", "control character in a value",
+         "A string holds a control character (U+0000-U+001F, U+007F-U+009F), a line or "
+         "paragraph separator (U+2028, U+2029) or a lone surrogate. Names, labels, images, "
+         "namespaces, URIs and other single-line values may hold none; free text "
+         "(descriptions, model-card sections, reasons, command arguments, environment "
+         "values) may hold line breaks and tabs only. Generated files (KFP YAML, Kubernetes "
+         "manifests, DAG files) cannot carry the others.",
+         "remove the character; write a line break as a real new line in a `|` block"),
+    Code("E331", "regular expression too large",
+         "A regular expression repeats too much: RE2 (and Prometheus, which uses Go's RE2 "
+         "syntax) allows at most 1000 repetitions, counted as the product of nested "
+         "counts, so `(5{10000}){10000}` is refused instead of compiled into a huge "
+         "program.",
+         "repeat less: at most 1000 in total, e.g. `5[0-9]{2}` instead of counted copies"),
+    Code("E332", "parameter default of the wrong type",
+         "A pipeline parameter's `default` does not have the parameter's `type` (a string "
+         "for `string`, true/false for `boolean`, a whole number for `integer`, a number "
+         "for `float`); the orchestrator would refuse or misread it.",
+         "write the default in the parameter's type, e.g. `{type: boolean, default: true}`, "
+         "or change the `type`"),
 )

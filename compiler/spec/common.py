@@ -14,9 +14,27 @@ class ValueKind(str):
     """Marks a string field whose content has its own syntax, checked by ``check_values``."""
 
 
-DURATION, CRON, QUANTITY, IMAGE, VERSION, DATE, REGEX = (
-    ValueKind(k) for k in ("duration", "cron", "quantity", "image", "version", "date", "regex")
+DURATION, POSITIVE_DURATION, CRON, QUANTITY, IMAGE, VERSION, DATE, REGEX = (
+    ValueKind(k) for k in ("duration", "positive_duration", "cron", "quantity", "image",
+                           "version", "date", "regex")
 )
+
+
+class Multiline:
+    """Marks free text (descriptions, arguments): it may hold line breaks and tabs.
+
+    Every other string of the spec is single-line and may hold no control character at all
+    (``check_text`` walks them all).
+    """
+
+    def __repr__(self) -> str:
+        return "MULTILINE"
+
+
+MULTILINE = Multiline()
+INT32_MAX = 2**31 - 1
+"""Replicas, ports, counts and user ids land in Kubernetes int32 fields."""
+INT64_MAX = 2**63 - 1
 
 
 class SpecModel(BaseModel):
@@ -28,6 +46,8 @@ class SpecModel(BaseModel):
         json_schema_extra=field_docs.add_to_schema,
         str_strip_whitespace=False,
         validate_default=False,
+        # YAML's .nan/.inf/-.inf: no policy input (JSON) or comparison can hold them.
+        allow_inf_nan=False,
     )
 
 
@@ -39,6 +59,17 @@ Duration = Annotated[
     ),
     DURATION,
 ]
+PositiveDuration = Annotated[
+    str,
+    Field(
+        description="A duration longer than zero: a number and a unit (ms, s, m, h, d, w), "
+                    "e.g. `30s`, `1h30m`.",
+        json_schema_extra={"pattern": r"^([0-9]+(ms|s|m|h|d|w))+$"},
+    ),
+    POSITIVE_DURATION,
+]
+Text = Annotated[str, MULTILINE]
+"""Free text: line breaks and tabs allowed, no other control character."""
 Cron = Annotated[
     str,
     Field(description="A five-field cron expression or a macro such as `@daily`."),
@@ -94,7 +125,7 @@ class SecretRef(SpecModel):
     """The key within the Secret."""
 
 
-EnvValue = str | SecretRef
+EnvValue = Text | SecretRef
 
 
 class GpuRequest(SpecModel):
@@ -123,7 +154,7 @@ class SecurityContext(SpecModel):
     """Container security settings. The defaults are the secure ones."""
 
     run_as_non_root: bool = True
-    run_as_user: int | None = Field(None, ge=0)
+    run_as_user: int | None = Field(None, ge=0, le=INT32_MAX)
     """A fixed user id; 0 (root) is refused by the default policy bundle."""
     privileged: bool = False
     host_network: bool = False

@@ -6,7 +6,16 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from mlopsc.spec.common import Duration, IsoDate, Owner, SpecModel, Version
+from mlopsc.spec.common import (
+    INT64_MAX,
+    Duration,
+    IsoDate,
+    Owner,
+    PositiveDuration,
+    SpecModel,
+    Text,
+    Version,
+)
 
 
 class FieldType(StrEnum):
@@ -53,7 +62,7 @@ class ContractField(SpecModel):
     name: str
     type: FieldType | None = None
     """The field's type; the default policy bundle requires one."""
-    description: str | None = None
+    description: Text | None = None
     nullable: bool = False
     """Whether nulls are allowed; making a nullable field required is a breaking change."""
     min: float | None = None
@@ -73,15 +82,15 @@ class ContractField(SpecModel):
 
 
 class Freshness(SpecModel):
-    max_age: Duration
+    max_age: PositiveDuration
     """How old the newest record may be before the data counts as stale."""
     timestamp_field: str | None = None
     """The field that holds the record time."""
 
 
 class Volume(SpecModel):
-    min_rows: int | None = Field(None, ge=0)
-    max_rows: int | None = Field(None, ge=0)
+    min_rows: int | None = Field(None, ge=0, le=INT64_MAX)
+    max_rows: int | None = Field(None, ge=0, le=INT64_MAX)
 
 
 class Retention(SpecModel):
@@ -110,7 +119,7 @@ class QualityCheck(SpecModel):
     max_failure_ratio: float = Field(0.0, ge=0, le=1)
     """Share of failing rows tolerated before the check fails."""
     severity: str = "warning"
-    description: str | None = None
+    description: Text | None = None
 
 
 class Dataset(SpecModel):
@@ -119,7 +128,7 @@ class Dataset(SpecModel):
     owner: Owner | None = None
     version: Version
     """Contract version; a breaking change needs a new major version."""
-    description: str | None = None
+    description: Text | None = None
     location: str | None = None
     """Where the data lives (URI or table name)."""
     format: DataFormat | None = None
@@ -139,7 +148,7 @@ class FeatureSet(SpecModel):
 
     owner: Owner | None = None
     version: Version
-    description: str | None = None
+    description: Text | None = None
     source: str
     """The dataset the features come from."""
     entity: str
@@ -148,6 +157,6 @@ class FeatureSet(SpecModel):
     """Fields of the source dataset that are features."""
     online: bool = False
     offline: bool = True
-    ttl: Duration | None = None
+    ttl: PositiveDuration | None = None
     """How long an online feature value stays valid."""
     created: IsoDate | None = None

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
 from mlopsc.spec.common import (
+    INT32_MAX,
     Cron,
     Duration,
     EnvValue,
     Image,
     Owner,
+    PositiveDuration,
     Resources,
     SecurityContext,
     SpecModel,
+    Text,
 )
+
+IntOrPercent = (Annotated[int, Field(ge=0, le=INT32_MAX)]
+                | Annotated[str, Field(pattern=r"^[0-9]{1,3}%$")])
+"""Kubernetes' IntOrString as rolling updates read it: an int32 count or a percentage."""
 
 
 class Mode(StrEnum):
@@ -51,10 +59,10 @@ class Analysis(SpecModel):
 
     slos: list[str] = []
     """SLOs whose queries decide whether the new version is healthy."""
-    interval: Duration = "1m"
-    failure_limit: int = Field(1, ge=0)
+    interval: PositiveDuration = "1m"
+    failure_limit: int = Field(1, ge=0, le=INT32_MAX)
     """Failed measurements tolerated before the rollout aborts."""
-    count: int | None = Field(None, ge=1)
+    count: int | None = Field(None, ge=1, le=INT32_MAX)
     """Measurements per analysis run."""
 
 
@@ -104,7 +112,7 @@ class Rollout(SpecModel):
     """Shadow: share of requests mirrored to the candidate."""
     match: Match | None = None
     """A/B: which requests go to the candidate."""
-    candidate_weight: int | None = None
+    candidate_weight: int | None = Field(None, le=INT32_MAX)
     """A/B: percentage of requests not matched that go to the candidate."""
     analysis: Analysis | None = None
     auto_promote: bool = False
@@ -112,13 +120,15 @@ class Rollout(SpecModel):
     scale_down_delay: Duration | None = None
     """Blue-green: how long the old version stays up after the switch."""
     rollback: list[RollbackTrigger] = []
-    max_surge: str | int | None = None
-    max_unavailable: str | int | None = None
+    max_surge: IntOrPercent | None = None
+    """Rolling: pods above the desired count during an update (a count or `25%`)."""
+    max_unavailable: IntOrPercent | None = None
+    """Rolling: pods that may be unavailable during an update (a count or `25%`)."""
 
 
 class Autoscaling(SpecModel):
-    min_replicas: int = Field(ge=0)
-    max_replicas: int = Field(ge=1)
+    min_replicas: int = Field(ge=0, le=INT32_MAX)
+    max_replicas: int = Field(ge=1, le=INT32_MAX)
     target_cpu_utilization: int | None = Field(None, ge=1, le=100)
     target_requests_per_second: float | None = Field(None, gt=0)
 
@@ -138,21 +148,21 @@ class Deployment(SpecModel):
     environment: str
     """One of the environments declared under `environments`."""
     owner: Owner | None = None
-    description: str | None = None
+    description: Text | None = None
     mode: Mode = Mode.online
     """`online` (request/response), `batch` (scheduled scoring) or `streaming`."""
     flavour: Flavour = Flavour.deployment
     """How it is served on Kubernetes: plain workloads or a KServe InferenceService."""
     image: Image
     """The serving image."""
-    command: list[str] = []
-    args: list[str] = []
+    command: list[Text] = []
+    args: list[Text] = []
     env: dict[str, EnvValue] = {}
     """Environment variables: literal strings or Secret references."""
     port: int = Field(8080, ge=1, le=65535)
     """The port the server listens on."""
     resources: Resources | None = None
-    replicas: int | None = Field(None, ge=0)
+    replicas: int | None = Field(None, ge=0, le=INT32_MAX)
     """A fixed replica count (use `autoscaling` instead for online serving in production)."""
     autoscaling: Autoscaling | None = None
     """Horizontal autoscaling bounds and targets."""

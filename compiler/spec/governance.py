@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import Field, JsonValue
 
-from pydantic import Field
-
-from mlopsc.spec.common import IsoDate, SpecModel
+from mlopsc.spec.common import INT32_MAX, IsoDate, SpecModel, Text
 
 
 class TierRequirements(SpecModel):
     """What a risk tier requires before a model reaches production."""
 
-    approvals: int = Field(1, ge=0)
+    approvals: int = Field(1, ge=0, le=INT32_MAX)
     """How many approvals are needed."""
     approver_roles: list[str] = []
     """Roles of which at least one approval must come (e.g. `risk`, `compliance`)."""
@@ -29,7 +27,7 @@ class DisabledRule(SpecModel):
 
     rule: str
     """The rule code, e.g. `GOV-007`."""
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)
     approver: str = Field(min_length=1)
 
 
@@ -41,7 +39,7 @@ class Governance(SpecModel):
     policies: list[str] = []
     """Extra Rego bundle directories, relative to the spec file."""
     disabled_rules: list[DisabledRule] = []
-    data: dict[str, Any] = {}
+    data: dict[str, JsonValue] = {}
     """Organisation data for policies (e.g. `allowed_registries`), merged over the defaults."""
 
 
@@ -52,7 +50,7 @@ class Waiver(SpecModel):
     """The rule code waived, e.g. `SEC-003`."""
     subject: str
     """The spec path it applies to, or a glob (`models.fraud-*`)."""
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)
     approver: str = Field(min_length=1)
     expires: IsoDate
 
@@ -62,9 +60,9 @@ class Environment(SpecModel):
 
     namespace: str | None = None
     """The Kubernetes namespace; defaults to the environment's name."""
-    description: str | None = None
+    description: Text | None = None
     cluster: str | None = None
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, JsonValue] = {}
     """A partial spec deep-merged over the spec with `--env NAME`."""
 
 
@@ -72,5 +70,5 @@ class Metadata(SpecModel):
     name: str
     """The platform's name."""
     owner: str | None = None
-    description: str | None = None
+    description: Text | None = None
     labels: dict[str, str] = {}

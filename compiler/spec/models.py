@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mlopsc.spec.common import Image, IsoDate, Owner, SpecModel, Version
+from mlopsc.spec.common import Image, IsoDate, Owner, SpecModel, Text, Version
 from mlopsc.spec.data import ContractField
 
 
@@ -86,7 +86,7 @@ class Fairness(SpecModel):
     metrics: list[FairnessMetric] = []
     disparate_impact_tested: bool = False
     """A disparate-impact test is part of validation (ECOA, FCRA)."""
-    assessment: str | None = None
+    assessment: Text | None = None
     """Summary of the fairness assessment."""
 
 
@@ -98,20 +98,20 @@ class Explainability(SpecModel):
 
 
 class HumanOversight(SpecModel):
-    description: str
+    description: Text
     reviewers: list[str] = []
 
 
 class ModelCard(SpecModel):
     """Model-card sections written by the team."""
 
-    intended_use: str | None = None
-    out_of_scope_use: str | None = None
-    limitations: str | None = None
-    ethical_considerations: str | None = None
-    fairness_assessment: str | None = None
-    maintenance: str | None = None
-    caveats: str | None = None
+    intended_use: Text | None = None
+    out_of_scope_use: Text | None = None
+    limitations: Text | None = None
+    ethical_considerations: Text | None = None
+    fairness_assessment: Text | None = None
+    maintenance: Text | None = None
+    caveats: Text | None = None
 
 
 class Artifact(SpecModel):
@@ -137,7 +137,7 @@ class Model(SpecModel):
     owner: Owner | None = None
     version: Version
     """The model version this spec describes (the one in the registry)."""
-    description: str | None = None
+    description: Text | None = None
     framework: Framework | None = None
     task: str | None = None
     """e.g. `binary-classification`, `ranking`."""

@@ -6,7 +6,16 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from mlopsc.spec.common import Duration, Owner, Regex, Routing, Severity, SpecModel
+from mlopsc.spec.common import (
+    Duration,
+    Owner,
+    PositiveDuration,
+    Regex,
+    Routing,
+    Severity,
+    SpecModel,
+    Text,
+)
 
 
 class SliType(StrEnum):
@@ -40,8 +49,8 @@ class AlertTier(SpecModel):
     name: str
     severity: Severity
     burn_rate: float = Field(gt=0)
-    long_window: Duration
-    short_window: Duration
+    long_window: PositiveDuration
+    short_window: PositiveDuration
     enabled: bool = True
 
 
@@ -60,11 +69,11 @@ class Slo(SpecModel):
     """A service level objective of one deployment."""
 
     deployment: str
-    description: str | None = None
+    description: Text | None = None
     sli: Sli
     objective: float
     """Target percentage of good events, e.g. `99.9`."""
-    period: Duration = "30d"
+    period: PositiveDuration = "30d"
     """The SLO period (compliance window)."""
     alerting: Alerting = Alerting()
 
@@ -106,7 +115,7 @@ class Monitor(SpecModel):
     """Default alert threshold (drift score, or metric bound for performance)."""
     metric: str | None = None
     """Performance / concept drift: the model metric watched."""
-    window: Duration = "1d"
+    window: PositiveDuration = "1d"
     for_: Duration = Field("0m", alias="for")
     """How long the condition must hold before the alert fires."""
     severity: Severity = Severity.warning

@@ -7,14 +7,17 @@ from enum import StrEnum
 from pydantic import Field
 
 from mlopsc.spec.common import (
+    INT32_MAX,
     Cron,
     Duration,
     EnvValue,
     Image,
     Owner,
+    PositiveDuration,
     Resources,
     SecurityContext,
     SpecModel,
+    Text,
 )
 
 
@@ -50,7 +53,7 @@ class ParameterType(StrEnum):
 class Parameter(SpecModel):
     type: ParameterType = ParameterType.string
     default: str | int | float | bool | None = None
-    description: str | None = None
+    description: Text | None = None
 
 
 class DatasetInput(SpecModel):
@@ -61,7 +64,7 @@ class DatasetInput(SpecModel):
 
 
 class Retry(SpecModel):
-    limit: int = Field(0, ge=0)
+    limit: int = Field(0, ge=0, le=INT32_MAX)
     """How many times a failed step is retried."""
     backoff: Duration | None = None
     """Delay before the first retry; without it, the orchestrator's default (Kubeflow retries
@@ -84,17 +87,17 @@ class Step(SpecModel):
     """The step's name, unique in its pipeline (a DNS-1123 label)."""
     display_name: str | None = None
     """A human-readable name shown in the orchestrator's UI."""
-    description: str | None = None
+    description: Text | None = None
     image: Image
-    command: list[str] = []
+    command: list[Text] = []
     """The container entrypoint."""
-    args: list[str] = []
+    args: list[Text] = []
     """Arguments; may hold placeholders."""
     env: dict[str, EnvValue] = {}
     """Environment variables: literal strings or Secret references."""
     resources: Resources | None = None
     retries: Retry | None = None
-    timeout: Duration | None = None
+    timeout: PositiveDuration | None = None
     """Kill the step after this long."""
     cache: bool = True
     """Reuse the result of an earlier identical run (Kubeflow caching)."""
@@ -121,7 +124,7 @@ class Pipeline(SpecModel):
     """A workflow of container steps, compiled for its orchestrator."""
 
     owner: Owner | None = None
-    description: str | None = None
+    description: Text | None = None
     """Shown as the DAG's documentation (Markdown)."""
     orchestrator: Orchestrator
     """Where the pipeline runs: `kubeflow` or `airflow`."""
@@ -137,7 +140,7 @@ class Pipeline(SpecModel):
     """The container steps; order follows `after:` and input dependencies."""
     outputs: PipelineOutputs = PipelineOutputs()
     """What the pipeline produces (lineage)."""
-    timeout: Duration | None = None
+    timeout: PositiveDuration | None = None
     """Whole-run timeout (Airflow dagrun timeout)."""
     tags: list[str] = []
-    max_active_runs: int = Field(1, ge=1)
+    max_active_runs: int = Field(1, ge=1, le=INT32_MAX)

@@ -25,6 +25,9 @@ except ImportError:  # pragma: no cover
 _CATEGORY = {_c.CATEGORY_DIGIT: "0", _c.CATEGORY_WORD: "a", _c.CATEGORY_SPACE: " ",
              _c.CATEGORY_NOT_DIGIT: "a", _c.CATEGORY_NOT_WORD: "-", _c.CATEGORY_NOT_SPACE: "a"}
 _GOOD = ("200", "ok", "0", "success", "none", "x")
+MAX_SAMPLE = 1024
+"""Longest sample built. The spec's RE2 check already bounds repetition (at most 1000 in
+all); this bound holds even without it: ``(5{10000}){10000}`` stops here, not at 100 MB."""
 
 
 class NoSample(ValueError):
@@ -37,7 +40,7 @@ def matching(pattern: str) -> str:
         text = _walk(_p.parse(pattern))
     except (re.error, KeyError, TypeError, ValueError, OverflowError) as error:
         raise NoSample(f"cannot build a value matching {pattern!r}: {error}") from None
-    if re.fullmatch(pattern, text) is None:
+    if not _fullmatch(pattern, text):
         raise NoSample(f"cannot build a value matching {pattern!r}")
     return text
 
@@ -45,13 +48,29 @@ def matching(pattern: str) -> str:
 def not_matching(pattern: str) -> str:
     """A plain value that ``pattern`` does not match in full."""
     for candidate in _GOOD:
-        if re.fullmatch(pattern, candidate) is None:
+        if not _fullmatch(pattern, candidate):
             return candidate
     raise NoSample(f"{pattern!r} matches every ordinary value")
 
 
+def _fullmatch(pattern: str, text: str) -> bool:
+    """Whether ``pattern`` matches all of ``text``, as Prometheus judges it: with RE2,
+    in linear time (Python's backtracking ``re`` can take exponential time)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options).fullmatch(text) is not None
+    except re2.error as error:
+        raise NoSample(f"RE2 refuses {pattern!r}") from error
+
+
 def _walk(items) -> str:
-    return "".join(_node(op, arg) for op, arg in items)
+    text = "".join(_node(op, arg) for op, arg in items)
+    if len(text) > MAX_SAMPLE:
+        raise ValueError(f"a sample would be longer than {MAX_SAMPLE} characters")
+    return text
 
 
 def _node(op, arg) -> str:
@@ -68,7 +87,10 @@ def _node(op, arg) -> str:
         return _walk(arg[-1])
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
         low, _high, body = arg
-        return _walk(body) * low
+        text = _walk(body)
+        if len(text) * low > MAX_SAMPLE:
+            raise ValueError(f"a sample would be longer than {MAX_SAMPLE} characters")
+        return text * low
     if op is _c.AT:
         return ""
     if op is _c.CATEGORY:
