@@ -32,7 +32,10 @@ class Result:
 
     @property
     def ir(self):
-        return self.compilation.ir
+        """The IR; ``None`` when the spec has errors that left it partial (see
+        :attr:`mlopsc.driver.Compilation.partial`): only the policy gate judges such an IR."""
+        c = self.compilation
+        return None if c.partial else c.ir
 
     @property
     def index(self):

@@ -33,7 +33,8 @@ def execution_order(pipeline: Pipeline) -> list[str]:
     """Step names in dependency order; among steps that are ready, the one declared first.
 
     The same order as networkx's ``lexicographical_topological_sort`` keyed by position,
-    without its import. The pipeline must be acyclic (``check_pipelines`` says so first).
+    without its import. Steps caught in a cycle (``check_pipelines`` reports it as E302)
+    follow the others in declared order, so lowering a broken pipeline keeps every step.
     """
     upstream = step_upstream(pipeline)
     position = {step.name: i for i, step in enumerate(pipeline.steps)}
@@ -52,6 +53,9 @@ def execution_order(pipeline: Pipeline) -> list[str]:
             waiting[after] -= 1
             if waiting[after] == 0:
                 heapq.heappush(ready, (position[after], after))
+    if len(order) < len(upstream):
+        placed = set(order)
+        order.extend(sorted((n for n in upstream if n not in placed), key=position.__getitem__))
     return order
 
 

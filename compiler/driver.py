@@ -4,7 +4,10 @@
 
 Every pass reads and extends one :class:`Compilation`; passes add diagnostics rather than
 raising, and a pass whose input is missing (an earlier pass failed) is skipped, so a user
-sees every problem that can be found at once. ``run(options, until="lower")`` runs a prefix.
+sees every problem that can be found at once. Lowering runs after semantic errors too: it
+lowers what it can of the entities with errors, so the policy gate judges the whole spec in
+the same run; such a *partial* IR is never emitted. ``run(options, until="lower")`` runs a
+prefix.
 """
 
 from __future__ import annotations
@@ -61,6 +64,10 @@ class Compilation:
     policy: Any = None
     artifacts: list[Artifact] = field(default_factory=list)
     version: str = __version__
+    partial: bool = False
+    """Lowering ran on a spec with errors: the IR is fit for the policy gate, not for outputs."""
+    broken: frozenset[tuple[str, str]] = frozenset()
+    """(section, name) of the entities that had errors when lowering ran."""
     _lineage_graph: Any = field(default=None, repr=False)
 
     @property
@@ -72,6 +79,14 @@ class Compilation:
             self._lineage_graph = build_lineage(self.ir, self.lineage_edges)
         return self._lineage_graph
 
+    @property
+    def left_out(self) -> list[str]:
+        """Spec paths of the entities with errors that lowering could not lower."""
+        if self.ir is None:
+            return []
+        lowered = {node.path for node in self.ir.nodes()}
+        return sorted(f"{s}.{n}" for s, n in self.broken if f"{s}.{n}" not in lowered)
+
 
 @dataclass(frozen=True)
 class Pass:
@@ -80,7 +95,7 @@ class Pass:
     needs: str | None
     """The attribute of :class:`Compilation` this pass needs; it is skipped when that is None."""
     needs_clean: bool = False
-    """Skip the pass when errors were found so far (lowering assumes references resolve)."""
+    """Skip the pass when errors were found so far (emitting outputs needs a clean spec)."""
 
 
 def _load(c: Compilation) -> None:
@@ -111,17 +126,25 @@ def _check(name: str) -> Callable[[Compilation], None]:
 
 
 def _lower(c: Compilation) -> None:
-    from mlopsc.lower import document_hash, lower
+    from mlopsc.lower import broken_entities, document_hash, lower
 
-    c.ir = lower(c.spec, c.options.environment,
+    c.partial = c.diagnostics.has_errors
+    c.broken = broken_entities(c.diagnostics)
+    c.ir = lower(c.spec, c.options.environment, broken=c.broken,
                  source_hash=document_hash(c.loaded.document) if c.loaded else None)
 
 
 def _lineage(c: Compilation) -> None:
     from mlopsc.build_lineage import lineage_edges, lineage_warnings
+    from mlopsc.lower import entity_of
 
     c.lineage_edges = lineage_edges(c.ir)
-    lineage_warnings(c.ir, c.lineage_edges, c.diagnostics)
+    if c.left_out:  # an entity left out would make its neighbours look unconnected
+        return
+    found = Diagnostics(c.diagnostics.index)
+    lineage_warnings(c.ir, c.lineage_edges, found)
+    # A broken entity's links may be what is broken (a misspelt pipeline): its errors say so.
+    c.diagnostics.extend(d for d in found if entity_of(d.path) not in c.broken)
 
 
 def _policy(c: Compilation) -> None:
@@ -145,7 +168,7 @@ PASSES: tuple[Pass, ...] = (
     Pass("check_pipelines", _check("check_pipelines"), needs="spec"),
     Pass("check_rollouts", _check("check_rollouts"), needs="spec"),
     Pass("check_consistency", _check("check_consistency"), needs="spec"),
-    Pass("lower", _lower, needs="spec", needs_clean=True),
+    Pass("lower", _lower, needs="spec"),
     Pass("lineage", _lineage, needs="ir"),
     Pass("policy", _policy, needs="ir"),
     Pass("emit", _emit, needs="ir", needs_clean=True),

@@ -14,6 +14,8 @@ ALWAYS = {
 
 
 def emit(c) -> None:
+    if c.partial:  # an IR lowered despite errors judges policies, never makes outputs
+        return
     registry.check_settings(c.options.settings)  # a mistyped --set must not pass silently
     options = EmitOptions(
         version=c.version,

@@ -1,13 +1,23 @@
-"""Pass: lower the validated spec into the frozen IR (defaults filled, references as ids)."""
+"""Pass: lower the spec into the frozen IR (defaults filled, references as ids).
+
+Lowering runs on a spec with errors too, so the policy gate judges everything that can be
+judged in the same run. It never assumes the semantic checks passed: a reference that does
+not resolve stays a dangling id, a value it cannot read (a malformed duration) becomes
+``None``. An entity with errors (*broken*) is lowered as far as that goes and left out of
+the IR only when lowering it still fails; the driver keeps such an IR away from targets.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Collection, Iterable
 
 from mlopsc import ir
 from mlopsc.check_pipelines import execution_order, step_upstream
+from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.resolve_refs import environment_names
+from mlopsc.source import parse_path
 from mlopsc.spec import Spec
 from mlopsc.spec import common as sc
 from mlopsc.spec import data as sd
@@ -28,12 +38,24 @@ DEFAULT_TIERS = (
 DEFAULT_DRIFT_THRESHOLDS = {"psi": 0.2, "ks": 0.1, "chi_squared": 0.1, "js": 0.1}
 
 
-def lower(spec: Spec, environment: str | None = None, *, source_hash: str | None = None) -> ir.IR:
-    """Turn a checked spec into IR. Assumes the semantic checks passed.
+Broken = Collection[tuple[str, str]]
+"""(section, name) of the entities with errors, e.g. ``("deployments", "fraud-prod")``."""
+
+
+def lower(spec: Spec, environment: str | None = None, *, source_hash: str | None = None,
+          broken: Broken = ()) -> ir.IR:
+    """Turn a spec into IR.
 
     ``source_hash`` identifies the spec; by default the hash of the validated spec's
     canonical JSON (the driver passes the cheaper hash of the loaded document).
+    ``broken`` names the entities with errors: each is lowered if it can be and left out
+    if lowering it fails (an entity without errors that fails to lower is a bug and raises).
     """
+    broken = frozenset(broken)
+
+    def each(section: str, build: Callable) -> tuple:
+        return _each(getattr(spec, section), build, {n for s, n in broken if s == section})
+
     slos_of: dict[str, list[str]] = {}
     for name, slo in sorted(spec.slos.items()):
         slos_of.setdefault(slo.deployment, []).append(ir.make_id("slo", name))
@@ -50,18 +72,48 @@ def lower(spec: Spec, environment: str | None = None, *, source_hash: str | None
         labels=dict(sorted(spec.metadata.labels.items())),
         environment=environment,
         environments=tuple(_environment(spec, n) for n in environment_names(spec)),
-        datasets=_each(spec.datasets, _dataset),
-        features=_each(spec.features, _feature_set),
-        pipelines=_each(spec.pipelines, _pipeline),
-        models=_each(spec.models, lambda n, m: _model(n, m, spec)),
-        deployments=_each(spec.deployments, lambda n, d: _deployment(
+        datasets=each("datasets", _dataset),
+        features=each("features", _feature_set),
+        pipelines=each("pipelines", _pipeline),
+        models=each("models", lambda n, m: _model(n, m, spec)),
+        deployments=each("deployments", lambda n, d: _deployment(
             n, d, spec, namespaces, slos_of.get(n, []), monitors_of.get(n, []))),
-        slos=_each(spec.slos, _slo),
-        monitors=_each(spec.monitors, lambda n, m: _monitor(n, m, spec)),
+        slos=each("slos", _slo),
+        monitors=each("monitors", lambda n, m: _monitor(n, m, spec)),
         governance=_governance(spec),
-        waivers=_each(spec.waivers, _waiver),
+        waivers=each("waivers", _waiver),
         spec_hash=source_hash or spec_hash(spec),
     )
+
+
+ENTITY_SECTIONS = ("environments", "datasets", "features", "pipelines", "models",
+                   "deployments", "slos", "monitors", "waivers")
+
+
+def broken_entities(diagnostics: Iterable[Diagnostic]) -> frozenset[tuple[str, str]]:
+    """(section, name) of every entity with an error at or below ``<section>.<name>``.
+
+    >>> from mlopsc.diagnostics import Diagnostics
+    >>> bag = Diagnostics()
+    >>> _ = bag.add("E306", "x", path=("deployments", "d", "rollout", "steps", 1, "weight"))
+    >>> _ = bag.add("W324", "y", path=("pipelines", "p", "outputs", "model"))
+    >>> sorted(broken_entities(bag))
+    [('deployments', 'd')]
+    """
+    return frozenset(entity for d in diagnostics
+                     if d.severity == Severity.ERROR and (entity := entity_of(d.path)))
+
+
+def entity_of(path: str | None) -> tuple[str, str] | None:
+    """The (section, name) of the entity a spec path lies in, if it lies in one.
+
+    >>> entity_of("models.m.training.pipeline"), entity_of("governance.regulations")
+    (('models', 'm'), None)
+    """
+    parts = parse_path(path) if path else None
+    if parts and len(parts) >= 2 and parts[0] in ENTITY_SECTIONS and isinstance(parts[1], str):
+        return (str(parts[0]), parts[1])
+    return None
 
 
 def spec_hash(spec: Spec) -> str:
@@ -74,8 +126,20 @@ def document_hash(document: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _each(section: dict, build) -> tuple:
-    return tuple(build(name, section[name]) for name in sorted(section))
+def _each(section: dict, build: Callable, broken: Collection[str]) -> tuple:
+    out = []
+    for name in sorted(section):
+        if name not in broken:
+            out.append(build(name, section[name]))
+            continue
+        # An entity with errors may break any assumption below in a way no check foresaw;
+        # its errors are reported already, so leaving it out is the safe answer. Tests
+        # lower every invalid spec and require that nothing lands here.
+        try:
+            out.append(build(name, section[name]))
+        except Exception:  # noqa: BLE001 - deliberate, see above
+            continue
+    return tuple(out)
 
 
 def _s(member) -> str:
@@ -294,12 +358,12 @@ def _rollout(r: sdep.Rollout) -> ir.Rollout:
 
 def _deployment(name: str, d: sdep.Deployment, spec: Spec, namespaces: dict[str, str],
                 slos: list[str], monitors: list[str]) -> ir.Deployment:
-    model = spec.models[d.model]
+    model = spec.models.get(d.model)  # None only when the reference is broken (E301)
     scaling = d.autoscaling
     return ir.Deployment(
         id=ir.make_id("deployment", name), name=name, path=f"deployments.{name}",
         model=ir.make_id("model", d.model), model_name=d.model,
-        version=d.version or model.version, environment=d.environment,
+        version=d.version or (model.version if model else ""), environment=d.environment,
         namespace=namespaces.get(d.environment, d.environment), owner=d.owner,
         description=d.description, mode=_s(d.mode), flavour=_s(d.flavour), image=d.image,
         command=tuple(d.command), args=tuple(d.args), env=_env(d.env), port=d.port,
@@ -316,7 +380,7 @@ def _deployment(name: str, d: sdep.Deployment, spec: Spec, namespaces: dict[str,
         if d.probes else None,
         rollout=_rollout(d.rollout), security=_security(d.security),
         metrics_path=d.metrics_path, labels=dict(sorted(d.labels.items())),
-        risk_tier=_s(model.risk_tier) if model.risk_tier else None,
+        risk_tier=_s(model.risk_tier) if model and model.risk_tier else None,
         slos=tuple(slos), monitors=tuple(monitors))
 
 
@@ -344,6 +408,8 @@ def _slo(name: str, s: so.Slo) -> ir.Slo:
                                    long_window_s=_seconds(t.long_window),
                                    short_window_s=_seconds(t.short_window), enabled=t.enabled)
                       for t in alerting.tiers)
+    elif period is None:  # a malformed period (E305): no default tiers to scale
+        tiers = ()
     else:
         switched = {"critical": alerting.page, "warning": alerting.ticket}
         tiers = tuple(ir.AlertTier(**{**_tier_dict(t), "enabled": switched[t.severity]})
