@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.source import Path
 from mlopsc.spec import Spec
-from mlopsc.spec.common import EnvValue
 from mlopsc.units import parse_duration
-
-_SECRET_NAME = re.compile(r"(TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL)",
-                          re.IGNORECASE)
 
 
 def check_consistency(spec: Spec, bag: Diagnostics) -> None:
     _training_links(spec, bag)
+    _analysis_slos(spec, bag)
     _feature_sources(spec, bag)
     _versions(spec, bag)
-    _plain_secrets(spec, bag)
     _windows(spec, bag)
 
 
@@ -31,6 +24,16 @@ def _training_links(spec: Spec, bag: Diagnostics) -> None:
                     f"{pipeline.outputs.model!r}, but that model names pipeline "
                     f"{trained_by!r} as its training pipeline",
                     path=("pipelines", name, "outputs", "model"))
+
+
+def _analysis_slos(spec: Spec, bag: Diagnostics) -> None:
+    for name, deployment in spec.deployments.items():
+        analysis = deployment.rollout.analysis
+        for i, slo in enumerate(analysis.slos if analysis else ()):
+            owner = spec.slos[slo].deployment if slo in spec.slos else name
+            if owner != name:
+                bag.add("E319", f"SLO {slo!r} belongs to deployment {owner!r}, not {name!r}",
+                        path=("deployments", name, "rollout", "analysis", "slos", i))
 
 
 def _feature_sources(spec: Spec, bag: Diagnostics) -> None:
@@ -56,21 +59,6 @@ def _versions(spec: Spec, bag: Diagnostics) -> None:
                 continue
             bag.add("W324", f"model {deployment.model!r} has no version {version!r} (current: "
                     f"{model.version})", path=("deployments", name, field))
-
-
-def _plain_secrets(spec: Spec, bag: Diagnostics) -> None:
-    for name, deployment in spec.deployments.items():
-        _env(deployment.env, ("deployments", name, "env"), bag)
-    for name, pipeline in spec.pipelines.items():
-        for i, step in enumerate(pipeline.steps):
-            _env(step.env, ("pipelines", name, "steps", i, "env"), bag)
-
-
-def _env(env: dict[str, EnvValue], base: Path, bag: Diagnostics) -> None:
-    for key, value in env.items():
-        if isinstance(value, str) and value and _SECRET_NAME.search(key):
-            bag.add("W323", f"{key} looks like a secret but has a literal value",
-                    path=base + (key,))
 
 
 def _windows(spec: Spec, bag: Diagnostics) -> None:

@@ -1,5 +1,4 @@
-"""Pass: pipeline structure: step dependencies form a DAG, placeholders resolve, triggers are
-whole."""
+"""Pass: pipeline structure: step dependencies form a DAG, placeholders resolve."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.spec import Spec
-from mlopsc.spec.pipelines import Pipeline, TriggerType
+from mlopsc.spec.pipelines import Pipeline
 
 PLACEHOLDER = re.compile(r"\$\(([^()]*)\)")
 _PLACEHOLDER_FORM = re.compile(r"(params|inputs|outputs)\.([A-Za-z_][A-Za-z0-9_-]*)\Z")
@@ -63,7 +62,6 @@ def check_pipelines(spec: Spec, bag: Diagnostics) -> None:
     for name, pipeline in spec.pipelines.items():
         _cycles(name, pipeline, bag)
         _placeholders(name, pipeline, bag)
-        _triggers(name, pipeline, bag)
 
 
 def _cycles(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
@@ -113,12 +111,3 @@ def _placeholders(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
         if param not in used:
             bag.add("W320", f"parameter {param!r} of pipeline {name!r} is used by no step",
                     path=("pipelines", name, "parameters", param), key=True)
-
-
-def _triggers(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
-    for i, trigger in enumerate(pipeline.triggers):
-        path = ("pipelines", name, "triggers", i)
-        if trigger.type == TriggerType.data_change and trigger.dataset is None:
-            bag.add("E312", "a data_change trigger needs `dataset`", path=path)
-        if trigger.type in (TriggerType.drift, TriggerType.performance) and not trigger.monitor:
-            bag.add("E312", f"a {trigger.type.value} trigger needs `monitor`", path=path)

@@ -1,4 +1,5 @@
-"""Pass: deployments, rollouts and SLOs are internally consistent."""
+"""Pass: settings that must fit together: a deployment's mode and rollout strategy, an SLO's
+SLI, a pipeline's triggers, minimums below maximums (the one home of E312 and E313)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from mlopsc.source import Path
 from mlopsc.spec import Spec
 from mlopsc.spec.deployments import Deployment, Mode, RollbackOn, Rollout, Strategy
 from mlopsc.spec.observability import SliType
+from mlopsc.spec.pipelines import TriggerType
 
 # settings that belong to one strategy only
 _STRATEGY_FIELDS = {
@@ -33,6 +35,8 @@ def check_rollouts(spec: Spec, bag: Diagnostics) -> None:
                         f"{scaling.max_replicas}", path=base + ("autoscaling", "min_replicas"))
     for name, slo in spec.slos.items():
         _slo(name, slo, bag)
+    for name, pipeline in spec.pipelines.items():
+        _triggers(name, pipeline.triggers, bag)
     for name, dataset in spec.datasets.items():
         for i, field in enumerate(dataset.fields):
             if field.min is not None and field.max is not None and field.min > field.max:
@@ -129,3 +133,12 @@ def _slo(name: str, slo, bag: Diagnostics) -> None:
         if not sli.error_selector:
             bag.add("E312", f"a {sli.type.value} SLI needs `error_selector`",
                     path=base + ("sli",))
+
+
+def _triggers(name: str, triggers, bag: Diagnostics) -> None:
+    for i, trigger in enumerate(triggers):
+        path = ("pipelines", name, "triggers", i)
+        if trigger.type == TriggerType.data_change and trigger.dataset is None:
+            bag.add("E312", "a data_change trigger needs `dataset`", path=path)
+        if trigger.type in (TriggerType.drift, TriggerType.performance) and not trigger.monitor:
+            bag.add("E312", f"a {trigger.type.value} trigger needs `monitor`", path=path)

@@ -118,10 +118,7 @@ def _deployment(spec: Spec, name: str, check: _Checker) -> None:
     rollout = deployment.rollout
     if rollout.analysis is not None:
         for i, slo in enumerate(rollout.analysis.slos):
-            path = base + ("rollout", "analysis", "slos", i)
-            if check.ref(slo, spec.slos, path, "SLO") and spec.slos[slo].deployment != name:
-                check.bag.add("E319", f"SLO {slo!r} belongs to deployment "
-                              f"{spec.slos[slo].deployment!r}, not {name!r}", path=path)
+            check.ref(slo, spec.slos, base + ("rollout", "analysis", "slos", i), "SLO")
     for i, trigger in enumerate(rollout.rollback):
         path = base + ("rollout", "rollback", i)
         if trigger.slo is not None:

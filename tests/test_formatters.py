@@ -43,7 +43,7 @@ def _index(source: str = SOURCE, file: str = "mlops.yaml") -> SourceIndex:
 
 def _findings() -> list[Diagnostic]:
     items = [
-        Diagnostic("W309", Severity.WARNING, "image 'trainer' has no tag",
+        Diagnostic("W320", Severity.WARNING, "image 'trainer' has no tag",
                    path="pipelines.train.steps[0].image", span=Span("mlops.yaml", 6, 16, 6, 23),
                    hint="pin the image by tag"),
         Diagnostic("GOV-001", Severity.ERROR, "tier-1 model without a model card",
@@ -73,7 +73,7 @@ def _one(message: str = "bad", **fields) -> list[Diagnostic]:
 TEXT = """\
 models.fraud: note[N900]: model 'fraud' has no owner
 
-mlops.yaml:6:16: warning[W309]: image 'trainer' has no tag
+mlops.yaml:6:16: warning[W320]: image 'trainer' has no tag
   6 |         image: trainer
     |                ^^^^^^^
   = hint: pin the image by tag
@@ -102,7 +102,7 @@ def test_text_colour_only_when_asked():
     assert "\x1b[" not in _render("text")
     coloured = _render("text", color=True)
     assert "\x1b[1;31merror[E306]\x1b[0m" in coloured
-    assert "\x1b[1;33mwarning[W309]\x1b[0m" in coloured
+    assert "\x1b[1;33mwarning[W320]\x1b[0m" in coloured
 
 
 @pytest.mark.parametrize(("summary", "expected"), [
@@ -186,7 +186,7 @@ def test_json_snapshot():
 def test_json_summary_and_spanless_finding():
     doc = json.loads(_render("json"))
     assert doc["summary"] == {"errors": 1, "warnings": 1, "notes": 1, "waived": 1, "total": 4}
-    assert [d["code"] for d in doc["diagnostics"]] == ["N900", "W309", "GOV-001", "E306"]
+    assert [d["code"] for d in doc["diagnostics"]] == ["N900", "W320", "GOV-001", "E306"]
     assert doc["diagnostics"][0]["file"] is None and doc["diagnostics"][0]["line"] is None
     assert doc["diagnostics"][2]["waiver"] == "card-exception"
 
@@ -224,7 +224,7 @@ def test_sarif_schema_rejects_a_broken_log(sarif_validator):
 def test_sarif_rules_one_per_code_with_descriptions():
     run = json.loads(_render("sarif"))["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == ["E306", "GOV-001", "N900", "W309"]
+    assert [r["id"] for r in rules] == ["E306", "GOV-001", "N900", "W320"]
     assert rules[0] == {
         "id": "E306", "name": "CanaryWeightsDoNotRise",
         "shortDescription": {"text": "canary weights do not rise"},
@@ -280,9 +280,9 @@ JUNIT = """\
       <system-out>models.fraud: note[N900]: model 'fraud' has no owner
 path: models.fraud</system-out>
     </testcase>
-    <testcase classname="W309" name="mlops.yaml:6:16 pipelines.train.steps[0].image">
+    <testcase classname="W320" name="mlops.yaml:6:16 pipelines.train.steps[0].image">
       <failure message="image 'trainer' has no tag" type="warning">mlops.yaml:6:16: \
-warning[W309]: image 'trainer' has no tag
+warning[W320]: image 'trainer' has no tag
 hint: pin the image by tag
 path: pipelines.train.steps[0].image</failure>
     </testcase>
@@ -331,7 +331,7 @@ def test_junit_escapes_messages(message, expected):
 GITHUB = (
     "::notice title=N900::model 'fraud' has no owner%0Apath: models.fraud\n"
     "::warning file=mlops.yaml,line=6,col=16,endLine=6,endColumn=22,"
-    "title=W309 image without a tag::image 'trainer' has no tag%0Ahint: pin the image by tag"
+    "title=W320 unused definition::image 'trainer' has no tag%0Ahint: pin the image by tag"
     "%0Apath: pipelines.train.steps[0].image\n"
     "::notice file=mlops.yaml,line=8,endLine=12,title=GOV-001 model card required::"
     "tier-1 model without a model card (waived by card-exception)%0Apath: deployments.fraud\n"

@@ -14,6 +14,7 @@ from typing import Any
 from mlopsc.diagnostics import Diagnostic, Diagnostics, Severity
 from mlopsc.ir import IR
 from mlopsc.policy.bundle import Bundles, Module
+from mlopsc.policy.engine import UNDEFINED
 from mlopsc.policy_result import RuleInfo, RuleResult
 from mlopsc.source import Span, coerce_path, format_path
 
@@ -27,8 +28,12 @@ def rule_span(module: Module, name: str) -> Span:
 
 def read_findings(value: Any, decision: str, module: Module, bundles: Bundles,
                   diagnostics: Diagnostics) -> list[Diagnostic]:
-    """The findings of one decision's value; malformed ones become E403."""
+    """The findings of one decision's value; an undefined or malformed one becomes E403."""
     kind = decision.rsplit(".", 1)[1]
+    if value is UNDEFINED:
+        diagnostics.add("E403", f"{decision} is undefined; a decision must be a set (use "
+                                "`deny contains finding if {...}`)", span=rule_span(module, kind))
+        return []
     if not isinstance(value, list):
         diagnostics.add("E403", f"{decision} must be a set of findings, got "
                                 f"{type(value).__name__}", span=rule_span(module, kind))

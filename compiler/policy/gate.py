@@ -10,7 +10,7 @@ from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import IR
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
 from mlopsc.policy.data import load_data
-from mlopsc.policy.engine import UNDEFINED, PolicyEngine, make_engine
+from mlopsc.policy.engine import PolicyEngine, make_engine
 from mlopsc.policy.errors import RegoError
 from mlopsc.policy.findings import read_findings, results, rule_span
 from mlopsc.policy.input_doc import PolicyInput
@@ -91,10 +91,6 @@ def evaluate(engine: PolicyEngine, bundles: Bundles, policy_input: PolicyInput,
         value = values[name]
         if isinstance(value, RegoError):
             _rego_diagnostic("E402", value, bundles, diagnostics)
-        elif value is UNDEFINED:
-            diagnostics.add("E403", f"{name} is undefined; a decision must be a set (use "
-                                    "`deny contains finding if {...}`)",
-                            span=rule_span(module, name.rsplit(".", 1)[1]))
         else:
             found = read_findings(value, name, module, bundles, diagnostics)
             for code in sorted({f.code for f in found} - set(bundles.rules)):

@@ -24,24 +24,6 @@ deny contains f if {
 }
 
 # METADATA
-# title: Canary weights rise
-# description: Each canary step sends more traffic to the new version than the one before.
-# custom:
-#   code: DEP-004
-#   severity: error
-#   applies_to: [deployments]
-#   hint: "order the steps so each weight is larger than the last, e.g. `steps: [{weight: 5}, {weight: 20}, {weight: 50}]`"
-deny contains f if {
-	some d in input.deployments
-	d.rollout.strategy == "canary"
-	some i, step in d.rollout.steps
-	i > 0
-	step.weight <= d.rollout.steps[i - 1].weight
-	f := lib.finding("DEP-004", sprintf("canary step %d of deployment %q sends %d%%, not more than the step before (%d%%)",
-		[i, d.name, step.weight, d.rollout.steps[i - 1].weight]), sprintf("%s.rollout.steps[%d].weight", [d.path, i]))
-}
-
-# METADATA
 # title: A canary is analysed against an SLO
 # description: A canary rollout has analysis tied to at least one SLO, so a bad version stops by itself.
 # custom:
@@ -74,34 +56,3 @@ deny contains f if {
 	count(d.rollout.rollback) == 0
 	f := lib.finding("DEP-006", sprintf("%s rollout of deployment %q has no rollback trigger", [d.rollout.strategy, d.name]), sprintf("%s.rollout", [d.path]))
 }
-
-# METADATA
-# title: A shadow never serves responses
-# description: >-
-#   A shadow rollout only mirrors traffic: it declares a mirror percentage and no canary
-#   steps, request match or candidate weight that would send users its answers.
-# custom:
-#   code: DEP-007
-#   severity: error
-#   applies_to: [deployments]
-#   hint: "remove `steps`, `match` and `candidate_weight` and set `mirror_percent:`, e.g. `rollout: {strategy: shadow, mirror_percent: 100}`; to serve users, use `canary` or `ab`"
-deny contains f if {
-	some d in input.deployments
-	d.rollout.strategy == "shadow"
-	some what in _serving_fields(d.rollout)
-	f := lib.finding("DEP-007", sprintf("shadow deployment %q %s", [d.name, what]), sprintf("%s.rollout", [d.path]))
-}
-
-_serving_fields(r) := {w |
-	some w, present in {
-		"has canary steps, which would serve users": count(object.get(r, "steps", [])) > 0,
-		"matches requests, which would serve users": _set(r, "match"),
-		"has a candidate weight, which would serve users": _set(r, "candidate_weight"),
-		"mirrors no traffic (mirror_percent)": _set(r, "mirror_percent") == false,
-	}
-	present
-}
-
-_set(obj, key) := false if lib.blank(obj, key)
-
-_set(obj, key) := true if not lib.blank(obj, key)

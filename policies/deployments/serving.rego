@@ -58,3 +58,21 @@ _least_replicas(d) := least if {
 _replicas_path(d) := sprintf("%s.autoscaling.min_replicas", [d.path]) if not lib.blank(d, "autoscaling")
 
 _replicas_path(d) := sprintf("%s.replicas", [d.path]) if lib.blank(d, "autoscaling")
+
+# METADATA
+# title: Serving images are pinned
+# description: >-
+#   Every deployment's image is pinned by a version tag (not `latest`) or a digest, so that
+#   a rollout serves the bytes that were reviewed.
+# custom:
+#   code: DEP-008
+#   severity: warning
+#   applies_to: [deployments]
+#   hint: "pin the image by a version tag or digest, e.g. `image: registry/name:1.4.2` or `registry/name@sha256:...`"
+warn contains f if {
+	some d in input.deployments
+	not contains(d.image, "@sha256:") # a digest pins: most images stop here, without a call
+	not lib.image_pinned(d.image)
+	f := lib.finding("DEP-008", sprintf("image %q of deployment %q is not pinned by a version tag or digest", [d.image, d.name]),
+		sprintf("%s.image", [d.path]))
+}

@@ -28,3 +28,11 @@ test_production_environments_come_from_data if {
 	doc := fixtures.with_deployment({"autoscaling": null, "environment": "live"})
 	fixtures.codes(deny) == {"DEP-001"} with input as doc with data.org as {"production_environments": ["live"]}
 }
+
+test_serving_image_pinned if {
+	count(warn) == 0 with input as fixtures.doc
+	count(warn) == 0 with input as fixtures.with_deployment({"image": "localhost:5000/serve:1.0"})
+	warn == {{"code": "DEP-008", "msg": "image \"ghcr.io/acme/serve\" of deployment \"web\" is not pinned by a version tag or digest", "path": "deployments.web.image"}}
+		with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve"})
+	{f.path | some f in warn} == {"deployments.web.image"} with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve:latest"})
+}

@@ -15,7 +15,7 @@ defaults := {
 	"personal_data_regulations": ["gdpr", "ccpa"],
 	"credit_regulations": ["ecoa", "fcra"],
 	"health_regulations": ["hipaa"],
-	"secret_name_markers": ["TOKEN", "PASSWORD", "SECRET", "API_KEY", "PRIVATE_KEY", "CREDENTIAL"],
+	"secret_name_markers": ["TOKEN", "PASSWORD", "PASSWD", "SECRET", "API_KEY", "APIKEY", "PRIVATE_KEY", "PRIVATEKEY", "CREDENTIAL"],
 }
 
 default_tiers := {

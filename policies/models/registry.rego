@@ -4,23 +4,6 @@ import rego.v1
 
 import data.mlopsc.lib
 
-_stages := {"development", "staging", "production", "archived"}
-
-# METADATA
-# title: The registry stage is a known one
-# description: A model's stage is development, staging, production or archived.
-# custom:
-#   code: MDL-003
-#   severity: error
-#   applies_to: [models]
-#   hint: "set `stage:` to development, staging, production or archived"
-deny contains f if {
-	some m in input.models
-	not m.stage in _stages
-	f := lib.finding("MDL-003", sprintf("model %q has stage %q; use development, staging, production or archived", [m.name, m.stage]),
-		sprintf("%s.stage", [m.path]))
-}
-
 # METADATA
 # title: Production versions went through staging
 # description: >-

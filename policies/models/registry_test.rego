@@ -8,10 +8,6 @@ test_compliant_platform_passes if {
 	count(deny) == 0 with input as fixtures.doc
 }
 
-test_unknown_stage if {
-	fixtures.codes(deny) == {"MDL-003"} with input as fixtures.with_model({"stage": "canary"})
-}
-
 test_production_needs_staging_history if {
 	doc := fixtures.with_model({"history": [{"stage": "production", "version": "1.0.0", "date": "2026-01-10"}]})
 	deny == {{"code": "MDL-004", "msg": "model \"m\" version 1.0.0 is in production but its history shows no staging stage for it", "path": "models.m.history"}} with input as doc

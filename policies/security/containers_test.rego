@@ -35,6 +35,8 @@ test_read_only_root_filesystem if {
 test_secret_literal if {
 	doc := fixtures.with_deployment({"env": [{"name": "db_password", "value": "hunter2", "secret": null}, {"name": "MODE", "value": "fast", "secret": null}]})
 	deny == {{"code": "SEC-005", "msg": "deployment \"web\" sets db_password as a literal value; take it from a Secret", "path": "deployments.web.env.db_password"}} with input as doc
+	spelled := fixtures.with_deployment({"env": [{"name": "DB_PASSWD", "value": "x", "secret": null}, {"name": "APIKEY", "value": "y", "secret": null}]})
+	{f.path | some f in deny} == {"deployments.web.env.DB_PASSWD", "deployments.web.env.APIKEY"} with input as spelled
 }
 
 test_allowed_registries if {
