@@ -17,6 +17,7 @@ import regorus
 from mlopsc.policy.errors import PolicyBundleError, RegoError, parse_engine_error
 from mlopsc.policy.metadata import Annotation, AnnotationError, annotation_above
 from mlopsc.policy_result import RuleInfo
+from mlopsc.safe_read import MAX_BYTES, read_regular
 
 DEFAULT_BUNDLE = "default"
 DECISIONS = ("deny", "warn")
@@ -112,8 +113,8 @@ def display_path(bundle: str, root: Path, path: Path) -> str:
 
 def _add_file(bundles: Bundles, name: str, root: Path, path: Path) -> None:
     shown = display_path(name, root, path)
-    try:
-        source = path.read_text(encoding="utf-8")
+    try:  # bounded, and a FIFO or device is refused instead of blocking the gate
+        source = read_regular(str(path), MAX_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PolicyBundleError(f"cannot read policy {shown}: {error}") from None
     try:

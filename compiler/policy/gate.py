@@ -9,6 +9,7 @@ from pathlib import Path
 from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import IR
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
+from mlopsc.policy.confine import spec_bundle_allowed
 from mlopsc.policy.data import load_data
 from mlopsc.policy.engine import PolicyEngine, make_engine
 from mlopsc.policy.errors import RegoError
@@ -17,6 +18,7 @@ from mlopsc.policy.input_doc import PolicyInput
 from mlopsc.policy.waivers import apply_waivers
 from mlopsc.policy_result import DisabledRuleUse, PolicyResult
 from mlopsc.source import Span, parse_path
+from mlopsc.spec_root import SpecRoot
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class GateOptions:
     data_files: tuple[str, ...] = ()
     opa_url: str | None = None
     today: datetime.date | None = None
+    root: SpecRoot | None = None
+    """The spec root that ``governance.policies`` must stay under (None: not checked)."""
 
 
 def bundle_dirs(ir: IR, options: GateOptions, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
@@ -33,6 +37,9 @@ def bundle_dirs(ir: IR, options: GateOptions, diagnostics: Diagnostics) -> list[
     dirs = [(DEFAULT_BUNDLE, default_bundle_dir())]
     dirs += [(d, Path(d)) for d in options.policy_dirs]
     for i, entry in enumerate(ir.governance.policies):
+        if not spec_bundle_allowed(entry, options.spec_dir, options.root, diagnostics,
+                                   ("governance", "policies", i)):
+            continue
         path = options.spec_dir / entry
         if not path.is_dir() or not any(path.rglob("*.rego")):
             diagnostics.add("E405", f"policy bundle {entry!r} not found at {path.as_posix()}",

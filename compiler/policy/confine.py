@@ -1,0 +1,48 @@
+"""Policy bundles named by the spec (``governance.policies``) obey the spec root.
+
+A bundle directory the spec names is untrusted like an include: refused when absolute
+(E117), when it climbs out of the spec root (E118), when it or a ``.rego`` file in it is a
+symlink whose target is outside (E119), or when a ``.rego`` entry is not a regular file
+(E120). A refused bundle is not read at all, so a policy parse error can never quote a
+line of another file. Bundles given with ``--policy`` are the CI owner's and are trusted,
+but still read bounded and without blocking (see :mod:`mlopsc.policy.bundle`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.safe_read import in_special_tree
+from mlopsc.source import Path as SpecPath
+from mlopsc.spec_root import Refused, SpecRoot, confine
+
+
+def spec_bundle_allowed(entry: str, spec_dir: Path, root: SpecRoot | None,
+                        diagnostics: Diagnostics, where: SpecPath) -> bool:
+    """True when the bundle ``entry`` (relative to ``spec_dir``) may be read; otherwise a
+    coded finding at ``where`` says why."""
+    if root is None:
+        return True
+    try:
+        real = confine(entry, str(spec_dir), root)
+        if os.path.isdir(real):
+            _check_files(Path(real), root)
+    except Refused as refused:
+        diagnostics.add(refused.code, f"policy bundle '{entry}' {refused.reason}; a spec reads "
+                        "only regular files under its root", path=where)
+        return False
+    return True
+
+
+def _check_files(folder: Path, root: SpecRoot) -> None:
+    from mlopsc.policy.bundle import rego_files
+
+    for path in rego_files(folder):
+        rel = path.relative_to(folder).as_posix()
+        real = os.path.realpath(path)
+        if not root.holds_real(real):
+            raise Refused("E119", f"holds {rel}, a symbolic link to a path outside the spec root")
+        if not os.path.isfile(real) or in_special_tree(real):
+            raise Refused("E120", f"holds {rel}, which is not a regular file")
