@@ -20,8 +20,9 @@ from mlopsc import api, ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.target import EmitOptions
 from mlopsc.targets.kubeflow import KubeflowTarget
-from mlopsc.targets.kubeflow.component import identifier, looks_like_runtime_placeholder
+from mlopsc.targets.kubeflow.component import identifier
 from mlopsc.targets.kubeflow.recurring import kfp_cron
+from mlopsc.targets.kubeflow.substitution import literal_is_substituted
 
 OPTIONS = EmitOptions("0.0.0", "mlops.yaml")
 
@@ -414,9 +415,10 @@ def test_identifier(name, expected):
 
 @pytest.mark.parametrize(("arg", "expected"), [
     ("{{$.inputs.parameters['x']}}", True), ('{"Concat": ["a"]}', True),
-    ("$(params.x)", False), ("{{ jinja }}", False), ("plain", False)])
+    ("$(params.x)", False), ("{{ jinja }}", True), ("a}} {$ $(params.x)", False),
+    ("plain", False)])
 def test_runtime_placeholder_lookalikes(arg, expected):
-    assert looks_like_runtime_placeholder(arg) is expected
+    assert literal_is_substituted(arg) is expected
 
 
 RETRY_CASES = [

@@ -1,22 +1,52 @@
-"""Hostile text through the Kubeflow target reaches kfp unchanged; diagnostics of both
-pipeline targets for what their platform cannot hold."""
+"""Hostile text through the Kubeflow target reaches kfp unchanged, or is refused (E518) where
+the KFP backend would substitute it; diagnostics of both pipeline targets for what their
+platform cannot hold.
+
+KFP has no escape for ``{{``: the driver, the launcher and Argo Workflows all rewrite
+``{{...}}`` (see ``mlopsc.targets.kubeflow.substitution``). So the hostile spec shared with
+the Airflow tests is used with every ``{{`` opened up to ``{ {`` (all its other hazards
+stay), and a table shows each field holding ``{{`` refused at its own line.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
-from test_airflow_injection import FRAGMENTS, NASTY, TAIL, compile_hostile, hostile_spec
+from test_airflow_injection import FRAGMENTS as ALL_FRAGMENTS
+from test_airflow_injection import NASTY as ALL_NASTY
+from test_airflow_injection import TAIL, emit_target, hostile_spec
 from test_kubeflow import reload
 
-from mlopsc import api
+
+def kfp_safe(value):
+    """``value`` with every ``{{`` in its strings opened up (the KFP backend has no escape)."""
+    if isinstance(value, str):
+        return value.replace("{{", "{ {")
+    if isinstance(value, list):
+        return [kfp_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {kfp_safe(k): kfp_safe(v) for k, v in value.items()}
+    return value
+
+
+NASTY, FRAGMENTS = kfp_safe(ALL_NASTY), kfp_safe(ALL_FRAGMENTS)
+assert "{{" not in NASTY and "{ { dag }}" in NASTY
+
+
+def compile_spec(spec: dict, target: str = "kubeflow"):
+    """(path -> bytes, [(code, path)]) of one target (see test_airflow_injection.emit_target)."""
+    artifacts, diagnostics = emit_target(spec, target)
+    return {a.path: a.content for a in artifacts}, [(d.code, d.path) for d in diagnostics]
 
 
 @pytest.fixture(scope="module")
 def hostile_ir(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("kfp-hostile")
-    artifacts = {a.path: a.content for a in compile_hostile(tmp, "kubeflow", "kubeflow")}
+    artifacts, diagnostics = compile_spec(kfp_safe(hostile_spec("kubeflow")))
+    assert not [d for d in diagnostics if d[0].startswith("E")], diagnostics
     return reload(artifacts["kubeflow/hostile.yaml"], tmp), artifacts
 
 
@@ -62,10 +92,8 @@ def test_kfp_comment_block_keeps_a_hostile_description(tmp_path):
         for step in p["steps"]:
             step["args"] = [a for a in step["args"] if "$(params.t" not in a]
 
-    spec = tmp_path / "mlops.yaml"
-    spec.write_text(yaml.safe_dump(_variant(single_line_defaults), allow_unicode=False))
-    result = api.compile(api.Options(spec=str(spec), targets=("kubeflow",)))
-    content = next(a.content for a in result.artifacts if a.path == "kubeflow/hostile.yaml")
+    artifacts, _ = compile_spec(_variant(single_line_defaults))
+    content = artifacts["kubeflow/hostile.yaml"]
     head = content.decode().split("\ncomponents:")[0]
     assert "\n# Description: q'uo" in head
     assert all(line.startswith("#") for line in head.splitlines())
@@ -74,6 +102,7 @@ def test_kfp_comment_block_keeps_a_hostile_description(tmp_path):
 
 def _variant(change, orchestrator="kubeflow"):
     spec = hostile_spec(orchestrator)
+    spec = kfp_safe(spec) if orchestrator == "kubeflow" else spec
     for step in spec["pipelines"]["hostile"]["steps"]:
         step.pop("display_name", None)
         step.pop("description", None)
@@ -97,7 +126,7 @@ CASES = [
     ("kubeflow", lambda p: p["parameters"].update({"a-b": {}, "a_b": {}}),
      {"E511": "pipelines.hostile.parameters"}),
     ("kubeflow", _set(("steps", 0, "args"), ["{{$.inputs.parameters['x']}}"]),
-     {"W514": "pipelines.hostile.steps[0].args[0]"}),
+     {"E518": "pipelines.hostile.steps[0].args[0]"}),
     ("kubeflow", _set(("steps", 0, "resources", "memory"), "1.5Gi"),
      {"E512": "pipelines.hostile.steps[0].resources.memory"}),
     ("kubeflow", _set(("steps", 0, "retries"), {"limit": 1, "backoff": "1m",
@@ -118,12 +147,60 @@ CASES = [
 
 
 @pytest.mark.parametrize(("target", "change", "expected"), CASES)
-def test_diagnostics(tmp_path, target, change, expected):
-    spec = tmp_path / "mlops.yaml"
-    spec.write_text(yaml.safe_dump(_variant(change, target), allow_unicode=True))
-    result = api.compile(api.Options(spec=str(spec), targets=(target,)))
+def test_diagnostics(target, change, expected):
+    _, diagnostics = compile_spec(_variant(change, target), target)
     area = "51" if target == "kubeflow" else "52"
-    found = {(d.code, d.path) for d in result.diagnostics if d.code[1:3] == area}
+    found = {(code, path) for code, path in diagnostics if code[1:3] == area}
     assert set(expected.items()) <= found
     if change is CASES[0][1]:
         assert found == set(expected.items())
+
+
+# What the KFP backend substitutes (see mlopsc.targets.kubeflow.substitution): kfp's own
+# placeholders for a component's inputs and outputs, which mlopsc writes for $(...).
+KFP_OWN = re.compile(r"\{\{\$\.(inputs|outputs)\.(parameters|artifacts)\['[A-Za-z0-9_]+'\]"
+                     r"(\.(path|uri|output_file))?\}\}")
+
+
+@pytest.mark.integration
+def test_nothing_left_for_the_backend_to_substitute(hostile_ir):
+    """Reloaded through kfp, the only `{{` in what the driver, the launcher and Argo
+    Workflows read (executors, components, tasks, Kubernetes settings) are kfp's own
+    placeholders for declared inputs and outputs: every literal reaches the pod as written."""
+    ir_, _ = hostile_ir
+    text = json.dumps([ir_["executors"], ir_["components"], ir_["tasks"], ir_["k8s"],
+                       ir_["inputs"], ir_["info"]], ensure_ascii=False)
+    used = KFP_OWN.findall(text)
+    assert used  # the hostile spec uses $(params.X), $(inputs.X) and $(outputs.X)
+    assert "{{" not in KFP_OWN.sub("", text)
+    for executor in ir_["executors"].values():
+        for arg in executor["container"].get("args", []) + executor["container"]["command"]:
+            assert not arg.lstrip().startswith('{"IfPresent"')
+
+
+REFUSED = [
+    (("steps", 0, "command"), ["{{$}}", "python"], "pipelines.hostile.steps[0].command[0]"),
+    (("steps", 0, "args"), ["--who={{workflow.name}}$(params.lr)"],
+     "pipelines.hostile.steps[0].args[0]"),
+    (("steps", 0, "args"), ["{{$.inputs.parameters['lr']}}"], "pipelines.hostile.steps[0].args[0]"),
+    (("steps", 0, "args"), ['{"IfPresent": {"InputName": "lr", "Then": ["x"]}}'],
+     "pipelines.hostile.steps[0].args[0]"),
+    (("steps", 0, "env", "LITERAL"), "{{=sprig.env('HOME')}}",
+     "pipelines.hostile.steps[0].env.LITERAL"),
+    (("steps", 0, "display_name"), "{{$.pipeline_job_name}}",
+     "pipelines.hostile.steps[0].display_name"),
+    (("steps", 0, "description"), "see {{workflow.uid}}", "pipelines.hostile.steps[0].description"),
+    (("steps", 0, "node_selector", "example.com/hostile"), "{{workflow.name}}",
+     'pipelines.hostile.steps[0].node_selector["example.com/hostile"]'),
+    (("parameters", "text", "default"), "{{$}}", "pipelines.hostile.parameters.text.default"),
+    (("parameters", "lr", "description"), "{{$}}", "pipelines.hostile.parameters.lr.description"),
+    (("description",), "{{ workflow.name }}", "pipelines.hostile.description"),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("where", "value", "path"), REFUSED, ids=[r[2] for r in REFUSED])
+def test_text_the_backend_would_substitute_is_refused(where, value, path):
+    artifacts, diagnostics = compile_spec(_variant(_set(where, value)))
+    assert [d for d in diagnostics if d[0] == "E518"] == [("E518", path)]
+    assert not [a for a in artifacts if a.startswith("kubeflow/hostile.")]

@@ -14,6 +14,18 @@ CODES: tuple[Code, ...] = (
          "with an optional unit such as `512Mi`, retry counts non-negative). The value at this "
          "path was refused; the message quotes kfp.",
          "write the value in the form the kfp message asks for (e.g. `memory: 512Mi`)"),
+    Code("E518", "text the KFP backend would substitute",
+         "A KFP v2 run rewrites `{{...}}` in what the pipeline carries, with no escape: the "
+         "driver replaces `{{$.inputs.parameters['X']}}` in command and args and reads an "
+         "argument starting `{\"IfPresent\":` as a condition, the launcher replaces `{{$}}` "
+         "with the executor input and other `{{$...}}` keys, and Argo Workflows substitutes "
+         "its own `{{workflow.name}}`-style tags and `{{=expression}}` in the component, "
+         "container, task and Kubernetes settings. A spec string with `{{` (in command, args, "
+         "env, image, display name, description, node selector, GPU type, or a parameter's "
+         "default or description) would not reach the pod as written, so the pipeline is "
+         "not compiled.",
+         "use `$(params.NAME)` for a value chosen at run time; otherwise remove the `{{` "
+         "(e.g. pass the text through a ConfigMap or a file in the image)"),
     Code("W511", "trigger cannot start a Kubeflow run",
          "KFP v2 IR and its recurring runs know only schedules. A `data_change`, `drift` or "
          "`performance` trigger has no place in either, so nothing in Kubeflow acts on it.",
@@ -28,11 +40,6 @@ CODES: tuple[Code, ...] = (
          "`privileged`, `host_network`, `allow_privilege_escalation: true` and a read-only "
          "root filesystem cannot be asked for, so the step runs with the backend's defaults.",
          "enforce the rest with the namespace's Pod Security admission"),
-    Code("W514", "literal text looks like a KFP runtime placeholder",
-         "The KFP backend substitutes `{{$...}}` and JSON objects such as `{\"Concat\": ...}` "
-         "in container arguments at run time; a literal argument of that shape would not reach "
-         "the container unchanged.",
-         "use `$(params.NAME)` for values chosen at run time"),
     Code("W515", "kfp version differs from the pinned one",
          "Kubeflow outputs are stamped and golden-tested with the pinned kfp release; another "
          "installed release may compile different bytes.",

@@ -30,16 +30,18 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
     parameters = {param.name: param for param in p.parameters}
     built = {step.id: component.build(step, parameters) for step in p.steps}
 
+    # Python wants required parameters first; KFP keeps parameters by name, not position.
+    ordered = sorted(p.parameters, key=lambda param: param.default is not None)
+
     def body(*values):
-        channels = dict(zip((param.name for param in p.parameters), values, strict=True))
+        channels = dict(zip((param.name for param in ordered), values, strict=True))
         made: dict[str, dsl.PipelineTask] = {}
         for step in p.steps:
             task = _task(step, built[step.id], channels, made, p)
             tasks.configure(task, step, gpu_label, bag)
             made[step.name] = task
 
-    body.__signature__ = inspect.Signature(
-        [_signature_parameter(param) for param in p.parameters])
+    body.__signature__ = inspect.Signature([_signature_parameter(param) for param in ordered])
     body.__doc__ = _docstring(p)
     body.__name__ = component.identifier(p.name)
     pipeline = dsl.pipeline(name=p.name, description=p.description)(body)

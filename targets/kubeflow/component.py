@@ -24,8 +24,6 @@ from mlopsc.check_pipelines import PLACEHOLDER
 PARAMETER_TYPES = {"string": "String", "integer": "Integer", "float": "Float",
                    "boolean": "Boolean"}
 PYTHON_TYPES = {"string": str, "integer": int, "float": float, "boolean": bool}
-# What the KFP backend resolves at run time inside container arguments.
-_RUNTIME_PLACEHOLDER = re.compile(r'\{\{\$|^\s*\{\s*"(Concat|IfPresent)"')
 
 
 def identifier(name: str) -> str:
@@ -117,12 +115,3 @@ def _argument(arg: str):
     if pos < len(arg) or not parts:
         parts.append(arg[pos:])
     return parts[0] if len(parts) == 1 else {"concat": parts}
-
-
-def looks_like_runtime_placeholder(arg: str) -> bool:
-    """Whether literal text of ``arg`` has a shape the KFP backend substitutes at run time.
-
-    >>> looks_like_runtime_placeholder("{{$.inputs.parameters['x']}}")
-    True
-    """
-    return any(_RUNTIME_PLACEHOLDER.search(part) for part in PLACEHOLDER.split(arg)[::2])

@@ -24,7 +24,7 @@ from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
 from mlopsc.target import GPU_NODE_LABEL, Artifact, EmitOptions, Setting
-from mlopsc.targets.kubeflow import build, component, recurring, tasks
+from mlopsc.targets.kubeflow import build, component, recurring, substitution, tasks
 
 DEFAULT_GPU_LABEL = "nvidia.com/gpu.product"
 
@@ -55,7 +55,7 @@ class KubeflowTarget:
             for p in pipelines:
                 if stop.is_set():  # the caller gave up (Ctrl-C): finish the current one only
                     return
-                if not _names_ok(p, diagnostics):
+                if not _names_ok(p, diagnostics) or not _literal_ok(p, diagnostics):
                     continue
                 _report_losses(p, diagnostics)
                 text = build.compile_pipeline(p, gpu_label, diagnostics)
@@ -97,6 +97,16 @@ def _names_ok(p: ir.Pipeline, bag: Diagnostics) -> bool:
     return ok
 
 
+def _literal_ok(p: ir.Pipeline, bag: Diagnostics) -> bool:
+    """E518 for each spec string the KFP backend would substitute (the pipeline is skipped)."""
+    ok = True
+    for path, what in substitution.refused(p):
+        bag.add("E518", f"pipeline {p.name!r}: {what} holds text the KFP backend substitutes "
+                "at run time ('{{' or a JSON clause)", path=path)
+        ok = False
+    return ok
+
+
 def _unique(p: ir.Pipeline, field: str, where: dict, pairs: list, bag: Diagnostics) -> bool:
     seen: dict[str, list[str]] = {}
     for ident, who in pairs:
@@ -134,9 +144,6 @@ def _report_losses(p: ir.Pipeline, bag: Diagnostics) -> None:
                 f"(steps {names}); they run with the backend's container defaults",
                 path=parse_path(first.path) + ("security",))
     for step in p.steps:
-        for field, index in _lookalikes(step):
-            bag.add("W514", f"step {step.name!r}: the KFP backend would rewrite this literal "
-                    "argument at run time", path=parse_path(step.path) + (field, index))
         if step.retry is not None:
             _report_retry(step, step.retry, bag)
 
@@ -151,9 +158,3 @@ def _report_retry(step: ir.Step, r: ir.Retry, bag: Diagnostics) -> None:
         bag.add("W516", f"step {step.name!r}: KFP cannot cap a retry delay; delays grow past "
                 f"max_backoff to {tasks.longest_delay(r):g} s",
                 path=where + ("max_backoff",))
-
-
-def _lookalikes(step: ir.Step) -> list[tuple[str, int]]:
-    return [(field, i) for field in ("command", "args")
-            for i, arg in enumerate(getattr(step, field))
-            if component.looks_like_runtime_placeholder(arg)]
