@@ -55,7 +55,7 @@ def _env_names(spec: Spec, bag: Diagnostics) -> None:
 
 def _label(name: str, path: Path, bag: Diagnostics, *, key: bool = True,
            what: str = "name") -> None:
-    if is_dns1123_label(name):
+    if is_dns1123_label(name) or not name.isprintable():  # E330 reports control characters
         return
     suggestion = "".join(c if c.isalnum() or c == "-" else "-" for c in name.lower()).strip("-")
     hint = "use lowercase letters, digits and '-', at most 63 characters"
