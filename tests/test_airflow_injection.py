@@ -179,3 +179,17 @@ def test_dataset_location_airflow_would_change(tmp_path, location, uri):
         location=location))
     assert loaded["import_errors"] == {}
     assert loaded["dags"]["hostile"]["schedule"]["assets"] == [["events", uri]]
+
+
+@pytest.mark.integration
+def test_resource_values_are_not_rendered(tmp_path):
+    """``container_resources`` is a templated field too (its requests and limits): a value
+    with Jinja markers (the spec refuses it as a quantity; the target must still not let
+    Airflow render it) reaches the pod as written."""
+    text = "{{ var.value.secret }}"
+    loaded = load_variant(tmp_path, lambda spec: spec["pipelines"]["hostile"]["steps"][0].update(
+        resources={"cpu": text, "memory": "1Gi", "cpu_limit": "{% for %}"}))
+    assert loaded["import_errors"] == {}
+    task = loaded["dags"]["hostile"]["tasks"]["first"]
+    assert task["requests"] == {"cpu": text, "memory": "1Gi"}
+    assert task["limits"] == {"cpu": "{% for %}", "memory": "1Gi"}

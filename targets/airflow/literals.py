@@ -56,6 +56,17 @@ def py_tpl(value: str) -> str:
     return py(value)
 
 
+def py_tpl_map(values: dict[str, str]) -> str:
+    """A dict literal whose values Airflow renders with Jinja (``container_resources``'
+    requests and limits): keys are not rendered, each value goes through ``py_tpl``.
+
+    >>> py_tpl_map({"cpu": "500m", "memory": "{{ x }}"})
+    "{'cpu': '500m', 'memory': literal('{{ x }}')}"
+    """
+    return "{" + ", ".join(f"{py(k)}: {py_tpl(v) if isinstance(v, str) else py(v)}"
+                           for k, v in values.items()) + "}"
+
+
 def jinja_str(text: str) -> str:
     """A Jinja string literal for ``text``; everything but plain ASCII is escaped.
 

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 from mlopsc import ir
 from mlopsc.check_pipelines import PLACEHOLDER
-from mlopsc.targets.airflow.literals import airflow_id, jinja_str, py, py_name, py_tpl
+from mlopsc.targets.airflow.literals import (
+    airflow_id,
+    jinja_str,
+    py,
+    py_name,
+    py_tpl,
+    py_tpl_map,
+)
 
 PARAM_TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean"}
 GPU_RESOURCE = "nvidia.com/gpu"
@@ -114,4 +121,5 @@ def security(s: ir.Security) -> dict:
     return context
 
 
-FILTERS = {"py": py, "py_tpl": py_tpl, "airflow_id": airflow_id, "py_name": py_name}
+FILTERS = {"py": py, "py_tpl": py_tpl, "py_tpl_map": py_tpl_map, "airflow_id": airflow_id,
+           "py_name": py_name}

@@ -126,7 +126,8 @@ def _task(p: ir.Pipeline, step: ir.Step, settings: dict, bag: Diagnostics) -> di
 
 
 def _uses_literal(task: dict) -> bool:
-    texts = [task["image"], *task["node_selector"].values()]
+    texts = [task["image"], *task["node_selector"].values(), *task["requests"].values(),
+             *task["limits"].values()]
     texts += [text for env in task["env"] for text in (env.name, env.value) if text]
     return (any(py_tpl(text).startswith("literal(") for text in texts)
             or any(a.code.startswith("literal(") for a in task["cmds"] + task["arguments"]))
