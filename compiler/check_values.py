@@ -70,9 +70,9 @@ def _quantity(path: Path, value: Any, bag: Diagnostics) -> None:
     try:
         parsed = parse_quantity(value)
         if parsed is not None and cpu and parsed * 1000 > MAX_QUANTITY:
-            raise OutOfRange("above 2^63-1 millicores")
+            raise OutOfRange("above 2^63-1 millicores, the most Kubernetes holds (int64)")
     except OutOfRange as error:
-        bag.add("E328", f"{name}: {_short(value)} is out of range ({error})", path=path,
+        bag.add("E328", f"{name}: {_short(value)} is out of range: {error}", path=path,
                 hint="use a realistic size, e.g. `64Gi`" if not cpu else "e.g. `16` or `500m`")
         return
     if parsed is None or parsed <= 0:

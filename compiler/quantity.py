@@ -23,6 +23,7 @@ MAX_NUMBER_DIGITS = 40
 """Longest digit string (before and after the point) accepted in a quantity."""
 _MAX_EXPONENT_DIGITS = 4
 _NANO = Fraction(1, 10**9)
+_TOO_BIG = "above 2^63-1, the most a Kubernetes quantity holds (int64)"
 
 _QUANTITY = re.compile(
     r"(?P<sign>[+-]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?"
@@ -57,13 +58,13 @@ def parse_quantity(value: str | int | float) -> Fraction | None:
     base, exponent = _scale(match["suffix"])
     significant = len(whole.lstrip("0"))
     if significant and significant + exponent * _log10(base) > 20:
-        raise OutOfRange("above 2^63")
+        raise OutOfRange(_TOO_BIG)
     number = Fraction(int(whole or "0") * 10 ** len(frac) + int(frac or "0"), 10 ** len(frac))
     if number and exponent < -2 * MAX_NUMBER_DIGITS:
         raise OutOfRange("below 1n")
     result = number * Fraction(base) ** exponent
     if result > MAX_QUANTITY:
-        raise OutOfRange("above 2^63")
+        raise OutOfRange(_TOO_BIG)
     if 0 < result < _NANO:
         raise OutOfRange("below 1n, the smallest quantity Kubernetes keeps")
     return -result if match["sign"] == "-" else result
@@ -88,7 +89,7 @@ def _scale(suffix: str) -> tuple[int, int]:
     digits = suffix[1:].lstrip("+-").lstrip("0")
     if len(digits) > _MAX_EXPONENT_DIGITS:
         # A huge negative exponent is a tiny value; both are absurd in a resource field.
-        raise OutOfRange(f"exponent {suffix[1:]!r} is out of range")
+        raise OutOfRange(f"an exponent of more than {_MAX_EXPONENT_DIGITS} digits")
     return 10, int(suffix[1:])
 
 
