@@ -55,4 +55,12 @@ CODES: tuple[Code, ...] = (
          "flavour has no analysis, so `rollout.analysis` and `rollout.rollback` are not "
          "enforced there; the prometheus target still alerts on the SLOs.",
          "use the canary or blue-green strategy for automated rollback"),
+    Code("E540", "analysis metric holds text Argo Rollouts would substitute",
+         "Argo Rollouts replaces every `{{ ... }}` in an analysis metric (its whole JSON: "
+         "name, query, conditions) with an argument, and fails the measurement when the tag "
+         "is not a supplied `args.NAME`; there is no escape. mlopsc writes `{{` from spec "
+         "strings inside PromQL literals as `{\\x7b`, so this appears only when a spec string "
+         "reaches another part of a metric (for example an SLO or monitor name that the "
+         "spec's name rules did not stop).",
+         "remove `{{` from the SLO, monitor and feature names and the SLI values"),
 )

@@ -20,11 +20,22 @@ Queries come from the Prometheus target's public PromQL builder
 PromQL literals. Every query is absent, never NaN, without traffic, and the conditions
 treat an empty result as healthy (``len(result) == 0``).
 
+Argo Rollouts substitutes arguments in a metric before it runs it: it marshals the whole
+metric to JSON and replaces every ``{{ TAG }}`` in that text (``valyala/fasttemplate``
+with ``{{``/``}}``; ``TAG`` trimmed of spaces must be ``args.NAME`` of a supplied argument,
+else the measurement errors with ``failed to resolve``; a ``{{`` without ``}}`` is a
+template error). There is no escape, so no ``{{`` may come from the spec: inside PromQL
+string literals (the only place spec text reaches a query) ``{{`` is written
+``{\x7b``, which PromQL reads back as ``{{``; and :func:`argo_safe` refuses any other
+``{{`` in a metric (E540) before it is written.
+
 >>> gate_success(0.001)
 'len(result) == 0 || result[0] <= 0.001'
 """
 
 from __future__ import annotations
+
+import json
 
 from mlopsc import ir
 from mlopsc.targets.kubernetes.context import Ctx
@@ -45,6 +56,7 @@ HASH_LABEL = "rollouts_pod_template_hash"
 """The pods' ``rollouts-pod-template-hash`` label, as the ServiceMonitor's ``podTargetLabels``
 write it on their series."""
 _NEW_PODS = f'{HASH_LABEL}="{{{{args.{HASH_ARG}}}}}"'
+_NEW_PODS_JSON = json.dumps(_NEW_PODS)[1:-1]
 
 
 def gate_success(bound: float) -> str:
@@ -107,7 +119,24 @@ def templates(ctx: Ctx, counted: bool) -> list[dict]:
     return out
 
 
+def argo_safe(metric: dict) -> bool:
+    """Whether the only ``{{`` in the metric (as Argo Rollouts sees it, all fields) is
+    mlopsc's own new-pods argument.
+
+    >>> argo_safe({"name": "a", "query": new_pods('up{job="{{x}}"}')})
+    True
+    >>> argo_safe({"name": "slo-{{args.x}}", "query": "up"})
+    False
+    """
+    return "{{" not in json.dumps(metric, ensure_ascii=False).replace(_NEW_PODS_JSON, "")
+
+
 def _template(ctx: Ctx, name: str, metrics: list[dict]) -> dict:
+    for metric in metrics:
+        if not argo_safe(metric):
+            ctx.bag.add("E540", f"analysis metric {metric['name']!r} of deployment "
+                        f"'{ctx.d.name}' holds '{{{{', which Argo Rollouts would substitute",
+                        path=ctx.where("rollout"))
     spec: dict = {"metrics": metrics}
     if any(_NEW_PODS in m["provider"]["prometheus"]["query"] for m in metrics):
         spec["args"] = [{"name": HASH_ARG}]

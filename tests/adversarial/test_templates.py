@@ -173,3 +173,153 @@ def test_dataset_alerts_carry_owner_and_check_literally(tmp_path):
     (tmp_path / "literal.test.yaml").write_text(yaml.safe_dump(test))
     tested = run_promtool("test", "rules", "literal.test.yaml", cwd=tmp_path)
     assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
+# --------------------------------------------------------------------- Argo Rollouts
+# Argo Rollouts (utils/analysis ResolveMetricArgs, utils/template ResolveQuotedArgs) marshals
+# a metric to JSON and runs valyala/fasttemplate over that text with `{{` and `}}`: every
+# `{{`, up to the next `}}`, is a tag; the tag trimmed of spaces must be `args.NAME` of a
+# supplied argument (its value goes in with strconv.Quote's escapes), else the measurement
+# fails with "failed to resolve {{tag}}"; a `{{` with no `}}` after it is a template error.
+# No Argo controller runs here: this is that rule, ported, applied to the generated
+# AnalysisTemplates; Prometheus (promtool) then evaluates the query as Argo would send it.
+
+class ArgoError(Exception):
+    pass
+
+
+def argo_resolve(text: str, args: dict[str, str]) -> str:
+    out, pos = [], 0
+    while (start := text.find("{{", pos)) >= 0:
+        end = text.find("}}", start + 2)
+        if end < 0:
+            raise ArgoError(f"cannot find end tag in {text[start:]!r}")
+        tag = text[start + 2:end]
+        if tag.strip() not in args:
+            raise ArgoError(f"failed to resolve {{{{{tag}}}}}")
+        out += [text[pos:start], json.dumps(args[tag.strip()])[1:-1]]
+        pos = end + 2
+    return "".join(out) + text[pos:]
+
+
+def go_json(value: object) -> str:
+    """encoding/json's output for plain data: compact, HTML characters escaped."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+HASH = "6d4f8b7c5"
+ROLLOUT = """
+deployments:
+  api:
+    model: iris-classifier
+    environment: dev
+    image: ghcr.io/acme/iris:0.2.0
+    rollout:
+      strategy: canary
+      steps: [{weight: 10}]
+      analysis: {slos: [api-avail, api-latency]}
+      rollback:
+        - {type: slo_breach, slo: api-avail}
+        - {type: error_rate, threshold: 0.05}
+        - {type: latency, threshold: 0.5}
+        - {type: drift, monitor: drift}
+slos:
+  api-avail:
+    deployment: api
+    sli: {type: availability, metric: http_requests_total, selector: {service: @V@},
+          error_selector: {kind: @R@}}
+    objective: 99.9
+  api-latency:
+    deployment: api
+    sli: {type: latency, metric: http_request_duration_seconds, selector: {service: @V@},
+          threshold: 0.2}
+    objective: 99
+monitors:
+  drift:
+    type: data_drift
+    deployment: api
+    features: [{name: @V@, threshold: 0.25}]
+"""
+ARGO_HOSTILE = ["{{args.candidate-hash}}", "{{ args.candidate-hash }}", "{{args.stolen}}",
+                "{{", "}}{{", "a{{{b", "{{=sprig.env('HOME')}}", QUERY]
+
+
+def _analysis_metrics(value: str, regex: str | None = None) -> list[dict]:
+    """The metrics of both templates, ``value`` in every spec string that reaches a query
+    (``regex``, default ``value``, as the error selector)."""
+    from test_kubernetes import BASE
+    from test_kubernetes_helpers import emit, objects
+
+    spec = ROLLOUT.replace("@V@", json.dumps(value)).replace("@R@", json.dumps(regex or value))
+    files, diagnostics = emit(spec, base=BASE)
+    assert [d for d in diagnostics if d[0].startswith("E")] == []
+    templates = [o for o in objects(files).values() if o["kind"] == "AnalysisTemplate"]
+    assert len(templates) == 2  # the gate and the rollback template
+    return [m for t in templates for m in t["spec"]["metrics"]]
+
+
+@pytest.mark.parametrize("value", ARGO_HOSTILE)
+def test_argo_substitutes_only_the_candidate_hash(value):
+    metrics = _analysis_metrics(value)
+    assert len(metrics) == 6
+    for metric in metrics:
+        resolved = json.loads(argo_resolve(go_json(metric), {f"args.{'candidate-hash'}": HASH}))
+        expected = json.loads(json.dumps(metric).replace("{{args.candidate-hash}}", HASH))
+        assert resolved == expected, metric["name"]
+
+
+def test_the_argo_rule_would_catch_raw_spec_text():
+    """The port is not vacuous: the same text unescaped fails or is substituted."""
+    from mlopsc.targets.prometheus.promql import quote
+
+    with pytest.raises(ArgoError, match="failed to resolve"):
+        argo_resolve(quote("{{args.stolen}}"), {"args.candidate-hash": HASH})
+    assert argo_resolve(quote("{{args.candidate-hash}}"), {"args.candidate-hash": HASH}) \
+        == f'"{HASH}"'
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("value", ARGO_HOSTILE)
+def test_resolved_queries_select_the_literal_label_in_prometheus(tmp_path, value):
+    """After Argo's substitution, Prometheus reads the escaped literals back as the spec's
+    text: the gate query of api-avail and the drift rollback select the hostile labels (the
+    error selector matches the hostile text as a regex: RE2-escaped, still holding `{{`)."""
+    from mlopsc.targets.prometheus.promql import regex_literal
+
+    regex = regex_literal(value).replace("\\{", "{")  # `{` alone is literal in RE2
+    metrics = _analysis_metrics(value, regex)
+    by_name = {m["name"]: m["provider"]["prometheus"]["query"] for m in metrics}
+    resolve = {"args.candidate-hash": HASH}
+    gate = argo_resolve(by_name["slo-api-avail"], resolve)
+    drift = argo_resolve(by_name["rollback-3-drift-drift"], resolve)
+    labels = {"service": value, "kind": value, "rollouts_pod_template_hash": HASH}
+    requests = "http_requests_total{" + ",".join(
+        f"{k}={json.dumps(v)}" for k, v in labels.items()) + "}"
+    score = ('mlops_feature_drift_score{deployment="api",feature=' + json.dumps(value)
+             + ',method="psi",window="1d"}')
+    test = {"rule_files": [], "evaluation_interval": "1m", "tests": [{
+        "interval": "1m",
+        "input_series": [{"series": requests, "values": "0+60x60"},
+                         {"series": score, "values": "1.25x60"}],
+        "promql_expr_test": [
+            {"expr": gate, "eval_time": "30m", "exp_samples": [{"labels": "{}", "value": 1}]},
+            {"expr": drift, "eval_time": "30m", "exp_samples": [{"labels": "{}", "value": 1}]},
+        ]}]}
+    (tmp_path / "argo.test.yaml").write_text(yaml.safe_dump(test))
+    done = run_promtool("test", "rules", "argo.test.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_name_argo_would_substitute_is_e540():
+    """A metric field outside PromQL literals (here the metric name, from a monitor name that
+    only the spec's name rule would stop) holding `{{` is refused at the target."""
+    from test_kubernetes import BASE
+    from test_kubernetes_helpers import emit
+
+    spec = ROLLOUT.replace("@V@", '"x"').replace("@R@", '"5.."')
+    spec = spec.replace("monitor: drift}", "monitor: 'd{{args.x}}'}")
+    spec = spec.replace("  drift:\n    type: data_drift", "  'd{{args.x}}':\n    type: data_drift")
+    _, diagnostics = emit(spec, base=BASE)
+    assert [(c, p) for c, _, p in diagnostics if c == "E540"] == [
+        ("E540", "deployments.api.rollout")]
