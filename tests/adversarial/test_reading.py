@@ -1,0 +1,421 @@
+"""Reading files on a hostile spec's behalf: the spec root, non-regular files and limits.
+
+Every case uses real files, real FIFOs (os.mkfifo), real symlinks and a real git work tree
+(``git init``), and runs the real CLI in a subprocess where exit codes, hangs and
+tracebacks are the point. A canary string is planted in every file a spec must not read;
+no output format may contain it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlopsc import api
+from mlopsc.formatters import FORMATS, render
+
+CANARY = "CANARY-7f3a9c-do-not-publish"
+SPEC_HEAD = "apiVersion: mlopsc/v1\ninclude:\n  - {entry}\n"
+FLAGSHIP = Path(__file__).resolve().parents[2] / "mlops.yaml"
+MINIMAL = Path(__file__).resolve().parents[2] / "examples/minimal/mlops.yaml"
+TIMEOUT = 60
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+            limit_memory: int | None = None) -> subprocess.CompletedProcess:
+    """The real CLI; a hang fails the test through the timeout."""
+    def cap() -> None:
+        if limit_memory:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_memory, limit_memory))
+
+    run = subprocess.run([sys.executable, "-m", "mlopsc", *args], check=False, cwd=cwd,
+                         capture_output=True,
+                         text=True, timeout=TIMEOUT, env={**os.environ, **(env or {})},
+                         stdin=subprocess.DEVNULL, preexec_fn=cap)
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert run.returncode in (0, 1, 2), (run.returncode, run.stderr[-3000:])
+    return run
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), "-c", "user.email=t@example.com",
+                    "-c", "user.name=t", *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """tmp/repo (a git work tree: the spec root) and tmp/outside holding canaries."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / ".env").write_text(f"SECRET={CANARY}\n")
+    (outside / "models.yaml").write_text(f"models:\n  {CANARY}: {{owner: x}}\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    return repo
+
+
+def _setup(repo: Path, kind: str) -> None:
+    outside = repo.parent / "outside"
+    if kind == "link-out":
+        (repo / "link.yaml").symlink_to(outside / ".env")
+    elif kind == "dir-link-out":
+        (repo / "shared").symlink_to(outside)
+    elif kind == "link-proc":
+        (repo / "env.yaml").symlink_to("/proc/self/environ")
+    elif kind == "fifo":
+        os.mkfifo(repo / "pipe.yaml")
+    elif kind == "dir":
+        (repo / "folder").mkdir()
+    elif kind == "env-inside":
+        (repo / ".env").write_text(f"SECRET={CANARY}\nOTHER=1\n")
+    elif kind == "broken-inside":
+        (repo / "notes.txt").write_text(f"a: [\n{CANARY}: 'x\n")
+    elif kind == "tagged-inside":
+        (repo / "value.yaml").write_text(f"!!int {CANARY}\n")
+
+
+INCLUDES = [  # (id, setup, include entry, code)
+    ("etc-passwd", None, "/etc/passwd", "E117"),
+    ("proc-environ", None, "/proc/self/environ", "E117"),
+    ("dev-stdin", None, "/dev/stdin", "E117"),
+    ("proc-fd-1", None, "/proc/self/fd/1", "E117"),
+    ("dotdot-env", None, "../outside/.env", "E118"),
+    ("dotdot-deep", None, "a/../../outside/models.yaml", "E118"),
+    ("symlink-out", "link-out", "link.yaml", "E119"),
+    ("dir-symlink-out", "dir-link-out", "shared/.env", "E119"),
+    ("symlink-proc", "link-proc", "env.yaml", "E119"),
+    ("fifo", "fifo", "pipe.yaml", "E120"),
+    ("directory", "dir", "folder", "E120"),
+    ("dotenv-inside-root", "env-inside", ".env", "E113"),
+    ("syntax-error-inside-root", "broken-inside", "notes.txt", "E104"),
+    ("tagged-scalar-inside-root", "tagged-inside", "value.yaml", "E113"),
+]
+
+
+@pytest.mark.parametrize(("setup", "entry", "code"), [c[1:] for c in INCLUDES],
+                         ids=[c[0] for c in INCLUDES])
+def test_include_is_refused_at_its_entry_and_never_quoted(tree, setup, entry, code):
+    _setup(tree, setup)
+    (tree / "mlops.yaml").write_text(SPEC_HEAD.format(entry=entry))
+    env = {"MLOPSC_TEST_CANARY": CANARY}  # so /proc/self/environ would hold it
+    # Every format for the cases that read something; text and JSON for the rest (the
+    # in-process test below renders every format too).
+    formats = FORMATS if code in ("E104", "E113") or "proc" in entry else ("text", "json")
+    for fmt in formats:
+        run = run_cli("validate", "mlops.yaml", "--format", fmt, cwd=tree, env=env)
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert CANARY not in run.stdout + run.stderr, fmt
+        if fmt == "json":
+            found = [(d["code"], d["file"], d["line"], d["column"])
+                     for d in json.loads(run.stdout)["diagnostics"]]
+            if code in ("E117", "E118", "E119", "E120"):  # not read: at the include entry
+                assert found == [(code, "mlops.yaml", 3, 5)]
+            else:  # read, and not a spec: located in it, its text not shown
+                assert {f for _, f, *_ in found} == {entry}
+                assert code in [c for c, *_ in found]
+        if fmt == "text" and code in ("E117", "E118", "E119", "E120"):
+            assert run.stdout.startswith(f"mlops.yaml:3:5: error[{code}]: include '{entry}'")
+
+
+def test_no_format_quotes_an_outside_file_in_process(tree):
+    """The same promise through the library API, in every format (no CLI in between)."""
+    _setup(tree, "env-inside")
+    (tree / "mlops.yaml").write_text(SPEC_HEAD.format(entry=".env"))
+    result = api.validate(api.Options(spec=str(tree / "mlops.yaml")))
+    assert [d.code for d in result.diagnostics] == ["E113"]
+    for fmt in FORMATS:
+        text = render(fmt, result.diagnostics, index=result.index, tool_version="0")
+        assert CANARY not in text and "SECRET" not in text, fmt
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-stdin", "symlink-out", "directory"])
+def test_the_root_spec_itself_must_be_a_regular_file_in_the_root(tree, kind):
+    spec = {"fifo": "pipe.yaml", "dev-stdin": "/dev/stdin", "symlink-out": "link.yaml",
+            "directory": "folder"}[kind]
+    _setup(tree, {"fifo": "fifo", "symlink-out": "link-out", "directory": "dir"}.get(kind))
+    args = ["validate", spec] + (["--root", "/"] if kind == "dev-stdin" else [])
+    run = run_cli(*args, cwd=tree)
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"mlopsc: error: cannot read {spec}: ")
+    assert CANARY not in run.stdout + run.stderr
+
+
+# --- the spec root: git work tree, folder, --root ------------------------------------------
+
+def _nested(repo: Path) -> Path:
+    (repo / "specs").mkdir()
+    (repo / "shared").mkdir()
+    (repo / "shared/models.yaml").write_text("models:\n  m: {owner: a}\n")
+    spec = repo / "specs/mlops.yaml"
+    spec.write_text(SPEC_HEAD.format(entry="../shared/models.yaml"))
+    return spec
+
+
+def test_the_git_work_tree_is_the_root(tree):
+    spec = _nested(tree)
+    run = run_cli("validate", str(spec), "--format", "json")
+    assert "E118" not in run.stdout
+
+
+def test_without_git_the_specs_folder_is_the_root(tree):
+    spec = _nested(tree)
+    (tree / ".git").rename(tree / "not-git")
+    run = run_cli("validate", str(spec), "--format", "json")
+    codes = [d["code"] for d in json.loads(run.stdout)["diagnostics"]]
+    assert codes == ["E118"]
+
+
+def test_root_option_narrows_and_widens_the_root(tree):
+    spec = _nested(tree)
+    narrowed = run_cli("validate", str(spec), "--root", str(tree / "specs"), "--format", "json")
+    assert [d["code"] for d in json.loads(narrowed.stdout)["diagnostics"]] == ["E118"]
+    spec.write_text(SPEC_HEAD.format(entry="../../outside/models.yaml"))
+    refused = run_cli("validate", str(spec), "--format", "json")
+    assert [d["code"] for d in json.loads(refused.stdout)["diagnostics"]] == ["E118"]
+    widened = run_cli("validate", str(spec), "--root", str(tree.parent), "--format", "json")
+    assert "E118" not in widened.stdout  # the CI owner chose to trust the parent
+    missing = run_cli("validate", str(spec), "--root", str(tree / "nowhere"))
+    assert missing.returncode == 2 and "not a directory" in missing.stderr
+
+
+def test_root_reaches_every_command_that_reads_a_spec():
+    from mlopsc.cli import build_parser
+
+    parser = build_parser()
+    for argv in (["validate"], ["compile", "-o", "x"], ["lineage"], ["report"],
+                 ["plan", "--base", "HEAD"]):
+        assert parser.parse_args([*argv, "--root", "/r"]).root == "/r", argv
+
+
+# --- spec-given policy bundles ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("setup", "entry", "code"), [
+    (None, "/etc", "E117"),
+    (None, "../outside", "E118"),
+    ("dir-link-out", "shared", "E119"),
+    ("rego-link-out", "pol", "E119"),
+    ("rego-fifo", "pol", "E120"),
+])
+def test_spec_policy_bundles_obey_the_root(tree, setup, entry, code):
+    outside = tree.parent / "outside"
+    (outside / "x.rego").write_text(f"package {CANARY}\n")
+    if setup == "dir-link-out":
+        (tree / "shared").symlink_to(outside)
+    elif setup:
+        (tree / "pol").mkdir()
+        if setup == "rego-link-out":
+            (tree / "pol/x.rego").symlink_to(outside / ".env")
+        else:
+            os.mkfifo(tree / "pol/x.rego")
+    text = MINIMAL.read_text() + f"governance:\n  policies: [{entry}]\n"
+    (tree / "mlops.yaml").write_text(text)
+    run = run_cli("validate", "mlops.yaml", "--format", "json", cwd=tree)
+    found = [(d["code"], d["path"]) for d in json.loads(run.stdout)["diagnostics"]
+             if d["code"].startswith("E1")]
+    assert found == [(code, "governance.policies[0]")]
+    assert CANARY not in run.stdout + run.stderr
+
+
+def test_a_cli_policy_dir_with_a_fifo_is_exit_2_not_a_hang(tree):
+    (tree / "pol").mkdir()
+    os.mkfifo(tree / "pol/x.rego")
+    run = run_cli("validate", str(MINIMAL), "--policy", str(tree / "pol"))
+    assert run.returncode == 2 and "FIFO" in run.stderr
+
+
+# --- limits ----------------------------------------------------------------------------------
+
+def test_a_1mb_string_aliased_2000_times_is_e106_quickly_in_bounded_memory(tmp_path):
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text("apiVersion: mlopsc/v1\nmetadata: {a: &a \"" + "x" * 1_000_000 + "\"}\n"
+                    "x: [" + ", ".join(["*a"] * 2000) + "]\n")
+    run = run_cli("validate", str(spec), "--format", "json", limit_memory=1 << 30)
+    found = json.loads(run.stdout)["diagnostics"]
+    assert [(d["code"], d["line"]) for d in found] == [("E106", 3)]
+    assert "16777216 bytes" in found[0]["message"]
+
+
+def test_a_39kb_one_line_spec_prints_a_bounded_report(tmp_path):
+    line = "models: {" + ", ".join(f"m{i}: {{owner: 1, x{i}: 2}}" for i in range(1500)) + "}"
+    assert len(line) > 39_000
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text("apiVersion: mlopsc/v1\n" + line + "\n")
+    for fmt in FORMATS:
+        run = run_cli("validate", str(spec), "--format", fmt)
+        assert run.returncode == 1
+        assert len(run.stdout.encode()) < 64 * 1024, (fmt, len(run.stdout))
+    text = run_cli("validate", str(spec)).stdout
+    assert "more findings not shown (at most 20 per code and 200 in all are printed)" in text
+    assert max(len(x) for x in text.splitlines()) < 700
+    summary = json.loads(run_cli("validate", str(spec), "--format", "json").stdout)["summary"]
+    assert summary["errors"] > 2800  # every finding is counted, few are printed
+    assert 0 < summary["errors"] - summary["omitted"] <= 200
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("1" * 400, "111111111111...111111 (400 characters)"),
+    ("1e400", "1e400"),
+    ("-1e400", "-1e400"),
+    ("9" * 5000, "999999999999...999999 (5000 characters)"),
+    ("0x" + "f" * 20000, "0xffffffffff...ffffff (20002 characters)"),
+])
+def test_huge_numbers_are_e121_not_a_traceback(tmp_path, value, shown):
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(MINIMAL.read_text() + f"x_number: {value}\n")
+    run = run_cli("validate", str(spec), "--format", "json")
+    found = [d for d in json.loads(run.stdout)["diagnostics"] if d["code"] == "E121"]
+    assert run.returncode == 1 and len(found) == 1
+    assert found[0]["message"] == f"the number {shown} is out of range (64 bits at most)"
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "1073741825", "0", "-5", "12abc", "1e9"])
+def test_max_bytes_out_of_range_is_exit_2(value):
+    run = run_cli("validate", str(MINIMAL), "--max-bytes", value)
+    assert run.returncode == 2 and "--max-bytes" in run.stderr
+
+
+def test_max_bytes_counts_all_spec_files_together(tmp_path):
+    (tmp_path / "a.yaml").write_text("models:\n  m: {owner: " + "a" * 150 + "}\n")
+    (tmp_path / "mlops.yaml").write_text(SPEC_HEAD.format(entry="a.yaml"))
+    run = run_cli("validate", str(tmp_path / "mlops.yaml"), "--max-bytes", "200",
+                  "--format", "json")
+    found = json.loads(run.stdout)["diagnostics"]
+    assert [(d["code"], d["line"], d["column"]) for d in found] == [("E101", 3, 5)]
+    assert "for all of them together" in found[0]["message"]
+
+
+DATA = [  # (id, content, exit code, words in the message)
+    ("dates", "org_since: 2024-01-01\n", 0, None),
+    ("nan", "threshold: .nan\n", 2, "threshold is nan"),
+    ("inf-json", '{"threshold": 1e400}', 2, "E121"),
+    ("deep", "a: " + "[" * 5000 + "]" * 5000 + "\n", 2, "E108"),
+    ("alias-bomb", "a: &a [\"" + "x" * 1_000_000 + "\"]\nb: [" + ", ".join(["*a"] * 2000)
+     + "]\n", 2, "E106"),
+    ("not-a-mapping", "[1, 2]\n", 2, "must hold an object"),
+    ("huge-int", "n: " + "9" * 5000 + "\n", 2, "E121"),
+    ("not-utf8", b"a: \xff\n", 2, "cannot read policy data"),
+]
+
+
+@pytest.mark.parametrize(("content", "status", "words"), [d[1:] for d in DATA],
+                         ids=[d[0] for d in DATA])
+def test_data_files_get_the_spec_loaders_limits(tmp_path, content, status, words):
+    data = tmp_path / "org.yaml"
+    data.write_bytes(content if isinstance(content, bytes) else content.encode())
+    run = run_cli("validate", str(MINIMAL), "--data", str(data))
+    assert run.returncode == status, run.stderr
+    if words:
+        assert run.stderr.startswith(f"mlopsc: error: cannot read policy data {data}")
+        assert words in run.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-stdin", "directory"])
+def test_data_that_is_not_a_regular_file_is_exit_2_not_a_hang(tmp_path, kind):
+    path = {"fifo": tmp_path / "p", "dev-stdin": Path("/dev/stdin"), "directory": tmp_path}[kind]
+    if kind == "fifo":
+        os.mkfifo(path)
+    run = run_cli("validate", str(MINIMAL), "--data", str(path))
+    assert run.returncode == 2 and "cannot read policy data" in run.stderr
+
+
+REPORTS = [  # (id, content, words)
+    ("not-json-object", '{"report_version": 1, "models": 5}', "not a valid governance report"),
+    ("wrong-shape", '{"report_version": 1, "models": [{"id": 3}]}',
+     "not a valid governance report"),
+    ("deep", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ("nan", '{"report_version": 1, "models": [NaN]}', "NaN is not a JSON number"),
+    ("huge-int", '{"report_version": 1, "x": ' + "9" * 5000 + "}", "not a usable JSON"),
+    ("no-version", '{"models": []}', "no report_version"),
+    ("not-utf8", b'{"a": "\xff"}', "not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("content", "words"), [r[1:] for r in REPORTS],
+                         ids=[r[0] for r in REPORTS])
+def test_report_diff_of_a_malformed_report_is_exit_2(tmp_path, content, words):
+    good = tmp_path / "good.json"
+    good.write_bytes(run_cli("report", str(MINIMAL), "--format", "json").stdout.encode())
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode())
+    run = run_cli("report", "diff", str(good), str(bad))
+    assert run.returncode == 2 and words in run.stderr, run.stderr
+    assert len(run.stderr) < 1000
+
+
+def test_report_diff_of_a_fifo_is_exit_2(tmp_path):
+    os.mkfifo(tmp_path / "r.json")
+    run = run_cli("report", "diff", str(tmp_path / "r.json"), str(tmp_path / "r.json"))
+    assert run.returncode == 2 and "FIFO" in run.stderr
+
+
+def test_plan_base_over_a_repository_with_absolute_and_outward_symlinks(tree):
+    (tree / "mlops.yaml").write_text(MINIMAL.read_text())
+    (tree / "abs.yaml").symlink_to("/etc/passwd")
+    (tree / "out.yaml").symlink_to("../outside/.env")
+    (tree / "zero").symlink_to("/dev/zero")
+    (tree / "deep").mkdir()
+    (tree / "deep/up").symlink_to("../../..")
+    _git(tree, "add", "-A")
+    _git(tree, "commit", "-qm", "base")
+    with (tree / "mlops.yaml").open("a") as spec:
+        spec.write("# a change\n")
+    run = run_cli("plan", "mlops.yaml", "--base", "HEAD", cwd=tree)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("## mlopsc plan")
+    assert CANARY not in run.stdout + run.stderr
+
+
+def test_plan_base_whose_spec_includes_through_an_outward_symlink(tree):
+    (tree / "mlops.yaml").write_text(MINIMAL.read_text() + "include: [out.yaml]\n")
+    (tree / "out.yaml").symlink_to("../outside/models.yaml")
+    _git(tree, "add", "-A")
+    _git(tree, "commit", "-qm", "base")
+    (tree / "mlops.yaml").write_text(MINIMAL.read_text())
+    run = run_cli("plan", "mlops.yaml", "--base", "HEAD", cwd=tree)
+    assert run.returncode == 0, run.stderr
+    assert CANARY not in run.stdout + run.stderr
+
+
+def test_compile_check_never_follows_a_symlink_in_the_output(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("compile", str(MINIMAL), "-o", str(out)).returncode == 0
+    report = out / "governance/report.md"
+    report.unlink()
+    report.symlink_to("/dev/zero")  # reading it would never end
+    with (out / "sparse.bin").open("wb") as sparse:
+        sparse.truncate(20 * 1024**3)  # 20 GiB, no blocks
+    (out / "secret").symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "outside.txt").write_text(CANARY)
+    run = run_cli("compile", str(MINIMAL), "-o", str(out), "--check", limit_memory=1 << 30)
+    assert run.returncode == 1
+    assert f"{out}/governance/report.md: stale" in run.stderr
+    assert f"{out}/sparse.bin: unexpected" in run.stderr
+    assert f"{out}/secret: unexpected" in run.stderr
+    assert CANARY not in run.stdout + run.stderr
+
+
+def test_compile_check_with_a_huge_regular_file_in_place_of_an_output(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("compile", str(MINIMAL), "-o", str(out)).returncode == 0
+    target = out / "governance/report.json"
+    target.unlink()
+    with target.open("wb") as huge:
+        huge.truncate(8 * 1024**3)
+    run = run_cli("compile", str(MINIMAL), "-o", str(out), "--check", limit_memory=1 << 30)
+    assert run.returncode == 1 and f"{out}/governance/report.json: stale" in run.stderr
+
+
+def test_read_tree_skips_links_and_special_files(tmp_path):
+    from mlopsc.write import read_tree
+
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "link").symlink_to("/etc/passwd")
+    os.mkfifo(tmp_path / "fifo")
+    assert read_tree(tmp_path) == {"a.txt": b"a"}
