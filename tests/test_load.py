@@ -606,3 +606,100 @@ def test_numbers_beyond_64_bits_are_e121_and_stay_text(text, message):
 def test_numbers_at_the_64_bit_edges_are_kept(text, value):
     loaded, found = _load(f"v: {text}\n")
     assert found == [] and loaded.document["v"] == value
+
+
+# --- the spec root: includes are confined and non-spec files never quoted -------------------
+
+def _refusal_tree(tmp_path: Path) -> Path:
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.yaml").write_text("models: {secret: {owner: s}}\n")
+    proj = tmp_path / "proj"
+    (proj / "dir").mkdir(parents=True)
+    (proj / "out.yaml").symlink_to(outside / "x.yaml")
+    (proj / "via").symlink_to(outside)
+    os.mkfifo(proj / "pipe.yaml")
+    (proj / "ok.yaml").write_text("models: {m: {owner: a}}\n")
+    return proj
+
+
+@pytest.mark.parametrize(("entry", "code", "reason"), [
+    ("/etc/passwd", "E117", "is an absolute path"),
+    ("../outside/x.yaml", "E118", "leaves the spec root"),
+    ("dir/../../outside/x.yaml", "E118", "leaves the spec root"),
+    ("out.yaml", "E119", ("is a symbolic link (or goes through one) to a path outside the spec "
+                         "root")),
+    ("via/x.yaml", "E119", ("is a symbolic link (or goes through one) to a path outside the spec "
+                           "root")),
+    ("pipe.yaml", "E120", "is not a regular file (it is a FIFO (named pipe))"),
+    ("dir", "E120", "is not a regular file (it is a directory)"),
+])
+def test_includes_outside_the_root_or_not_regular_are_refused(tmp_path, entry, code, reason):
+    proj = _refusal_tree(tmp_path)
+    (proj / "mlops.yaml").write_text(f"include:\n  - ok.yaml\n  - {entry}\n")
+    diagnostics = Diagnostics()
+    loaded = load_spec(proj / "mlops.yaml", diagnostics)
+    assert [(d.code, d.span.line, d.span.column, d.message) for d in diagnostics] == [
+        (code, 3, 5, (f"include '{entry}' {reason}; a spec reads only regular files under "
+                     "its root"))]
+    assert loaded.document is None
+    assert "secret" not in str(loaded.index.files())
+
+
+def test_root_option_lets_an_include_leave_the_specs_folder(tmp_path):
+    proj = _refusal_tree(tmp_path)
+    (proj / "mlops.yaml").write_text("include: [../outside/x.yaml]\n")
+    loaded = load_spec(proj / "mlops.yaml", Diagnostics(), root=tmp_path)
+    assert loaded.document["models"] == {"secret": {"owner": "s"}}
+
+
+@pytest.mark.parametrize(("text", "codes", "messages"), [
+    ("password=hunter2 and more\n", ["E113"], ["the document is a string, not a mapping"]),
+    ("[hunter2]\n", ["E113"], ["the document is a sequence, not a mapping"]),
+    ("a: [\nhunter2: 'x\n", ["E104"], [("YAML syntax error in proj/notes.txt; its text is not "
+                                       "shown, as it is not a spec file")]),
+    ("!!int hunter2\n", ["E109", "E113"], [("unsupported YAML tag in proj/notes.txt; its text is "
+                                           "not shown, as it is not a spec file"),
+                                           "the document is a string, not a mapping"]),
+])
+def test_an_included_file_that_is_no_spec_is_never_quoted(tmp_path, monkeypatch, text, codes,
+                                                           messages):
+    loaded, found = _load_files(tmp_path, monkeypatch, {
+        "proj/mlops.yaml": "include: [notes.txt]\n", "proj/notes.txt": text})
+    assert [c for c, _, _ in found] == codes
+    assert [m for _, _, m in found] == messages
+    assert "hunter2" not in repr(found)
+    assert loaded.index.source_line("proj/notes.txt", 1) is None  # no excerpt can show it
+    assert loaded.index.source_line("proj/mlops.yaml", 1) == "include: [notes.txt]"
+
+
+def test_the_byte_limit_holds_for_all_files_together(tmp_path, monkeypatch):
+    _, found = _load_files(tmp_path, monkeypatch, {
+        "proj/mlops.yaml": "include: [a.yaml]\n", "proj/a.yaml": "a: " + "x" * 100 + "\n"},
+        max_bytes=110)
+    assert found == [("E101", "proj/mlops.yaml:1:11", ("proj/a.yaml brings the spec files to "
+                      "122 bytes, over the limit of 110 bytes for all of them together"))]
+
+
+def test_alias_bytes_are_bounded_not_only_nodes():
+    text = "a: &a '" + "x" * 1000 + "'\nb: [" + ", ".join(["*a"] * 20) + "]\n"
+    from mlopsc.yaml_events import build_tree
+
+    diagnostics = Diagnostics()
+    tree = build_tree(text, "mlops.yaml", diagnostics, max_alias_bytes=15_000)
+    assert tree.document is None
+    assert [(d.code, str(d.span), d.message) for d in diagnostics] == [
+        ("E106", "mlops.yaml:2:65", "aliases expand to more than 15000 bytes of scalars")]
+    assert build_tree(text, "mlops.yaml", Diagnostics(), max_alias_bytes=20_000).document
+
+
+def test_nested_anchor_bytes_count_what_their_aliases_expand_to():
+    from mlopsc.yaml_events import build_tree
+
+    text = ("a: &a ['" + "x" * 1000 + "']\nb: &b [" + ", ".join(["*a"] * 10) + "]\n"
+            "c: [" + ", ".join(["*b"] * 10) + "]\n")
+    diagnostics = Diagnostics()
+    build_tree(text, "mlops.yaml", diagnostics, max_alias_bytes=100_000)
+    assert [d.code for d in diagnostics] == ["E106"]  # 10 + 10 x 10 = 110 aliased kilobytes
