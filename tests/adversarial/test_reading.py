@@ -419,3 +419,36 @@ def test_read_tree_skips_links_and_special_files(tmp_path):
     (tmp_path / "link").symlink_to("/etc/passwd")
     os.mkfifo(tmp_path / "fifo")
     assert read_tree(tmp_path) == {"a.txt": b"a"}
+
+
+# --- findings output bounds (in process) -----------------------------------------------------
+
+def _bag(count: int, code: str = "E202", message: str = "QQQ is not a field"):
+    from mlopsc.diagnostics import Diagnostic, Severity
+    from mlopsc.source import Span
+
+    return [Diagnostic(code, Severity.ERROR, message, path="models.m",
+                       span=Span("mlops.yaml", 1, 30_001, 1, 30_004)) for _ in range(count)]
+
+
+def test_an_excerpt_shows_200_characters_around_the_column():
+    from mlopsc.source import SourceIndex
+
+    index = SourceIndex()
+    index.add_source("mlops.yaml", "a" * 30_000 + "XYZ" + "b" * 30_000)
+    text = render("text", _bag(1), index=index, tool_version="0")
+    source, carets = text.splitlines()[1:3]
+    assert len(source) < 220 and source.endswith("…") and "  1 | …" in source
+    assert source[carets.index("^"):carets.index("^") + 3] == "XYZ"
+    assert carets.count("^") == 3
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_at_most_20_findings_per_code_are_printed(fmt):
+    from mlopsc.diagnostics import Diagnostic, Severity
+
+    bag = _bag(25) + [Diagnostic("E301", Severity.ERROR, "m" * 100_000)]
+    text = render(fmt, bag, tool_version="0")
+    assert text.count("QQQ") == 20
+    assert "m" * 251 not in text and "(100000 characters)" in text
+    assert "5 more findings not shown" in text.replace("%", " ") or "omitted" in text
