@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 MAX_QUANTITY = 2**63 - 1
 """Kubernetes reads a quantity as int64 (bytes, or millicores for cpu): nothing above."""
@@ -38,6 +39,7 @@ class OutOfRange(ValueError):
     """A well-formed quantity whose magnitude no Kubernetes field can hold."""
 
 
+@lru_cache(maxsize=4096, typed=True)  # specs repeat the same few quantities thousands of times
 def parse_quantity(value: str | int | float) -> Fraction | None:
     """The exact value of a quantity, ``None`` if malformed; :class:`OutOfRange` if huge.
 
