@@ -53,8 +53,12 @@ CODES = (
          "An image reference is not of the form `registry/repository[:tag][@sha256:digest]`.",
          "e.g. `registry.example.com/team/image:1.4.2` or `...@sha256:<64 hex digits>`"),
     Code("E317", "invalid quantity",
-         "Resource quantities are Kubernetes quantities: cpu like `500m` or `2`, memory like "
-         "`512Mi` or `4Gi`.",
+         "Resource quantities are Kubernetes quantities, larger than zero: cpu like `500m` or "
+         "`2`, memory like `512Mi` or `4Gi`. The grammar is Kubernetes' own: an optional "
+         "sign, ASCII digits with an optional decimal point, and a suffix: binary Ki Mi Gi Ti "
+         "Pi Ei, decimal n u m k M G T P E, or an exponent `e6`/`E6`. `K` is not a suffix, "
+         "and digits of other scripts (U+0665 ARABIC-INDIC DIGIT FIVE) are not digits to "
+         "Kubernetes.",
          "e.g. `cpu: 500m`, `memory: 512Mi`"),
     Code("E318", "mode does not fit",
          "A deployment's settings do not fit its serving mode (e.g. a schedule for online "
@@ -74,7 +78,10 @@ CODES = (
          "placeholders for names the step or pipeline declares.",
          "use `$(params.NAME)`, `$(inputs.NAME)` or `$(outputs.NAME)` with a declared name"),
     Code("E322", "invalid regular expression",
-         "A value that is used as a regular expression does not compile (RE2 syntax).",
+         "A value that is used as a regular expression does not compile as RE2, the syntax "
+         "Prometheus (Go's regexp) reads: no look-around, back-references or possessive "
+         "repetition. `\\C` and `(?<name>...)`, which RE2 accepts and Go refuses, are "
+         "refused too.",
          "check the expression's syntax (RE2: no look-around or back-references)"),
     Code("W324", "unknown model version",
          "A deployment serves a model version that is neither the model's current version nor "

@@ -77,7 +77,8 @@ Cron = Annotated[
 ]
 Quantity = Annotated[
     str | int | float,
-    Field(description="A Kubernetes quantity: cpu like `500m` or `2`, memory like `512Mi`."),
+    Field(description="A Kubernetes quantity: cpu like `500m` or `2`, memory like `512Mi` "
+                      "(ASCII digits; suffix n u m k M G T P E, Ki Mi Gi Ti Pi Ei, or e<N>)."),
     QUANTITY,
 ]
 Image = Annotated[
