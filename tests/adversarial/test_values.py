@@ -315,6 +315,24 @@ def test_re2_check_agrees_with_promtool(pattern, tmp_path):
     assert (done.returncode == 0) == (regex_problem(pattern) is None), done.stdout + done.stderr
 
 
+# RE2's memory bound (max_mem) refuses a few large programs that Go still compiles: the
+# spec check is stricter there, never laxer. The divergence is pinned so it stays known.
+STRICTER_THAN_PROMTOOL = ["\\pL{1000}", "(?:\\pL{10}){100}"]
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not installed")
+@pytest.mark.parametrize("pattern", STRICTER_THAN_PROMTOOL)
+def test_re2_memory_bound_is_stricter_than_promtool(pattern, tmp_path):
+    rules = {"groups": [{"name": "g", "rules": [
+        {"record": "r", "expr": f"up{{code=~{promql.quote(pattern)}}}"}]}]}
+    path = tmp_path / "rules.yml"
+    path.write_text(yaml.safe_dump(rules), encoding="utf-8")
+    done = subprocess.run(["promtool", "check", "rules", str(path)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert regex_problem(pattern) == ("E331", "pattern too large - compile failed")
+
+
 # --- real kfp: free text with line breaks and tabs still makes a file kfp reloads --------
 
 def test_multiline_description_compiles_to_kfp_ir_that_kfp_reloads(tmp_path):
