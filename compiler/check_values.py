@@ -17,6 +17,9 @@ from mlopsc.spec import Spec
 from mlopsc.spec_walk import walk_kinds
 from mlopsc.units import MAX_DURATION_MS, duration_ms, format_duration, is_semver, parse_image
 
+MAX_CRON_LENGTH = 256
+"""Longest cron expression read: far above any real one (`0 3 * * 1-5` is 11)."""
+
 
 def check_values(spec: Spec, bag: Diagnostics) -> None:
     """Report every malformed or out-of-range value: durations, cron schedules, quantities,
@@ -55,6 +58,9 @@ def valid_cron(value: str) -> bool:
     if value.startswith("@"):
         return value in ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight",
                          "@hourly")
+    # croniter expands lists: 50,000 items take seconds. No real schedule is this long.
+    if len(value) > MAX_CRON_LENGTH or not value.isascii():
+        return False
     return len(value.split()) == 5 and croniter.is_valid(value)
 
 

@@ -122,6 +122,11 @@ CASES = [
     ("timeout-5000-digits", "        timeout: 1h", "        timeout: " + "9" * 5000 + "s",
      "E327", 18),
     ("duration-unicode-digit", "        timeout: 1h", "        timeout: \u0661h", "E305", 18),
+    # cron schedules: bounded length (croniter expands a 50,000-item list for seconds)
+    ("cron-50000-items", "    orchestrator: kubeflow",
+     '    orchestrator: kubeflow\n    schedule: "' + "0," * 50000 + '0 * * * *"', "E304", 15, 1),
+    ("cron-unicode-digit", "    orchestrator: kubeflow",
+     '    orchestrator: kubeflow\n    schedule: "\u0660 3 * * *"', "E304", 15, 1),
     # Kubernetes quantities: the grammar, ASCII digits, bounded magnitude
     ("cpu-arabic-digits", "          cpu: 500m", '          cpu: "\u0665\u0660\u0660m"',
      "E317", 16),
