@@ -144,6 +144,11 @@ CASES = [
     ("memory-capital-K", "          memory: 512Mi", "          memory: 512K", "E317", 19),
     ("memory-negative", "          memory: 512Mi", "          memory: -1Gi", "E317", 19),
     ("memory-bare-suffix", "          memory: 512Mi", "          memory: Mi", "E317", 19),
+    # image references: ASCII only, a registry port of at most 5 digits
+    ("image-unicode-tag", "    image: ghcr.io/acme/serve:1.0.0",
+     "    image: ghcr.io/acme/serve:1.\u0660", "E316", 12),
+    ("image-200-digit-port", "    image: ghcr.io/acme/serve:1.0.0",
+     "    image: ghcr.io:" + "5" * 200 + "/acme/serve:1.0.0", "E316", 12),
     # int32 fields
     ("replicas-beyond-int32", "    replicas: 2", "    replicas: 2147483648", "E206", 15),
     ("replicas-negative", "    replicas: 2", "    replicas: -1", "E206", 15),
