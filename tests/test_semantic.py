@@ -161,6 +161,38 @@ CASES = [
          "short_window": "6h"}]},
      [("E325", "slos.avail.alerting.tiers[0].long_window",
        "tier 'slow': window 40d is longer than the SLO period 30d")]),
+    # value ranges (issue 13): messages as users read them
+    ("zero SLO period", "slos/avail/period", "0s",
+     [("E327", "slos.avail.period", "period: '0s' is zero; it must be longer than zero")]),
+    ("period beyond Go", "slos/avail/period", "15251w",
+     [("E327", "slos.avail.period",
+       ("period: '15251w' is longer than 9223372036854ms (about 292 years), the longest "
+       "duration Go, and so Prometheus, Kubernetes and Argo, can hold"))]),
+    ("quantity with Arabic-Indic digits", "pipelines/train/steps/0/resources",
+     {"cpu": "\u0665\u0660\u0660m"},
+     [("E317", "pipelines.train.steps[0].resources.cpu",
+       "cpu: '\u0665\u0660\u0660m' is not a valid quantity")]),
+    ("quantity 1e400", "pipelines/train/steps/0/resources", {"memory": "1e400"},
+     [("E328", "pipelines.train.steps[0].resources.memory",
+       ("memory: '1e400' is out of range: above 2^63-1, the most a Kubernetes quantity holds "
+       "(int64)"))]),
+    ("env var name", "deployments/d/env", {"1X": "a"},
+     [("E329", "deployments.d.env.1X", "'1X' is not a valid environment variable name")]),
+    ("control character", "models/m/description", "a\x00b",
+     [("E330", "models.m.description",
+       "description: the value holds the control character U+0000 (at character 2)")]),
+    ("regex repetition", "slos/avail/sli/error_selector", {"code": "(5{100}){100}"},
+     [("E331", "slos.avail.sli.error_selector.code",
+       "code: '(5{100}){100}' repeats too much for RE2 (invalid repetition size: {100})")]),
+    ("default of another type", "pipelines/train/parameters/lr", {"type": "float",
+                                                                  "default": "0.1"},
+     [("E332", "pipelines.train.parameters.lr.default",
+       "parameter 'lr': default '0.1' is not of type float")]),
+    ("nan threshold", "monitors/drift/threshold", float("nan"),
+     [("E208", "monitors.drift.threshold", "threshold: .nan is not a finite number")]),
+    ("replicas beyond int32", "deployments/d/replicas", 2**31,
+     [("E206", "deployments.d.replicas",
+       "replicas: 2147483648 is out of range (must be <= 2147483647)")]),
 ]
 
 
