@@ -31,6 +31,8 @@ from pathlib import Path
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
 """The largest ``manifest.json`` read (about 80,000 listed files)."""
+_READ = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+         | getattr(os, "O_CLOEXEC", 0))
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _BAD_PART = re.compile(r"^(|\.|\.\.)$|[\\\x00]")
 
@@ -60,7 +62,7 @@ def read_manifest(root: Path) -> dict[str, str] | None:
     """
     path = root / MANIFEST
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, _READ)
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -151,7 +153,7 @@ def scan(root: Path, files: dict[str, str]) -> tuple[set[str], tuple[str, ...], 
 
 def _sha256(path: Path) -> str | None:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, _READ)
     except OSError:
         return None
     digest = hashlib.sha256()

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import functools
 import os
 import platform
@@ -37,12 +36,19 @@ from pathlib import Path
 
 from mlopsc.write_owner import OutputError, inspect
 
+try:
+    import fcntl
+except ImportError:  # Windows: a byte-range lock, also released when the process dies
+    fcntl = None
+    import msvcrt
+
 MARKER = ".mlopsc-staging"
 _MARKER_TEXT = b"mlopsc staging directory: mlopsc deletes it when a compile ends\n"
 _SUFFIX = ".mlopsc-tmp"
 _AT_FDCWD = -100
 _RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
 _SYS_RENAMEAT2 = {"x86_64": 316, "amd64": 316, "aarch64": 276, "arm64": 276}
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 
@@ -50,7 +56,7 @@ _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
 def _libc() -> ctypes.CDLL | None:
     try:
         return ctypes.CDLL(None, use_errno=True)
-    except OSError:
+    except (OSError, TypeError):  # no C library to load by that name (Windows)
         return None
 
 
@@ -122,7 +128,7 @@ def new_staging(target: Path) -> Path:
 
 def _mark(folder: Path) -> None:
     try:
-        fd = os.open(folder / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW)
+        fd = os.open(folder / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW)
     except FileExistsError:
         return
     with os.fdopen(fd, "wb") as handle:
@@ -162,15 +168,16 @@ def provably_staging(path: Path) -> bool:
     """A real directory of ours: empty, marked, or an mlopsc tree with nothing unlisted."""
     try:
         info = os.lstat(path)
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != getattr(os, "geteuid", int)():
             return False
         if not any(os.scandir(path)):
             return True
         marker = path / MARKER
         # A compile killed while writing the marker leaves a prefix of its text.
-        if marker.is_file() and not marker.is_symlink() \
-                and _MARKER_TEXT.startswith(marker.read_bytes()):
-            return True
+        if marker.is_file() and not marker.is_symlink():
+            with open(marker, "rb") as handle:
+                if _MARKER_TEXT.startswith(handle.read(len(_MARKER_TEXT) + 1)):
+                    return True
         owned = inspect(path)
     except (OSError, OutputError):
         return False
@@ -183,7 +190,7 @@ def locked(target: Path, wait: float) -> Iterator[Path]:
     path = target.with_name(f".{target.name}.mlopsc.lock")
     deadline = time.monotonic() + wait
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o666)
         if _acquire(fd, deadline) and _same_file(fd, path):
             break
         os.close(fd)
@@ -193,23 +200,41 @@ def locked(target: Path, wait: float) -> Iterator[Path]:
     try:
         yield path
     finally:
-        # Unlink while holding the lock: a waiter that opened this file sees it is gone
-        # (_same_file) and opens a new one, so two compiles never hold different locks.
-        try:
-            os.unlink(path)
-        finally:
-            os.close(fd)
+        _release(fd, path)
 
 
 def _acquire(fd: int, deadline: float) -> bool:
-    while True:
+    while not _try_lock(fd):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _try_lock(fd: int) -> bool:
+    if fcntl is None:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.05)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _release(fd: int, path: Path) -> None:
+    if fcntl is None:  # Windows cannot delete an open file: the lock file stays
+        os.close(fd)
+        return
+    # Unlink while holding the lock: a waiter that opened this file sees it is gone
+    # (_same_file) and opens a new one, so two compiles never hold different locks.
+    try:
+        os.unlink(path)
+    finally:
+        os.close(fd)
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -110,7 +110,7 @@ def kill_at_random(run: subprocess.Popen, parent: Path, rng: random.Random,
         before = staging_names(parent)
         while run.poll() is None and not staging_names(parent) - before:
             time.sleep(0.002)
-        time.sleep(rng.uniform(0, 0.6 if full else 0.25))
+        time.sleep(rng.uniform(0, 0.3 if full else 0.12))
     else:
         time.sleep(rng.uniform(0, 4.0))
     writing = lock_held(parent / ".out.mlopsc.lock")
