@@ -20,6 +20,7 @@ get the lock within :data:`LOCK_WAIT` seconds stops with exit 2.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -92,6 +93,9 @@ def write_tree(out_dir: str | os.PathLike, artifacts: list[Artifact], *, prune: 
         with write_swap.locked(target, lock_wait):
             return _write_locked(target, artifacts, prune)
     except OSError as error:
+        if error.errno in (errno.EBUSY, errno.EXDEV):
+            raise OutputError(f"{out_dir}: cannot be replaced ({error.strerror}): is it a "
+                              "mount point? Write to a directory inside it") from error
         raise OutputError(f"{out_dir}: cannot write: {error.strerror or error}") from error
 
 

@@ -260,3 +260,20 @@ def test_the_two_rename_fallback_swaps_and_keeps_the_old_tree_at_staging(tmp_pat
     assert (out / "a.txt").read_text() == "new"
     assert (staging / "a.txt").read_text() == "old"
     assert clean_leftovers(out) == ([staging], [])
+
+
+def test_a_mount_point_is_refused_untouched(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(out)], capture_output=True,
+                             check=False)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)")
+    try:
+        (out / "mine.txt").write_text("x")
+        os.unlink(out / "mine.txt")  # empty, so ours to fill: the rename is what fails
+        assert compile_to(out) == 2
+        assert "is it a mount point?" in capsys.readouterr().err
+        assert os.listdir(out) == [] and sorted(os.listdir(tmp_path)) == ["out"]
+    finally:
+        subprocess.run(["umount", str(out)], check=True)
