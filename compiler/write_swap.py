@@ -60,18 +60,20 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def _renameat2(source: Path, dest: Path, flags: int) -> bool:
-    """``renameat2``; False when this kernel, libc or filesystem cannot do ``flags``."""
-    libc = _libc()
+def _renameat2(source: Path, dest: Path, flags: int, *, raw: bool = False) -> bool:
+    """``renameat2``; False when this kernel, libc or filesystem cannot do ``flags``.
+
+    ``raw`` skips libc's wrapper (glibc before 2.28 has none) for the system call itself.
+    """
+    libc, machine = _libc(), platform.machine().lower()
     if libc is None:
         return False
     args = (_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(dest), flags)
-    if hasattr(libc, "renameat2"):
+    if hasattr(libc, "renameat2") and not raw:
         result = libc.renameat2(*args)
-    elif platform.machine().lower() in _SYS_RENAMEAT2 and hasattr(libc, "syscall"):
-        number = _SYS_RENAMEAT2[platform.machine().lower()]
-        result = libc.syscall(ctypes.c_long(number), *(ctypes.c_long(a) if isinstance(a, int)
-                                                        else a for a in args))
+    elif machine in _SYS_RENAMEAT2 and hasattr(libc, "syscall"):
+        longs = (ctypes.c_long(a) if isinstance(a, int) else a for a in args)
+        result = libc.syscall(ctypes.c_long(_SYS_RENAMEAT2[machine]), *longs)
     else:
         return False
     if result == 0:

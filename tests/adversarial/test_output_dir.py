@@ -275,3 +275,21 @@ def test_a_mount_point_is_refused_untouched(tmp_path, capsys):
         assert os.listdir(out) == [] and sorted(os.listdir(tmp_path)) == ["out"]
     finally:
         subprocess.run(["umount", str(out)], check=True)
+
+
+@pytest.mark.parametrize("raw", [False, True], ids=["libc", "syscall"])
+def test_rename_exchange_swaps_two_trees_in_the_kernel(tmp_path, raw):
+    import platform
+
+    from mlopsc import write_swap
+
+    if raw and platform.machine().lower() not in ("x86_64", "amd64", "aarch64", "arm64"):
+        pytest.skip("no renameat2 system call number for this machine")
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "name").write_text(folder.name)
+    assert write_swap._renameat2(a, b, write_swap._RENAME_EXCHANGE, raw=raw)
+    assert ((a / "name").read_text(), (b / "name").read_text()) == ("b", "a")
+    with pytest.raises(FileExistsError):
+        write_swap._renameat2(a, b, write_swap._RENAME_NOREPLACE, raw=raw)
