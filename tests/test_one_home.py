@@ -24,9 +24,11 @@ SHARED = {
     # the `include:` and `overrides:` keys, which it consumes before parse runs.
     "E201": {"compiler/load.py", "compiler/parse_spec.py"},
     "E207": {"compiler/load.py", "compiler/parse_spec.py"},
-    # spec_root confines a path before it is opened; the loader checks the opened descriptor
-    # again, so that a symlink swapped in between cannot lead outside the spec root.
-    "E119": {"compiler/load.py", "compiler/spec_root.py"},
+    # The spec root's confinement, for each kind of path a spec names: spec_root confines a
+    # path before it is opened and the loader checks the opened descriptor again (a symlink
+    # swapped in between); policy/confine walks a `governance.policies` folder file by file.
+    "E119": {"compiler/load.py", "compiler/policy/confine.py", "compiler/spec_root.py"},
+    "E120": {"compiler/load.py", "compiler/policy/confine.py"},
 }
 
 # Rules that once existed twice, as (Python code, Rego code, the home that was kept). Both
