@@ -39,6 +39,10 @@ _LENGTH_ERRORS = {"too_short", "too_long", "string_too_short", "string_too_long"
 def parse_spec(document: dict[str, Any], diagnostics: Diagnostics) -> Spec | None:
     """Validate ``document``; return the spec, or ``None`` after reporting why not.
 
+    When every error lies in an entity (``models.m``), the spec of the other entities is
+    returned after the report, so that the checks and the policy gate judge them in the
+    same run (the entities with errors are then missing from it).
+
     >>> from mlopsc.diagnostics import Diagnostics
     >>> bag = Diagnostics()
     >>> parse_spec({"apiVersion": "mlopsc/v2"}, bag) is None, [d.code for d in bag]
@@ -52,6 +56,27 @@ def parse_spec(document: dict[str, Any], diagnostics: Diagnostics) -> Spec | Non
         return Spec.model_validate(document)
     except ValidationError as error:
         _report(error, document, diagnostics)
+        return _without_broken_entities(document, error)
+
+
+def _without_broken_entities(document: dict[str, Any], error: ValidationError) -> Spec | None:
+    """The spec without the entities the errors lie in; ``None`` when an error lies outside
+    every entity (``metadata``, ``governance``, a whole section) or the rest fails too."""
+    from mlopsc.lower import entity_of
+    from mlopsc.source import format_path
+
+    broken: dict[str, set[str]] = {}
+    for item in error.errors(include_url=False):
+        entity = entity_of(format_path(_data_path(item["loc"], document)))
+        if entity is None:
+            return None
+        broken.setdefault(entity[0], set()).add(entity[1])
+    rest = dict(document)
+    for section, names in broken.items():
+        rest[section] = {k: v for k, v in rest[section].items() if k not in names}
+    try:
+        return Spec.model_validate(rest)
+    except ValidationError:
         return None
 
 

@@ -18,8 +18,14 @@ def environment_names(spec: Spec) -> list[str]:
 
 
 def resolve_refs(spec: Spec, bag: Diagnostics) -> None:
-    """Report references that do not resolve, each with the closest defined name."""
-    check = _Checker(bag)
+    """Report references that do not resolve, each with the closest defined name.
+
+    A reference to an entity that exists but was left out of ``spec`` for its schema errors
+    (see :func:`mlopsc.parse_spec.parse_spec`) is not reported: those errors say why.
+    """
+    from mlopsc.lower import broken_entities
+
+    check = _Checker(bag, broken_entities(bag))
     for name, feature_set in spec.features.items():
         base = ("features", name)
         if check.ref(feature_set.source, spec.datasets, base + ("source",), "dataset"):
@@ -47,13 +53,21 @@ def resolve_refs(spec: Spec, bag: Diagnostics) -> None:
         _monitor(spec, name, check)
 
 
+_SECTION_OF = {"dataset": "datasets", "feature set": "features", "pipeline": "pipelines",
+               "model": "models", "deployment": "deployments", "SLO": "slos",
+               "monitor": "monitors", "environment": "environments"}
+
+
 class _Checker:
-    def __init__(self, bag: Diagnostics) -> None:
+    def __init__(self, bag: Diagnostics, broken: Collection[tuple[str, str]] = ()) -> None:
         self.bag = bag
+        self.broken = broken
 
     def ref(self, value: str, defined: Collection[str], path: Path, what: str) -> bool:
         if value in defined:
             return True
+        if (_SECTION_OF.get(what), value) in self.broken:
+            return False  # defined, but left out for its own errors
         guess = difflib.get_close_matches(value, sorted(defined), n=1, cutoff=0.6)
         if guess:
             hint = f"did you mean '{guess[0]}'?"

@@ -70,10 +70,13 @@ def test_a_step_cycle_keeps_every_step(tmp_path):
 
 
 @pytest.mark.parametrize("spec", INVALID, ids=[p.stem for p in INVALID])
-def test_every_invalid_spec_lowers_without_leaving_an_entity_out(spec):
-    """The guard in lowering (leave out what fails) must never be what saves a known case."""
+def test_every_invalid_spec_leaves_out_only_entities_with_schema_errors(spec):
+    """Parse leaves out an entity with schema errors; the guard in lowering (leave out what
+    fails to lower) must never be what saves a known case."""
     compilation = run(Options(spec=str(spec)), until="policy")
-    assert compilation.left_out == []
+    schema = {lower.entity_of(d.path) for d in compilation.diagnostics
+              if d.code[:2] in ("E1", "E2")}
+    assert {tuple(p.split(".", 1)) for p in compilation.left_out} <= schema
 
 
 def test_an_entity_that_cannot_be_lowered_is_left_out(tmp_path, monkeypatch):
@@ -152,3 +155,34 @@ def test_lineage_warnings_leave_a_broken_entity_alone(tmp_path):
     found = {(d.code, d.path) for d in api.validate(
         Options(spec=spec_file(tmp_path, document))).diagnostics}
     assert ("W583", "models.credit-scorer") in found
+
+
+def test_schema_semantic_and_policy_findings_in_one_run(tmp_path):
+    document = noncompliant()
+    document["monitors"]["applicant-drift"]["windw"] = "1h"  # E202: the monitor is left out
+    document["pipelines"]["credit-training"]["steps"][0]["after"] = ["train"]  # E302
+    compilation = run(Options(spec=spec_file(tmp_path, document)), until="policy")
+    found = {(d.code, d.path.split(".")[1]) for d in compilation.diagnostics if d.path}
+    assert compilation.left_out == ["monitors.applicant-drift"]
+    assert {("E202", "applicant-drift"), ("E302", "credit-training"),
+            ("PIPE-004", "credit-training"), ("MDL-009", "credit-scorer")} <= found
+    # Neighbours of the monitor it left out (its deployment and dataset) wait: they would
+    # be told what only the missing monitor lacks, or has.
+    assert not {name for code, name in found if "-" in code} & {"credit-api", "applications"}
+    assert not {code for code, _ in found} & {"W582", "W583"}
+
+
+def test_a_reference_to_an_entity_with_schema_errors_is_not_unresolved(tmp_path):
+    document = noncompliant()
+    document["models"]["credit-scorer"]["stage"] = "prod"  # E205
+    found = [d.code for d in api.validate(Options(spec=spec_file(tmp_path, document))).diagnostics]
+    assert "E205" in found and "E301" not in found  # the deployment's model exists
+
+
+def test_a_schema_error_outside_every_entity_stops_before_the_checks(tmp_path):
+    document = noncompliant()
+    document["metadata"]["nme"] = "x"
+    document["pipelines"]["credit-training"]["steps"][0]["after"] = ["train"]
+    compilation = run(Options(spec=spec_file(tmp_path, document)), until="policy")
+    assert compilation.spec is None and compilation.policy is None
+    assert [d.code for d in compilation.diagnostics] == ["E202"]
