@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, JsonValue
 
-from mlopsc.spec.common import INT32_MAX, IsoDate, SpecModel, Text
+from mlopsc.spec.common import INT32_MAX, MULTILINE, IsoDate, SpecModel, Text
 
 
 class TierRequirements(SpecModel):
@@ -62,7 +64,8 @@ class Environment(SpecModel):
     """The Kubernetes namespace; defaults to the environment's name."""
     description: Text | None = None
     cluster: str | None = None
-    overrides: dict[str, JsonValue] = {}
+    # Any text a field allows may stand here; it is checked again in its field when merged.
+    overrides: dict[str, Annotated[JsonValue, MULTILINE]] = {}
     """A partial spec deep-merged over the spec with `--env NAME`."""
 
 

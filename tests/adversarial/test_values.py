@@ -272,6 +272,20 @@ def test_values_at_the_limits_are_accepted(name, old, new, tmp_path):
     assert errors(hostile(old, new)[0], tmp_path) == []
 
 
+def test_overrides_are_judged_in_the_field_they_land_in(tmp_path):
+    """An override may hold any text some field allows; merged with --env, the field's own
+    class decides (a line break suits a description, not an owner)."""
+    text, line = hostile("    namespace: fraud-dev",
+                         "    namespace: fraud-dev\n    overrides: {models: {scorer: "
+                         '{description: "a\\nb", owner: "team\\nml"}}}', 1)
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(text, encoding="utf-8")
+    assert errors(text, tmp_path) == []
+    merged = api.validate(Options(spec=str(spec), environment="dev"))
+    assert [(d.code, d.span.line, d.span.column) for d in merged.diagnostics
+            if "-" not in d.code] == [("E330", line, 63)]
+
+
 CLI_CASES = ["memory-exponent-bomb", "memory-1e400", "memory-400-digits", "min-nan",
              "threshold-inf", "regex-repetition-bomb", "default-bool-as-string",
              "default-untyped-number", "description-soh", "timeout-5000-digits"]
