@@ -49,6 +49,7 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\
 _TYPES = {"int": int, "float": float, "bool": bool, "null": type(None)}
 _INT_MIN, _INT_END = -(2**63), 2**64
 _MAX_NUMBER_TEXT = 64  # longer numeric text is out of range or silly; never convert it
+_INF = math.inf
 MAX_ALIAS_BYTES = 16 * 1024 * 1024
 """Scalar bytes that aliases may materialise in one document."""
 
@@ -93,14 +94,16 @@ class OutOfRange(str):
 
 
 def _number(text: str) -> object:
-    if _INT.match(text) or _OCT.match(text) or _HEX.match(text):
-        if len(text) > _MAX_NUMBER_TEXT:  # never ask int() for thousands of digits
-            return OutOfRange(text)
-        value = int(text, 8 if text[1:2] == "o" else 16 if text[1:2] == "x" else 10)
+    # Runs for every plain scalar that starts like a number: keep the common case short.
+    if _INT.match(text):
+        value = int(text) if len(text) <= _MAX_NUMBER_TEXT else _INT_END  # no 5,000-digit int()
         return value if _INT_MIN <= value < _INT_END else OutOfRange(text)
+    if _OCT.match(text) or _HEX.match(text):
+        value = int(text, 8 if text[1] == "o" else 16) if len(text) <= _MAX_NUMBER_TEXT else -1
+        return value if 0 <= value < _INT_END else OutOfRange(text)
     if _FLOAT.match(text):
         value = float(text)
-        return value if math.isfinite(value) else OutOfRange(text)
+        return value if -_INF < value < _INF else OutOfRange(text)
     return text
 
 
