@@ -452,3 +452,13 @@ def test_at_most_20_findings_per_code_are_printed(fmt):
     assert text.count("QQQ") == (40 if fmt == "junit" else 20)  # JUnit: attribute and body
     assert "m" * 251 not in text and "(100000 characters)" in text
     assert "5 more findings not shown" in text.replace("%", " ") or "omitted" in text
+
+
+def test_the_api_takes_the_root_too(tree):
+    spec = tree / "mlops.yaml"
+    spec.write_text(SPEC_HEAD.format(entry="../outside/models.yaml"))
+    refused = api.validate(api.Options(spec=str(spec)))
+    assert [d.code for d in refused.diagnostics] == ["E118"]
+    widened = api.validate(api.Options(spec=str(spec), root=str(tree.parent)))
+    assert "E118" not in [d.code for d in widened.diagnostics]
+    assert widened.compilation.loaded.document["models"] == {CANARY: {"owner": "x"}}
