@@ -18,11 +18,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlopsc import api
 from mlopsc.driver import Options
+from mlopsc.quantity import OutOfRange, parse_quantity
 from mlopsc.regex_check import regex_problem
 from mlopsc.targets.prometheus import promql, regex_sample
+from mlopsc.units import MAX_DURATION_MS, duration_ms
 
 BASE = """\
 apiVersion: mlopsc/v1
@@ -394,3 +398,30 @@ def test_why_control_characters_are_refused_kfp_writes_a_file_it_cannot_reload(t
     compiler.Compiler().compile(pipeline, str(path))
     with pytest.raises(yaml.YAMLError, match="special characters are not allowed"):
         components.load_component_from_file(str(path))
+
+
+# --- property tests: the value parsers never crash and never take long -------------------
+
+_QUANTITY_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.from_regex(r"[+-]?[0-9\u0660-\u0669]{0,50}(\.[0-9]{0,50})?"
+                  r"(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|K|M|G|T|P|E|[eE][+-]?[0-9]{1,15})?", fullmatch=True))
+
+
+@settings(max_examples=400, deadline=1000)
+@given(_QUANTITY_TEXT)
+def test_quantity_parser_is_total_and_bounded(text):
+    try:
+        value = parse_quantity(text)
+    except OutOfRange:
+        return
+    if value is not None:
+        assert text.isascii() and abs(value) <= 2**63 - 1
+
+
+@settings(max_examples=400, deadline=1000)
+@given(st.one_of(st.text(max_size=40),
+                 st.from_regex(r"([0-9\u0661]{1,30}(ms|s|m|h|d|w)){1,4}", fullmatch=True)))
+def test_duration_parser_is_total_and_bounded(text):
+    total = duration_ms(text)
+    assert total is None or (text.isascii() and 0 <= total <= MAX_DURATION_MS + 1)
