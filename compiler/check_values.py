@@ -64,10 +64,36 @@ def valid_cron(value: str) -> bool:
     return len(value.split()) == 5 and croniter.is_valid(value)
 
 
+_LONGEST_MONTH = {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}
+"""Days of the months shorter than 31 (February in a leap year: a 29th does come)."""
+
+
+@lru_cache(maxsize=1024)
+def never_fires(value: str) -> bool:
+    """True for a valid schedule whose days never occur (``0 0 30 2 *``, ``0 0 31 4,6 *``).
+
+    croniter would search for decades and then raise; Airflow's timetable raises when it
+    plans the next run. With a day-of-week set, cron fires on either field, so only a
+    schedule whose day-of-week is ``*`` can never fire.
+    """
+    from croniter import croniter
+
+    if value.startswith("@"):
+        return False
+    _, _, days, months, weekdays = croniter(value).expanded
+    if weekdays != ["*"] or months == ["*"] or not all(isinstance(d, int) for d in days):
+        return False
+    return all(day > _LONGEST_MONTH.get(month, 31) for day in days for month in months)
+
+
 def _cron(path: Path, value: Any, bag: Diagnostics) -> None:
     if not valid_cron(value):
         bag.add("E304", f"{path[-1]}: {_short(value)} is not a valid cron schedule", path=path,
                 hint="five fields: minute hour day-of-month month day-of-week, e.g. `0 3 * * *`")
+    elif never_fires(value):
+        bag.add("E304", f"{path[-1]}: {_short(value)} never fires: no month it names has that "
+                "day", path=path,
+                hint="pick a day every named month has, e.g. `0 3 28 2 *`")
 
 
 def _quantity(path: Path, value: Any, bag: Diagnostics) -> None:
