@@ -70,8 +70,14 @@ def write(result: Result, out_dir: str, *, prune: bool = False) -> Written:
 
     ``out_dir`` is replaced only when empty or provably written by mlopsc; files there
     that mlopsc did not write stop the write unless ``prune`` (see :mod:`mlopsc.write`).
+    An ``out_dir`` inside the spec root (``Options.root``, or the one found from the spec)
+    must not lead out of it through a symlink (see :mod:`mlopsc.write_confine`).
     """
-    return write_tree(out_dir, result.artifacts, prune=prune)
+    from mlopsc.spec_root import SpecRoot
+
+    options = result.compilation.options
+    return write_tree(out_dir, result.artifacts, prune=prune,
+                      root=SpecRoot.of(options.spec, options.root))
 
 
 def check(result: Result, out_dir: str) -> TreeDiff:

@@ -13,7 +13,9 @@ does not list stops the compile (exit 2, every such file listed) unless ``prune=
 (``--prune``); a directory it did not write (``.git``, a user's folder) stops it always.
 
 ``-o`` may be a symlink to a directory: the tree is written at its target and the symlink
-stays. The directory keeps its mode (a new one gets ``0o777 & ~umask``, as ``mkdir``).
+stays. Given the spec root, an ``-o`` inside it must not lead out of it through a symlink
+(:mod:`mlopsc.write_confine`): the checkout under review decides what its paths are.
+The directory keeps its mode (a new one gets ``0o777 & ~umask``, as ``mkdir``).
 Concurrent compiles to one ``DIR`` take turns on a lock file beside it; one that cannot
 get the lock within :data:`LOCK_WAIT` seconds stops with exit 2.
 """
@@ -29,7 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlopsc import write_swap
+from mlopsc.spec_root import SpecRoot
 from mlopsc.target import Artifact
+from mlopsc.write_confine import confine_output
+from mlopsc.write_leftovers import sweep
 from mlopsc.write_owner import MANIFEST, OutputError, Ownership, inspect
 
 __all__ = ["LOCK_WAIT", "MANIFEST", "OutputError", "TreeDiff", "Written", "diff_tree",
@@ -52,6 +57,8 @@ class Written:
     """Files mlopsc did not write, deleted because ``prune`` was asked."""
     kept: tuple[Path, ...] = ()
     """Paths left in place because they are not provably mlopsc's (see the notes)."""
+    kept_why: tuple[str, ...] = ()
+    """For each of :attr:`kept`, why it was left in place."""
 
 
 def manifest(artifacts: list[Artifact], *, version: str, spec_hash: str,
@@ -69,8 +76,11 @@ def manifest(artifacts: list[Artifact], *, version: str, spec_hash: str,
 
 
 def write_tree(out_dir: str | os.PathLike, artifacts: list[Artifact], *, prune: bool = False,
-               lock_wait: float = LOCK_WAIT) -> Written:
+               lock_wait: float = LOCK_WAIT, root: SpecRoot | None = None) -> Written:
     """Replace ``out_dir`` with exactly ``artifacts``, atomically; raise OutputError if unsafe.
+
+    ``root``: the spec root; an ``out_dir`` under it whose real path (or an ancestor's)
+    leaves it is refused (see :mod:`mlopsc.write_confine`).
 
     >>> import tempfile
     >>> out = Path(tempfile.mkdtemp()) / "out"
@@ -87,6 +97,8 @@ def write_tree(out_dir: str | os.PathLike, artifacts: list[Artifact], *, prune: 
     ('notes.txt',)
     """
     _check_paths(artifacts)
+    if root is not None:
+        confine_output(out_dir, root)
     target = _resolve(out_dir)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +112,7 @@ def write_tree(out_dir: str | os.PathLike, artifacts: list[Artifact], *, prune: 
 
 
 def _write_locked(target: Path, artifacts: list[Artifact], prune: bool) -> Written:
-    _, kept = write_swap.clean_leftovers(target)
+    _, kept = sweep(target, (a.path for a in artifacts))
     owned, mode = _ownership(target, prune)
     staging = write_swap.new_staging(target)
     try:
@@ -114,8 +126,8 @@ def _write_locked(target: Path, artifacts: list[Artifact], prune: bool) -> Writt
         raise
     if swapped:
         kept += _remove_old(staging, owned)
-    return Written(target, len(artifacts), owned.changed,
-                   owned.unknown_files if prune else (), tuple(kept))
+    return Written(target, len(artifacts), owned.changed, owned.unknown_files if prune else (),
+                   tuple(path for path, _ in kept), tuple(why for _, why in kept))
 
 
 def _resolve(out_dir: str | os.PathLike) -> Path:
@@ -170,7 +182,9 @@ def _refusal(target: Path, owned: Ownership, prune: bool) -> str:
 
 
 def _fill(staging: Path, artifacts: list[Artifact], mode: int | None) -> None:
-    for artifact in artifacts:
+    # manifest.json first: a staging directory killed half-way lists what it holds, so the
+    # next compile can tell it from a folder it must keep (see write_leftovers).
+    for artifact in sorted(artifacts, key=lambda a: a.path != MANIFEST):
         path = staging / artifact.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(artifact.content)
@@ -178,17 +192,18 @@ def _fill(staging: Path, artifacts: list[Artifact], mode: int | None) -> None:
         os.chmod(staging, mode)
 
 
-def _remove_old(old: Path, owned: Ownership) -> list[Path]:
+def _remove_old(old: Path, owned: Ownership) -> list[tuple[Path, str]]:
     """Delete the old tree (now at ``old``) unless something unlisted appeared in it."""
+    kept = [(old, "the old tree; something appeared in it while the compile ran")]
     try:
         with os.scandir(old) as entries:
             names = [e.name for e in entries]
         if names and names != [write_swap.MARKER]:
             again = inspect(old, hashes=False)
             if again.unknown_files or again.unknown_dirs:
-                return [old]
+                return kept
     except OutputError:
-        return [old]
+        return kept
     write_swap.remove_tree(old)
     return []
 

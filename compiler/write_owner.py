@@ -89,7 +89,7 @@ def _files_of(root: Path, document: object) -> dict[str, str]:
     for path, digest in files.items():
         if not (_clean_path(path) and isinstance(digest, str) and _SHA256.fullmatch(digest)):
             raise _not_ours(root, f"{MANIFEST} has a malformed entry {str(path)[:80]!r}")
-    parents = {p for path in files for p in _ancestors(path)}
+    parents = {p for path in files for p in ancestors(path)}
     if parents & files.keys():
         raise _not_ours(root, f"{MANIFEST} lists a path both as a file and a directory")
     return files
@@ -100,7 +100,8 @@ def _clean_path(path: object) -> bool:
             and not any(_BAD_PART.search(part) for part in path.split("/")))
 
 
-def _ancestors(path: str) -> list[str]:
+def ancestors(path: str) -> list[str]:
+    """The folders above a relative path: ``a/b/c`` gives ``a`` and ``a/b``."""
     parts = path.split("/")[:-1]
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
@@ -133,7 +134,7 @@ def scan(root: Path, files: dict[str, str]) -> tuple[set[str], tuple[str, ...], 
 
     Symlinks are never followed, and a directory holding no listed file is not entered.
     """
-    dirs = {p for path in files for p in _ancestors(path)}
+    dirs = {p for path in files for p in ancestors(path)}
     present, unknown_files, unknown_dirs = set(), [], []
     pending = [""]
     while pending:

@@ -15,7 +15,9 @@ a process killed between them leaves no ``DIR``, with the old tree complete in a
 directory (that window is two system calls long).
 
 A staging directory a killed compile left behind is removed by the next compile only when
-it is provably mlopsc's (:func:`clean_leftovers`); anything else is left alone.
+it is provably mlopsc's (:mod:`mlopsc.write_leftovers`); anything else is left alone. So
+that a half-written or half-deleted staging directory always says what it holds,
+``manifest.json`` is written into it first (:mod:`mlopsc.write`) and deleted from it last.
 """
 
 from __future__ import annotations
@@ -25,16 +27,14 @@ import errno
 import functools
 import os
 import platform
-import re
 import secrets
 import shutil
-import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mlopsc.write_owner import OutputError, inspect
+from mlopsc.write_owner import MANIFEST, OutputError
 
 try:
     import fcntl
@@ -43,8 +43,8 @@ except ImportError:  # Windows: a byte-range lock, also released when the proces
     import msvcrt
 
 MARKER = ".mlopsc-staging"
-_MARKER_TEXT = b"mlopsc staging directory: mlopsc deletes it when a compile ends\n"
-_SUFFIX = ".mlopsc-tmp"
+MARKER_TEXT = b"mlopsc staging directory: mlopsc deletes it when a compile ends\n"
+SUFFIX = ".mlopsc-tmp"
 _AT_FDCWD = -100
 _RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
 _SYS_RENAMEAT2 = {"x86_64": 316, "amd64": 316, "aarch64": 276, "arm64": 276}
@@ -112,7 +112,7 @@ def switch_by_renames(staging: Path, target: Path) -> None:
 
 
 def new_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(8)}{_SUFFIX}")
+    return target.with_name(f".{target.name}.{secrets.token_hex(8)}{SUFFIX}")
 
 
 def new_staging(target: Path) -> Path:
@@ -134,7 +134,7 @@ def _mark(folder: Path) -> None:
     except FileExistsError:
         return
     with os.fdopen(fd, "wb") as handle:
-        handle.write(_MARKER_TEXT)
+        handle.write(MARKER_TEXT)
 
 
 def remove_tree(path: Path) -> None:
@@ -142,48 +142,14 @@ def remove_tree(path: Path) -> None:
     _mark(path)
     with os.scandir(path) as entries:
         children = [e for e in entries if e.name != MARKER]
-    for entry in children:
+    # manifest.json last: until the end it lists what is left (see write_leftovers).
+    for entry in sorted(children, key=lambda e: e.name == MANIFEST):
         if entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path)
         else:
             os.unlink(entry.path)
     os.unlink(path / MARKER)
     os.rmdir(path)
-
-
-def clean_leftovers(target: Path) -> tuple[list[Path], list[Path]]:
-    """Remove the staging directories of killed compiles; returns (removed, kept)."""
-    pattern = re.compile(re.escape(f".{target.name}.") + "[0-9a-f]{16}" + re.escape(_SUFFIX))
-    removed, kept = [], []
-    with os.scandir(target.parent) as entries:
-        candidates = [Path(e.path) for e in entries if pattern.fullmatch(e.name)]
-    for path in sorted(candidates):
-        if provably_staging(path):
-            remove_tree(path)
-            removed.append(path)
-        else:
-            kept.append(path)
-    return removed, kept
-
-
-def provably_staging(path: Path) -> bool:
-    """A real directory of ours: empty, marked, or an mlopsc tree with nothing unlisted."""
-    try:
-        info = os.lstat(path)
-        if not stat.S_ISDIR(info.st_mode) or info.st_uid != getattr(os, "geteuid", int)():
-            return False
-        if not any(os.scandir(path)):
-            return True
-        marker = path / MARKER
-        # A compile killed while writing the marker leaves a prefix of its text.
-        if marker.is_file() and not marker.is_symlink():
-            with open(marker, "rb") as handle:
-                if _MARKER_TEXT.startswith(handle.read(len(_MARKER_TEXT) + 1)):
-                    return True
-        owned = inspect(path)
-    except (OSError, OutputError):
-        return False
-    return not (owned.unknown_files or owned.unknown_dirs)
 
 
 @contextmanager

@@ -89,6 +89,6 @@ def _notes(out: str, written) -> None:
               file=sys.stderr)
     for path in written.pruned:
         print(f"{base}/{path}: not written by mlopsc; deleted (--prune)", file=sys.stderr)
-    for path in written.kept:
-        print(f"{path}: not provably mlopsc's; left in place (delete it yourself)",
+    for path, why in zip(written.kept, written.kept_why, strict=True):
+        print(f"{path}: not provably mlopsc's ({why}); left in place (delete it yourself)",
               file=sys.stderr)

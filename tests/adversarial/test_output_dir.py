@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -23,7 +24,8 @@ import pytest
 from mlopsc.cli import main
 from mlopsc.target import Artifact
 from mlopsc.write import OutputError, manifest, write_tree
-from mlopsc.write_swap import MARKER, clean_leftovers, new_staging, switch_by_renames
+from mlopsc.write_leftovers import clean_leftovers
+from mlopsc.write_swap import MARKER, MARKER_TEXT, new_staging, switch_by_renames
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = str(ROOT / "mlops.yaml")
@@ -234,7 +236,8 @@ def test_leftovers_are_removed_only_when_provably_ours(tmp_path):
     out = tmp_path / "out"
     write_tree(out, _artifacts("one"))
     ours = new_staging(out)  # as a compile killed while writing leaves it
-    (ours / "half.txt").write_text("half")
+    (ours / "d").mkdir()
+    (ours / "d" / "b.txt").write_text("half")
     empty = tmp_path / ".out.0123456789abcdef.mlopsc-tmp"
     empty.mkdir()
     foreign = tmp_path / ".out.fedcba9876543210.mlopsc-tmp"
@@ -293,3 +296,139 @@ def test_rename_exchange_swaps_two_trees_in_the_kernel(tmp_path, raw):
     assert ((a / "name").read_text(), (b / "name").read_text()) == ("b", "a")
     with pytest.raises(FileExistsError):
         write_swap._renameat2(a, b, write_swap._RENAME_NOREPLACE, raw=raw)
+
+
+# A pull request chooses what its checkout holds: an -o inside the spec root must not lead out.
+
+def checkout(tmp_path: Path) -> Path:
+    """A PR checkout: a git work tree (the spec root) holding a copy of the flagship."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copy(FLAGSHIP, repo / "mlops.yaml")
+    return repo
+
+
+def outside(root: Path) -> dict[str, tuple[int, bytes]]:
+    return {k: v for k, v in snapshot(root).items() if not k.startswith("repo")}
+
+
+@pytest.mark.parametrize("out,links,named", [
+    ("generated", {"generated": "../gitops/prod"}, "generated"),
+    ("build/out", {"build": "../elsewhere"}, "build"),
+    ("build/a/b/out", {"build": "../missing"}, "build"),
+    ("deploy/prod", {"deploy": "../elsewhere"}, "deploy"),  # elsewhere/prod leads back in
+    ("link/../out", {"link": "../elsewhere/deep"}, "link"),
+], ids=["generated", "parent", "missing-parents", "ancestor", "dot-dot"])
+@pytest.mark.parametrize("how", ["git", "--root"])
+def test_an_output_symlink_in_the_checkout_cannot_lead_out_of_it(
+        tmp_path, capsys, monkeypatch, out, links, named, how):
+    repo = checkout(tmp_path)
+    assert compile_to(tmp_path / "gitops" / "prod") == 0  # another team's tree
+    (tmp_path / "elsewhere" / "deep").mkdir(parents=True)
+    (repo / "real").mkdir()
+    (tmp_path / "elsewhere" / "prod").symlink_to("../repo/real")
+    for name, target in links.items():
+        (repo / name).symlink_to(target)
+    extra = ()
+    if how == "--root":
+        (repo / ".git").rmdir()
+        extra = ("--root", str(repo))
+    monkeypatch.chdir(repo)
+    before = outside(tmp_path)
+    capsys.readouterr()
+    assert main(["compile", "mlops.yaml", "-o", out, *QUICK, *extra]) == 2
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "spec root" in line]
+    assert len(lines) == 1, err
+    assert f"{named} is a symbolic link to " in lines[0] and str(repo) in lines[0], err
+    assert "Traceback" not in err
+    assert outside(tmp_path) == before
+    assert not (tmp_path / "missing").exists()
+    assert os.listdir(repo / "real") == []
+
+
+def test_an_output_symlink_that_stays_in_the_checkout_is_written_through(
+        tmp_path, monkeypatch):
+    repo = checkout(tmp_path)
+    (repo / "real").mkdir()
+    (repo / "deploy").symlink_to("real")
+    (repo / "sub").mkdir()
+    (repo / "link").symlink_to("sub")
+    monkeypatch.chdir(repo)
+    for out in ("deploy", "link/new/out"):
+        assert main(["compile", "mlops.yaml", "-o", out, *QUICK]) == 0
+    assert assert_complete(repo / "real") and assert_complete(repo / "sub" / "new" / "out")
+    assert os.readlink(repo / "deploy") == "real" and os.readlink(repo / "link") == "sub"
+
+
+def test_an_output_outside_the_spec_root_is_the_ci_owners_choice(tmp_path, monkeypatch):
+    repo = checkout(tmp_path)
+    assert compile_to(tmp_path / "gitops" / "prod") == 0
+    (tmp_path / "ci-out").symlink_to("gitops/prod")
+    monkeypatch.chdir(repo)
+    assert main(["compile", "mlops.yaml", "-o", str(tmp_path / "ci-out"), *QUICK,
+                 "--env", "staging"]) == 0
+    assert assert_complete(tmp_path / "gitops" / "prod")["environment"] == "staging"
+
+
+# A folder named like a staging directory may be committed by a pull request.
+
+_LOOKALIKE = ".out.0123456789abcdef.mlopsc-tmp"
+_HEAD_SHA = hashlib.sha256(b"ref\n").hexdigest()
+
+
+@pytest.mark.parametrize("marker,entries", [
+    (b"", {".git/HEAD": b"ref\n", "notes.txt": b"user work\n"}),
+    (MARKER_TEXT, {"notes.txt": b"user work\n"}),
+    (MARKER_TEXT[:9], {"mine/data.csv": b"1,2\n"}),
+    (MARKER_TEXT, {"prometheus": "../victim"}),
+    (MARKER_TEXT, {".git/HEAD": b"ref\n", "manifest.json": json.dumps(
+        {"generator": "mlopsc", "files": {".git/HEAD": _HEAD_SHA}}).encode()}),
+], ids=["empty-marker-git", "user-file", "prefix-marker-user-dir", "symlink-at-artifact-path",
+        "manifest-listing-git"])
+def test_a_staging_lookalike_holding_what_mlopsc_never_writes_is_kept_and_reported(
+        tmp_path, capsys, marker, entries):
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "victim" / "keep.txt").write_text("keep")
+    folder = tmp_path / _LOOKALIKE
+    folder.mkdir()
+    (folder / MARKER).write_bytes(marker)
+    for path, content in entries.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            (folder / path).symlink_to(content)
+        else:
+            (folder / path).write_bytes(content)
+    before = snapshot(tmp_path)
+    assert compile_to(tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert f"{folder}: not provably mlopsc's" in err
+    assert {k: v for k, v in snapshot(tmp_path).items() if not k.startswith("out")} == before
+
+
+_OTHER = [Artifact("x/y.txt", b"y"), Artifact("z.txt", b"z")]
+_LISTS_OTHER = manifest(_OTHER, version="0", spec_hash="0", environment=None).content
+
+
+@pytest.mark.parametrize("marker,entries", [
+    (MARKER_TEXT[:5], {}),  # killed while writing the marker
+    (MARKER_TEXT, {"manifest.json": b'{"generator": "mlo'}),  # ... manifest.json, written first
+    (MARKER_TEXT, {"manifest.json": _LISTS_OTHER, "x/y.txt": b"ha"}),  # another compile's tree
+    (MARKER_TEXT, {"d/b.txt": b"ha"}),  # this compile's paths, written before any manifest
+    (MARKER_TEXT[:3], {"manifest.json": _LISTS_OTHER, "z.txt": b"z", "x/": None}),  # deleting
+], ids=["marker-prefix", "manifest-half", "other-tree", "own-paths", "old-tree"])
+def test_leftovers_of_killed_compiles_are_still_removed(tmp_path, marker, entries):
+    out = tmp_path / "out"
+    write_tree(out, _artifacts("one"))
+    folder = tmp_path / _LOOKALIKE
+    folder.mkdir()
+    (folder / MARKER).write_bytes(marker)
+    for path, content in entries.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        if content is None:
+            (folder / path).mkdir()
+        else:
+            (folder / path).write_bytes(content)
+    written = write_tree(out, _artifacts("two"))
+    assert written.kept == ()
+    assert sorted(os.listdir(tmp_path)) == ["out"]
