@@ -34,6 +34,10 @@ class Options:
     policy_dirs: tuple[str, ...] = ()
     data_files: tuple[str, ...] = ()
     opa_url: str | None = None
+    policy_timeout: float = 30.0
+    """Wall-clock seconds for the policy evaluation (``--policy-timeout``); past it, E406."""
+    policy_memory: int = 2048
+    """MiB the policy evaluation may use (``--policy-memory``); past it, E406."""
     max_bytes: int | None = None
     root: str | None = None
     """The spec root: only regular files under it may be read on the spec's behalf

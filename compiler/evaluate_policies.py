@@ -19,6 +19,7 @@ from mlopsc.codes import table
 from mlopsc.diagnostics import Diagnostics, Severity
 from mlopsc.lower import ENTITY_SECTIONS, entity_of
 from mlopsc.policy import GateOptions, run_gate
+from mlopsc.policy_limits import PolicyLimits
 from mlopsc.spec_root import SpecRoot
 
 
@@ -28,7 +29,8 @@ def evaluate_policies(compilation) -> None:
     gate = GateOptions(spec_dir=Path(options.spec).parent, policy_dirs=options.policy_dirs,
                        data_files=options.data_files, opa_url=options.opa_url,
                        today=options.effective_today(),
-                       root=SpecRoot.of(options.spec, options.root))
+                       root=SpecRoot.of(options.spec, options.root),
+                       limits=PolicyLimits(options.policy_timeout, options.policy_memory))
     errors = error_paths(compilation.diagnostics)
     compilation.policy = run_gate(compilation.ir, compilation.diagnostics, gate)
     if errors:

@@ -28,13 +28,17 @@ def register(sub) -> None:
     test.add_argument("--format", choices=("text", "json"), default="text")
     test.add_argument("-v", "--verbose", action="store_true",
                       help="also list passing tests and the coverage of every file")
+    from mlopsc.policy_limits import limit_flags
+
+    limit_flags(test)  # --policy-timeout, --policy-memory: tests are Rego code too
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from mlopsc.policy.testing import run_tests
+    from mlopsc.policy_limits import limits_of
 
-    report = run_tests(args.directory)
+    report = run_tests(args.directory, limits_of(args))
     below = report.coverage < args.threshold
     text = _json(report, args.threshold) if args.format == "json" else _text(report, args, below)
     sys.stdout.write(text)

@@ -58,6 +58,9 @@ def add_policy(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD",
                         help="judge waiver expiry as of this date (default: SOURCE_DATE_EPOCH "
                              "or today)")
+    from mlopsc.policy_limits import limit_flags
+
+    limit_flags(parser)  # --policy-timeout, --policy-memory
 
 
 def add_report(parser: argparse.ArgumentParser) -> None:
@@ -80,6 +83,8 @@ def options_from(args: argparse.Namespace, **extra):
         policy_dirs=tuple(getattr(args, "policy", ()) or ()),
         data_files=tuple(getattr(args, "data", ()) or ()),
         opa_url=getattr(args, "opa_url", None),
+        policy_timeout=getattr(args, "policy_timeout", 30.0),
+        policy_memory=getattr(args, "policy_memory", 2048),
         max_bytes=args.max_bytes,
         root=getattr(args, "root", None),
         today=getattr(args, "today", None),

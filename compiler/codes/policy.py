@@ -1,8 +1,9 @@
 """Codes of the policy gate: problems with policies, waivers and switched-off rules.
 
 Findings of the Rego rules themselves carry the rule's own code (``GOV-001``, ``SEC-003``);
-the codes here are about the gate: a policy that cannot be parsed or evaluated, a finding
-that cannot be read, waivers that expired or matched nothing, rules switched off.
+the codes here are about the gate: a policy that cannot be parsed or evaluated or that ran
+past its time or memory limit, a finding that cannot be read, waivers that expired or
+matched nothing, rules switched off.
 """
 
 from mlopsc.codes import Code
@@ -30,6 +31,14 @@ CODES = (
          "A bundle directory listed in `governance.policies` does not exist or holds no "
          "`.rego` file. A missing bundle never passes silently.",
          "paths in `governance.policies` are relative to the spec file"),
+    Code("E406", "policy evaluation exceeded its time or memory limit",
+         "The policy evaluation ran longer than `--policy-timeout` seconds (default 30) or "
+         "used more than `--policy-memory` MiB (default 2048), and was stopped. A policy from "
+         "the spec (`governance.policies`) is code from the change under review, so every "
+         "evaluation runs in a child process with these limits. Its findings are unknown, so "
+         "the gate fails closed; the message names the rule that was running.",
+         "make the rule cheaper (no nested iteration over large ranges), or raise "
+         "`--policy-timeout` / `--policy-memory` if the policy is trusted and the spec large"),
     Code("W401", "waiver expired",
          "A waiver's expiry date has passed; it no longer excuses findings, which block again.",
          "renew the waiver with a new approval, or fix the finding"),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import IR
+from mlopsc.policy.bounded import PolicyLimitError
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
 from mlopsc.policy.confine import spec_bundle_allowed
 from mlopsc.policy.data import load_data
@@ -16,6 +17,7 @@ from mlopsc.policy.errors import RegoError
 from mlopsc.policy.findings import read_findings, results, rule_span
 from mlopsc.policy.input_doc import PolicyInput
 from mlopsc.policy.waivers import apply_waivers
+from mlopsc.policy_limits import DEFAULT_LIMITS, PolicyLimits
 from mlopsc.policy_result import DisabledRuleUse, PolicyResult
 from mlopsc.source import Span, parse_path
 from mlopsc.spec_root import SpecRoot
@@ -30,6 +32,8 @@ class GateOptions:
     today: datetime.date | None = None
     root: SpecRoot | None = None
     """The spec root that ``governance.policies`` must stay under (None: not checked)."""
+    limits: PolicyLimits = DEFAULT_LIMITS
+    """Time and memory for the evaluation; past them the gate fails closed with E406."""
 
 
 def bundle_dirs(ir: IR, options: GateOptions, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
@@ -108,6 +112,16 @@ def evaluate(engine: PolicyEngine, bundles: Bundles, policy_input: PolicyInput,
     return findings, tiers
 
 
+def report_limit(error: PolicyLimitError, bundles: Bundles, diagnostics: Diagnostics) -> None:
+    """E406 at the rule that was running when the evaluation was stopped (fail closed)."""
+    module = next((m for name, m in bundles.decisions() if name == error.step), None)
+    span = rule_span(module, error.step.rsplit(".", 1)[1]) if module is not None else None
+    if span is not None:
+        diagnostics.index.add_source(module.file, module.source)
+    diagnostics.add("E406", f"{error}; no policy finding is known, so the gate blocks",
+                    span=span)
+
+
 def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyResult:
     """Evaluate every bundle over ``ir``; add findings to ``diagnostics``.
 
@@ -116,15 +130,26 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     """
     bundles = load_bundles(bundle_dirs(ir, options, diagnostics))
     report_rego_errors(bundles, diagnostics)
-    engine = make_engine(bundles, load_data(options.data_files), options.opa_url)
+    engine = make_engine(bundles, load_data(options.data_files), options.opa_url,
+                         options.limits)
     disabled = switched_off(ir, bundles, diagnostics)
     off = {d.rule for d in disabled}
-    found, tiers = evaluate(engine, bundles, PolicyInput(ir), diagnostics)
+    try:
+        found, tiers = evaluate(engine, bundles, PolicyInput(ir), diagnostics)
+    except PolicyLimitError as error:
+        report_limit(error, bundles, diagnostics)
+        # No rule is known to pass and no waiver to be used: report neither.
+        return PolicyResult(engine=engine.name, bundles=bundles.names,
+                            rules=_active(bundles, off), results=(), waivers=(),
+                            disabled=tuple(disabled), tiers=None)
     found = [f for f in found if f.code not in off]
     found, waivers = apply_waivers(found, ir.waivers, options.today or datetime.date.today(),
                                    diagnostics)
     diagnostics.extend(found)
-    return PolicyResult(engine=engine.name, bundles=bundles.names,
-                        rules={c: bundles.rules[c] for c in sorted(bundles.rules) if c not in off},
+    return PolicyResult(engine=engine.name, bundles=bundles.names, rules=_active(bundles, off),
                         results=results(bundles.rules, found, ir, off),
                         waivers=tuple(waivers), disabled=tuple(disabled), tiers=tiers)
+
+
+def _active(bundles: Bundles, off: set[str]) -> dict:
+    return {c: bundles.rules[c] for c in sorted(bundles.rules) if c not in off}

@@ -4,19 +4,25 @@ mlopsc does not upload anything: the server must already hold the same bundles (
 organisation data under ``data.org``), as a server an organisation runs would. Each decision
 is one ``POST /v1/data/<package path>/<rule>`` with ``{"input": ...}`` through
 ``opa-python-client``; an answer without ``result`` is an undefined decision and fails closed.
+All decisions of one run share one deadline (``--policy-timeout``): each request's socket
+timeout is the time left, and a request that times out, or a deadline that passes, raises
+:class:`~mlopsc.policy.bounded.PolicyLimitError` (E406, fail closed).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from mlopsc.policy.bounded import PolicyLimitError
 from mlopsc.policy.engine import Value
 from mlopsc.policy.errors import PolicyEngineError
 from mlopsc.policy.input_doc import PolicyInput
 
 DEFAULT_TIMEOUT_S = 10.0
+"""Seconds for all decisions of one run, when the caller gives none."""
 
 
 class OpaEngine:
@@ -32,10 +38,23 @@ class OpaEngine:
         self.url = f"{parts.scheme}://{parts.hostname}:{port}"
         self._client = OpaClient(host=parts.hostname, port=port, ssl=parts.scheme == "https",
                                  timeout=timeout, retries=0)
+        self.timeout = timeout
 
     def evaluate(self, policy_input: PolicyInput, decisions: Sequence[str]) -> dict[str, Value]:
         document = policy_input.document
-        return {decision: self._one(document, decision) for decision in decisions}
+        deadline = time.monotonic() + self.timeout
+        values = {}
+        for decision in decisions:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise PolicyLimitError(self._late(decision), decision)
+            self._client.timeout = left  # read by the client on every request
+            values[decision] = self._one(document, decision)
+        return values
+
+    def _late(self, decision: str) -> str:
+        return (f"policy evaluation exceeded its time limit of {self.timeout:g} s in "
+                f"{decision} (OPA server {self.url})")
 
     def _one(self, input_doc: dict[str, Any], decision: str) -> Value:
         import requests
@@ -43,6 +62,8 @@ class OpaEngine:
         package, _, rule = decision.removeprefix("data.").rpartition(".")
         try:
             answer = self._client.query_rule(input_doc, package, rule)
+        except requests.Timeout:
+            raise PolicyLimitError(self._late(decision), decision) from None
         except requests.RequestException as error:
             raise PolicyEngineError(f"OPA server {self.url} failed on {decision}: "
                                     f"{_reason(error)}") from None

@@ -8,10 +8,12 @@ from typing import Any
 
 import regorus
 
+from mlopsc.policy.bounded import run_bounded
 from mlopsc.policy.bundle import Bundles
 from mlopsc.policy.engine import UNDEFINED, Value
-from mlopsc.policy.errors import PolicyEngineError, parse_engine_error
+from mlopsc.policy.errors import PolicyEngineError, RegoError, parse_engine_error
 from mlopsc.policy.input_doc import PolicyInput
+from mlopsc.policy_limits import DEFAULT_LIMITS, PolicyLimits
 
 DATA_ROOT = "org"
 """Organisation data (``--data`` files) is mounted at ``data.org``."""
@@ -31,7 +33,9 @@ class RegorusEngine:
 
     name = "regorus"
 
-    def __init__(self, bundles: Bundles, data: dict[str, Any]) -> None:
+    def __init__(self, bundles: Bundles, data: dict[str, Any],
+                 limits: PolicyLimits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
         if bundles.engine is None:
             raise PolicyEngineError("no policy was loaded")
         self._engine: regorus.Engine = bundles.engine.clone()
@@ -43,12 +47,21 @@ class RegorusEngine:
         return self.evaluate_json(policy_input.json, decisions)
 
     def evaluate_json(self, text: str, decisions: Sequence[str]) -> dict[str, Value]:
-        """:meth:`evaluate` over an input given as JSON text."""
-        try:
-            self._engine.set_input_json(text)
-        except (RuntimeError, TypeError, ValueError) as error:
-            raise PolicyEngineError(f"regorus refused the policy input: {error}") from None
-        return {decision: self._one(decision) for decision in decisions}
+        """:meth:`evaluate` over an input given as JSON text, in a child process bounded by
+        :attr:`limits` (see :mod:`mlopsc.policy.bounded`): regorus cannot be interrupted."""
+
+        def work(announce) -> dict[str, Any]:
+            try:
+                self._engine.set_input_json(text)
+            except (RuntimeError, TypeError, ValueError) as error:
+                raise PolicyEngineError(f"regorus refused the policy input: {error}") from None
+            values = {}
+            for decision in decisions:
+                announce(decision)
+                values[decision] = _encode(self._one(decision))
+            return values
+
+        return {d: _decode(v) for d, v in run_bounded(work, self.limits).items()}
 
     def _one(self, decision: str) -> Value:
         try:
@@ -60,3 +73,18 @@ class RegorusEngine:
                                         f"{str(error).strip().splitlines()[0]}") from None
             return located
         return UNDEFINED if text == _UNDEFINED_JSON else json.loads(text)
+
+
+def _encode(value: Value) -> dict[str, Any]:
+    """A decision's value as JSON data, to cross the pipe from the evaluating child."""
+    if value is UNDEFINED:
+        return {"undefined": True}
+    if isinstance(value, RegoError):
+        return {"error": [value.file, value.line, value.column, value.message]}
+    return {"value": value}
+
+
+def _decode(encoded: dict[str, Any]) -> Value:
+    if "error" in encoded:
+        return RegoError(*encoded["error"])
+    return UNDEFINED if "undefined" in encoded else encoded["value"]

@@ -8,11 +8,13 @@ bundle's own policy files (not its tests), like ``opa test --coverage``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from mlopsc.policy.bounded import PolicyLimitError, run_bounded
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
 from mlopsc.policy.errors import parse_engine_error
+from mlopsc.policy_limits import DEFAULT_LIMITS, PolicyLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +72,11 @@ def _packages(bundle: tuple[str, Path]) -> set[str]:
     return {m.package for m in loaded.modules}
 
 
-def run_tests(directory: str | None = None) -> TestReport:
+def run_tests(directory: str | None = None, limits: PolicyLimits = DEFAULT_LIMITS) -> TestReport:
     """Run the tests of the bundle in ``directory`` (the default bundle when ``None``).
+
+    All tests together run in a child process bounded by ``limits``; past them the run
+    fails with an E406 error naming the test that was running.
 
     >>> report = run_tests()
     >>> report.ok, report.coverage >= 90
@@ -82,29 +87,43 @@ def run_tests(directory: str | None = None) -> TestReport:
     report = TestReport(errors=[str(e) for e in bundles.errors + bundles.annotation_errors])
     if bundles.engine is None or bundles.errors:
         return report
-    bundles.engine.set_enable_coverage(True)
     # When testing another bundle, the default one is only its library: not tested, not covered.
     library_only = len(dirs) == 2
-    for module in bundles.modules:
-        if module.is_test and not (library_only and module.bundle == DEFAULT_BUNDLE):
-            report.cases += _run_module(bundles, module)
-    _coverage(bundles, report, skip_default=library_only)
+
+    def work(announce) -> dict:
+        # In a child bounded by ``limits``: a test is Rego code too, and may not end.
+        bundles.engine.set_enable_coverage(True)
+        cases = [asdict(case) for module in bundles.modules
+                 if module.is_test and not (library_only and module.bundle == DEFAULT_BUNDLE)
+                 for case in _run_module(bundles, module, announce)]
+        covered = TestReport()
+        _coverage(bundles, covered, skip_default=library_only)
+        return {"cases": cases, "covered": covered.covered}
+
+    try:
+        done = run_bounded(work, limits)
+    except PolicyLimitError as error:
+        report.errors.append(f"E406 {error}")
+        return report
+    report.cases = [TestCase(**case) for case in done["cases"]]
+    report.covered = {name: tuple(pair) for name, pair in done["covered"].items()}
     return report
 
 
-def _run_module(bundles: Bundles, module) -> list[TestCase]:
+def _run_module(bundles: Bundles, module, announce) -> list[TestCase]:
     cases = []
     seen = set()
     for rule in module.rules:
         if not rule.name.startswith("test_") or rule.name in seen:
             continue
         seen.add(rule.name)
-        cases.append(_run_one(bundles, module, rule))
+        cases.append(_run_one(bundles, module, rule, announce))
     return cases
 
 
-def _run_one(bundles: Bundles, module, rule) -> TestCase:
+def _run_one(bundles: Bundles, module, rule, announce) -> TestCase:
     query = f"data.{module.package}.{rule.name}"
+    announce(query)
     try:
         value = bundles.engine.eval_rule_as_json(query)
     except RuntimeError as error:
