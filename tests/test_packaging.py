@@ -46,13 +46,18 @@ def test_wheel_holds_every_module_template_and_policy(wheel):
 
 def test_wheel_installs_and_compiles_the_flagship(wheel, tmp_path):
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    # Not system_site_packages: run from inside a venv, that would see the base interpreter's
+    # packages rather than this one's. The dependencies come from the interpreter running the
+    # tests, appended after the venv's own site-packages so the wheel's mlopsc comes first.
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     site = subprocess.run([str(python), "-c", purelib],
                           check=True, capture_output=True, text=True).stdout.strip()
+    host = [p for p in sys.path if p.endswith("-packages") and Path(p).is_dir()]
+    Path(site, "host-dependencies.pth").write_text("\n".join(host) + "\n")
     with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(site)  # an install without network; dependencies come from the host
+        archive.extractall(site)  # an install without network
     env = {**os.environ, "PYTHONPATH": ""}
     check = ("import mlopsc, pathlib; "
              "print(pathlib.Path(mlopsc.__file__).parent)")
