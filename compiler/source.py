@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mlopsc.printable import printable
+
 PathPart = str | int
 Path = tuple[PathPart, ...]
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*\Z")
 _PATH_TOKEN = re.compile(r'\.?([A-Za-z0-9_][A-Za-z0-9_\-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+_KEY_ESCAPE = re.compile(r'\\(["\\nrt]|x[0-9a-f]{2}|u[0-9a-f]{4})')
+_UNESCAPE = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -32,10 +36,16 @@ class Span:
 
 
 def format_path(path: Path) -> str:
-    """Render a path tuple the way users read it.
+    r"""Render a path tuple the way users read it.
+
+    A key that is not a plain name is quoted, with ``"`` and ``\`` escaped, and line
+    breaks, controls and bidi characters written as escapes (:func:`mlopsc.printable.printable`),
+    so a path is always one printable line; :func:`parse_path` reads the escapes back.
 
     >>> format_path(("deployments", "fraud-online", "rollout", "steps", 0, "weight"))
     'deployments.fraud-online.rollout.steps[0].weight'
+    >>> print(format_path(("models", "evil\n::error::x", "owner")))
+    models["evil\n::error::x"].owner
     """
     out: list[str] = []
     for part in path:
@@ -45,7 +55,7 @@ def format_path(path: Path) -> str:
             out.append(f".{part}" if out else part)
         else:
             escaped = part.replace("\\", "\\\\").replace('"', '\\"')
-            out.append(f'["{escaped}"]')
+            out.append(f'["{printable(escaped)}"]')
     return "".join(out)
 
 
@@ -67,9 +77,14 @@ def parse_path(text: str) -> Path | None:
         elif index is not None:
             parts.append(int(index))
         else:
-            parts.append(quoted[1:-1].replace('\\"', '"').replace("\\\\", "\\"))
+            parts.append(_KEY_ESCAPE.sub(_unescape, quoted[1:-1]))
         pos = match.end()
     return tuple(parts)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    return _UNESCAPE[code] if code in _UNESCAPE else chr(int(code[1:], 16))
 
 
 def coerce_path(value: object) -> Path | None:

@@ -14,6 +14,7 @@ from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.formatters import FORMATS, UnknownFormat, render
 from mlopsc.formatters._common import Summary
 from mlopsc.formatters.text import summary_line
+from mlopsc.printable import printable
 from mlopsc.source import SourceIndex, Span
 
 SARIF_SCHEMA = Path(__file__).parent / "fixtures/schemas/sarif/sarif-schema-2.1.0.json"
@@ -136,7 +137,7 @@ def test_text_without_source_has_no_excerpt():
 
 def test_text_neutralises_terminal_escapes_and_newlines():
     out = render("text", _one("a\x1b[2Jb\nmlops.yaml:1:1: error[E999]: fake"), tool_version="0")
-    assert out == ("error[E306]: a\\x1b[2Jb\n    mlops.yaml:1:1: error[E999]: fake\n\n1 error\n")
+    assert out == ("error[E306]: a\\x1b[2Jb\\nmlops.yaml:1:1: error[E999]: fake\n\n1 error\n")
 
 
 def test_text_empty():
@@ -313,7 +314,7 @@ def test_junit_empty_is_one_passing_testcase():
 
 @pytest.mark.parametrize(("message", "expected"), [
     ('<b>&amp; "q" \'s\' ]]>', '<b>&amp; "q" \'s\' ]]>'),
-    ("line1\nline2", "line1\nline2"),
+    ("line1\nline2", "line1\\nline2"),
     ("bell\x07 esc\x1b[31m nul\x00", "bell\\x07 esc\\x1b[31m nul\\x00"),
     ("ünïcødé 模型 \U0001f680", "ünïcødé 模型 \U0001f680"),
     ("not xml \ufffe", "not xml \ufffd"),
@@ -367,13 +368,13 @@ def test_github_message_cannot_inject_a_command(message):
     out = _render("github", _one(message, hint="h\n::warning::x"))
     assert out.count("\n") == 1 and "\r" not in out and out.startswith("::error title=E306 ")
     data = out.rstrip("\n").split("::", 2)[2]
-    assert _unescape(data) == f"{message}\nhint: h\n::warning::x"
+    assert _unescape(data) == f"{printable(message)}\nhint: h\\n::warning::x"
 
 
 def test_github_properties_escape_colons_and_commas():
     span = Span("dir,x/a:b%.yaml\nline=9", 3, 1, 3, 4)
     out = _render("github", _one(span=span), rule_docs=None)
-    assert out == ("::error file=dir%2Cx/a%3Ab%25.yaml%0Aline=9,line=3,col=1,endLine=3,"
+    assert out == ("::error file=dir%2Cx/a%3Ab%25.yaml\\nline=9,line=3,col=1,endLine=3,"
                    "endColumn=3,title=E306 canary weights do not rise::bad\n")
 
 

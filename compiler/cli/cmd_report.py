@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import sys
 
-from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_limits, add_policy, options_from
+from mlopsc.cli.common import (
+    EXIT_BLOCKED,
+    EXIT_OK,
+    add_limits,
+    add_policy,
+    options_from,
+    write_file,
+)
 from mlopsc.errors import MlopscError
 
 
@@ -81,12 +88,8 @@ def _diff(args, old: str, new: str) -> int:
 
 
 def _emit(args, content: bytes) -> None:
-    if args.output:
-        try:
-            with open(args.output, "wb") as handle:
-                handle.write(content)
-        except OSError as error:
-            raise MlopscError(f"cannot write {args.output}: {error.strerror}") from None
+    if args.output:  # never through a symlink a pull request planted (see write_file)
+        write_file(args.output, content)
     else:  # the bytes as they are, UTF-8, whatever the terminal's encoding
         sys.stdout.flush()
         sys.stdout.buffer.write(content)

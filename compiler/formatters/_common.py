@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from mlopsc.codes import UnknownCode, lookup
 from mlopsc.diagnostics import Diagnostic, Severity
+from mlopsc.printable import printable
 
 RuleDocs = Mapping[str, tuple[str, str]]
-
-# C0 controls except tab and newline, DEL and C1 controls: they can rewrite a terminal
-# (ANSI escapes) or make XML unparseable, and spec strings reach messages verbatim.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Output bounds: a spec of a few kilobytes must not print megabytes of findings.
 MAX_PER_CODE = 20
@@ -87,13 +83,19 @@ def default_severity(code: str, fallback: Severity) -> Severity:
         return fallback
 
 
-def clean(text: str) -> str:
-    r"""Replace control characters (not tab or newline) with visible ``\xNN`` escapes.
+def clean(text: str | None) -> str:
+    r"""A spec-given string as human formats print it: one line, no control characters.
 
-    >>> clean("red \x1b[31m")
-    'red \\x1b[31m'
+    Every string a text, JUnit or GitHub finding prints that is not mlopsc's own fixed text
+    goes through here (:func:`mlopsc.printable.printable`): line breaks, ESC, other C0 and
+    C1 controls, DEL, U+2028/U+2029 and bidi controls become visible escapes, so a spec
+    cannot start a line (a CI runner's ``::`` workflow command), recolour a terminal or
+    reorder what a reviewer reads.
+
+    >>> clean("red \x1b[31m\n::error::x")
+    'red \\x1b[31m\\n::error::x'
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return printable(text or "")
 
 
 def posix_path(file: str) -> str:

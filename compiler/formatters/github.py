@@ -1,7 +1,12 @@
 """GitHub Actions workflow commands, shown as annotations on the pull request.
 
-Escaping follows ``@actions/core`` (``escapeData`` / ``escapeProperty``): a command ends at a
-newline, so once ``\\n`` and ``\\r`` are escaped no spec string can start a second command.
+Two layers. Every spec-given string (message, hint, path, file name, waiver, a spec-given
+policy's code and title) first goes through :func:`~mlopsc.formatters._common.clean`, which
+writes line breaks, ESC and other controls as visible escapes, so none reaches the log raw.
+Then the command is escaped as ``@actions/core`` does (``escapeData`` / ``escapeProperty``):
+a command ends at a newline, so once ``\\n`` and ``\\r`` are escaped no text can start a
+second command; the only line breaks left (``%0A`` before ``hint:`` and ``path:``) are
+mlopsc's own.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mlopsc.diagnostics import Diagnostic, Severity
-from mlopsc.formatters._common import RuleDocs, describe, omitted_line, posix_path
+from mlopsc.formatters._common import RuleDocs, clean, describe, omitted_line, posix_path
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
@@ -32,9 +37,9 @@ def command(diagnostic: Diagnostic, rule_docs: RuleDocs | None = None) -> str:
     """The ``::error file=..,line=..::message`` line of one finding (no newline)."""
     name = "notice" if diagnostic.waiver else _COMMANDS[diagnostic.severity]
     title, _explain = describe(diagnostic.code, rule_docs)
+    code, title = clean(diagnostic.code), clean(title)
     properties = _location(diagnostic)
-    properties.append(("title", f"{diagnostic.code} {title}" if title != diagnostic.code
-                       else diagnostic.code))
+    properties.append(("title", f"{code} {title}" if title != code else code))
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
     return f"::{name} {rendered}::{escape_data(_text(diagnostic))}"
 
@@ -61,7 +66,7 @@ def _location(diagnostic: Diagnostic) -> list[tuple[str, str]]:
     span = diagnostic.span
     if span is None:
         return []
-    out = [("file", posix_path(span.file)), ("line", str(span.line))]
+    out = [("file", clean(posix_path(span.file))), ("line", str(span.line))]
     # GitHub accepts columns only when the annotation starts and ends on one line; its
     # endColumn is inclusive while our span's end is exclusive.
     if span.end_line == span.line:
@@ -73,11 +78,11 @@ def _location(diagnostic: Diagnostic) -> list[tuple[str, str]]:
 
 
 def _text(diagnostic: Diagnostic) -> str:
-    text = diagnostic.message
+    text = clean(diagnostic.message)
     if diagnostic.waiver:
-        text += f" (waived by {diagnostic.waiver})"
+        text += f" (waived by {clean(diagnostic.waiver)})"
     if diagnostic.hint:
-        text += f"\nhint: {diagnostic.hint}"
+        text += f"\nhint: {clean(diagnostic.hint)}"
     if diagnostic.path:
-        text += f"\npath: {diagnostic.path}"
+        text += f"\npath: {clean(diagnostic.path)}"
     return text

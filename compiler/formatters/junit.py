@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.formatters._common import clean, omitted_line, summarize
+from mlopsc.printable import printable
 
 # Characters that XML 1.0 cannot hold at all, beyond the controls ``clean`` replaces.
 _NON_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
@@ -44,11 +45,12 @@ def render(diagnostics: Sequence[Diagnostic], *, omitted: int = 0, **_: object) 
 
 
 def _testcase(diagnostic: Diagnostic) -> ET.Element:
-    case = _element("testcase", classname=diagnostic.code, name=_name(diagnostic))
+    case = _element("testcase", classname=clean(diagnostic.code), name=_name(diagnostic))
     if diagnostic.waiver:
-        _child(case, "skipped", f"waived by {diagnostic.waiver}")
+        _child(case, "skipped", f"waived by {clean(diagnostic.waiver)}")
     elif diagnostic.severity >= Severity.WARNING:
-        failure = _child(case, "failure", diagnostic.message, type=diagnostic.severity.label)
+        failure = _child(case, "failure", clean(diagnostic.message),
+                         type=diagnostic.severity.label)
         failure.text = _xml(_details(diagnostic))
     else:
         _child(case, "system-out", None).text = _xml(_details(diagnostic))
@@ -56,20 +58,23 @@ def _testcase(diagnostic: Diagnostic) -> ET.Element:
 
 
 def _name(diagnostic: Diagnostic) -> str:
-    parts = [str(diagnostic.span)] if diagnostic.span else []
+    parts = [clean(str(diagnostic.span))] if diagnostic.span else []
     if diagnostic.path:
-        parts.append(diagnostic.path)
-    return " ".join(parts) or diagnostic.code
+        parts.append(clean(diagnostic.path))
+    return " ".join(parts) or clean(diagnostic.code)
 
 
 def _details(diagnostic: Diagnostic) -> str:
-    where = diagnostic.location()
+    # Each spec-given string on its own line (clean() keeps it there); the line breaks
+    # between them are mlopsc's own.
+    where = clean(diagnostic.location())
     prefix = f"{where}: " if where else ""
-    lines = [f"{prefix}{diagnostic.severity.label}[{diagnostic.code}]: {diagnostic.message}"]
+    head = f"{prefix}{diagnostic.severity.label}[{clean(diagnostic.code)}]: "
+    lines = [head + clean(diagnostic.message)]
     if diagnostic.hint:
-        lines.append(f"hint: {diagnostic.hint}")
+        lines.append(f"hint: {clean(diagnostic.hint)}")
     if diagnostic.path:
-        lines.append(f"path: {diagnostic.path}")
+        lines.append(f"path: {clean(diagnostic.path)}")
     return "\n".join(lines)
 
 
@@ -87,5 +92,6 @@ def _child(parent: ET.Element, tag: str, message: str | None, **attributes: str)
 
 def _xml(text: str) -> str:
     # ElementTree escapes markup but writes control characters through, which no XML
-    # parser accepts; spec strings may hold them.
-    return _NON_XML.sub("\ufffd", clean(text))
+    # parser accepts. Spec strings were cleaned by the callers; what is left here is
+    # mlopsc's own text (line breaks between detail lines) and characters XML cannot hold.
+    return _NON_XML.sub("\ufffd", printable(text, keep="\n"))

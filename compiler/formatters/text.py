@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.formatters._common import Summary, clean, omitted_line, summarize
+from mlopsc.printable import printable
 from mlopsc.source import SourceIndex, Span
 
 _RESET = "\x1b[0m"
@@ -68,8 +69,10 @@ def _block(diagnostic: Diagnostic, index: SourceIndex | None, paint: _Paint) -> 
     lines = [_header(diagnostic, paint)]
     if diagnostic.span is not None and index is not None:
         lines.extend(_excerpt(diagnostic.span, index, paint))
+    # Spec strings (keys in paths, include names, Rego messages) are printed through
+    # clean(): on one line, so none can start a line a CI runner reads as a command.
     if diagnostic.hint:
-        lines.append(f"  = hint: {_indent(clean(diagnostic.hint))}")
+        lines.append(f"  = hint: {clean(diagnostic.hint)}")
     if diagnostic.path and diagnostic.span is not None:
         lines.append(f"  = path: {clean(diagnostic.path)}")
     return lines
@@ -77,10 +80,10 @@ def _block(diagnostic: Diagnostic, index: SourceIndex | None, paint: _Paint) -> 
 
 def _header(diagnostic: Diagnostic, paint: _Paint) -> str:
     severity = diagnostic.severity
-    label = paint(f"{severity.label}[{diagnostic.code}]", _COLORS[severity])
+    label = paint(f"{severity.label}[{clean(diagnostic.code)}]", _COLORS[severity])
     where = clean(diagnostic.location())
     prefix = f"{paint(where, _BOLD)}: " if where else ""
-    text = f"{prefix}{label}: {_indent(clean(diagnostic.message))}"
+    text = f"{prefix}{label}: {clean(diagnostic.message)}"
     if diagnostic.waiver:
         text += f" (waived by {clean(diagnostic.waiver)})"
     return text
@@ -91,18 +94,20 @@ def _excerpt(span: Span, index: SourceIndex, paint: _Paint) -> list[str]:
     if source is None:
         return []
     source, column, end_column = _window(source, span)
-    source = clean(source)
+    start = min(max(column, 1), len(source) + 1)
+    end = start + 1
+    if span.end_line == span.line and end_column > start:
+        end = min(end_column, len(source) + 1)
+    # Escape the three parts apart, so the carets sit under the escaped span. Tabs stay:
+    # the lead repeats them, so carets line up however wide the terminal draws a tab.
+    before, inside, after = (printable(part, keep="\t") for part in
+                             (source[:start - 1], source[start - 1:end - 1], source[end - 1:]))
     number = str(span.line)
     pad = " " * len(number)
-    start = min(max(column, 1), len(source) + 1)
-    width = 1
-    if span.end_line == span.line and end_column > start:
-        width = min(end_column, len(source) + 1) - start
-    # Keep tabs before the span, so carets line up however wide the terminal draws a tab.
-    lead = "".join("\t" if ch == "\t" else " " for ch in source[: start - 1])
-    carets = paint("^" * max(width, 1), _COLORS[Severity.ERROR])
+    lead = "".join("\t" if ch == "\t" else " " for ch in before)
+    carets = paint("^" * max(len(inside), 1), _COLORS[Severity.ERROR])
     return [
-        f"  {paint(number + ' |', _GUTTER)} {source}".rstrip(),
+        f"  {paint(number + ' |', _GUTTER)} {before}{inside}{after}".rstrip(),
         f"  {paint(pad + ' |', _GUTTER)} {lead}{carets}",
     ]
 
@@ -120,8 +125,3 @@ def _window(line: str, span: Span) -> tuple[str, int, int]:
     end = span.end_column if span.end_line == span.line else span.column + 1
     end = min(end - shift, len(lead) + EXCERPT + 1)
     return lead + line[first:last] + tail, span.column - shift, end
-
-
-def _indent(text: str) -> str:
-    # A newline in a spec string must not look like the start of another finding.
-    return text.replace("\n", "\n    ")
