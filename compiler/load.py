@@ -26,20 +26,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.git_ignore import IgnoreCheck
 from mlopsc.safe_read import MAX_BYTES, NotRegular, TooLarge, opened_path, read_fd
 from mlopsc.safe_read import open_regular as _open_regular
 from mlopsc.source import Path, Positions, RawSpan, SourceIndex, Span, format_path
-from mlopsc.spec_root import Refused, SpecRoot, confine
-from mlopsc.yaml_events import Tree, build_tree, where
+from mlopsc.spec_root import Refused, Resolver, SpecRoot, confine, in_git_dir, short_name, too_many
+from mlopsc.yaml_events import AliasBudget, Tree, build_tree, where
 
 DEFAULT_MAX_BYTES = MAX_BYTES
 # Codes whose message holds nothing of the file's text; others (a syntax error near a token,
 # a duplicate key, a tag's value) are replaced by the code's title for a file that turned
 # out not to be a spec, so that its content is never published.
-_CONTENT_FREE = frozenset(("E101", "E102", "E103", "E113", "E115"))
+_CONTENT_FREE = frozenset(("E101", "E102", "E103", "E106", "E113", "E115"))
 _BOM = b"\xef\xbb\xbf"
 _NOT_OVERRIDABLE = ("apiVersion", "include", "environments")
 _NOT_JOINED = ("apiVersion", "include")
+MAX_INCLUDES = 1000
+"""Include entries one spec may hold, in all its files together (E125)."""
 
 
 class SpecFileError(Exception):
@@ -78,9 +81,11 @@ def load_spec(path: str | os.PathLike[str], diagnostics: Diagnostics, *,
     """
     display = os.fspath(path)
     spec_root = _spec_root(display, root)
-    data = _read_root_spec(display, spec_root, max_bytes)
     limits = _Limits(max_bytes, max_depth, max_alias_nodes)
-    return _Session(diagnostics, limits, spec_root).run(data, display, display, environment)
+    session = _Session(diagnostics, limits, spec_root)
+    with session.ignore:
+        data = _read_root_spec(display, spec_root, max_bytes, session)
+        return session.run(data, display, display, environment)
 
 
 def load_text(text_or_bytes: str | bytes, diagnostics: Diagnostics, *, file: str = "mlops.yaml",
@@ -98,7 +103,8 @@ def load_text(text_or_bytes: str | bytes, diagnostics: Diagnostics, *, file: str
     real = os.path.join(base, os.path.basename(file))
     limits = _Limits(max_bytes, max_depth, max_alias_nodes)
     session = _Session(diagnostics, limits, SpecRoot.of(real, root))
-    return session.run(bytes(data), file, real, environment)
+    with session.ignore:
+        return session.run(bytes(data), file, real, environment)
 
 
 def _spec_root(display: str, root: str | os.PathLike[str] | None) -> SpecRoot:
@@ -108,19 +114,30 @@ def _spec_root(display: str, root: str | os.PathLike[str] | None) -> SpecRoot:
     return spec_root
 
 
-def _read_root_spec(display: str, root: SpecRoot, max_bytes: int) -> bytes | int:
+def _read_root_spec(display: str, root: SpecRoot, max_bytes: int,
+                    session: _Session) -> bytes | int:
     """The root spec's bytes (its size when over ``max_bytes``): a regular file under the
-    root, opened without blocking, so a FIFO or /dev/stdin is refused instead of waited on."""
+    root, opened without blocking, so a FIFO or /dev/stdin is refused instead of waited on.
+
+    A root spec reached through a symlink is the pull request's choice of file, not the CI
+    owner's: it is read only when git does not ignore its target, and its text is shown
+    only once it parsed as a mapping (like an include)."""
     real = os.path.realpath(display)
     if not root.holds_real(real):
         raise SpecFileError(f"cannot read {display}: its real path is outside the spec root "
                             f"{root.lexical} (a symbolic link?); pass --root to widen it")
+    if in_git_dir(os.path.relpath(real, root.real)) or in_git_dir(display):
+        raise SpecFileError(f"cannot read {display}: it is a file in a .git folder")
+    session.linked = real != os.path.normpath(os.path.abspath(display))
     try:
+        if session.linked:
+            session.ignore.check(real)
         return _read(real, root, max_bytes)
     except TooLarge as error:
         return error.size
     except Refused as error:
-        raise SpecFileError(f"cannot read {display}: it {error.reason}") from None
+        target = " (its symlink's target)" if error.code in ("E122", "E126") else ""
+        raise SpecFileError(f"cannot read {display}: it{target} {error.reason}") from None
     except OSError as error:
         raise SpecFileError(_unreadable(display, error)) from None
 
@@ -174,6 +191,11 @@ class _Session:
         self.files: list[str] = []
         self.whole = True
         self.total = 0  # bytes of every file read so far: the limit holds for them together
+        self.aliases = AliasBudget(limits.max_alias_nodes)  # so is the alias budget
+        self.ignore = IgnoreCheck()
+        self.resolver = Resolver()  # real paths, shared by every include
+        self.includes = 0  # include entries seen in all files
+        self.linked = False  # the root spec is reached through a symlink
 
     def report(self, code: str, message: str, span: RawSpan | None, path: Path | None = None,
                hint: str | None = None) -> None:
@@ -213,31 +235,28 @@ class _Session:
         if data.startswith(_BOM):
             data = data[3:]
         self.files.append(display)
-        scratch = Diagnostics(self.index) if included else self.diagnostics
-        tree = self.build(data, display, scratch, shown=included is None)
-        if included:
-            accepted = tree is not None and tree.document is not None
-            if accepted:
-                self.index.add_source(display, data.decode("utf-8"))
-            for found in scratch.sorted():
-                self.forward(found, display, accepted)
+        guarded = included is not None or self.linked  # a file the pull request chose
+        scratch = Diagnostics(self.index)
+        tree, text = self.build(data, display, scratch)
+        accepted = tree is not None and tree.document is not None
+        codes = {found.code for found in scratch}
+        if accepted or not (guarded or "E113" in codes):
+            self.index.add_source(display, text)  # never the text of a non-mapping document
+        for found in scratch.sorted():
+            self.forward(found, display, accepted or not guarded)
         return tree
 
-    def build(self, data: bytes, display: str, diagnostics: Diagnostics, *,
-              shown: bool) -> Tree | None:
+    def build(self, data: bytes, display: str, diagnostics: Diagnostics
+              ) -> tuple[Tree | None, str]:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            if shown:
-                self.index.add_source(display, data.decode("utf-8", "replace"))
             line, column = _position(data, error.start)
             diagnostics.add("E102", f"byte 0x{data[error.start]:02x} is not valid UTF-8",
                             span=Span(display, line, column, line, column + 1))
-            return None
-        if shown:
-            self.index.add_source(display, text)
+            return None, data.decode("utf-8", "replace")
         return build_tree(data, display, diagnostics, max_depth=self.limits.max_depth,
-                          max_alias_nodes=self.limits.max_alias_nodes)
+                          budget=self.aliases), text
 
     def forward(self, found, display: str, accepted: bool) -> None:
         """Pass on a finding of an included file; its message is replaced by the code's
@@ -314,9 +333,13 @@ class _Includes:
             shown = os.path.normpath(os.path.join(os.path.dirname(parent_display), name))
             path = os.path.join(os.path.dirname(parent_real), name)
             try:
-                key = confine(name, os.path.dirname(parent_real), self.session.root)
+                key = confine(name, os.path.dirname(parent_real), self.session.root,
+                              self.session.resolver)
             except Refused as refused:
                 self.refuse(refused, name, span)
+                continue
+            except NotRegular as error:  # a loop of symlinks
+                self.refuse(Refused("E120", f"is not a regular file ({error})"), name, span)
                 continue
             if any(key == link for link, _ in chain):
                 cycle = " -> ".join([*(shown_ for _, shown_ in chain), shown])
@@ -325,6 +348,11 @@ class _Includes:
             if key in seen:  # included twice without a cycle (a shared file): once is enough
                 continue
             seen.add(key)
+            try:
+                self.session.ignore.check(key)
+            except Refused as refused:
+                self.refuse(refused, name, span)
+                continue
             tree = self.load(name, span, key, shown)
             if tree is not None:
                 self.join(tree, shown)
@@ -345,17 +373,26 @@ class _Includes:
             return []
         tasks = []
         for i, name in enumerate(names):
-            if isinstance(name, str) and name:
+            if isinstance(name, str) and name and self.counted(name, _span_of(_child(where_, i))):
                 tasks.append((name, _span_of(_child(where_, i)), display, real, chain))
             elif strict:
                 self.session.report("E207", "an include entry must be a file path",
                                     _span_of(_child(where_, i)), ("include", i))
         return tasks[::-1]
 
+    def counted(self, name: object, span: RawSpan) -> bool:
+        """Count one include entry; past :data:`MAX_INCLUDES` the first one over is refused
+        (E125) and the rest are dropped unread (each costs a path resolution and a file)."""
+        session = self.session
+        session.includes += 1
+        if session.includes == MAX_INCLUDES + 1:
+            self.refuse(too_many(session.includes, MAX_INCLUDES), str(name), span)
+        return session.includes <= MAX_INCLUDES
+
     def refuse(self, refused: Refused, name: str, span: RawSpan) -> None:
         """An include that is not read at all: named, never quoted."""
-        self.session.report(refused.code, f"include '{name}' {refused.reason}; a spec reads "
-                            "only regular files under its root", span)
+        self.session.report(refused.code, f"include '{short_name(name)}' {refused.reason}"
+                            f"{_why(refused)}", span)
         self.session.whole = False
 
     def load(self, name: str, span: RawSpan, real: str, shown: str) -> Tree | None:
@@ -418,6 +455,13 @@ class _Includes:
                 "E201", f"included file {shown} declares apiVersion {mine!r}, but the root "
                 f"spec declares {root!r}", _span_of(_child(positions, "apiVersion")),
                 ("apiVersion",), hint="use the same apiVersion in every file")
+
+
+def _why(refused: Refused) -> str:
+    """The rule behind a path refusal, for the codes that confine paths to the root."""
+    if refused.code in ("E117", "E118", "E119", "E120"):
+        return "; a spec reads only regular files under its root"
+    return ""
 
 
 def _overlay(session: _Session, document: dict, positions: list, environment: str) -> None:

@@ -10,7 +10,8 @@ event stream of libyaml instead and builds the tree with an explicit stack:
   the spans of mapping keys beside it;
 * anchors, aliases and merge keys (``<<``) work, with limits on depth and on the nodes and
   the scalar bytes an alias materialises, so that a "billion laughs" document (or one long
-  string aliased a thousand times) stops early and cheaply;
+  string aliased a thousand times) stops early and cheaply; an :class:`AliasBudget` shared
+  by several texts (the files of one spec) bounds them together, not each;
 * numbers beyond 64 bits (``1e400``, an integer of 400 digits) are an ``E121`` finding,
   never a huge int that a later ``str()`` or a Rust engine cannot take.
 
@@ -59,6 +60,16 @@ _DROP = object()  # the next value belongs to a rejected key and is dropped
 _MERGE = object()  # the next value is merged into the mapping (`<<`)
 _OPEN = object()  # an anchored node still being built: an alias to it is recursive
 _ROOT, _MAP, _SEQ = 0, 1, 2
+
+
+@dataclass(slots=True)
+class AliasBudget:
+    """What aliases may materialise, and have so far, across every text built with it."""
+
+    nodes: int = 100_000
+    bytes: int = MAX_ALIAS_BYTES
+    used_nodes: int = 0
+    used_bytes: int = 0
 
 
 @dataclass(slots=True)
@@ -125,14 +136,18 @@ class _Fatal(Exception):
 
 def build_tree(source: str | bytes, file: str, diagnostics: Diagnostics, *,
                max_depth: int = 100, max_alias_nodes: int = 100_000,
-               max_alias_bytes: int = MAX_ALIAS_BYTES, mapping: bool = True) -> Tree:
+               max_alias_bytes: int = MAX_ALIAS_BYTES, mapping: bool = True,
+               budget: AliasBudget | None = None) -> Tree:
     """Parse one YAML text; report problems as diagnostics.
 
     With ``mapping`` (the default) the document must be a mapping (E113); without it any
-    document is returned as ``Tree.document``.
+    document is returned as ``Tree.document``. ``budget`` (shared by the files of one
+    spec) replaces ``max_alias_nodes`` and ``max_alias_bytes`` and records what was used.
     """
-    builder = _Builder(file, diagnostics, max_depth, max_alias_nodes)
-    builder.max_alias_bytes = max_alias_bytes
+    budget = budget or AliasBudget(max_alias_nodes, max_alias_bytes)
+    builder = _Builder(file, diagnostics, max_depth, budget.nodes)
+    builder.max_alias_bytes = budget.bytes
+    builder.budget = budget
     builder.mapping = mapping
     parser = yaml.CSafeLoader(source)
     try:
@@ -158,6 +173,7 @@ class _Builder:
         self.max_depth = max_depth
         self.max_alias_nodes = max_alias_nodes
         self.max_alias_bytes = MAX_ALIAS_BYTES
+        self.budget = AliasBudget()
         self.mapping = True
         self.positions: Positions | None = None
         self.stack: list[tuple] = []
@@ -185,8 +201,11 @@ class _Builder:
         anchors: dict[str, object] = {}
         stack: list[tuple] = self.stack
         kind, node, kids, kkeys, key, key_span, merges = _ROOT, None, None, None, no_key, None, None
-        depth = deepest = nodes = aliased = documents = 0
-        scalar_bytes = aliased_bytes = 0  # bytes of scalars, counting aliased ones each time
+        depth = deepest = nodes = documents = 0
+        scalar_bytes = 0  # bytes of scalars, counting aliased ones each time
+        budget = self.budget
+        aliased, aliased_bytes = budget.used_nodes, budget.used_bytes  # earlier files' share
+        together = " in all spec files together" if aliased or aliased_bytes else ""
         root = missing
         plain = False
         while True:
@@ -259,12 +278,13 @@ class _Builder:
                 aliased += size
                 scalar_bytes += size_bytes
                 aliased_bytes += size_bytes
+                budget.used_nodes, budget.used_bytes = aliased, aliased_bytes
                 if aliased > max_alias_nodes:
                     raise self.fatal("E106", f"aliases expand to more than {max_alias_nodes} "
-                                     "nodes", span)
+                                     f"nodes{together}", span)
                 if aliased_bytes > max_alias_bytes:
                     raise self.fatal("E106", f"aliases expand to more than {max_alias_bytes} "
-                                     "bytes of scalars", span)
+                                     f"bytes of scalars{together}", span)
                 if depth + height > deepest:
                     deepest = depth + height
                     if deepest > max_depth:

@@ -80,4 +80,35 @@ CODES = (
          "too large for a 64-bit float (such as 1e400), cannot be carried by the JSON, Go and "
          "Rust tools that read mlopsc's outputs.",
          "use a smaller number, or quote it if it is meant as text"),
+    Code("E122", "ignored by git",
+         "The file lies in a git work tree and git ignores it (by `.gitignore`, "
+         "`.git/info/exclude` or the global excludes file) and does not track it: a file "
+         "no commit holds, such as secrets decrypted or a `.env` written by an earlier CI "
+         "step. A spec may read it neither as an include nor as a policy file, so its "
+         "content can never be quoted in a finding. Untracked files that git does not "
+         "ignore (a new include before `git add`) are read.",
+         "commit the file, or `git add` it (a tracked file is never ignored)"),
+    Code("E123", "path inside the .git folder",
+         "The path, as written or once symlinks are resolved, has a `.git` component: git's "
+         "own metadata (config with remote URLs and credentials, hooks, objects) is never "
+         "spec input.",
+         "name a file of the work tree"),
+    Code("E124", "control character in a path",
+         "An include or policy path holds a control character (NUL, a line break, "
+         "U+0000-U+001F, U+007F-U+009F) or a lone surrogate. No file name in a "
+         "repository needs one, and most cannot be passed to the operating system.",
+         "write the path without control characters"),
+    Code("E125", "too many or too long include paths",
+         "A spec (the root and every included file together) may name at most 1,000 "
+         "include entries, and each include or policy path may be at most 1,024 "
+         "characters long. Resolving a path costs one system call per component, so "
+         "without these bounds a small spec could keep mlopsc busy for minutes.",
+         "join included files, or shorten the path"),
+    Code("E126", "cannot ask git whether a file is ignored",
+         "The spec root lies in a git work tree, so every include and policy file must be "
+         "a file git does not ignore (see E122). git could not answer (it is not "
+         "installed, it refused the repository, e.g. for dubious ownership, or it failed), "
+         "and mlopsc refuses the file rather than risk reading a secret.",
+         "install git, or mark the checkout safe: "
+         "`git config --global --add safe.directory DIR`"),
 )

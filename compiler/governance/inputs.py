@@ -75,7 +75,8 @@ def _read_json(path: str) -> Any:
     except OSError as error:
         raise MlopscError(f"{path}: cannot read: {error.strerror or error}") from None
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_no_constant)
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant,
+                          parse_int=_bounded_int, parse_float=_finite_float)
     except UnicodeDecodeError as error:
         raise MlopscError(f"{path}: not UTF-8 text ({error.reason})") from None
     except json.JSONDecodeError:
@@ -87,6 +88,27 @@ def _read_json(path: str) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+_INT_MIN, _INT_END = -(2**63), 2**64  # the spec loader's range (see mlopsc.yaml_events)
+
+
+def _bounded_int(text: str) -> int:
+    value = int(text) if len(text) <= 21 else _INT_END  # never convert thousands of digits
+    if not _INT_MIN <= value < _INT_END:
+        raise ValueError(f"the integer {_shown(text)} is out of range (64 bits at most)")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {_shown(text)} is too large for a 64-bit float")
+    return value
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:12]}...{text[-6:]} ({len(text)} characters)"
 
 
 def _check_schema(path: str, document: dict[str, Any]) -> None:

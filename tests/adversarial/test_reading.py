@@ -334,6 +334,9 @@ REPORTS = [  # (id, content, words)
     ("huge-int", '{"report_version": 1, "x": ' + "9" * 5000 + "}", "not a usable JSON"),
     ("no-version", '{"models": []}', "no report_version"),
     ("not-utf8", b'{"a": "\xff"}', "not UTF-8"),
+    ("int-400-digits", "RETENTION:" + "9" * 400, "is out of range (64 bits at most)"),
+    ("float-1e400", "RETENTION:1e400", "the number 1e400 is too large for a 64-bit float"),
+    ("float-minus-1e400", "RETENTION:-1e400", "the number -1e400 is too large"),
 ]
 
 
@@ -341,7 +344,11 @@ REPORTS = [  # (id, content, words)
                          ids=[r[0] for r in REPORTS])
 def test_report_diff_of_a_malformed_report_is_exit_2(tmp_path, content, words):
     good = tmp_path / "good.json"
-    good.write_bytes(run_cli("report", str(MINIMAL), "--format", "json").stdout.encode())
+    good.write_bytes(run_cli("report", str(FLAGSHIP), "--format", "json").stdout.encode())
+    if isinstance(content, str) and content.startswith("RETENTION:"):  # a valid report else
+        content = good.read_text().replace('"retention_s": 63072000',
+                                           f'"retention_s": {content[10:]}', 1)
+        assert content != good.read_text()
     bad = tmp_path / "bad.json"
     bad.write_bytes(content if isinstance(content, bytes) else content.encode())
     run = run_cli("report", "diff", str(good), str(bad))
@@ -462,3 +469,246 @@ def test_the_api_takes_the_root_too(tree):
     widened = api.validate(api.Options(spec=str(spec), root=str(tree.parent)))
     assert "E118" not in [d.code for d in widened.diagnostics]
     assert widened.compilation.loaded.document["models"] == {CANARY: {"owner": "x"}}
+
+
+# --- git: ignored files, the .git folder ----------------------------------------------------
+
+SECRET_SPEC = f"models:\n  leak: {{owner: a, stage: \"{CANARY}\"}}\n"
+
+
+def _committed(repo: Path, gitignore: str) -> None:
+    (repo / ".gitignore").write_text(gitignore)
+    _git(repo, "add", ".gitignore")
+    _git(repo, "commit", "-qm", "base")
+
+
+GIT_FILES = [  # (id, .gitignore, file written, `git add -f` it, include entry, code)
+    ("ignored-file", "secrets.yaml\n", "secrets.yaml", False, "secrets.yaml", "E122"),
+    ("ignored-dotenv", ".env\n", ".env", False, ".env", "E122"),
+    ("ignored-folder", "build/\n", "build/gen.yaml", False, "build/gen.yaml", "E122"),
+    ("ignored-by-glob", "*.secret.yaml\n", "db.secret.yaml", False, "db.secret.yaml", "E122"),
+    ("tracked-link-to-ignored", "secrets.yaml\n", "secrets.yaml", False, "link.yaml", "E122"),
+    ("dot-git-config", "", None, False, ".git/config", "E123"),
+    ("dot-git-upper-case", "", None, False, ".GIT/config", "E123"),
+    ("link-into-dot-git", "", None, False, "cfg.yaml", "E123"),
+    ("untracked-not-ignored", "other.yaml\n", "new.yaml", False, "new.yaml", None),
+    ("ignored-but-tracked", "secrets.yaml\n", "secrets.yaml", True, "secrets.yaml", None),
+    ("negated-rule", "*.yaml\n!keep.yaml\n", "keep.yaml", False, "keep.yaml", None),
+]
+
+
+@pytest.mark.parametrize(("gitignore", "written", "force", "entry", "code"),
+                         [g[1:] for g in GIT_FILES], ids=[g[0] for g in GIT_FILES])
+def test_files_git_ignores_and_the_git_folder_are_never_included(tree, gitignore, written,
+                                                                  force, entry, code):
+    _committed(tree, gitignore)
+    if written:
+        (tree / written).parent.mkdir(exist_ok=True)
+        (tree / written).write_text(SECRET_SPEC)
+    if force:
+        _git(tree, "add", "-f", written)
+    if entry == "link.yaml":
+        (tree / "link.yaml").symlink_to("secrets.yaml")
+    if entry == "cfg.yaml":
+        (tree / "cfg.yaml").symlink_to(".git/config")
+    (tree / "mlops.yaml").write_text(MINIMAL.read_text() + f"include: [{entry}]\n")
+    run = run_cli("validate", "mlops.yaml", "--format", "json", cwd=tree)
+    found = [(d["code"], d["line"], d["column"])
+             for d in json.loads(run.stdout)["diagnostics"] if d["code"].startswith("E1")]
+    line = len(MINIMAL.read_text().splitlines()) + 1
+    assert found == ([(code, line, 11)] if code else []), run.stdout
+    if code:
+        for fmt in FORMATS:
+            shown = run_cli("validate", "mlops.yaml", "--format", fmt, cwd=tree)
+            assert CANARY not in shown.stdout + shown.stderr, fmt
+            assert "[core]" not in shown.stdout, fmt
+    else:  # read: its values reach findings as any spec file's do
+        assert CANARY in run.stdout
+
+
+def test_an_ignored_include_names_the_rule_that_ignores_it(tree):
+    _committed(tree, "# secrets\nsecrets.yaml\n")
+    (tree / "secrets.yaml").write_text(SECRET_SPEC)
+    (tree / "mlops.yaml").write_text(SPEC_HEAD.format(entry="secrets.yaml"))
+    run = run_cli("validate", "mlops.yaml", cwd=tree)
+    assert run.stdout.startswith("mlops.yaml:3:5: error[E122]: include 'secrets.yaml' is "
+                                 "ignored by git (.gitignore:2: secrets.yaml) and not tracked")
+
+
+def test_without_git_an_include_in_a_work_tree_is_refused_e126(tree, tmp_path):
+    (tree / "models.yaml").write_text("models:\n  m: {owner: a}\n")
+    (tree / "mlops.yaml").write_text(SPEC_HEAD.format(entry="models.yaml"))
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    run = run_cli("validate", "mlops.yaml", "--format", "json", cwd=tree,
+                  env={"PATH": str(empty)})
+    found = [(d["code"], d["line"]) for d in json.loads(run.stdout)["diagnostics"]]
+    assert found == [("E126", 3)]
+    assert "git cannot run" in json.loads(run.stdout)["diagnostics"][0]["message"]
+    (tree / ".git").rename(tree / "not-git")  # no work tree: git is not asked
+    run = run_cli("validate", "mlops.yaml", "--format", "json", cwd=tree,
+                  env={"PATH": str(empty)})
+    assert "E126" not in run.stdout
+
+
+def test_git_failing_on_the_repository_is_e126(tree):
+    (tree / ".git/HEAD").write_text("garbage\n")  # git: not a git repository
+    (tree / "models.yaml").write_text("models:\n  m: {owner: a}\n")
+    (tree / "mlops.yaml").write_text(SPEC_HEAD.format(entry="models.yaml"))
+    run = run_cli("validate", "mlops.yaml", "--format", "json", cwd=tree)
+    found = json.loads(run.stdout)["diagnostics"]
+    assert [d["code"] for d in found] == ["E126"] and "git failed" in found[0]["message"]
+
+
+@pytest.mark.parametrize(("setup", "code"), [("ignored", "E122"), ("dot-git", "E123")])
+def test_spec_policy_files_git_ignores_or_in_dot_git_are_refused(tree, setup, code):
+    if setup == "ignored":
+        _committed(tree, "pol/\n")
+        (tree / "pol").mkdir()
+        (tree / "pol/x.rego").write_text(f"package {CANARY}\n")
+        entry = "pol"
+    else:
+        entry = ".git/hooks"
+    (tree / "mlops.yaml").write_text(MINIMAL.read_text() + f"governance:\n  policies: [{entry}]\n")
+    run = run_cli("validate", "mlops.yaml", "--format", "json", cwd=tree)
+    found = [(d["code"], d["path"]) for d in json.loads(run.stdout)["diagnostics"]
+             if d["code"].startswith("E1")]
+    assert found == [(code, "governance.policies[0]")]
+    assert CANARY not in run.stdout + run.stderr
+
+
+# --- the root spec: a symlink the pull request made ------------------------------------------
+
+def test_a_root_spec_linked_to_a_dotenv_never_shows_its_text(tree):
+    (tree / ".env").write_text(f"API_KEY={CANARY}\nDB_URL=postgres://u:pw@h/db\n")
+    (tree / "mlops.yaml").symlink_to(".env")
+    for fmt in FORMATS:
+        run = run_cli("validate", "mlops.yaml", "--format", fmt, cwd=tree)
+        assert run.returncode == 1 and "E113" in run.stdout, fmt
+        assert CANARY not in run.stdout + run.stderr and "API_KEY" not in run.stdout, fmt
+
+
+def test_a_root_spec_linked_to_a_file_with_a_syntax_error_shows_no_text(tree):
+    (tree / "creds.txt").write_text(f"user: x\n  token: [{CANARY}\n")
+    (tree / "mlops.yaml").symlink_to("creds.txt")
+    run = run_cli("validate", "mlops.yaml", cwd=tree)
+    assert run.returncode == 1 and "E104" in run.stdout
+    assert CANARY not in run.stdout + run.stderr
+
+
+def test_a_regular_root_spec_keeps_its_excerpt_but_not_for_a_non_mapping(tmp_path):
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text("apiVersion: mlopsc/v1\nmodels: x: y\n")
+    run = run_cli("validate", str(spec))
+    assert "E104" in run.stdout and "| models: x: y" in run.stdout  # the author's own typo
+    spec.write_text(f"{CANARY} only text\n")
+    run = run_cli("validate", str(spec))
+    assert "E113" in run.stdout and CANARY not in run.stdout
+
+
+@pytest.mark.parametrize(("target", "words"), [
+    ("secrets.yaml", "it (its symlink's target) is ignored by git"),
+    (".git/config", "it is a file in a .git folder"),
+])
+def test_a_root_spec_linked_to_an_ignored_file_or_git_metadata_is_exit_2(tree, target, words):
+    _committed(tree, "secrets.yaml\n")
+    (tree / "secrets.yaml").write_text(SECRET_SPEC)
+    (tree / "mlops.yaml").symlink_to(target)
+    run = run_cli("validate", "mlops.yaml", cwd=tree)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith(f"mlopsc: error: cannot read mlops.yaml: {words}")
+    assert run.stderr.count("\n") == 1 and CANARY not in run.stderr
+
+
+# --- control characters in paths ------------------------------------------------------------
+
+@pytest.mark.parametrize(("escaped", "char"), [
+    ("a\\0b", "U+0000"), ("a\\nb.yaml", "U+000A"), ("a\\x7f", "U+007F"), ("\\x1b[31m", "U+001B"),
+])
+@pytest.mark.parametrize("where", ["include", "policies"])
+def test_control_characters_in_a_path_are_e124(tmp_path, escaped, char, where):
+    entry = f'"{escaped}"'
+    text = (SPEC_HEAD.format(entry=entry) if where == "include"
+            else MINIMAL.read_text() + f"governance:\n  policies: [{entry}]\n")
+    (tmp_path / "mlops.yaml").write_text(text)
+    run = run_cli("validate", str(tmp_path / "mlops.yaml"), "--format", "json")
+    found = [d for d in json.loads(run.stdout)["diagnostics"] if d["code"].startswith("E1")]
+    assert [d["code"] for d in found] == ["E124"]
+    assert found[0]["message"].endswith(f"holds the control character {char}")
+
+
+# --- budgets per spec, not per file ---------------------------------------------------------
+
+def _alias_file(name: str, anchor: str, copies: int) -> str:
+    return (f"datasets:\n  {name}:\n    owner: a\n    description: &s {anchor}\n"
+            f"    x_more: [{', '.join(['*s'] * copies)}]\n")
+
+
+@pytest.mark.parametrize(("anchor", "copies", "words"), [
+    ('"' + "x" * 1_000_000 + '"', 6, "16777216 bytes of scalars in all spec files together"),
+    ("[" + ", ".join(["1"] * 1000) + "]", 40, "100000 nodes in all spec files together"),
+], ids=["bytes", "nodes"])
+def test_alias_budgets_hold_for_all_spec_files_together(tmp_path, anchor, copies, words):
+    names = [f"i{i}.yaml" for i in range(3)]  # each file alone is under both limits
+    for i, name in enumerate(names):
+        (tmp_path / name).write_text(_alias_file(f"d{i}", anchor, copies))
+    (tmp_path / "mlops.yaml").write_text(MINIMAL.read_text() + f"include: [{', '.join(names)}]\n")
+    run = run_cli("validate", "mlops.yaml", "--format", "json", cwd=tmp_path,
+                  limit_memory=1 << 30)
+    found = [(d["code"], d["file"], d["message"]) for d in json.loads(run.stdout)["diagnostics"]]
+    assert found[0][:2] == ("E106", "i2.yaml") and words in found[0][2], found
+    one = run_cli("validate", str(tmp_path / "i0.yaml"), "--format", "json")
+    assert "E106" not in one.stdout
+
+
+def test_more_than_1000_include_entries_is_e125_at_the_first_one_over(tmp_path):
+    (tmp_path / "a.yaml").write_text("models:\n  m: {owner: a}\n")
+    (tmp_path / "mlops.yaml").write_text("apiVersion: mlopsc/v1\ninclude:\n"
+                                         + "  - a.yaml\n" * 1001)
+    run = run_cli("validate", str(tmp_path / "mlops.yaml"), "--format", "json")
+    found = [(d["code"], d["line"]) for d in json.loads(run.stdout)["diagnostics"]]
+    assert found == [("E125", 1003)]
+
+
+def test_an_include_path_over_1024_characters_is_e125(tmp_path):
+    (tmp_path / "mlops.yaml").write_text(SPEC_HEAD.format(entry="./" * 512 + "a.yaml"))
+    run = run_cli("validate", str(tmp_path / "mlops.yaml"), "--format", "json")
+    found = json.loads(run.stdout)["diagnostics"]
+    assert [(d["code"], d["line"]) for d in found] == [("E125", 3)]
+    assert "1030 characters long, over the limit of 1024" in found[0]["message"]
+    assert len(found[0]["message"]) < 200  # the path is cut, not quoted whole
+
+
+def test_paths_through_long_symlinks_resolve_each_step_once(tmp_path, monkeypatch):
+    """1,000 includes through a link whose target has 2,000 components: resolved once, not
+    once per include (that was 2 million system calls and about 8 seconds)."""
+    from mlopsc.diagnostics import Diagnostics
+    from mlopsc.load import load_spec
+
+    (tmp_path / "l").symlink_to(".")
+    (tmp_path / "a").symlink_to("l/" * 2000 + ".")
+    (tmp_path / "mlops.yaml").write_text("apiVersion: mlopsc/v1\ninclude:\n" + "".join(
+        f"  - {'a/' * (1 + i % 500)}x{i}.yaml\n" for i in range(1000)))
+    calls = {"n": 0}
+    for name in ("lstat", "readlink"):
+        real = getattr(os, name)
+
+        def counted(*args, _real=real, **kwargs):
+            calls["n"] += 1
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(os, name, counted)
+    found = Diagnostics()
+    load_spec(tmp_path / "mlops.yaml", found, root=tmp_path)
+    assert [d.code for d in found] == ["E110"] * 1000  # none of them exists
+    assert calls["n"] < 20_000, calls
+
+
+def test_a_symlink_loop_in_an_include_is_e120(tmp_path):
+    (tmp_path / "loop1").symlink_to("loop2")
+    (tmp_path / "loop2").symlink_to("loop1")
+    (tmp_path / "mlops.yaml").write_text(SPEC_HEAD.format(entry="loop1/x.yaml"))
+    run = run_cli("validate", str(tmp_path / "mlops.yaml"), "--format", "json")
+    found = json.loads(run.stdout)["diagnostics"]
+    assert [(d["code"], d["message"]) for d in found] == [
+        ("E120", ("include 'loop1/x.yaml' is not a regular file (it goes through a loop of "
+                  "symbolic links); a spec reads only regular files under its root"))]
