@@ -9,7 +9,7 @@ work tree answers every question of one load, so a spec of many includes starts 
 
 When git cannot answer (not installed, refused the repository, crashed, silent for 10 s)
 the file is refused too (E126): failing closed is the trust model's rule
-(``docs/security-reading.md``). Outside any git work tree nothing is asked.
+(``docs/security.md``). Outside any git work tree nothing is asked.
 """
 
 from __future__ import annotations
