@@ -36,14 +36,10 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fuzz import DOCS, SEEDS, TEXTS, _paths  # the seeds and the path walk are shared
 
 from mlopsc.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = [ROOT / "mlops.yaml", ROOT / "examples" / "minimal" / "mlops.yaml",
-         ROOT / "examples" / "recommender" / "mlops.yaml"]
-TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
-DOCS = [yaml.safe_load(t) for t in TEXTS]
 SECRETS = (b"SECRET-CANARY", b"root:x:0:0")
 """Content of files outside the spec (a planted file, /etc/passwd) that no output quotes."""
 OUTPUT_BOUND = 8 * 1024 * 1024
@@ -74,16 +70,6 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
     max_leaves=8)
-
-
-def _paths(node, prefix=()):
-    yield prefix
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _paths(value, prefix + (i,))
 
 
 @st.composite
