@@ -138,6 +138,9 @@ class _Git:
             self.process.kill()
             self.process.wait()
             for pipe in (self.process.stdin, self.process.stdout):
-                pipe.close()
+                try:
+                    pipe.close()
+                except OSError:  # git left first: closing flushes a write it never read
+                    pass
             self.process = None
         self.stderr.close()

@@ -712,3 +712,17 @@ def test_a_symlink_loop_in_an_include_is_e120(tmp_path):
     assert [(d["code"], d["message"]) for d in found] == [
         ("E120", ("include 'loop1/x.yaml' is not a regular file (it goes through a loop of "
                   "symbolic links); a spec reads only regular files under its root"))]
+
+
+def test_git_gone_before_the_question_is_e126_not_a_broken_pipe(tree):
+    """Git may quit on a broken repository before mlopsc writes the first path: the flush,
+    and the close that flushes again, meet a closed pipe. That reads as 'git failed', not
+    as the CLI's exit 141 for a reader that went away (the flaky CI failure of stop 20)."""
+    from mlopsc.git_ignore import _Git
+
+    (tree / ".git/HEAD").write_text("garbage\n")
+    git = _Git(str(tree))
+    git.process.wait()  # git has exited: its stdin has no reader
+    assert git.ask("models.yaml") is None  # the flush meets a closed pipe; the bytes stay buffered
+    assert git.error.startswith("git failed")
+    git.close()
