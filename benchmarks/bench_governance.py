@@ -18,7 +18,7 @@ from mlopsc.driver import Options, run
 from mlopsc.governance import build_report, diff_reports
 from mlopsc.governance.output import dump_json
 from mlopsc.governance.report_md import render_markdown
-from mlopsc.lineage_output import FORMATS, render
+from mlopsc.lineage.output import FORMATS, render
 from mlopsc.target import EmitOptions
 from mlopsc.targets.model_card import ModelCardTarget
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.driver import Compilation, Options, run
+from mlopsc.output.write import TreeDiff, Written, diff_tree, manifest, write_tree
 from mlopsc.target import Artifact
-from mlopsc.write import TreeDiff, Written, diff_tree, manifest, write_tree
 
 __all__ = ["Options", "Result", "Severity", "check", "compile", "schema", "validate", "write"]
 
@@ -69,11 +69,11 @@ def write(result: Result, out_dir: str, *, prune: bool = False) -> Written:
     """Write a compile result to ``out_dir`` atomically (raises OutputError).
 
     ``out_dir`` is replaced only when empty or provably written by mlopsc; files there
-    that mlopsc did not write stop the write unless ``prune`` (see :mod:`mlopsc.write`).
+    that mlopsc did not write stop the write unless ``prune`` (see :mod:`mlopsc.output.write`).
     An ``out_dir`` inside the spec root (``Options.root``, or the one found from the spec)
-    must not lead out of it through a symlink (see :mod:`mlopsc.write_confine`).
+    must not lead out of it through a symlink (see :mod:`mlopsc.output.confine`).
     """
-    from mlopsc.spec_root import SpecRoot
+    from mlopsc.reading.spec_root import SpecRoot
 
     options = result.compilation.options
     return write_tree(out_dir, result.artifacts, prune=prune,

@@ -42,7 +42,7 @@ class Options:
     root: str | None = None
     """The spec root: only regular files under it may be read on the spec's behalf
     (includes, ``governance.policies``). ``None``: the git work tree holding the spec, else
-    the spec's folder (see :mod:`mlopsc.spec_root`)."""
+    the spec's folder (see :mod:`mlopsc.reading.spec_root`)."""
     today: datetime.date | None = None
     """The date waivers are judged against; defaults to SOURCE_DATE_EPOCH or today."""
     settings: dict[str, str] = field(default_factory=dict)
@@ -78,7 +78,7 @@ class Compilation:
     def lineage(self) -> Any:
         """The lineage graph (networkx), built on first use: validate needs only the edges."""
         if self._lineage_graph is None and self.lineage_edges is not None:
-            from mlopsc.build_lineage import build_lineage
+            from mlopsc.passes.build_lineage import build_lineage
 
             self._lineage_graph = build_lineage(self.ir, self.lineage_edges)
         return self._lineage_graph
@@ -103,7 +103,7 @@ class Pass:
 
 
 def _load(c: Compilation) -> None:
-    from mlopsc.load import DEFAULT_MAX_BYTES, load_spec
+    from mlopsc.passes.load import DEFAULT_MAX_BYTES, load_spec
 
     c.loaded = load_spec(c.options.spec, c.diagnostics, environment=c.options.environment,
                          max_bytes=c.options.max_bytes or DEFAULT_MAX_BYTES,
@@ -112,7 +112,7 @@ def _load(c: Compilation) -> None:
 
 
 def _parse(c: Compilation) -> None:
-    from mlopsc.parse_spec import parse_spec
+    from mlopsc.passes.parse_spec import parse_spec
 
     if c.loaded.document is not None:
         c.spec = parse_spec(c.loaded.document, c.diagnostics)
@@ -122,7 +122,7 @@ def _check(name: str) -> Callable[[Compilation], None]:
     def run(c: Compilation) -> None:
         import importlib
 
-        check = getattr(importlib.import_module(f"mlopsc.{name}"), name)
+        check = getattr(importlib.import_module(f"mlopsc.passes.{name}"), name)
         check(c.spec, c.diagnostics)
 
     run.__name__ = name
@@ -130,7 +130,7 @@ def _check(name: str) -> Callable[[Compilation], None]:
 
 
 def _lower(c: Compilation) -> None:
-    from mlopsc.lower import broken_entities, document_hash, lower
+    from mlopsc.passes.lower import broken_entities, document_hash, lower
 
     c.partial = c.diagnostics.has_errors
     c.broken = broken_entities(c.diagnostics)
@@ -139,8 +139,8 @@ def _lower(c: Compilation) -> None:
 
 
 def _lineage(c: Compilation) -> None:
-    from mlopsc.build_lineage import lineage_edges, lineage_warnings
-    from mlopsc.lower import entity_of
+    from mlopsc.passes.build_lineage import lineage_edges, lineage_warnings
+    from mlopsc.passes.lower import entity_of
 
     c.lineage_edges = lineage_edges(c.ir)
     if c.left_out:  # an entity left out would make its neighbours look unconnected
@@ -152,13 +152,13 @@ def _lineage(c: Compilation) -> None:
 
 
 def _policy(c: Compilation) -> None:
-    from mlopsc.evaluate_policies import evaluate_policies
+    from mlopsc.passes.evaluate_policies import evaluate_policies
 
     evaluate_policies(c)
 
 
 def _emit(c: Compilation) -> None:
-    from mlopsc.emit import emit
+    from mlopsc.passes.emit import emit
 
     emit(c)
 

@@ -9,9 +9,9 @@ class MlopscError(Exception):
 
 def EXPECTED_ERRORS() -> tuple[type[BaseException], ...]:
     """Every exception type that means 'could not run' (imported lazily: CLI start-up)."""
-    from mlopsc.load import SpecFileError
+    from mlopsc.output.write import OutputError
+    from mlopsc.passes.load import SpecFileError
     from mlopsc.registry import SettingError, TargetLoadError, UnknownTarget
-    from mlopsc.write import OutputError
 
     return (MlopscError, SpecFileError, OutputError, UnknownTarget, TargetLoadError,
             SettingError)

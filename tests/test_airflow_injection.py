@@ -18,7 +18,7 @@ import yaml
 from test_airflow import dagbag, write_dags
 
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.lower import lower
+from mlopsc.passes.lower import lower
 from mlopsc.registry import load
 from mlopsc.spec import Spec
 from mlopsc.target import EmitOptions

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mlopsc import ir
-from mlopsc.breaking import classify, compare, report_unbumped
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run
+from mlopsc.tools.breaking import classify, compare, report_unbumped
 
 BASE = (ir.Field(name="id", type="string"),
         ir.Field(name="amount", type="integer", min=0, max=1000),

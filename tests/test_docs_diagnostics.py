@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mlopsc import docs_gen
 from mlopsc.codes import UnknownCode, suggest, table
-from mlopsc.explain import explain
+from mlopsc.tools import docs_gen
+from mlopsc.tools.explain import explain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,8 @@ def test_sections_are_grouped_by_area():
 
 def test_main_check_fails_when_stale_and_write_fixes_it(tmp_path, capsys):
     assert docs_gen.main(["--check", "--root", str(tmp_path)]) == 1
-    assert "docs/diagnostics.md is stale; run: python -m mlopsc.docs_gen" in capsys.readouterr().err
+    stale = "docs/diagnostics.md is stale; run: python -m mlopsc.tools.docs_gen"
+    assert stale in capsys.readouterr().err
     assert not (tmp_path / "docs/diagnostics.md").exists()
     assert docs_gen.main(["--root", str(tmp_path)]) == 0
     assert docs_gen.main(["--check", "--root", str(tmp_path)]) == 0

@@ -29,7 +29,7 @@ def test_docstring_examples(name):
 
 def test_the_examples_are_found():
     attempted = sum(doctest.testmod(importlib.import_module(n), report=False).attempted
-                    for n in ("mlopsc.target", "mlopsc.diagnostics", "mlopsc.explain"))
+                    for n in ("mlopsc.target", "mlopsc.diagnostics", "mlopsc.tools.explain"))
     assert attempted >= 3
     in_targets = sum(doctest.testmod(importlib.import_module(n), report=False).attempted
                      for n in _modules() if n.startswith("mlopsc.targets."))

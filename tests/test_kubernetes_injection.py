@@ -10,8 +10,8 @@ from test_kubernetes import BASE
 from test_kubernetes_helpers import emit, objects, validation_errors
 from test_prometheus_helpers import run_promtool
 
+from mlopsc.render.promql import quote
 from mlopsc.targets.kubernetes.meta import is_label_value
-from mlopsc.targets.prometheus.promql import quote
 
 HOSTILE = [
     "a\nb: c",

@@ -14,7 +14,7 @@ from conftest import ROOT
 from mlopsc import api
 from mlopsc.cli import main
 from mlopsc.cli.cmd_lineage import GRAPH_FORMATS
-from mlopsc.lineage_output import FORMATS
+from mlopsc.lineage.output import FORMATS
 
 FLAGSHIP = str(ROOT / "mlops.yaml")
 

@@ -14,11 +14,11 @@ import yaml
 from conftest import ROOT
 
 from mlopsc import __version__, api
-from mlopsc.lineage_common import node_label, xml_text
-from mlopsc.lineage_dot import render_dot
-from mlopsc.lineage_graphml import render_graphml
-from mlopsc.lineage_mermaid import mermaid_ids, render_mermaid
-from mlopsc.lineage_output import node_link
+from mlopsc.lineage.common import node_label, xml_text
+from mlopsc.lineage.dot import render_dot
+from mlopsc.lineage.graphml import render_graphml
+from mlopsc.lineage.mermaid import mermaid_ids, render_mermaid
+from mlopsc.lineage.output import node_link
 
 HOSTILE = ('q"uote \\back\\ \\N \\G \\l ]; } {x} -> --> <b>&amp; & #34; %% %%{init: {}}%% '
            "|p| `tick` *em* [[x]] é中😀 end")

@@ -15,7 +15,7 @@ from conftest import ROOT, compilable_specs, example_id
 from golden import GOLDEN_ROOT, assert_tree
 
 from mlopsc import __version__, api
-from mlopsc.lineage_common import node_label
+from mlopsc.lineage.common import node_label
 
 FILES = ["graph.dot", "graph.graphml", "graph.json", "graph.mmd", "openlineage.jsonl"]
 SVG = "{http://www.w3.org/2000/svg}"

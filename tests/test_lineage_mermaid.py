@@ -14,8 +14,8 @@ from conftest import ROOT, compilable_specs, example_id
 from test_lineage_escaping import CONTROLS, HOSTILE, NOTICE, hostile_graph, mermaid_text
 
 from mlopsc import api
-from mlopsc.lineage_common import node_label
-from mlopsc.lineage_mermaid import mermaid_ids, render_mermaid
+from mlopsc.lineage.common import node_label
+from mlopsc.lineage.mermaid import mermaid_ids, render_mermaid
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.load import DEFAULT_MAX_BYTES, Loaded, SpecFileError, load_spec, load_text
+from mlopsc.passes.load import DEFAULT_MAX_BYTES, Loaded, SpecFileError, load_spec, load_text
 
 
 def _load(text: str | bytes, **options) -> tuple[Loaded, list[tuple[str, str, str]]]:
@@ -685,7 +685,7 @@ def test_the_byte_limit_holds_for_all_files_together(tmp_path, monkeypatch):
 
 def test_alias_bytes_are_bounded_not_only_nodes():
     text = "a: &a '" + "x" * 1000 + "'\nb: [" + ", ".join(["*a"] * 20) + "]\n"
-    from mlopsc.yaml_events import build_tree
+    from mlopsc.reading.yaml_events import build_tree
 
     diagnostics = Diagnostics()
     tree = build_tree(text, "mlops.yaml", diagnostics, max_alias_bytes=15_000)
@@ -696,7 +696,7 @@ def test_alias_bytes_are_bounded_not_only_nodes():
 
 
 def test_nested_anchor_bytes_count_what_their_aliases_expand_to():
-    from mlopsc.yaml_events import build_tree
+    from mlopsc.reading.yaml_events import build_tree
 
     text = ("a: &a ['" + "x" * 1000 + "']\nb: &b [" + ", ".join(["*a"] * 10) + "]\n"
             "c: [" + ", ".join(["*b"] * 10) + "]\n")

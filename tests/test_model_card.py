@@ -12,10 +12,10 @@ from conftest import ROOT, compilable_specs, example_id
 from golden import GOLDEN_ROOT, assert_tree
 
 from mlopsc import api
-from mlopsc.build_lineage import build_lineage
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run
-from mlopsc.lower import lower
+from mlopsc.passes.build_lineage import build_lineage
+from mlopsc.passes.lower import lower
 from mlopsc.spec import Spec
 from mlopsc.target import EmitOptions
 from mlopsc.targets.model_card import ModelCardTarget, card_schema

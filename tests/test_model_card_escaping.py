@@ -14,12 +14,12 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from mlopsc.build_lineage import build_lineage
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.governance import markdown as md
 from mlopsc.governance.report import build_report
 from mlopsc.governance.report_md import render_markdown
-from mlopsc.lower import lower
+from mlopsc.passes.build_lineage import build_lineage
+from mlopsc.passes.lower import lower
 from mlopsc.spec import Spec
 from mlopsc.target import EmitOptions
 from mlopsc.targets.model_card import ModelCardTarget

@@ -22,13 +22,14 @@ POLICY_CODE = re.compile(r'"([A-Z]{2,5}-\d{3})"')
 SHARED = {
     # parse judges the root document; the loader judges each included file's apiVersion and
     # the `include:` and `overrides:` keys, which it consumes before parse runs.
-    "E201": {"compiler/load.py", "compiler/parse_spec.py"},
-    "E207": {"compiler/load.py", "compiler/parse_spec.py"},
+    "E201": {"compiler/passes/load.py", "compiler/passes/parse_spec.py"},
+    "E207": {"compiler/passes/load.py", "compiler/passes/parse_spec.py"},
     # The spec root's confinement, for each kind of path a spec names: spec_root confines a
     # path before it is opened and the loader checks the opened descriptor again (a symlink
     # swapped in between); policy/confine walks a `governance.policies` folder file by file.
-    "E119": {"compiler/load.py", "compiler/policy/confine.py", "compiler/spec_root.py"},
-    "E120": {"compiler/load.py", "compiler/policy/confine.py"},
+    "E119": {"compiler/passes/load.py", "compiler/policy/confine.py",
+             "compiler/reading/spec_root.py"},
+    "E120": {"compiler/passes/load.py", "compiler/policy/confine.py"},
 }
 
 # Rules that once existed twice, as (Python code, Rego code, the home that was kept). Both

@@ -10,7 +10,7 @@ import pytest
 from mlopsc import api
 from mlopsc.cli import main
 from mlopsc.errors import MlopscError
-from mlopsc.lineage_openlineage import event_time, render
+from mlopsc.lineage.openlineage import event_time, render
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mlopsc.cli import main
-from mlopsc.plan import _code, _fence
+from mlopsc.tools.plan import _code, _fence
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = ["--today", "2026-11-15"]

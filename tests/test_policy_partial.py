@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlopsc import api, lower
+from mlopsc import api
 from mlopsc.cli import main
 from mlopsc.driver import Options, run
+from mlopsc.passes import lower
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = sorted((ROOT / "tests" / "invalid").glob("*.yaml"))
@@ -113,7 +114,7 @@ def test_compile_with_a_semantic_error_writes_nothing(tmp_path, capsys):
 
 
 def test_targets_never_see_a_partial_ir():
-    from mlopsc.emit import emit
+    from mlopsc.passes.emit import emit
 
     compilation = run(Options(spec=str(ROOT / "tests/invalid/canary-weights.yaml")),
                       until="policy")

@@ -12,7 +12,7 @@ import yaml
 from mlopsc import __version__
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import Options, run
-from mlopsc.lower import lower
+from mlopsc.passes.lower import lower
 from mlopsc.spec import Spec
 from mlopsc.target import EmitOptions
 from mlopsc.targets.prometheus import PrometheusTarget

@@ -10,7 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlopsc.targets.prometheus import promql, regex_sample, slo_rules, yaml_out
+from mlopsc.render import promql, slo, yaml_out
+from mlopsc.targets.prometheus import regex_sample
 
 
 @pytest.mark.parametrize(("value", "literal"), [
@@ -144,7 +145,7 @@ def test_regex_sample_gives_up_on_match_all():
         regex_sample.not_matching(".*")
 
 
-@pytest.mark.parametrize("module", [promql, yaml_out, regex_sample, slo_rules])
+@pytest.mark.parametrize("module", [promql, yaml_out, regex_sample, slo])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert (result.failed, result.attempted > 0) == (0, True)

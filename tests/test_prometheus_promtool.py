@@ -187,7 +187,7 @@ def test_hostile_strings_stay_literal(tmp_path):
 def test_quote_round_trips_through_promql(tmp_path, value):
     """A PromQL literal built by quote() holds exactly the value: promtool reads it back
     (the expectation is written by PyYAML, independently of mlopsc's writers)."""
-    from mlopsc.targets.prometheus.promql import quote
+    from mlopsc.render.promql import quote
 
     rules = {"groups": [{"name": "q", "rules": [{
         # label_replace expands `$name` in its replacement: `$$` is a literal `$`.

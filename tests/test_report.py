@@ -15,8 +15,8 @@ from mlopsc import api
 from mlopsc.governance.output import report_schema
 from mlopsc.governance.report import build_report
 from mlopsc.governance.report_md import render_markdown
-from mlopsc.lower import lower
-from mlopsc.policy_result import PolicyResult, RuleInfo, RuleResult, WaiverUse
+from mlopsc.passes.lower import lower
+from mlopsc.policy.result import PolicyResult, RuleInfo, RuleResult, WaiverUse
 from mlopsc.spec import Spec
 
 TODAY = datetime.date(2026, 11, 15)

@@ -15,8 +15,8 @@ from mlopsc.driver import Options
 from mlopsc.governance import diff_reports
 from mlopsc.governance.inputs import load_report
 from mlopsc.governance.report import build_report
-from mlopsc.lower import lower
-from mlopsc.policy_result import PolicyResult, RuleInfo, RuleResult
+from mlopsc.passes.lower import lower
+from mlopsc.policy.result import PolicyResult, RuleInfo, RuleResult
 from mlopsc.spec import Spec
 
 TODAY = datetime.date(2026, 11, 15)

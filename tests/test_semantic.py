@@ -8,7 +8,7 @@ import pytest
 
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.driver import PASSES, Compilation, Options
-from mlopsc.parse_spec import parse_spec
+from mlopsc.passes.parse_spec import parse_spec
 
 BASE = {
     "apiVersion": "mlopsc/v1",

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from mlopsc import docs_gen
 from mlopsc.spec import json_schema
+from mlopsc.tools import docs_gen
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlopsc.check_pipelines import execution_order, step_upstream
+from mlopsc.passes.check_pipelines import execution_order, step_upstream
 from mlopsc.spec.pipelines import Pipeline
 
 

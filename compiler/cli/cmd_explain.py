@@ -13,7 +13,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from mlopsc.codes import UnknownCode, suggest
-    from mlopsc.explain import explain
+    from mlopsc.tools.explain import explain
 
     try:
         print(explain(args.code), end="")

@@ -8,7 +8,7 @@ import sys
 from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_report, add_spec, options_from, report
 from mlopsc.errors import MlopscError
 
-# The keys of mlopsc.lineage_output.FORMATS, listed here so that `--help` imports no networkx.
+# The keys of mlopsc.lineage.output.FORMATS, listed here so that `--help` imports no networkx.
 GRAPH_FORMATS = ("json", "dot", "mermaid", "graphml", "openlineage")
 
 
@@ -54,7 +54,7 @@ def run(args) -> int:
     if node is None:
         _print_graph(result, args)
         return EXIT_OK
-    from mlopsc.build_lineage import downstream, upstream
+    from mlopsc.passes.build_lineage import downstream, upstream
 
     for item in (downstream if args.impact else upstream)(graph, node):
         print(item)
@@ -71,7 +71,7 @@ def _report_aside(result, args) -> None:
 
 def _print_graph(result, args) -> None:
     from mlopsc import __version__
-    from mlopsc.lineage_output import render
+    from mlopsc.lineage.output import render
     from mlopsc.target import EmitOptions
 
     spec_name = args.spec.replace("\\", "/").rsplit("/", 1)[-1]

@@ -24,7 +24,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from mlopsc import __version__
     from mlopsc.formatters import render
-    from mlopsc.plan import make_plan, render_markdown
+    from mlopsc.tools.plan import make_plan, render_markdown
 
     plan, result = make_plan(options_from(args), args.base)
     if plan is None:

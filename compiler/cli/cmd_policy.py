@@ -28,15 +28,15 @@ def register(sub) -> None:
     test.add_argument("--format", choices=("text", "json"), default="text")
     test.add_argument("-v", "--verbose", action="store_true",
                       help="also list passing tests and the coverage of every file")
-    from mlopsc.policy_limits import limit_flags
+    from mlopsc.policy.limits import limit_flags
 
     limit_flags(test)  # --policy-timeout, --policy-memory: tests are Rego code too
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
+    from mlopsc.policy.limits import limits_of
     from mlopsc.policy.testing import run_tests
-    from mlopsc.policy_limits import limits_of
 
     report = run_tests(args.directory, limits_of(args))
     below = report.coverage < args.threshold

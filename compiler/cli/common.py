@@ -35,7 +35,7 @@ def add_limits(parser: argparse.ArgumentParser) -> None:
 
 def max_bytes(text: str) -> int:
     """Parse ``--max-bytes``: a whole number from 1 to 1 GiB (argparse says why not)."""
-    from mlopsc.safe_read import clamp_max_bytes
+    from mlopsc.reading.safe_read import clamp_max_bytes
 
     digits = text.strip()
     if not digits.lstrip("+-").isdigit() or not digits.isascii():
@@ -58,7 +58,7 @@ def add_policy(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD",
                         help="judge waiver expiry as of this date (default: SOURCE_DATE_EPOCH "
                              "or today)")
-    from mlopsc.policy_limits import limit_flags
+    from mlopsc.policy.limits import limit_flags
 
     limit_flags(parser)  # --policy-timeout, --policy-memory
 

@@ -62,7 +62,7 @@ def _read_json(path: str) -> Any:
 
     The file is read as any input is (see ``docs/security.md``): a regular file, at most
     64 MiB; JSON nested too deep or holding NaN or a huge number is refused."""
-    from mlopsc.safe_read import MAX_BYTES, TooLarge, read_regular
+    from mlopsc.reading.safe_read import MAX_BYTES, TooLarge, read_regular
 
     if path.lower().endswith((".yaml", ".yml")):
         return None
@@ -90,7 +90,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-_INT_MIN, _INT_END = -(2**63), 2**64  # the spec loader's range (see mlopsc.yaml_events)
+_INT_MIN, _INT_END = -(2**63), 2**64  # the spec loader's range (see mlopsc.reading.yaml_events)
 
 
 def _bounded_int(text: str) -> int:

@@ -21,7 +21,7 @@ REPORT_VERSION = 1
 def build_report(ir: IR, policy: Any, today: datetime.date) -> dict[str, Any]:
     """The report of one compiled spec.
 
-    ``policy`` is the policy pass's :class:`~mlopsc.policy_result.PolicyResult`, or ``None``
+    ``policy`` is the policy pass's :class:`~mlopsc.policy.result.PolicyResult`, or ``None``
     when policies were not evaluated (the report then says so).
 
     Example::

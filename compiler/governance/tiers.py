@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlopsc.ir import IR
-from mlopsc.policy_result import PolicyResult
+from mlopsc.policy.result import PolicyResult
 
 KEYS = ("approvals", "approver_roles", "model_card", "fairness_review", "human_oversight",
         "explainability", "shadow_before_rollout")
@@ -20,7 +20,7 @@ KEYS = ("approvals", "approver_roles", "model_card", "fairness_review", "human_o
 def requirements(tier: str | None, ir: IR, policy: PolicyResult | None) -> dict[str, Any] | None:
     """The requirements of ``tier`` (``None`` for no tier, or one nobody defines).
 
-    >>> from mlopsc.policy_result import PolicyResult
+    >>> from mlopsc.policy.result import PolicyResult
     >>> gate = PolicyResult(engine="regorus", bundles=(), rules={}, results=(), waivers=(),
     ...                     disabled=(), tiers={"high": {"approvals": 2,
     ...                                                  "approver_roles": ["risk"]}})

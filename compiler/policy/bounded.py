@@ -8,7 +8,7 @@ its answer back through a pipe as JSON lines. The parent waits until the deadlin
 kills the child (``SIGKILL``) and reaps it. Either limit raises :class:`PolicyLimitError`,
 which the gate reports as E406 and which blocks (fail closed).
 
-:class:`~mlopsc.policy_limits.PolicyLimits` holds the limits. The child announces each
+:class:`~mlopsc.policy.limits.PolicyLimits` holds the limits. The child announces each
 step (``{"step": "data.a.deny"}``) before it starts it, so a limit error names the rule that
 was running.
 """
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from mlopsc.policy.errors import PolicyEngineError
-from mlopsc.policy_limits import PolicyLimits
+from mlopsc.policy.limits import PolicyLimits
 
 
 class PolicyLimitError(Exception):

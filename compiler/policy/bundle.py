@@ -16,8 +16,8 @@ import regorus
 
 from mlopsc.policy.errors import PolicyBundleError, RegoError, parse_engine_error
 from mlopsc.policy.metadata import Annotation, AnnotationError, annotation_above
-from mlopsc.policy_result import RuleInfo
-from mlopsc.safe_read import MAX_BYTES, read_regular
+from mlopsc.policy.result import RuleInfo
+from mlopsc.reading.safe_read import MAX_BYTES, read_regular
 
 DEFAULT_BUNDLE = "default"
 DECISIONS = ("deny", "warn")

@@ -16,10 +16,10 @@ import os
 from pathlib import Path
 
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.git_ignore import IgnoreCheck
-from mlopsc.safe_read import NotRegular, in_special_tree
+from mlopsc.reading.git_ignore import IgnoreCheck
+from mlopsc.reading.safe_read import NotRegular, in_special_tree
+from mlopsc.reading.spec_root import Refused, SpecRoot, check_not_git, confine, short_name
 from mlopsc.source import Path as SpecPath
-from mlopsc.spec_root import Refused, SpecRoot, check_not_git, confine, short_name
 
 
 def spec_bundle_allowed(entry: str, spec_dir: Path, root: SpecRoot | None,

@@ -43,8 +43,8 @@ def load_data(paths: tuple[str, ...] | list[str]) -> dict[str, Any]:
 def read_data(name: str) -> dict[str, Any]:
     """One data file as a mapping (JSON is YAML, so one loader reads both)."""
     from mlopsc.diagnostics import Diagnostics
-    from mlopsc.safe_read import MAX_BYTES, TooLarge, read_regular
-    from mlopsc.yaml_events import build_tree
+    from mlopsc.reading.safe_read import MAX_BYTES, TooLarge, read_regular
+    from mlopsc.reading.yaml_events import build_tree
 
     try:
         data = read_regular(name, MAX_BYTES)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from mlopsc.policy.bundle import Bundles
 from mlopsc.policy.errors import PolicyEngineError, RegoError
 from mlopsc.policy.input_doc import PolicyInput
-from mlopsc.policy_limits import DEFAULT_LIMITS, PolicyLimits
+from mlopsc.policy.limits import DEFAULT_LIMITS, PolicyLimits
 
 
 class _Undefined:

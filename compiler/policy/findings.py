@@ -15,7 +15,7 @@ from mlopsc.diagnostics import Diagnostic, Diagnostics, Severity
 from mlopsc.ir import IR
 from mlopsc.policy.bundle import Bundles, Module
 from mlopsc.policy.engine import UNDEFINED
-from mlopsc.policy_result import RuleInfo, RuleResult
+from mlopsc.policy.result import RuleInfo, RuleResult
 from mlopsc.source import Span, coerce_path, format_path
 
 _SEVERITY = {"deny": Severity.ERROR, "warn": Severity.WARNING}

@@ -16,11 +16,11 @@ from mlopsc.policy.engine import PolicyEngine, make_engine
 from mlopsc.policy.errors import RegoError
 from mlopsc.policy.findings import read_findings, results, rule_span
 from mlopsc.policy.input_doc import PolicyInput
+from mlopsc.policy.limits import DEFAULT_LIMITS, PolicyLimits
+from mlopsc.policy.result import DisabledRuleUse, PolicyResult
 from mlopsc.policy.waivers import apply_waivers
-from mlopsc.policy_limits import DEFAULT_LIMITS, PolicyLimits
-from mlopsc.policy_result import DisabledRuleUse, PolicyResult
+from mlopsc.reading.spec_root import SpecRoot
 from mlopsc.source import Span, parse_path
-from mlopsc.spec_root import SpecRoot
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from mlopsc.policy.bundle import Bundles
 from mlopsc.policy.engine import UNDEFINED, Value
 from mlopsc.policy.errors import PolicyEngineError, RegoError, parse_engine_error
 from mlopsc.policy.input_doc import PolicyInput
-from mlopsc.policy_limits import DEFAULT_LIMITS, PolicyLimits
+from mlopsc.policy.limits import DEFAULT_LIMITS, PolicyLimits
 
 DATA_ROOT = "org"
 """Organisation data (``--data`` files) is mounted at ``data.org``."""

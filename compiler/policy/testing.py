@@ -14,7 +14,7 @@ from pathlib import Path
 from mlopsc.policy.bounded import PolicyLimitError, run_bounded
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
 from mlopsc.policy.errors import parse_engine_error
-from mlopsc.policy_limits import DEFAULT_LIMITS, PolicyLimits
+from mlopsc.policy.limits import DEFAULT_LIMITS, PolicyLimits
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 
 from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import Waiver
-from mlopsc.policy_result import WaiverUse
+from mlopsc.policy.result import WaiverUse
 from mlopsc.source import format_path, parse_path
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from mlopsc import ir
-from mlopsc.check_pipelines import PLACEHOLDER
+from mlopsc.passes.check_pipelines import PLACEHOLDER
 from mlopsc.targets.airflow.literals import (
     airflow_id,
     jinja_str,

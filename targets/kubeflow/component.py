@@ -19,7 +19,7 @@ from kfp import components
 from kfp.dsl import base_component
 
 from mlopsc import ir
-from mlopsc.check_pipelines import PLACEHOLDER
+from mlopsc.passes.check_pipelines import PLACEHOLDER
 
 PARAMETER_TYPES = {"string": "String", "integer": "Integer", "float": "Float",
                    "boolean": "Boolean"}

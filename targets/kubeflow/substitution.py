@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 
 from mlopsc import ir
-from mlopsc.check_pipelines import PLACEHOLDER
+from mlopsc.passes.check_pipelines import PLACEHOLDER
 from mlopsc.source import parse_path
 
 MARKER = "{{"

@@ -16,7 +16,7 @@ deployment's ServiceMonitor copies from the pods onto their series. Over the who
 SLIs) are narrowed by the Service that carries the new version instead.
 
 Queries come from the Prometheus target's public PromQL builder
-(:mod:`mlopsc.targets.prometheus.promql`, and its SLI ratio), so spec strings are quoted
+(:mod:`mlopsc.render.promql`, and its SLI ratio), so spec strings are quoted
 PromQL literals. Every query is absent, never NaN, without traffic, and the conditions
 treat an empty result as healthy (``len(result) == 0``).
 
@@ -38,11 +38,11 @@ from __future__ import annotations
 import json
 
 from mlopsc import ir
+from mlopsc.render.metrics import DRIFT
+from mlopsc.render.promql import duration, number, selector
+from mlopsc.render.slo import error_budget, ratio_expr
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import canary_service, derived_name
-from mlopsc.targets.prometheus.monitor_rules import DRIFT
-from mlopsc.targets.prometheus.promql import duration, number, selector
-from mlopsc.targets.prometheus.slo_rules import error_budget, ratio_expr
 
 API = "argoproj.io/v1alpha1"
 MIN_WINDOW_S = 300.0

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
+from mlopsc.render.promql import number, regex_literal
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import derived_name
-from mlopsc.targets.prometheus.promql import number, regex_literal
 
 API = "networking.istio.io/v1"
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+")

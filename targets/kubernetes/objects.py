@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlopsc.render.promql import PromQLError
 from mlopsc.targets.kubernetes import (
     analysis,
     autoscaling,
@@ -14,7 +15,6 @@ from mlopsc.targets.kubernetes import (
 )
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import derived_name
-from mlopsc.targets.prometheus.promql import PromQLError
 
 
 def objects(ctx: Ctx) -> list[dict]:

@@ -1,15 +1,15 @@
 """Objects to files: one YAML file per object, keys sorted, and a kustomization.yaml.
 
 The YAML comes from the Prometheus target's block writer
-(:mod:`mlopsc.targets.prometheus.yaml_out`), which quotes every string a YAML 1.1 or 1.2
+(:mod:`mlopsc.render.yaml_out`), which quotes every string a YAML 1.1 or 1.2
 reader could take for something else (``on``, ``yes``, ``0755``, ``1e3``...) and escapes
 newlines, so a spec string stays one scalar value: never a key, never a document.
 """
 
 from __future__ import annotations
 
+from mlopsc.render.yaml_out import dump
 from mlopsc.target import Artifact
-from mlopsc.targets.prometheus.yaml_out import dump
 
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
 

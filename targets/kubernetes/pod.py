@@ -15,6 +15,7 @@ not mounted. Spec strings land in values only (env values, paths, args).
 from __future__ import annotations
 
 from mlopsc import ir
+from mlopsc.render.pod_security import container_security, pod_security
 from mlopsc.targets.kubernetes.meta import label_value
 
 GPU_RESOURCE = "nvidia.com/gpu"
@@ -68,17 +69,6 @@ def probes(p: ir.Probes | None) -> dict:
     }
 
 
-def container_security(sec: ir.Security) -> dict:
-    out = {"allowPrivilegeEscalation": sec.allow_privilege_escalation,
-           "capabilities": {"drop": ["ALL"]},
-           "privileged": sec.privileged,
-           "readOnlyRootFilesystem": sec.read_only_root_filesystem,
-           "runAsNonRoot": sec.run_as_non_root}
-    if sec.run_as_user is not None:
-        out["runAsUser"] = sec.run_as_user
-    return out
-
-
 def container(d: ir.Deployment, version: str, serving: bool) -> dict:
     """The model container. ``serving`` adds the port and probes (online and streaming)."""
     out = {
@@ -102,14 +92,10 @@ def container(d: ir.Deployment, version: str, serving: bool) -> dict:
 
 def pod_spec(d: ir.Deployment, version: str, serving: bool, gpu_label: str) -> dict:
     """The pod spec (batch pods never restart in place: the Job retries them)."""
-    pod_security = {"runAsNonRoot": d.security.run_as_non_root,
-                    "seccompProfile": {"type": "RuntimeDefault"}}
-    if d.security.run_as_user is not None:
-        pod_security["runAsUser"] = d.security.run_as_user
     spec = {
         "automountServiceAccountToken": False,
         "containers": [container(d, version, serving)],
-        "securityContext": pod_security,
+        "securityContext": pod_security(d.security),
         "volumes": [{"emptyDir": {}, "name": "tmp"}],
     }
     if d.security.host_network:

@@ -14,7 +14,7 @@ import networkx as nx
 from mlopsc import __version__
 from mlopsc.governance.tiers import requirements as tier_requirements
 from mlopsc.ir import IR, Dataset, Deployment, Model, Slo
-from mlopsc.policy_result import PolicyResult
+from mlopsc.policy.result import PolicyResult
 
 CARD_VERSION = 2
 """2: ``model_parameters.data`` is a list of datasets, as in the toolkit's schema v0.0.2."""

@@ -1,6 +1,6 @@
 """The Prometheus target: SLO recording rules, burn-rate alerts, monitor alerts.
 
-``mlopsc.targets.prometheus.promql`` is the public PromQL builder other targets reuse.
+``mlopsc.render.promql`` is the public PromQL builder other targets reuse.
 """
 
 from mlopsc.targets.prometheus.target import PrometheusTarget

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.render.promql import is_label_name, is_metric_name, number
 from mlopsc.source import parse_path
-from mlopsc.targets.prometheus.promql import is_label_name, is_metric_name, number
 from mlopsc.targets.prometheus.slo_rules import error_budget
 
 # Labels the generated alerts set themselves; a routing label may not replace them.

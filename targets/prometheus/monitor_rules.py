@@ -9,18 +9,13 @@ reason when the monitor gives nothing to compare (the caller reports it).
 from __future__ import annotations
 
 from mlopsc import ir
-from mlopsc.targets.prometheus.promql import (
+from mlopsc.render.metrics import DRIFT, LAST_UPDATE, MODEL_METRIC, QUALITY, ROWS
+from mlopsc.render.promql import (
     duration,
     number,
     selector,
     template_literals,
 )
-
-DRIFT = "mlops_feature_drift_score"
-MODEL_METRIC = "mlops_model_metric"
-QUALITY = "mlops_data_quality_failure_ratio"
-ROWS = "mlops_dataset_rows"
-LAST_UPDATE = "mlops_dataset_last_update_timestamp_seconds"
 
 
 class Nothing(Exception):

@@ -21,10 +21,10 @@ from typing import ClassVar
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.render.yaml_out import dump
 from mlopsc.source import parse_path
 from mlopsc.target import Artifact, EmitOptions, Setting
 from mlopsc.targets.prometheus import checks, monitor_rules, slo_rules, unit_tests
-from mlopsc.targets.prometheus.yaml_out import dump
 
 DATASET_NAMESPACE = "monitoring"
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import math
 
 from mlopsc import ir
+from mlopsc.render.promql import number, quote, selector
+from mlopsc.render.yaml_out import dump
 from mlopsc.targets.prometheus import regex_sample
-from mlopsc.targets.prometheus.promql import number, quote, selector
 from mlopsc.targets.prometheus.slo_rules import ALERT, BUDGET_REMAINING, error_budget
-from mlopsc.targets.prometheus.yaml_out import dump
 
 PER_MINUTE = 1000.0
 MINUTES = 360

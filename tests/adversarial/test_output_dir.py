@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from mlopsc.cli import main
+from mlopsc.output.leftovers import clean_leftovers
+from mlopsc.output.swap import MARKER, MARKER_TEXT, new_staging, switch_by_renames
+from mlopsc.output.write import OutputError, manifest, write_tree
 from mlopsc.target import Artifact
-from mlopsc.write import OutputError, manifest, write_tree
-from mlopsc.write_leftovers import clean_leftovers
-from mlopsc.write_swap import MARKER, MARKER_TEXT, new_staging, switch_by_renames
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = str(ROOT / "mlops.yaml")
@@ -284,7 +284,7 @@ def test_a_mount_point_is_refused_untouched(tmp_path, capsys):
 def test_rename_exchange_swaps_two_trees_in_the_kernel(tmp_path, raw):
     import platform
 
-    from mlopsc import write_swap
+    from mlopsc.output import swap as write_swap
 
     if raw and platform.machine().lower() not in ("x86_64", "amd64", "aarch64", "arm64"):
         pytest.skip("no renameat2 system call number for this machine")

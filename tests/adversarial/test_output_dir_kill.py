@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from mlopsc import api
-from mlopsc.write import write_tree
+from mlopsc.output.write import write_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = str(ROOT / "mlops.yaml")

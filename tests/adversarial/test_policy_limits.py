@@ -23,7 +23,7 @@ import pytest
 
 from mlopsc.policy.bounded import PolicyLimitError, run_bounded
 from mlopsc.policy.errors import PolicyEngineError
-from mlopsc.policy_limits import PolicyLimits
+from mlopsc.policy.limits import PolicyLimits
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "mlops.yaml"
 SLACK_S = 12.0

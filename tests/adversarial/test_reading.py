@@ -420,7 +420,7 @@ def test_compile_check_with_a_huge_regular_file_in_place_of_an_output(tmp_path):
 
 
 def test_read_tree_skips_links_and_special_files(tmp_path):
-    from mlopsc.write import read_tree
+    from mlopsc.output.write import read_tree
 
     (tmp_path / "a.txt").write_text("a")
     (tmp_path / "link").symlink_to("/etc/passwd")
@@ -683,7 +683,7 @@ def test_paths_through_long_symlinks_resolve_each_step_once(tmp_path, monkeypatc
     """1,000 includes through a link whose target has 2,000 components: resolved once, not
     once per include (that was 2 million system calls and about 8 seconds)."""
     from mlopsc.diagnostics import Diagnostics
-    from mlopsc.load import load_spec
+    from mlopsc.passes.load import load_spec
 
     (tmp_path / "l").symlink_to(".")
     (tmp_path / "a").symlink_to("l/" * 2000 + ".")
@@ -718,7 +718,7 @@ def test_git_gone_before_the_question_is_e126_not_a_broken_pipe(tree):
     """Git may quit on a broken repository before mlopsc writes the first path: the flush,
     and the close that flushes again, meet a closed pipe. That reads as 'git failed', not
     as the CLI's exit 141 for a reader that went away (the flaky CI failure of stop 20)."""
-    from mlopsc.git_ignore import _Git
+    from mlopsc.reading.git_ignore import _Git
 
     (tree / ".git/HEAD").write_text("garbage\n")
     git = _Git(str(tree))

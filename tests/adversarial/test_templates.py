@@ -271,7 +271,7 @@ def test_argo_substitutes_only_the_candidate_hash(value):
 
 def test_the_argo_rule_would_catch_raw_spec_text():
     """The port is not vacuous: the same text unescaped fails or is substituted."""
-    from mlopsc.targets.prometheus.promql import quote
+    from mlopsc.render.promql import quote
 
     with pytest.raises(ArgoError, match="failed to resolve"):
         argo_resolve(quote("{{args.stolen}}"), {"args.candidate-hash": HASH})
@@ -285,7 +285,7 @@ def test_resolved_queries_select_the_literal_label_in_prometheus(tmp_path, value
     """After Argo's substitution, Prometheus reads the escaped literals back as the spec's
     text: the gate query of api-avail and the drift rollback select the hostile labels (the
     error selector matches the hostile text as a regex: RE2-escaped, still holding `{{`)."""
-    from mlopsc.targets.prometheus.promql import regex_literal
+    from mlopsc.render.promql import regex_literal
 
     regex = regex_literal(value).replace("\\{", "{")  # `{` alone is literal in RE2
     metrics = _analysis_metrics(value, regex)

@@ -22,10 +22,11 @@ from hypothesis import strategies as st
 
 from mlopsc import api
 from mlopsc.driver import Options
-from mlopsc.quantity import OutOfRange, parse_quantity
-from mlopsc.regex_check import regex_problem
-from mlopsc.targets.prometheus import promql, regex_sample
-from mlopsc.units import MAX_DURATION_MS, duration_ms
+from mlopsc.render import promql
+from mlopsc.targets.prometheus import regex_sample
+from mlopsc.values.quantity import OutOfRange, parse_quantity
+from mlopsc.values.regex_check import regex_problem
+from mlopsc.values.units import MAX_DURATION_MS, duration_ms
 
 BASE = """\
 apiVersion: mlopsc/v1

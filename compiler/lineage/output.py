@@ -1,0 +1,85 @@
+"""Always-on output: the lineage graph under ``lineage/`` in every format.
+
+``graph.json`` (networkx node-link), ``graph.dot`` (Graphviz), ``graph.mmd`` (Mermaid),
+``graph.graphml`` and ``openlineage.jsonl`` (OpenLineage static events, one per line).
+``mlopsc lineage --graph-format`` prints the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import networkx as nx
+
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.ir import IR
+from mlopsc.target import Artifact, EmitOptions
+
+
+def node_link(graph: nx.DiGraph) -> dict:
+    """Node-link JSON with nodes and edges in id order (deterministic).
+
+    ``networkx.node_link_graph(data, edges="edges")`` reads it back as a ``DiGraph``.
+    """
+    return {
+        "directed": True,
+        "multigraph": False,
+        "graph": {"name": graph.graph.get("name", "")},
+        "nodes": [{"id": n, **dict(sorted(graph.nodes[n].items()))} for n in sorted(graph)],
+        "edges": [{"source": s, "target": t, "relation": graph.edges[s, t]["relation"]}
+                  for s, t in sorted(graph.edges)],
+    }
+
+
+def _json(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+    return (json.dumps(node_link(graph), indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _dot(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+    from mlopsc.lineage.dot import render_dot
+
+    return render_dot(graph, notice).encode()
+
+
+def _mermaid(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+    from mlopsc.lineage.mermaid import render_mermaid
+
+    return render_mermaid(graph, notice).encode()
+
+
+def _graphml(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+    from mlopsc.lineage.graphml import render_graphml
+
+    return render_graphml(graph, notice).encode()
+
+
+def _openlineage(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+    from mlopsc.lineage.openlineage import render
+
+    return render(ir)
+
+
+# format -> (file under lineage/, renderer); JSON formats carry no notice (no comments).
+FORMATS: dict[str, tuple[str, Callable[[nx.DiGraph, IR, str], bytes]]] = {
+    "json": ("graph.json", _json),
+    "dot": ("graph.dot", _dot),
+    "mermaid": ("graph.mmd", _mermaid),
+    "graphml": ("graph.graphml", _graphml),
+    "openlineage": ("openlineage.jsonl", _openlineage),
+}
+
+
+def render(fmt: str, graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+    """One export as bytes, e.g. ``render("dot", graph, ir, options.header())``."""
+    return FORMATS[fmt][1](graph, ir, notice)
+
+
+class LineageOutput:
+    name = "lineage"
+    description = "lineage graph of datasets, pipelines, models, deployments, SLOs and monitors"
+
+    def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
+        graph = options.context["lineage"]
+        return [Artifact(path, renderer(graph, ir, options.header()))
+                for path, renderer in FORMATS.values()]
