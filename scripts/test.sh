@@ -36,5 +36,5 @@ echo "== Airflow venv"
 export MLOPSC_AIRFLOW_PYTHON
 MLOPSC_AIRFLOW_PYTHON=$(bash scripts/airflow-venv.sh)
 
-echo "== pytest"
-exec "$PYTHON" -m pytest "$@"
+echo "== pytest (one worker per core)"
+exec "$PYTHON" -m pytest -n auto "$@"

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).parent))  # tests/golden.py and other helpers
+# tests/golden_tree.py, and test modules whose helpers other folders reuse (test_fuzz's
+# seeds, test_prometheus_helpers' promtool runner): importable by name from every folder.
+for _folder in ("", "unit", "integration"):
+    sys.path.insert(0, str(Path(__file__).parent / _folder))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

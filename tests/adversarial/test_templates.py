@@ -8,8 +8,8 @@ and independently of mlopsc's own unit-test writer, expects the hostile text lit
 Had the query action run, the label would read ``42`` and promtool would fail the test.
 
 Argo Rollouts' AnalysisTemplate substitution is checked in this file too (see below); the
-Airflow and KFP cases live in tests/test_airflow_injection.py and
-tests/test_kubeflow_injection.py.
+Airflow and KFP cases live in tests/integration/test_airflow_injection.py and
+tests/integration/test_kubeflow_injection.py.
 """
 
 from __future__ import annotations

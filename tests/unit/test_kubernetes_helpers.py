@@ -17,9 +17,9 @@ from mlopsc.spec import Spec
 from mlopsc.target import EmitOptions
 from mlopsc.targets.kubernetes import KubernetesTarget
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = (ROOT / "examples" / "minimal" / "mlops.yaml").read_text()
-CRDS = Path(__file__).parent / "fixtures" / "schemas" / "crds"
+CRDS = Path(__file__).parent.parent / "fixtures" / "schemas" / "crds"
 K8S_VERSION = "1.33.0"
 """The Kubernetes version core kinds are validated against (kubernetes-validate, strict)."""
 CORE_GROUPS = ("v1", "apps/v1", "batch/v1", "autoscaling/v2", "policy/v1")

@@ -22,7 +22,7 @@ from mlopsc import api
 from mlopsc.cli import main
 from mlopsc.policy.bundle import default_bundle_dir, rego_files
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "mlops.yaml"
 NONCOMPLIANT = ROOT / "examples" / "noncompliant" / "mlops.yaml"
 TODAY = datetime.date(2026, 11, 20)

@@ -17,7 +17,7 @@ from mlopsc.formatters.text import summary_line
 from mlopsc.printable import printable
 from mlopsc.source import SourceIndex, Span
 
-SARIF_SCHEMA = Path(__file__).parent / "fixtures/schemas/sarif/sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).parent.parent / "fixtures/schemas/sarif/sarif-schema-2.1.0.json"
 
 SOURCE = """\
 apiVersion: mlopsc/v1

@@ -14,7 +14,7 @@ from mlopsc import api
 from mlopsc.cli import main
 from mlopsc.diagnostics import Severity
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "mlops.yaml"
 NONCOMPLIANT = ROOT / "examples" / "noncompliant" / "mlops.yaml"
 TODAY = datetime.date(2026, 11, 20)

@@ -12,7 +12,7 @@ import yaml
 from mlopsc.spec import json_schema
 from mlopsc.tools import docs_gen
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("name", ["docs/spec.md", "schema/mlopsc-v1.json"])

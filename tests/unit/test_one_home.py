@@ -13,7 +13,7 @@ import pytest
 from mlopsc.codes import table
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, default_bundle_dir, load_bundles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"[EWN]\d{3}\Z")
 POLICY_CODE = re.compile(r'"([A-Z]{2,5}-\d{3})"')
 

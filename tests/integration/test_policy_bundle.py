@@ -18,7 +18,7 @@ import pytest
 from mlopsc.policy.bundle import DECISIONS, default_bundle_dir, load_bundles
 from mlopsc.policy.testing import run_tests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = load_bundles([("default", default_bundle_dir())], tests=True)
 CODES = sorted(BUNDLE.rules)
 DOMAINS = ("governance", "models", "regulations", "data", "pipelines", "deployments",

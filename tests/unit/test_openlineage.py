@@ -12,7 +12,7 @@ from mlopsc.cli import main
 from mlopsc.errors import MlopscError
 from mlopsc.lineage.openlineage import event_time, render
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def events() -> list[dict]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from conftest import ROOT
-from golden import GOLDEN_ROOT
+from golden_tree import GOLDEN_ROOT
 
 from mlopsc.cli import main
 

@@ -10,7 +10,7 @@ from mlopsc.codes import UnknownCode, suggest, table
 from mlopsc.tools import docs_gen
 from mlopsc.tools.explain import explain
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_diagnostics_md_is_up_to_date():

@@ -16,7 +16,7 @@ import yaml
 
 from mlopsc.cli import build_parser, main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w+)\n(.*?)```", DOC, re.S)
 STAND_INS = {"$AS_OF": "2026-11-15", "AS_OF": "2026-11-15",

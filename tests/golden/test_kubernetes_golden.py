@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import compilable_specs, example_id
-from golden import GOLDEN_ROOT, assert_tree
+from golden_tree import GOLDEN_ROOT, assert_tree
 from test_kubernetes_helpers import emit_ir, ir_of, objects, validation_errors
 
 

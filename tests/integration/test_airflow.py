@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, compilable_specs, example_id, example_specs
-from golden import GOLDEN_ROOT, assert_tree
+from golden_tree import GOLDEN_ROOT, assert_tree
 from test_kubeflow import coverage_ir
 
 from mlopsc import api
@@ -24,7 +24,7 @@ from mlopsc.diagnostics import Diagnostics
 from mlopsc.target import EmitOptions
 from mlopsc.targets.airflow import AirflowTarget
 
-CHECK = ROOT / "tests" / "airflow_check.py"
+CHECK = ROOT / "tests" / "integration" / "airflow_check.py"
 OPTIONS = EmitOptions("0.0.0", "mlops.yaml")
 
 

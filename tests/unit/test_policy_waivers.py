@@ -14,9 +14,9 @@ import pytest
 from mlopsc import api
 from mlopsc.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NONCOMPLIANT = ROOT / "examples" / "noncompliant" / "mlops.yaml"
-SARIF_SCHEMA = Path(__file__).parent / "fixtures/schemas/sarif/sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).parent.parent / "fixtures/schemas/sarif/sarif-schema-2.1.0.json"
 
 WAIVERS = """
 waivers:

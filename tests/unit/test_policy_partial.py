@@ -14,7 +14,7 @@ from mlopsc.cli import main
 from mlopsc.driver import Options, run
 from mlopsc.passes import lower
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INVALID = sorted((ROOT / "tests" / "invalid").glob("*.yaml"))
 NONCOMPLIANT = ROOT / "examples" / "noncompliant" / "mlops.yaml"
 

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 from conftest import ROOT, compilable_specs, example_id
-from golden import GOLDEN_ROOT, assert_tree
+from golden_tree import GOLDEN_ROOT, assert_tree
 
 from mlopsc import __version__, api
 from mlopsc.lineage.common import node_label

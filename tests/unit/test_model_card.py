@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 from conftest import ROOT, compilable_specs, example_id
-from golden import GOLDEN_ROOT, assert_tree
+from golden_tree import GOLDEN_ROOT, assert_tree
 
 from mlopsc import api
 from mlopsc.diagnostics import Diagnostics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import compilable_specs, example_id
-from golden import GOLDEN_ROOT, assert_tree
+from golden_tree import GOLDEN_ROOT, assert_tree
 from test_prometheus_helpers import emit_example
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from mlopsc.cli import main
 
-INVALID = Path(__file__).parent / "invalid"
+INVALID = Path(__file__).parent.parent / "invalid"
 CASES = sorted(INVALID.glob("*.yaml"))
 
 

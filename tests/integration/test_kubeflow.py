@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import compilable_specs, example_id, example_specs
-from golden import GOLDEN_ROOT, assert_tree
+from golden_tree import GOLDEN_ROOT, assert_tree
 from google.protobuf import json_format
 from kfp import components
 

@@ -17,7 +17,7 @@ from mlopsc.spec import Spec
 from mlopsc.target import EmitOptions
 from mlopsc.targets.prometheus import PrometheusTarget
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = (ROOT / "examples" / "minimal" / "mlops.yaml").read_text()
 
 

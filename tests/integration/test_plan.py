@@ -11,7 +11,7 @@ import pytest
 from mlopsc.cli import main
 from mlopsc.tools.plan import _code, _fence
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = ["--today", "2026-11-15"]
 SUPPORT_CALLS = "      - {name: support_calls_30d, type: integer, kind: continuous, min: 0}\n"
 FEATURES = "features: [tenure_months, monthly_charges, support_calls_30d, plan]"

@@ -13,7 +13,7 @@ from mlopsc import api
 from mlopsc.cli import main
 from mlopsc.codes import table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = [ROOT / "mlops.yaml", ROOT / "examples" / "minimal" / "mlops.yaml",
          ROOT / "examples" / "recommender" / "mlops.yaml"]
 TEXTS = [p.read_text() for p in SEEDS]

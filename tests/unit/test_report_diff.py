@@ -9,7 +9,7 @@ import random
 
 import pytest
 from conftest import ROOT, example_id, example_specs
-from golden import GOLDEN_ROOT, assert_tree
+from golden_tree import GOLDEN_ROOT, assert_tree
 
 from mlopsc.driver import Options
 from mlopsc.governance import diff_reports

@@ -1,6 +1,6 @@
 """Run by the Airflow venv's python: load DAG files with Airflow's own DagBag, print JSON.
 
-    python tests/airflow_check.py DAG_FOLDER [--import-times N]
+    python tests/integration/airflow_check.py DAG_FOLDER [--import-times N]
 
 Prints one JSON object: ``import_errors`` (file -> message) and, per dag id, its schedule,
 tags, doc, params and tasks (upstream ids, retries, delays, timeout, resources, env and the
