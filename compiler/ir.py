@@ -9,9 +9,17 @@ in name order; enumerations are plain strings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, dataclass_transform
 
-frozen = dataclass(frozen=True, slots=True, kw_only=True)
+_T = TypeVar("_T")
+
+
+# A named decorator (not a bare assignment) so that type checkers see these records as
+# keyword-only frozen dataclasses and check every constructor call.
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
+def frozen(cls: type[_T]) -> type[_T]:
+    """Make ``cls`` a frozen, slotted, keyword-only dataclass."""
+    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
 
 
 @frozen
@@ -156,6 +164,25 @@ class Step:
     outputs: tuple[str, ...]
     node_selector: dict[str, str]
     security: Security
+    tolerations: tuple[Toleration, ...] = ()
+
+
+@frozen
+class Toleration:
+    key: str
+    value: str | None = None
+    effect: str | None = None
+    """``None``: every effect."""
+
+
+@frozen
+class ArtifactStore:
+    """Where Airflow steps pass artifacts: an object-store root ``uri`` or a shared ``pvc``
+    mounted at ``mount_path``."""
+
+    uri: str | None = None
+    pvc: str | None = None
+    mount_path: str = "/mlopsc/artifacts"
 
 
 @frozen
@@ -196,6 +223,12 @@ class Pipeline(Node):
     timeout_s: float | None
     tags: tuple[str, ...]
     max_active_runs: int
+    timezone: str = "UTC"
+    namespace: str | None = None
+    """The namespace of the environment compiled for (``--env``), if any."""
+    service_account: str | None = None
+    image_pull_secrets: tuple[str, ...] = ()
+    artifact_store: ArtifactStore | None = None
 
 
 # ---------------------------------------------------------------- models
@@ -369,6 +402,8 @@ class Deployment(Node):
     version: str
     """The model version deployed (the candidate during a rollout)."""
     environment: str
+    environment_tier: str
+    """The tier of ``environment`` (``production`` when the environment is unknown)."""
     namespace: str
     owner: str | None
     description: str | None
@@ -427,6 +462,10 @@ class Slo(Node):
     """Resolved burn-rate alert tiers (the defaults scaled to the period, or the spec's)."""
     runbook: str | None
     routing: Routing | None
+    page_receiver: str | None = None
+    """Receiver of the critical tiers (``alerting.receivers.page``, else ``routing.receiver``)."""
+    ticket_receiver: str | None = None
+    """Receiver of the other tiers (``alerting.receivers.ticket``); never the page one's default."""
 
 
 @frozen
@@ -498,6 +537,10 @@ class Environment(Node):
     namespace: str
     description: str | None
     cluster: str | None
+    tier: str
+    """``production``, ``staging`` or ``development``; ``production`` when none is declared."""
+    tier_declared: bool
+    """The spec declares the tier (the implicit dev/staging/prod environments count as declared)."""
 
 
 # ---------------------------------------------------------------- the whole
