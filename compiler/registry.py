@@ -1,5 +1,11 @@
 """The registry of compile targets: built-ins in one table, loaded lazily; plugins from entry
-points."""
+points.
+
+Each row names a target's :class:`~mlopsc.target.TargetDeclaration`: its settings,
+orchestrators, diagnostic codes and docs, readable without importing the code that emits.
+A plugin's entry point (group ``mlopsc.targets``) names its declaration, or a Target class
+that carries one as ``declaration``.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +16,22 @@ from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import entry_points
 
-from mlopsc.target import Target
+from mlopsc.target import Target, TargetDeclaration
 
 ENTRY_POINT_GROUP = "mlopsc.targets"
 
-# name -> "module:Class". Adding a built-in target touches only this table.
+# name -> "module:DECLARATION". Adding a built-in target touches only this table (and its folder).
 BUILTIN_TARGETS: dict[str, str] = {
-    "kubeflow": "mlopsc.targets.kubeflow:KubeflowTarget",
-    "airflow": "mlopsc.targets.airflow:AirflowTarget",
-    "kubernetes": "mlopsc.targets.kubernetes:KubernetesTarget",
-    "prometheus": "mlopsc.targets.prometheus:PrometheusTarget",
-    "model-card": "mlopsc.targets.model_card:ModelCardTarget",
+    "kubeflow": "mlopsc.targets.kubeflow:DECLARATION",
+    "airflow": "mlopsc.targets.airflow:DECLARATION",
+    "kubernetes": "mlopsc.targets.kubernetes:DECLARATION",
+    "prometheus": "mlopsc.targets.prometheus:DECLARATION",
+    "model-card": "mlopsc.targets.model_card:DECLARATION",
 }
+
+PLUGIN_CODES = range(900, 1000)
+"""Plugins number their codes 900-999: mlopsc's own areas never use them, so a plugin's
+code cannot collide with one a later mlopsc release adds."""
 
 
 class UnknownTarget(LookupError):
@@ -37,35 +47,6 @@ class TargetLoadError(RuntimeError):
 
 class SettingError(ValueError):
     """A ``--set`` that no target reads, or a value its target refuses."""
-
-
-def check_settings(settings: Mapping[str, str]) -> None:
-    """Refuse ``TARGET.KEY=VALUE`` settings for unknown targets, keys a target does not
-    declare, and values outside a declared setting's choices or pattern.
-
-    Raises :class:`SettingError` (or :class:`UnknownTarget`) for the first one, in key order.
-    """
-    for key in sorted(settings):
-        value = settings[key]
-        name, _, option = key.partition(".")
-        if not name or not option:
-            raise SettingError(f"--set {key}: expected TARGET.KEY=VALUE")
-        declared = getattr(load(name), "settings", None)
-        if declared is None:  # a plugin that does not declare its settings reads them itself
-            continue
-        if option not in declared:
-            guess = difflib.get_close_matches(option, sorted(declared), n=1)
-            hint = f"; did you mean '{name}.{guess[0]}'?" if guess else ""
-            known = ", ".join(f"{name}.{k}" for k in sorted(declared)) or "none"
-            raise SettingError(f"--set {key}: target '{name}' has no setting '{option}'{hint} "
-                               f"(its settings: {known})")
-        setting = declared[option]
-        if setting.choices is not None and value not in setting.choices:
-            raise SettingError(f"--set {key}={value}: must be one of "
-                               f"{', '.join(setting.choices)}")
-        if setting.pattern is not None and re.fullmatch(setting.pattern, value) is None:
-            raise SettingError(f"--set {key}={value}: expected "
-                               f"{setting.expected or 'a value matching ' + setting.pattern}")
 
 
 @cache
@@ -84,23 +65,100 @@ def available() -> dict[str, str]:
     return dict(sorted(names.items()))
 
 
-def load(name: str) -> Target:
-    """Instantiate a target by name, importing its module only now."""
+def _resolve(reference: str) -> object:
+    module_name, _, attribute = reference.partition(":")
+    obj: object = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+@cache
+def declaration(name: str) -> TargetDeclaration:
+    """The declaration of target ``name``, importing only the module that declares it.
+
+    Raises :class:`UnknownTarget`, or :class:`TargetLoadError` for a plugin that cannot be
+    imported or whose declaration does not hold together.
+    """
     reference = BUILTIN_TARGETS.get(name) or _plugins().get(name)
     if reference is None:
         raise UnknownTarget(name, list(available()))
-    module_name, _, attribute = reference.partition(":")
     try:
-        obj = importlib.import_module(module_name)
-        for part in attribute.split("."):
-            obj = getattr(obj, part)
-        target = obj()
+        obj = _resolve(reference)
     except Exception as error:  # a broken plugin must not look like a passing compile
         raise TargetLoadError(f"target '{name}' could not be loaded from {reference}: "
                               f"{type(error).__name__}: {error}") from error
-    if not isinstance(target, Target):
-        raise TargetLoadError(f"target '{name}' ({reference}) does not implement Target")
+    found = obj if isinstance(obj, TargetDeclaration) else getattr(obj, "declaration", None)
+    if not isinstance(found, TargetDeclaration):
+        raise TargetLoadError(f"target '{name}' ({reference}) has no TargetDeclaration")
+    _check_declaration(name, found, builtin=name in BUILTIN_TARGETS)
+    return found
+
+
+def _check_declaration(name: str, found: TargetDeclaration, *, builtin: bool) -> None:
+    if found.name != name:
+        raise TargetLoadError(f"target '{name}' declares the name '{found.name}'")
+    for row in found.codes:
+        number = int(row.code[1:]) if row.code[1:].isdigit() else -1
+        if (number in PLUGIN_CODES) == builtin:
+            where = "a plugin's range" if builtin else "mlopsc's own range"
+            raise TargetLoadError(f"target '{name}' declares {row.code}, a code in {where} "
+                                  "(plugins number their codes 900-999)")
+
+
+def declarations() -> dict[str, TargetDeclaration]:
+    """Every available target's declaration (built-ins and plugins), by name."""
+    return {name: declaration(name) for name in available()}
+
+
+def orchestrators() -> dict[str, tuple[str, ...]]:
+    """Each orchestrator name that a target claims, and the targets that claim it."""
+    claimed: dict[str, tuple[str, ...]] = {}
+    for name, declared in declarations().items():
+        for orchestrator in declared.orchestrators:
+            claimed[orchestrator] = (*claimed.get(orchestrator, ()), name)
+    return dict(sorted(claimed.items()))
+
+
+def load(name: str) -> Target:
+    """Instantiate a target by name, importing its emitter only now."""
+    declared = declaration(name)
+    try:
+        target = _resolve(declared.emitter)()  # type: ignore[operator]
+    except Exception as error:  # a broken plugin must not look like a passing compile
+        raise TargetLoadError(f"target '{name}' could not be loaded from {declared.emitter}: "
+                              f"{type(error).__name__}: {error}") from error
+    if not isinstance(target, Target) or target.declaration is not declared:
+        raise TargetLoadError(f"target '{name}' ({declared.emitter}) does not implement "
+                              "Target with this declaration")
     return target
+
+
+def check_settings(settings: Mapping[str, str]) -> None:
+    """Refuse ``TARGET.KEY=VALUE`` settings for unknown targets, keys a target does not
+    declare, and values outside a declared setting's choices or pattern.
+
+    Raises :class:`SettingError` (or :class:`UnknownTarget`) for the first one, in key order.
+    """
+    for key in sorted(settings):
+        value = settings[key]
+        name, _, option = key.partition(".")
+        if not name or not option:
+            raise SettingError(f"--set {key}: expected TARGET.KEY=VALUE")
+        declared = declaration(name).settings
+        if option not in declared:
+            guess = difflib.get_close_matches(option, sorted(declared), n=1)
+            hint = f"; did you mean '{name}.{guess[0]}'?" if guess else ""
+            known = ", ".join(f"{name}.{k}" for k in sorted(declared)) or "none"
+            raise SettingError(f"--set {key}: target '{name}' has no setting '{option}'{hint} "
+                               f"(its settings: {known})")
+        setting = declared[option]
+        if setting.choices is not None and value not in setting.choices:
+            raise SettingError(f"--set {key}={value}: must be one of "
+                               f"{', '.join(setting.choices)}")
+        if setting.pattern is not None and re.fullmatch(setting.pattern, value) is None:
+            raise SettingError(f"--set {key}={value}: expected "
+                               f"{setting.expected or 'a value matching ' + setting.pattern}")
 
 
 def default_targets() -> list[str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from mlopsc.codes import Code
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.ir import IR
 
@@ -74,31 +77,65 @@ GPU_NODE_LABEL = Setting(
 """``gpu-node-label``, read by every target that places GPU steps or servers."""
 
 
+_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+
+
+@dataclass(frozen=True)
+class TargetDeclaration:
+    """Everything mlopsc knows about a target before it runs, read without importing the
+    code that emits (the kubeflow target alone takes seconds to import).
+
+    ``emitter`` is ``"module:Class"``, the :class:`Target` imported when the target runs;
+    ``settings`` the ``--set NAME.KEY=VALUE`` keys it reads (any other key is refused);
+    ``orchestrators`` the names a pipeline's ``orchestrator`` may take because this target
+    runs them; ``codes`` the diagnostic codes it emits (``mlopsc explain``,
+    docs/diagnostics.md; a plugin numbers its codes 900-999); ``docs`` its user page, a
+    path in the mlopsc repository for a built-in or a URL for a plugin.
+
+    >>> TargetDeclaration("hello", "one greeting per model", "hello:Hello",
+    ...                   orchestrators=("hello-flow",)).orchestrators
+    ('hello-flow',)
+    """
+
+    name: str
+    description: str
+    emitter: str
+    settings: Mapping[str, Setting] = field(default_factory=dict)
+    orchestrators: tuple[str, ...] = ()
+    codes: tuple[Code, ...] = ()
+    docs: str = ""
+
+    def __post_init__(self) -> None:
+        for kind, names in (("target", (self.name,)), ("orchestrator", self.orchestrators)):
+            bad = [n for n in names if not _NAME.match(n)]
+            if bad:
+                raise ValueError(f"{kind} name {bad[0]!r} must be a DNS-1123 label")
+        if ":" not in self.emitter:
+            raise ValueError(f"target {self.name!r}: emitter {self.emitter!r} is not "
+                             "'module:Class'")
+
+
 @runtime_checkable
 class Target(Protocol):
-    """A compile target.
+    """A compile target: its :class:`TargetDeclaration` and ``emit``.
 
     ``emit`` reads only the IR and returns artifacts (paths relative to the target's own
     folder, which is the target's name); what it cannot express it reports through
-    ``diagnostics`` (never silently), pointing at the IR entity's ``path``.
-
-    A target may declare ``settings: ClassVar[dict[str, Setting]]``, the keys it reads from
-    ``options.settings`` (without its name prefix); mlopsc then refuses any other key and any
-    value outside a setting's ``choices`` or ``pattern`` before a target runs. A target
-    without ``settings`` gets every ``--set NAME.KEY=VALUE`` of its name unchecked.
+    ``diagnostics`` (never silently), pointing at the IR entity's ``path``. mlopsc checks
+    ``options.settings`` against ``declaration.settings`` before any target runs.
 
     Example::
 
+        DECLARATION = TargetDeclaration("hello", "one greeting per model", "hello:Hello")
+
         class Hello:
-            name = "hello"
-            description = "one greeting per model"
+            declaration = DECLARATION
 
             def emit(self, ir, options, diagnostics):
                 return [Artifact(f"{m.name}.txt", f"hello {m.name}\\n".encode())
                         for m in ir.models]
     """
 
-    name: ClassVar[str]
-    description: ClassVar[str]
+    declaration: ClassVar[TargetDeclaration]
 
     def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]: ...

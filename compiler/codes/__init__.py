@@ -1,6 +1,8 @@
 """The one table of diagnostic codes.
 
-Each area keeps its rows in a module of this package; this module joins them and checks
+Each core area keeps its rows in a module of this package; each target declares its own
+(``TargetDeclaration.codes``, e.g. ``targets/kubeflow/codes.py``), and the registry hands
+over those of every available target, built-in or plugin. This module joins them and checks
 that every code is unique and that its letter matches its severity (``E`` error,
 ``W`` warning, ``N`` note). ``docs/diagnostics.md`` and ``mlopsc explain`` come from here.
 """
@@ -9,14 +11,13 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from mlopsc.diagnostics import Severity
 
-_AREAS = ("load", "schema", "semantic", "policy", "compile", "kubeflow", "airflow",
-          "kubernetes", "prometheus", "governance")
+_CORE_AREAS = ("load", "schema", "semantic", "policy", "compile", "governance")
 _LETTERS = {"E": Severity.ERROR, "W": Severity.WARNING, "N": Severity.NOTE}
 
 
@@ -38,13 +39,22 @@ class UnknownCode(KeyError):
     pass
 
 
+def _areas() -> Iterator[tuple[str, tuple[Code, ...]]]:
+    """(area, rows): the core areas, then each available target's declared codes."""
+    for area in _CORE_AREAS:
+        yield area, importlib.import_module(f"mlopsc.codes.{area}").CODES
+    from mlopsc import registry  # the registry's declarations import this module
+
+    for name, declared in registry.declarations().items():
+        yield name, declared.codes
+
+
 @cache
 def table() -> dict[str, tuple[str, Code]]:
-    """Every code, mapped to (area, row), in code order."""
+    """Every code, mapped to (area, row), in code order; a target's area is its name."""
     rows: dict[str, tuple[str, Code]] = {}
-    for area in _AREAS:
-        module = importlib.import_module(f"mlopsc.codes.{area}")
-        for row in module.CODES:
+    for area, codes in _areas():
+        for row in codes:
             if row.code in rows:
                 raise RuntimeError(f"diagnostic code {row.code} is defined twice")
             if row.code[:1] not in _LETTERS or not row.code[1:].isdigit():

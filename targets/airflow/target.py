@@ -20,8 +20,8 @@ import jinja2
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
-from mlopsc.target import GPU_NODE_LABEL, Artifact, EmitOptions, Setting
-from mlopsc.targets.airflow import render
+from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
+from mlopsc.targets.airflow import DECLARATION, render
 from mlopsc.targets.airflow.literals import airflow_id, py_name, py_tpl
 
 DEFAULT_ARTIFACT_ROOT = "/mlopsc/artifacts"
@@ -49,14 +49,7 @@ class AirflowTarget:
         [a.path for a in artifacts]   # ['dags/fraud-features.py']
     """
 
-    name = "airflow"
-    description = "Airflow 3 DAG file per Airflow pipeline (KubernetesPodOperator)"
-    settings: ClassVar[dict[str, Setting]] = {
-        "artifact-root": Setting("where step artifacts live in the pods (default "
-                                 "/mlopsc/artifacts)", pattern=r"/[^\x00]*",
-                                 expected="an absolute path"),
-        "gpu-node-label": GPU_NODE_LABEL,
-    }
+    declaration: ClassVar[TargetDeclaration] = DECLARATION
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         template = environment().get_template("dag.py.j2")

@@ -23,8 +23,8 @@ import kfp
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
-from mlopsc.target import GPU_NODE_LABEL, Artifact, EmitOptions, Setting
-from mlopsc.targets.kubeflow import build, component, recurring, substitution, tasks
+from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
+from mlopsc.targets.kubeflow import DECLARATION, build, component, recurring, substitution, tasks
 
 DEFAULT_GPU_LABEL = "nvidia.com/gpu.product"
 
@@ -38,9 +38,7 @@ class KubeflowTarget:
         [a.path for a in artifacts]   # ['fraud-training.recurring-run.yaml', 'fraud-training.yaml']
     """
 
-    name = "kubeflow"
-    description = "KFP v2 IR YAML per Kubeflow pipeline (kfp compiler), recurring runs"
-    settings: ClassVar[dict[str, Setting]] = {"gpu-node-label": GPU_NODE_LABEL}
+    declaration: ClassVar[TargetDeclaration] = DECLARATION
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         gpu_label = options.settings.get("kubeflow.gpu-node-label", DEFAULT_GPU_LABEL)

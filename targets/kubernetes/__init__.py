@@ -3,9 +3,40 @@
 Split by the kind of object: :mod:`workloads` (Deployment, Service, CronJob),
 :mod:`rollouts` and :mod:`analysis` (Argo Rollouts), :mod:`istio`, :mod:`kserve`,
 :mod:`autoscaling` (HPA, PDB), :mod:`monitoring` (ServiceMonitor) and :mod:`output`
-(YAML files and kustomization).
+(YAML files and kustomization). This module declares the target; :mod:`.target` emits.
 """
 
-from mlopsc.targets.kubernetes.target import KubernetesTarget
+from __future__ import annotations
 
-__all__ = ["KubernetesTarget"]
+from typing import Any
+
+from mlopsc.target import GPU_NODE_LABEL, Setting, TargetDeclaration
+from mlopsc.targets.kubernetes.codes import CODES
+
+DECLARATION = TargetDeclaration(
+    name="kubernetes",
+    description="Deployments, Argo Rollouts, Istio routes, KServe, HPA/PDB, CronJobs",
+    emitter="mlopsc.targets.kubernetes.target:KubernetesTarget",
+    settings={
+        "flavour": Setting("serve every deployment this way, whatever its `flavour`",
+                           choices=("deployment", "kserve")),
+        "kserve-mode": Setting("KServe deployment mode", choices=("serverless", "raw")),
+        "prometheus-address": Setting("the Prometheus that analysis queries",
+                                      pattern=r"https?://[^\s\"'\\]+",
+                                      expected="an http:// or https:// URL"),
+        "gpu-node-label": GPU_NODE_LABEL,
+    },
+    codes=CODES,
+    docs="docs/targets/kubernetes.md",
+)
+
+
+def __getattr__(name: str) -> Any:
+    """``KubernetesTarget``, imported only when asked for, so that reading the declaration stays cheap."""
+    if name == "KubernetesTarget":
+        from mlopsc.targets.kubernetes.target import KubernetesTarget
+        return KubernetesTarget
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["DECLARATION", "KubernetesTarget"]

@@ -25,8 +25,8 @@ from typing import ClassVar
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.target import GPU_NODE_LABEL, Artifact, EmitOptions, Setting
-from mlopsc.targets.kubernetes import checks
+from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
+from mlopsc.targets.kubernetes import DECLARATION, checks
 from mlopsc.targets.kubernetes.context import Ctx, Settings
 from mlopsc.targets.kubernetes.objects import objects
 from mlopsc.targets.kubernetes.output import render
@@ -41,17 +41,7 @@ class KubernetesTarget:
         [a.path for a in artifacts][:1]   # ['prod/fraud-scorer/analysistemplate-...yaml']
     """
 
-    name = "kubernetes"
-    description = "Deployments, Argo Rollouts, Istio routes, KServe, HPA/PDB, CronJobs"
-    settings: ClassVar[dict[str, Setting]] = {
-        "flavour": Setting("serve every deployment this way, whatever its `flavour`",
-                           choices=("deployment", "kserve")),
-        "kserve-mode": Setting("KServe deployment mode", choices=("serverless", "raw")),
-        "prometheus-address": Setting("the Prometheus that analysis queries",
-                                      pattern=r"https?://[^\s\"'\\]+",
-                                      expected="an http:// or https:// URL"),
-        "gpu-node-label": GPU_NODE_LABEL,
-    }
+    declaration: ClassVar[TargetDeclaration] = DECLARATION
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         settings = Settings.parse(options.settings)

@@ -10,41 +10,26 @@ Example::
 
 from __future__ import annotations
 
-import json
-from importlib import resources
-from typing import Any, ClassVar
+from typing import Any
 
-from mlopsc.diagnostics import Diagnostics
-from mlopsc.ir import IR
-from mlopsc.target import Artifact, EmitOptions, Setting
-from mlopsc.targets.model_card.card import build_card
-from mlopsc.targets.model_card.render import render_card
+from mlopsc.target import TargetDeclaration
 
-SCHEMA_FILE = "model-card.schema.json"
+DECLARATION = TargetDeclaration(
+    name="model-card",
+    description="model cards: Markdown with Hugging Face front matter, and JSON, per model",
+    emitter="mlopsc.targets.model_card.target:ModelCardTarget",
+    docs="docs/governance.md",
+)
 
-
-def card_schema() -> dict[str, Any]:
-    """The JSON Schema of the JSON card (package data; also docs/schemas/)."""
-    text = resources.files(__name__).joinpath(SCHEMA_FILE).read_text("utf-8")
-    return json.loads(text)
+_LAZY = ("ModelCardTarget", "card_schema", "SCHEMA_FILE")
 
 
-def _json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+def __getattr__(name: str) -> Any:
+    """The emitter's names, imported on first use: reading the declaration stays cheap."""
+    if name in _LAZY:
+        from mlopsc.targets.model_card import target
+        return getattr(target, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class ModelCardTarget:
-    name = "model-card"
-    description = "model cards: Markdown with Hugging Face front matter, and JSON, per model"
-    settings: ClassVar[dict[str, Setting]] = {}
-
-    def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
-        lineage, policy = options.context.get("lineage"), options.context.get("policy")
-        artifacts = [Artifact(SCHEMA_FILE, _json(card_schema()))]
-        for model in ir.models:
-            card = build_card(model, ir, lineage, policy)
-            artifacts.append(Artifact(f"{model.name}.json",
-                                      _json({"$schema": SCHEMA_FILE, **card})))
-            artifacts.append(Artifact(f"{model.name}.md",
-                                      render_card(card, options.header()).encode()))
-        return artifacts
+__all__ = ["DECLARATION", *_LAZY]

@@ -23,8 +23,8 @@ from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.render.yaml_out import dump
 from mlopsc.source import parse_path
-from mlopsc.target import Artifact, EmitOptions, Setting
-from mlopsc.targets.prometheus import checks, monitor_rules, slo_rules, unit_tests
+from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
+from mlopsc.targets.prometheus import DECLARATION, checks, monitor_rules, slo_rules, unit_tests
 
 DATASET_NAMESPACE = "monitoring"
 
@@ -38,15 +38,7 @@ class PrometheusTarget:
         [a.path for a in artifacts][:2]   # ['operator/kustomization.yaml', ...]
     """
 
-    name = "prometheus"
-    description = "SLO recording rules, burn-rate alerts, drift/quality/freshness alerts"
-    settings: ClassVar[dict[str, Setting]] = {
-        "namespace": Setting("namespace of every PrometheusRule",
-                             pattern=r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?",
-                             expected="a namespace name (DNS-1123 label)"),
-        "unit-tests": Setting("write promtool unit tests under tests/",
-                              choices=("true", "false")),
-    }
+    declaration: ClassVar[TargetDeclaration] = DECLARATION
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         files: dict[str, tuple[str, list[dict]]] = {}  # stem -> (namespace, groups)

@@ -12,15 +12,21 @@ import io
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.ir import IR
 from mlopsc.source import parse_path
-from mlopsc.target import Artifact, EmitOptions
+from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
 
 COLUMNS = ("deployment", "environment", "namespace", "model", "version", "stage", "risk_tier",
            "strategy", "owner")
 
 
+DECLARATION = TargetDeclaration(
+    name="inventory",
+    description="CSV inventory of deployed model versions",
+    emitter="mlopsc_inventory:InventoryTarget",
+)
+
+
 class InventoryTarget:
-    name = "inventory"
-    description = "CSV inventory of deployed model versions"
+    declaration = DECLARATION
 
     def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         buffer = io.StringIO()
