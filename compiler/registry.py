@@ -107,8 +107,31 @@ def _check_declaration(name: str, found: TargetDeclaration, *, builtin: bool) ->
 
 
 def declarations() -> dict[str, TargetDeclaration]:
-    """Every available target's declaration (built-ins and plugins), by name."""
-    return {name: declaration(name) for name in available()}
+    """Every available target's declaration (built-ins and plugins), by name.
+
+    A plugin that cannot be loaded is left out (see :func:`broken_plugins`) rather than
+    failing every run: what needs it still fails, as its orchestrator is then claimed by no
+    target (E333) and selecting it raises :class:`TargetLoadError`.
+    """
+    return _scan()[0]
+
+
+def broken_plugins() -> dict[str, str]:
+    """Plugins whose declaration could not be loaded, with the reason."""
+    return _scan()[1]
+
+
+def _scan() -> tuple[dict[str, TargetDeclaration], dict[str, str]]:
+    found: dict[str, TargetDeclaration] = {}
+    broken: dict[str, str] = {}
+    for name in available():
+        try:
+            found[name] = declaration(name)
+        except TargetLoadError as error:
+            if name in BUILTIN_TARGETS:
+                raise
+            broken[name] = str(error)
+    return found, broken
 
 
 def orchestrators() -> dict[str, tuple[str, ...]]:
