@@ -64,6 +64,8 @@ def lower(spec: Spec, environment: str | None = None, *, source_hash: str | None
         if monitor.deployment:
             monitors_of.setdefault(monitor.deployment, []).append(ir.make_id("monitor", name))
     namespaces = {n: (e.namespace or n) for n, e in spec.environments.items()}
+    environments = tuple(_environment(spec, n) for n in environment_names(spec))
+    tiers = {e.name: e.tier for e in environments}
     return ir.IR(
         api_version=spec.api_version,
         name=spec.metadata.name,
@@ -71,13 +73,13 @@ def lower(spec: Spec, environment: str | None = None, *, source_hash: str | None
         description=spec.metadata.description,
         labels=dict(sorted(spec.metadata.labels.items())),
         environment=environment,
-        environments=tuple(_environment(spec, n) for n in environment_names(spec)),
+        environments=environments,
         datasets=each("datasets", _dataset),
         features=each("features", _feature_set),
         pipelines=each("pipelines", _pipeline),
         models=each("models", lambda n, m: _model(n, m, spec)),
         deployments=each("deployments", lambda n, d: _deployment(
-            n, d, spec, namespaces, slos_of.get(n, []), monitors_of.get(n, []))),
+            n, d, spec, (namespaces, tiers), slos_of.get(n, []), monitors_of.get(n, []))),
         slos=each("slos", _slo),
         monitors=each("monitors", lambda n, m: _monitor(n, m, spec)),
         governance=_governance(spec),
@@ -155,13 +157,24 @@ def _strs(values) -> tuple[str, ...]:
     return tuple(sorted(set(values)))
 
 
+# The tiers of the environments a spec without `environments:` has. A spec that declares
+# its environments gets no tier from a name: one without `tier:` is judged as production.
+IMPLICIT_TIERS = {"dev": "development", "staging": "staging", "prod": "production"}
+FAIL_CLOSED_TIER = "production"
+
+
 def _environment(spec: Spec, name: str) -> ir.Environment:
     declared = spec.environments.get(name)
+    if declared is None:
+        tier, written = IMPLICIT_TIERS.get(name, FAIL_CLOSED_TIER), True
+    else:
+        written = declared.tier is not None
+        tier = _s(declared.tier) if declared.tier is not None else FAIL_CLOSED_TIER
     return ir.Environment(
         id=ir.make_id("environment", name), name=name, path=f"environments.{name}",
         namespace=(declared.namespace if declared and declared.namespace else name),
         description=declared.description if declared else None,
-        cluster=declared.cluster if declared else None)
+        cluster=declared.cluster if declared else None, tier=tier, tier_declared=written)
 
 
 def _field(f: sd.ContractField) -> ir.Field:
@@ -356,14 +369,17 @@ def _rollout(r: sdep.Rollout) -> ir.Rollout:
         max_surge=r.max_surge, max_unavailable=r.max_unavailable)
 
 
-def _deployment(name: str, d: sdep.Deployment, spec: Spec, namespaces: dict[str, str],
+def _deployment(name: str, d: sdep.Deployment, spec: Spec,
+                environments: tuple[dict[str, str], dict[str, str]],
                 slos: list[str], monitors: list[str]) -> ir.Deployment:
     model = spec.models.get(d.model)  # None only when the reference is broken (E301)
+    namespaces, tiers = environments
     scaling = d.autoscaling
     return ir.Deployment(
         id=ir.make_id("deployment", name), name=name, path=f"deployments.{name}",
         model=ir.make_id("model", d.model), model_name=d.model,
         version=d.version or (model.version if model else ""), environment=d.environment,
+        environment_tier=tiers.get(d.environment, FAIL_CLOSED_TIER),
         namespace=namespaces.get(d.environment, d.environment), owner=d.owner,
         description=d.description, mode=_s(d.mode), flavour=_s(d.flavour), image=d.image,
         command=tuple(d.command), args=tuple(d.args), env=_env(d.env), port=d.port,

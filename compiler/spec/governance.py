@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, JsonValue
@@ -57,9 +58,21 @@ class Waiver(SpecModel):
     expires: IsoDate
 
 
+class EnvironmentTier(StrEnum):
+    """What an environment is. Policies key on the tier, never on the environment's name."""
+
+    production = "production"
+    staging = "staging"
+    development = "development"
+
+
 class Environment(SpecModel):
     """A place deployments run; `overrides` change spec values when compiling for it."""
 
+    tier: EnvironmentTier | None = None
+    """`production`, `staging` or `development`: the rules for production deployments apply
+    to every deployment in a `production` environment, whatever its name. An environment
+    without a tier is judged as `production` (fail closed), and GOV-013 reports it."""
     namespace: str | None = None
     """The Kubernetes namespace; defaults to the environment's name."""
     description: Text | None = None

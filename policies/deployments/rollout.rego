@@ -49,9 +49,8 @@ deny contains f if {
 #   applies_to: [deployments]
 #   hint: "add `rollback: [{type: slo_breach, slo: an-slo-of-this-deployment}]` to `rollout:` (or `error_rate`/`latency` with a `threshold`, `drift` with a `monitor`)"
 deny contains f if {
-	environments := config.cfg.production_environments
 	some d in input.deployments
-	d.environment in environments # lib.production_deployment and lib.serving, inline
+	d.environment_tier == "production" # lib.production_deployment and lib.serving, inline
 	d.mode in {"online", "streaming"}
 	count(d.rollout.rollback) == 0
 	f := lib.finding("DEP-006", sprintf("%s rollout of deployment %q has no rollback trigger", [d.rollout.strategy, d.name]), sprintf("%s.rollout", [d.path]))

@@ -25,5 +25,5 @@ test_canary_needs_slo_analysis if {
 test_rollback_trigger_required if {
 	doc := fixtures.with_deployment({"rollout": {"rollback": []}})
 	deny == {{"code": "DEP-006", "msg": "canary rollout of deployment \"web\" has no rollback trigger", "path": "deployments.web.rollout"}} with input as doc
-	count(deny) == 0 with input as fixtures.with_deployment({"rollout": {"rollback": []}, "environment": "dev"})
+	count(deny) == 0 with input as fixtures.with_deployment({"rollout": {"rollback": []}, "environment_tier": "development"})
 }

@@ -8,9 +8,8 @@ import data.mlopsc.lib.config
 # Production deployments that answer users (`lib.production_deployment` and `lib.serving`,
 # checked inline), found once for both rules.
 _judged := [d |
-	environments := config.cfg.production_environments
 	some d in input.deployments
-	d.environment in environments
+	d.environment_tier == "production"
 	d.mode in {"online", "streaming"}
 ]
 

@@ -15,7 +15,7 @@ test_production_online_needs_autoscaling if {
 
 test_batch_and_dev_are_not_judged if {
 	count(deny) == 0 with input as fixtures.with_deployment({"autoscaling": null, "mode": "batch"})
-	count(deny) == 0 with input as fixtures.with_deployment({"autoscaling": null, "environment": "dev"})
+	count(deny) == 0 with input as fixtures.with_deployment({"autoscaling": null, "environment": "prod", "environment_tier": "development"})
 }
 
 test_min_two_replicas if {
@@ -24,9 +24,10 @@ test_min_two_replicas if {
 	{f.path | some f in deny} == {"deployments.web.autoscaling", "deployments.web.replicas"} with input as fixtures.with_deployment({"autoscaling": null, "replicas": 1})
 }
 
-test_production_environments_come_from_data if {
+test_the_tier_decides_not_the_name if {
 	doc := fixtures.with_deployment({"autoscaling": null, "environment": "live"})
-	fixtures.codes(deny) == {"DEP-001"} with input as doc with data.org as {"production_environments": ["live"]}
+	fixtures.codes(deny) == {"DEP-001"} with input as doc
+	fixtures.codes(deny) == {"DEP-001"} with input as doc with data.org as {"production_environments": []}
 }
 
 test_serving_image_pinned if {

@@ -3,7 +3,6 @@ package mlopsc.governance.high_risk
 import rego.v1
 
 import data.mlopsc.lib
-import data.mlopsc.lib.config
 
 # Every model with its tier's requirements, found once for GOV-008 to GOV-010 rather than
 # once per rule (a helper call per model per rule adds up over thousands of models).
@@ -93,10 +92,9 @@ _staged contains [e.model, e.version] if {
 #   applies_to: [deployments]
 #   hint: "stage this version first: another deployment of the same model and version with `rollout: {strategy: shadow, mirror_percent: 100}` (or `strategy: ab`)"
 deny contains f if {
-	environments := config.cfg.production_environments
 	some d in input.deployments
 	not d.rollout.strategy in {"shadow", "ab"}
-	d.environment in environments # lib.production_deployment, inline
+	d.environment_tier == "production" # lib.production_deployment, inline
 	m := input.models[d.model_name]
 	lib.tier(m).shadow_before_rollout
 	not [d.model, d.version] in _staged

@@ -11,7 +11,7 @@ _ceilings := {"max_retries", "canary_max_first_weight"}
 _floors := {"min_production_replicas"}
 
 # Lists a spec may only extend.
-_lists := {"production_environments", "personal_data_regulations", "credit_regulations",
+_lists := {"personal_data_regulations", "credit_regulations",
 	"health_regulations", "secret_name_markers"}
 
 # METADATA

@@ -9,7 +9,7 @@ _with_governance(patch) := object.union(fixtures.doc, {"governance": patch})
 test_defaults_and_tightening_pass if {
 	count(warn) == 0 with input as fixtures.doc
 	tighter := _with_governance({
-		"data": {"max_retries": 3, "min_production_replicas": 3, "production_environments": ["prod", "production", "live"], "allowed_registries": ["ghcr.io/acme"]},
+		"data": {"max_retries": 3, "min_production_replicas": 3, "allowed_registries": ["ghcr.io/acme"]},
 		"risk_tiers": {"high": {"approvals": 3, "approver_roles": ["risk", "compliance", "legal"], "model_card": true,
 			"fairness_review": true, "human_oversight": true, "explainability": true, "shadow_before_rollout": true}},
 	})
@@ -25,8 +25,8 @@ test_loosened_numbers if {
 }
 
 test_shortened_list if {
-	doc := _with_governance({"data": {"production_environments": ["production"]}})
-	{f.path | some f in warn} == {"governance.data.production_environments"} with input as doc
+	doc := _with_governance({"data": {"secret_name_markers": ["TOKEN"]}})
+	{f.path | some f in warn} == {"governance.data.secret_name_markers"} with input as doc
 }
 
 test_weaker_tier if {

@@ -34,9 +34,9 @@ _empty(v) := true if {
 # The name of an entity from its id: "model:fraud" -> "fraud".
 name_of(id) := substring(id, indexof(id, ":") + 1, -1)
 
-production_env(env) if env in config.cfg.production_environments
-
-production_deployment(d) if production_env(d.environment)
+# A deployment in a production-tier environment (`environments.NAME.tier`; an environment
+# without a tier is judged as production). Never keyed on the environment's name.
+production_deployment(d) if d.environment_tier == "production"
 
 serving(d) if d.mode in {"online", "streaming"}
 
@@ -45,11 +45,18 @@ released(m) if m.stage in {"staging", "production"}
 
 production_model(m) if m.stage == "production"
 
-# Requirements of the model's risk tier (the default tier "medium" when none is declared).
-tier(m) := config.tiers[m.risk_tier] if {
+# Requirements of the model's risk tier (the default tier "medium" when none is declared);
+# undefined for a tier nobody declared (GOV-007 reports it). Two exclusive clauses, not an
+# else chain: OPA moves a head's value into the body, so an undefined `config.tiers[x]`
+# would fall through to the else (medium), where regorus leaves the function undefined.
+tier(m) := config.tiers[m.risk_tier] if _tier_named(m)
+
+tier(m) := config.tiers.medium if not _tier_named(m)
+
+_tier_named(m) if {
 	is_string(m.risk_tier)
 	m.risk_tier != ""
-} else := config.tiers.medium
+}
 
 # --- images
 

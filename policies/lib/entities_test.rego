@@ -34,9 +34,11 @@ _serving := {d.name | some d in input.deployments; serving(d)}
 
 test_production_and_serving if {
 	_production == {"web", "web-shadow"} with input as fixtures.doc
-	staging := fixtures.with_deployment({"environment": "staging", "mode": "batch"})
+	staging := fixtures.with_deployment({"environment": "staging", "environment_tier": "staging", "mode": "batch"})
 	_production == {"web-shadow"} with input as staging
-	_production == {"web", "web-shadow"} with input as staging with data.org as {"production_environments": ["prod", "staging"]}
+	# The tier decides, never the name: "live" in production, "prod" in development.
+	_production == {"web", "web-shadow"} with input as fixtures.with_deployment({"environment": "live"})
+	_production == {"web-shadow"} with input as fixtures.with_deployment({"environment_tier": "development"})
 	_serving == {"web-shadow"} with input as staging
 	_serving == {"web", "web-shadow"} with input as fixtures.with_deployment({"mode": "streaming"})
 }

@@ -49,7 +49,7 @@ model := {"id": "model:m", "name": "m", "path": "models.m", "owner": "team-ml", 
 	"regulations": ["gdpr"], "risk_assessment": "https://wiki/risk/m"}
 
 deployment := {"id": "deployment:web", "name": "web", "path": "deployments.web",
-	"model": "model:m", "model_name": "m", "version": "1.0.0", "environment": "prod", "owner": "team-ml",
+	"model": "model:m", "model_name": "m", "version": "1.0.0", "environment": "prod", "environment_tier": "production", "owner": "team-ml",
 	"mode": "online", "image": concat("", ["ghcr.io/acme/serve", digest]),
 	"env": [{"name": "DB_TOKEN", "value": null, "secret": "db", "secret_key": "token"}],
 	"replicas": null, "autoscaling": {"min_replicas": 3, "max_replicas": 10},
@@ -73,7 +73,9 @@ monitor := {"id": "monitor:drift", "name": "drift", "path": "monitors.drift", "t
 	"routing": {"team": "team-ml", "receiver": null, "labels": {}}, "runbook": "https://runbooks/drift"}
 
 doc := {
-	"environments": {}, "features": {}, "waivers": {},
+	"environments": {"prod": {"id": "environment:prod", "name": "prod", "path": "environments.prod",
+		"namespace": "prod", "description": null, "cluster": null, "tier": "production", "tier_declared": true}},
+	"features": {}, "waivers": {},
 	"datasets": {"d": dataset},
 	"pipelines": {"p": pipeline},
 	"models": {"m": model},

@@ -3,15 +3,13 @@ package mlopsc.observability.slos
 import rego.v1
 
 import data.mlopsc.lib
-import data.mlopsc.lib.config
 
 # Production deployments that are not a shadow, found once for OBS-001 to OBS-003. An array
 # of the input's own objects, checked inline (what `lib.production_deployment` checks): over
 # thousands of deployments a helper call or a set of objects costs more than the checks.
 _production := [d |
-	environments := config.cfg.production_environments
 	some d in input.deployments
-	d.environment in environments
+	d.environment_tier == "production"
 	d.rollout.strategy != "shadow"
 ]
 
@@ -114,7 +112,7 @@ _alerting := [["slo", "slos", "alerting."], ["monitor", "monitors", ""]]
 deny contains f if {
 	some [kind, section, prefix] in _alerting
 	some x in input[section]
-	not x.runbook != null # absent or null: cheaper than object.get over thousands
+	object.get(x, "runbook", null) == null # absent or null (not `not x.runbook != null`: OPA reads it as `x.runbook == null`)
 	f := lib.finding("OBS-004", sprintf("alerts of %s %q have no runbook", [kind, x.name]), sprintf("%s.%srunbook", [x.path, prefix]))
 }
 
@@ -123,15 +121,15 @@ deny contains f if {
 deny contains f if {
 	some [kind, section, prefix] in _alerting
 	some x in input[section]
-	not x.routing != null
+	object.get(x, "routing", null) == null
 	f := lib.finding("OBS-004", sprintf("alerts of %s %q have no routing", [kind, x.name]), sprintf("%s.%srouting", [x.path, prefix]))
 }
 
 deny contains f if {
 	some [kind, section, prefix] in _alerting
 	some x in input[section]
-	not x.routing.team != null
-	not x.routing.receiver != null
 	is_object(x.routing)
+	object.get(x.routing, "team", null) == null
+	object.get(x.routing, "receiver", null) == null
 	f := lib.finding("OBS-004", sprintf("alerts of %s %q have no routing", [kind, x.name]), sprintf("%s.%srouting", [x.path, prefix]))
 }

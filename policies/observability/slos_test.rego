@@ -28,7 +28,7 @@ test_latency_slo_required if {
 }
 
 test_slos_not_required_outside_production if {
-	doc := json.patch(fixtures.with_deployment({"environment": "staging"}), [{"op": "replace", "path": "/slos", "value": {}}])
+	doc := json.patch(fixtures.with_deployment({"environment": "staging", "environment_tier": "staging"}), [{"op": "replace", "path": "/slos", "value": {}}])
 	count(deny) == 0 with input as doc
 }
 

@@ -144,7 +144,7 @@ def test_user_rule_with_array_path(tmp_path, kind, severity):
     result = validate(FLAGSHIP, policy_dirs=(str(root),))
     [finding] = [d for d in result.diagnostics if d.code == "ACME-001"]
     assert (finding.severity.label, finding.path, finding.span.line) == (
-        severity, "models.fraud-detector.labels", 172)
+        severity, "models.fraud-detector.labels", 174)
     info = result.compilation.policy.rules["ACME-001"]
     assert (info.title, info.bundle, info.domain) == (
         "Models are labelled with a cost centre", str(root), "bundle")
@@ -224,7 +224,8 @@ def test_results_cover_every_rule_and_subject():
     assert statuses[("SEC-002", "pipelines.credit-training")] == "pass"
     assert statuses[("DEP-003", "deployments.credit-api")] == "fail"
     subjects = {"datasets.applications", "pipelines.credit-training", "models.credit-scorer",
-                "deployments.credit-api", "monitors.applicant-drift", "governance"}
+                "deployments.credit-api", "monitors.applicant-drift", "governance",
+                "environments.dev", "environments.staging", "environments.prod"}
     for code, info in policy.rules.items():
         expected = {s for s in subjects if s.split(".")[0] in info.applies_to}
         assert {s for (rule, s) in statuses if rule == code} == expected, code

@@ -1,0 +1,84 @@
+"""Bypasses of the policy gate, each closed: the real CLI blocks (exit 1) with a coded finding.
+
+Every case starts from the flagship spec (which passes every rule), changes what an author
+trying to slip past the gate would change, and asserts the exact codes that now block.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mlopsc.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "mlops.yaml"
+TODAY = ("--today", "2026-11-20")
+
+
+def run(spec: Path, capsys, *extra: str) -> tuple[int, list[tuple[str, str]]]:
+    """Exit status and the (code, path) of every unwaived error and warning."""
+    status = main(["validate", str(spec), "--format", "json", *TODAY, *extra])
+    out = json.loads(capsys.readouterr().out)
+    found = sorted((d["code"], d["path"] or "") for d in out["diagnostics"]
+                   if d["severity"] in ("error", "warning") and not d["waiver"])
+    return status, found
+
+
+def flagship(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """The flagship spec with each (old, new) text replaced once (each must occur)."""
+    text = FLAGSHIP.read_text()
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(text)
+    return spec
+
+
+def test_flagship_passes(capsys):
+    assert run(FLAGSHIP, capsys) == (0, [])
+
+
+# ------------------------------------------------------------------ environment tiers
+NO_ROLLBACK = ("""      rollback:
+        - {type: slo_breach, slo: scorer-availability}
+        - {type: slo_breach, slo: scorer-latency}
+        - {type: drift, monitor: scorer-feature-drift}
+""", "")
+
+
+def _renamed(tmp_path: Path, tier: str) -> Path:
+    """prod renamed to live (declared with ``tier``), the scorer without rollback triggers."""
+    return flagship(tmp_path, ("  prod:\n    tier: production\n", f"  live:\n{tier}"),
+                    ("    environment: prod\n", "    environment: live\n"),
+                    ("    environment: prod\n", "    environment: live\n"), NO_ROLLBACK)
+
+
+def test_a_renamed_production_environment_keeps_its_rules(tmp_path, capsys):
+    spec = _renamed(tmp_path, "    tier: production\n")
+    assert run(spec, capsys) == (1, [("DEP-006", "deployments.fraud-scorer.rollout")])
+
+
+def test_an_environment_without_a_tier_is_judged_as_production(tmp_path, capsys):
+    spec = _renamed(tmp_path, "")
+    assert run(spec, capsys) == (1, [("DEP-006", "deployments.fraud-scorer.rollout"),
+                                     ("GOV-013", "environments.live.tier")])
+
+
+def test_organisation_data_cannot_name_production_away(tmp_path, capsys):
+    org = tmp_path / "org.yaml"
+    org.write_text("production_environments: []\n")
+    spec = flagship(tmp_path, NO_ROLLBACK)
+    status, found = run(spec, capsys, "--data", str(org))
+    assert status == 1 and ("DEP-006", "deployments.fraud-scorer.rollout") in found
+
+
+@pytest.mark.parametrize("tier", ["staging", "development"])
+def test_a_declared_lower_tier_is_not_production(tmp_path, capsys, tier):
+    spec = flagship(tmp_path, ("  prod:\n    tier: production\n", f"  prod:\n    tier: {tier}\n"),
+                    NO_ROLLBACK)
+    status, found = run(spec, capsys)
+    assert ("DEP-006", "deployments.fraud-scorer.rollout") not in found
