@@ -57,7 +57,7 @@ def test_report_diff_1000_models(benchmark, compiled):
 
 def test_model_cards_1000_models(benchmark, compiled):
     options = EmitOptions(version="0", spec_name="mlops.yaml",
-                          context={"lineage": compiled.lineage, "policy": None, "today": TODAY})
+                          lineage=compiled.lineage, policy=None, today=TODAY)
     artifacts = benchmark(ModelCardTarget().emit, compiled.ir, options, Diagnostics())
     assert len(artifacts) == 2001
 

@@ -16,11 +16,18 @@ import datetime
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mlopsc import __version__
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.target import Artifact
+
+if TYPE_CHECKING:  # the passes are imported when they run: `validate` never loads some
+    from mlopsc.ir import IR
+    from mlopsc.passes.build_lineage import Edge, LineageGraph
+    from mlopsc.passes.load import Loaded
+    from mlopsc.policy.result import PolicyResult
+    from mlopsc.spec import Spec
 
 
 @dataclass(frozen=True)
@@ -60,24 +67,24 @@ class Options:
 class Compilation:
     options: Options
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    loaded: Any = None
-    spec: Any = None
-    ir: Any = None
-    lineage_edges: Any = None
+    loaded: Loaded | None = None
+    spec: Spec | None = None
+    ir: IR | None = None
+    lineage_edges: list[Edge] | None = None
     """The lineage pass's edges; :attr:`lineage` is the networkx graph made from them."""
-    policy: Any = None
+    policy: PolicyResult | None = None
     artifacts: list[Artifact] = field(default_factory=list)
     version: str = __version__
     partial: bool = False
     """Lowering ran on a spec with errors: the IR is fit for the policy gate, not for outputs."""
     broken: frozenset[tuple[str, str]] = frozenset()
     """(section, name) of the entities that had errors when lowering ran."""
-    _lineage_graph: Any = field(default=None, repr=False)
+    _lineage_graph: LineageGraph | None = field(default=None, repr=False)
 
     @property
-    def lineage(self) -> Any:
+    def lineage(self) -> LineageGraph | None:
         """The lineage graph (networkx), built on first use: validate needs only the edges."""
-        if self._lineage_graph is None and self.lineage_edges is not None:
+        if self._lineage_graph is None and self.ir is not None and self.lineage_edges is not None:
             from mlopsc.passes.build_lineage import build_lineage
 
             self._lineage_graph = build_lineage(self.ir, self.lineage_edges)
@@ -114,7 +121,7 @@ def _load(c: Compilation) -> None:
 def _parse(c: Compilation) -> None:
     from mlopsc.passes.parse_spec import parse_spec
 
-    if c.loaded.document is not None:
+    if c.loaded is not None and c.loaded.document is not None:
         c.spec = parse_spec(c.loaded.document, c.diagnostics)
 
 
@@ -132,21 +139,24 @@ def _check(name: str) -> Callable[[Compilation], None]:
 def _lower(c: Compilation) -> None:
     from mlopsc.passes.lower import broken_entities, document_hash, lower
 
+    assert c.spec is not None  # PASSES runs a pass only when what it `needs` is set
+    document = c.loaded.document if c.loaded else None
     c.partial = c.diagnostics.has_errors
     c.broken = broken_entities(c.diagnostics)
     c.ir = lower(c.spec, c.options.environment, broken=c.broken,
-                 source_hash=document_hash(c.loaded.document) if c.loaded else None)
+                 source_hash=document_hash(document) if document is not None else None)
 
 
 def _lineage(c: Compilation) -> None:
     from mlopsc.passes.build_lineage import lineage_edges, lineage_warnings
     from mlopsc.passes.lower import entity_of
 
-    c.lineage_edges = lineage_edges(c.ir)
+    assert c.ir is not None  # PASSES runs a pass only when what it `needs` is set
+    edges = c.lineage_edges = lineage_edges(c.ir)
     if c.left_out:  # an entity left out would make its neighbours look unconnected
         return
     found = Diagnostics(c.diagnostics.index)
-    lineage_warnings(c.ir, c.lineage_edges, found)
+    lineage_warnings(c.ir, edges, found)
     # A broken entity's links may be what is broken (a misspelt pipeline): its errors say so.
     c.diagnostics.extend(d for d in found if entity_of(d.path) not in c.broken)
 

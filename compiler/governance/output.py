@@ -29,7 +29,7 @@ class GovernanceOutput:
     description = "governance report: models, policy results, waivers, regulations, contracts"
 
     def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
-        report = build_report(ir, options.context.get("policy"), options.context["today"])
+        report = build_report(ir, options.policy, options.today)
         # The schema travels beside the report so editors and auditors can check it offline.
         report = {"$schema": "report.schema.json", **report}
         return [

@@ -80,6 +80,10 @@ class LineageOutput:
     description = "lineage graph of datasets, pipelines, models, deployments, SLOs and monitors"
 
     def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
-        graph = options.context["lineage"]
+        graph = options.lineage
+        if graph is None:  # run by hand, without the lineage pass: the graph of the IR alone
+            from mlopsc.passes.build_lineage import build_lineage
+
+            graph = build_lineage(ir)
         return [Artifact(path, renderer(graph, ir, options.header()))
                 for path, renderer in FORMATS.values()]

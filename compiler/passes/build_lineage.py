@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 from mlopsc.ir import IR
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     import networkx as nx
+
+    LineageGraph: TypeAlias = nx.DiGraph[str]
+    """Nodes are entity ids; each edge has a ``relation`` attribute."""
 
 Edge = tuple[str, str, str]
 """(source id, target id, relation)."""

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from mlopsc import registry
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.target import Artifact, EmitOptions
+from mlopsc.target import Artifact, EmitOptions, Target
+
+if TYPE_CHECKING:
+    from mlopsc.driver import Compilation
 
 # Outputs written on every compile, whatever targets are selected.
 ALWAYS = {
@@ -13,15 +19,18 @@ ALWAYS = {
 }
 
 
-def emit(c) -> None:
-    if c.partial:  # an IR lowered despite errors judges policies, never makes outputs
+def emit(c: Compilation) -> None:
+    # An IR lowered despite errors judges policies, never makes outputs.
+    if c.partial or c.ir is None:
         return
     registry.check_settings(c.options.settings)  # a mistyped --set must not pass silently
     options = EmitOptions(
         version=c.version,
         spec_name=c.options.spec.replace("\\", "/").rsplit("/", 1)[-1],
         settings=dict(c.options.settings),
-        context={"lineage": c.lineage, "policy": c.policy, "today": c.options.effective_today()},
+        lineage=c.lineage,
+        policy=c.policy,
+        today=c.options.effective_today(),
     )
     names = list(c.options.targets) if c.options.targets is not None else registry.default_targets()
     artifacts: list[Artifact] = []
@@ -38,7 +47,7 @@ def emit(c) -> None:
     c.artifacts = sorted(artifacts, key=lambda a: a.path)
 
 
-def _always():
+def _always() -> Iterator[tuple[str, Target]]:
     import importlib
 
     for name, reference in ALWAYS.items():

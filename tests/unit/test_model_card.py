@@ -43,7 +43,7 @@ models:
 def emit_cards(text: str) -> dict[str, bytes]:
     ir = lower(Spec.model_validate(yaml.safe_load(text)))
     options = EmitOptions(version="0.0.0", spec_name="mlops.yaml",
-                          context={"lineage": build_lineage(ir), "policy": None, "today": TODAY})
+                          lineage=build_lineage(ir), policy=None, today=TODAY)
     bag = Diagnostics()
     artifacts = ModelCardTarget().emit(ir, options, bag)
     assert bag.sorted() == []
@@ -132,7 +132,7 @@ def blocked_outputs(spec, output) -> dict[str, bytes]:
     c = run(Options(spec=str(spec), today=TODAY), until="policy")
     assert c.ir is not None and c.policy is not None and c.diagnostics.has_errors
     options = EmitOptions(version=__version__, spec_name=spec.name,
-                          context={"lineage": c.lineage, "policy": c.policy, "today": TODAY})
+                          lineage=c.lineage, policy=c.policy, today=TODAY)
     bag = Diagnostics()
     files = {a.path: a.content for a in output.emit(c.ir, options, bag)}
     assert bag.sorted() == []
@@ -223,7 +223,7 @@ def test_toolkit_shapes_reject_the_old_training_data_layout():
 def test_front_matter_notice_cannot_gain_keys_from_the_spec_file_name():
     ir = lower(Spec.model_validate(yaml.safe_load(MINIMAL)))
     options = EmitOptions(version="0.0.0", spec_name="x\nlicense: evil\n---\nlanguage: [xx]",
-                          context={"lineage": build_lineage(ir), "policy": None, "today": TODAY})
+                          lineage=build_lineage(ir), policy=None, today=TODAY)
     md = {a.path: a.content for a in ModelCardTarget().emit(ir, options, Diagnostics())}
     text = md["m.md"].decode()
     front = yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n"))

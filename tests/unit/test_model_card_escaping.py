@@ -86,7 +86,7 @@ def render_all(value: str) -> dict[str, str]:
     ir = lower(Spec.model_validate(yaml.safe_load(spec_with(value))))
     today = datetime.date(2026, 11, 15)
     options = EmitOptions(version="0.0.0", spec_name="mlops.yaml",
-                          context={"lineage": build_lineage(ir), "policy": None, "today": today})
+                          lineage=build_lineage(ir), policy=None, today=today)
     files = {a.path: a.content.decode()
              for a in ModelCardTarget().emit(ir, options, Diagnostics())}
     files["report.md"] = render_markdown(build_report(ir, None, today), options.header())
