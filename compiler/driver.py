@@ -140,6 +140,13 @@ def _lower(c: Compilation) -> None:
     from mlopsc.passes.lower import broken_entities, document_hash, lower
 
     assert c.spec is not None  # PASSES runs a pass only when what it `needs` is set
+def _orchestrators(c: Compilation) -> None:
+    from mlopsc.passes.check_orchestrators import check_orchestrators
+
+    if c.spec is not None:  # the run's targets decide W334, so this pass reads the options
+        check_orchestrators(c.spec, c.options.targets, c.diagnostics)
+
+
     document = c.loaded.document if c.loaded else None
     c.partial = c.diagnostics.has_errors
     c.broken = broken_entities(c.diagnostics)
@@ -184,6 +191,7 @@ PASSES: tuple[Pass, ...] = (
     Pass("check_consistency", _check("check_consistency"), needs="spec"),
     Pass("lower", _lower, needs="spec"),
     Pass("lineage", _lineage, needs="ir"),
+    Pass("check_orchestrators", _orchestrators, needs="spec"),
     Pass("policy", _policy, needs="ir"),
     Pass("emit", _emit, needs="ir", needs_clean=True),
 )

@@ -129,6 +129,19 @@ CODES = (
          "counts, so `(5{10000}){10000}` is refused instead of compiled into a huge "
          "program.",
          "repeat less: at most 1000 in total, e.g. `5[0-9]{2}` instead of counted copies"),
+    Code("E333", "no target runs this orchestrator",
+         "A pipeline's `orchestrator` names no orchestrator that an available target claims. "
+         "Orchestrators are open names: each target declares the ones it compiles for "
+         "(`mlopsc targets` lists them; the built-ins claim `kubeflow` and `airflow`), and "
+         "a plugin target can add more, e.g. `argo-workflows`. Without a target, nothing "
+         "would compile the pipeline.",
+         "use an orchestrator a target claims (`mlopsc targets`), or install the plugin "
+         "target that runs it"),
+    Code("W334", "orchestrator run only by a plugin target",
+         "The only targets that claim this pipeline's orchestrator are plugins. A compile "
+         "without `--target` runs the built-in targets alone (so that a spec gives the same "
+         "tree whatever plugins a machine has), and would leave this pipeline out.",
+         "name the plugin target, and the others you want: `--target NAME`"),
     Code("E332", "parameter default of the wrong type",
          "A pipeline parameter's `default` does not have the parameter's `type` (a string "
          "for `string`, true/false for `boolean`, a whole number for `integer`, a number "

@@ -262,7 +262,7 @@ def _pipeline(name: str, p: sp.Pipeline) -> ir.Pipeline:
     steps = {step.name: (i, step) for i, step in enumerate(p.steps)}
     return ir.Pipeline(
         id=ir.make_id("pipeline", name), name=name, path=f"pipelines.{name}",
-        owner=p.owner, description=p.description, orchestrator=_s(p.orchestrator),
+        owner=p.owner, description=p.description, orchestrator=p.orchestrator,
         schedule=p.schedule,
         triggers=tuple(ir.Trigger(
             type=_s(t.type),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
@@ -21,9 +22,12 @@ from mlopsc.spec.common import (
 )
 
 
-class Orchestrator(StrEnum):
-    kubeflow = "kubeflow"
-    airflow = "airflow"
+BUILTIN_ORCHESTRATORS = ("kubeflow", "airflow")
+"""The orchestrators the built-in targets claim: the JSON Schema's examples. The name is
+open: any orchestrator an available target claims is valid (``check_orchestrators``, E333),
+so a plugin target can add one."""
+
+Orchestrator = Annotated[str, Field(examples=list(BUILTIN_ORCHESTRATORS))]
 
 
 class TriggerType(StrEnum):
@@ -127,7 +131,8 @@ class Pipeline(SpecModel):
     description: Text | None = None
     """Shown as the DAG's documentation (Markdown)."""
     orchestrator: Orchestrator
-    """Where the pipeline runs: `kubeflow` or `airflow`."""
+    """Where the pipeline runs: an orchestrator a target claims (`mlopsc targets`), e.g.
+    `kubeflow` or `airflow`, or one a plugin target adds."""
     schedule: Cron | None = None
     """When the pipeline runs; no schedule means only on triggers or by hand."""
     triggers: list[Trigger] = []

@@ -70,8 +70,8 @@ DOCS: dict[str, Callable[[], str]] = {
 
 
 def default_root() -> Path:
-    """The repository root: the parent of the ``compiler/`` folder of this module."""
-    return Path(__file__).resolve().parent.parent
+    """The repository root: the parent of the ``compiler/`` folder (this is compiler/tools/)."""
+    return Path(__file__).resolve().parents[2]
 
 
 def stale(root: Path) -> list[str]:
