@@ -15,9 +15,15 @@ from mlopsc.render.promql import duration, number, regex_literal, selector
 # The windows the SRE workbook's four tiers use: 5m, 30m, 1h, 2h, 6h, 1d, 3d.
 STANDARD_WINDOWS = (300, 1800, 3600, 7200, 21600, 86400, 259200)
 RATIO = "mlopsc:slo_error_ratio:rate{window}"
+ERRORS = "mlopsc:slo_errors:rate5m"
+"""Bad events per second over 5m, recorded to build the period's ratio."""
+REQUESTS = "mlopsc:slo_requests:rate5m"
+"""All events per second over 5m, recorded to build the period's ratio."""
+BASE_WINDOW = 300
 BUDGET_REMAINING = "mlopsc:slo_error_budget:remaining"
 OBJECTIVE = "mlopsc:slo_objective:ratio"
 ALERT = "ErrorBudgetBurn"
+ABSENT_ALERT = "SLIDataMissing"
 
 
 def error_budget(slo: ir.Slo) -> float:
@@ -70,6 +76,16 @@ def ratio_of(kind: str, events: str, total: str, w: str) -> str:
         return f"1 - (sum(rate({events}[{w}])) / (sum(rate({total}[{w}])) > 0))"
     # `or vector(0)`: a service that never failed has no error series at all.
     return f"(sum(rate({events}[{w}])) or vector(0)) / (sum(rate({total}[{w}])) > 0)"
+
+
+def rates_of(kind: str, events: str, total: str, w: str) -> tuple[str, str]:
+    """(bad events per second, all events per second) over ``w``: the recordings the
+    period's ratio is summed from. Bad events of a latency SLI are all minus the fast ones.
+    """
+    requests = f"sum(rate({total}[{w}]))"
+    if kind == "latency":
+        return f"{requests} - sum(rate({events}[{w}]))", requests
+    return f"sum(rate({events}[{w}])) or vector(0)", requests
 
 
 def _le_matchers(threshold: float) -> tuple[dict[str, str], dict[str, str]]:

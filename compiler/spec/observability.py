@@ -54,6 +54,17 @@ class AlertTier(SpecModel):
     enabled: bool = True
 
 
+class Receivers(SpecModel):
+    """Alertmanager receivers per alert tier: a page wakes someone, a ticket waits."""
+
+    page: str | None = None
+    """Receiver of the page tiers (severity `critical`); default `routing.receiver`."""
+    ticket: str | None = None
+    """Receiver of the ticket tiers (any other severity); default none: ticket alerts carry
+    no `receiver` label, so Alertmanager routes them by `team` and `severity`, never to the
+    pager."""
+
+
 class Alerting(SpecModel):
     page: bool = True
     """Raise the page tiers."""
@@ -63,6 +74,8 @@ class Alerting(SpecModel):
     """Replace the default tiers (scaled from the SRE workbook's 30-day tiers)."""
     runbook: str | None = None
     routing: Routing | None = None
+    receivers: Receivers = Receivers()
+    """Receivers per tier; `routing.receiver` is the page receiver's default."""
 
 
 class Slo(SpecModel):

@@ -7,7 +7,11 @@ series (1000 requests a minute):
 - slow burn: 2x the budget rate (or a rate between the ticket and the page bounds when the
   period's scaled tiers put 2x elsewhere): only ticket tiers fire;
 - healthy: half the lowest tier bound: nothing fires, and the budget left is checked;
-- no traffic: flat counters: nothing fires (ratios are absent, never NaN).
+- no traffic: flat counters: nothing fires (ratios are absent, never NaN), and
+  ``SLIDataMissing`` stays quiet because the series exist;
+- no data: no series at all: ``SLIDataMissing`` fires.
+
+Series carry the deployment's namespace, as the SLO rules select it.
 
 A tier fires when ``r`` exceeds its bound ``burn_rate x error budget``, because with
 constant rates every window sees the same ratio.
@@ -16,12 +20,19 @@ constant rates every window sees the same ratio.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from mlopsc import ir
 from mlopsc.render.promql import number, quote, selector
 from mlopsc.render.yaml_out import dump
 from mlopsc.targets.prometheus import regex_sample
-from mlopsc.targets.prometheus.slo_rules import ALERT, BUDGET_REMAINING, error_budget
+from mlopsc.targets.prometheus.slo_rules import (
+    ABSENT_ALERT,
+    ALERT,
+    BUDGET_REMAINING,
+    error_budget,
+    scoped_sli,
+)
 
 PER_MINUTE = 1000.0
 MINUTES = 360
@@ -29,25 +40,27 @@ EVAL_TIME = "6h"
 _INERT = '{{ "{{" }}'
 
 
-def for_slo(slo: ir.Slo, deployment: ir.Deployment, group: dict) -> str | None:
+def for_slo(slo: ir.Slo, deployment: ir.Deployment, group: dict[str, Any]) -> str | None:
     """The test file of one SLO (``None`` when its series cannot be synthesised)."""
     try:
-        series = _series_maker(slo)
+        series = _series_maker(scoped_sli(slo, deployment))
     except regex_sample.NoSample:
         return None
-    alerts = [r for r in group["rules"] if "alert" in r]
+    alerts = [r for r in group["rules"] if r.get("alert") == ALERT]
+    absent = next(r for r in group["rules"] if r.get("alert") == ABSENT_ALERT)
     budget = error_budget(slo)
     bounds = [_bound(a) for a in alerts]
     tests = []
     for name, ratio in _scenarios(slo, budget):
         firing = [a for a, b in zip(alerts, bounds, strict=True) if ratio is not None and ratio > b]
         tests.append(_test(name, series(ratio), firing, ratio, slo, deployment, budget))
+    tests.append(_no_data(slo, scoped_sli(slo, deployment), absent))
     body = {"rule_files": [f"../rules/slo-{slo.name}.yaml"], "evaluation_interval": "1m",
             "tests": tests}
     return dump(body)
 
 
-def _bound(alert: dict) -> float:
+def _bound(alert: dict[str, Any]) -> float:
     return float(alert["expr"].rsplit(" > ", 1)[1])
 
 
@@ -79,9 +92,8 @@ def _slow_burn(tiers: list[ir.AlertTier]) -> float | None:
     return (ticket[-1] + upper) / 2
 
 
-def _series_maker(slo: ir.Slo):
+def _series_maker(sli: ir.Sli):
     """A function from an error ratio (``None``: no traffic) to input series."""
-    sli = slo.sli
     if sli.type == "latency":
         le = number(sli.threshold or 0.0)
         fast_name = selector(f"{sli.metric}_bucket", {**sli.selector, "le": le})
@@ -98,19 +110,22 @@ def _series_maker(slo: ir.Slo):
                       _one(bad_name, 0 if r is None else r * PER_MINUTE)]
 
 
-def _one(name: str, per_minute: float) -> dict:
+def _one(name: str, per_minute: float) -> dict[str, Any]:
     return {"series": name, "values": f"0+{number(per_minute)}x{MINUTES}"}
 
 
-def _test(name: str, series: list[dict], firing: list[dict], ratio: float | None,
-          slo: ir.Slo, deployment: ir.Deployment, budget: float) -> dict:
+def _test(name: str, series: list[dict[str, Any]], firing: list[dict[str, Any]],
+          ratio: float | None,
+          slo: ir.Slo, deployment: ir.Deployment, budget: float) -> dict[str, Any]:
     recorded = {"slo": slo.name, "deployment": deployment.name, "namespace": deployment.namespace}
     expected = [{"exp_labels": {**recorded, **_expanded(a["labels"])},
                  "exp_annotations": {k: _annotation(v, ratio) for k, v in a["annotations"].items()}}
                 for a in firing]
     test = {"name": f"{slo.name}: {name}", "interval": "1m", "input_series": series,
             "alert_rule_test": [{"eval_time": EVAL_TIME, "alertname": ALERT,
-                                 "exp_alerts": expected}]}
+                                 "exp_alerts": expected},
+                                {"eval_time": EVAL_TIME, "alertname": ABSENT_ALERT,
+                                 "exp_alerts": []}]}
     if ratio is not None and not firing:
         # Rounded in PromQL: promtool compares sample values exactly.
         left = math.floor((1 - ratio / budget) * 1000 + 0.5) / 1000
@@ -119,6 +134,24 @@ def _test(name: str, series: list[dict], firing: list[dict], ratio: float | None
             "eval_time": EVAL_TIME,
             "exp_samples": [{"labels": _labels_text(recorded), "value": left}]}]
     return test
+
+
+def _no_data(slo: ir.Slo, sli: ir.Sli, absent: dict[str, Any]) -> dict[str, Any]:
+    """No series at all (a broken scrape): only SLIDataMissing fires."""
+    return {"name": f"{slo.name}: no data: {ABSENT_ALERT} fires", "interval": "1m",
+            "input_series": [{"series": 'up{job="elsewhere"}', "values": f"1x{MINUTES}"}],
+            "alert_rule_test": [
+                {"eval_time": EVAL_TIME, "alertname": ALERT, "exp_alerts": []},
+                {"eval_time": EVAL_TIME, "alertname": ABSENT_ALERT, "exp_alerts": [{
+                    "exp_labels": _absent_labels(sli, absent),
+                    "exp_annotations": {k: _annotation(v, None)
+                                        for k, v in absent["annotations"].items()}}]}]}
+
+
+def _absent_labels(sli: ir.Sli, absent: dict[str, Any]) -> dict[str, str]:
+    """absent()'s own labels (the total selector's equality matchers: the SLI selector's)
+    under the rule's."""
+    return {**sli.selector, **_expanded(absent["labels"])}
 
 
 def _labels_text(labels: dict[str, str]) -> str:

@@ -30,7 +30,8 @@ def slo(objective="99.9", period="30d", alerting="{runbook: https://rb.example/a
 
 
 def alerts(files, stem="slo-api-avail"):
-    return [r for r in rules_of(files[f"rules/{stem}.yaml"]) if "alert" in r]
+    """The burn-rate alerts (SLIDataMissing left out)."""
+    return [r for r in rules_of(files[f"rules/{stem}.yaml"]) if r.get("alert") == "ErrorBudgetBurn"]
 
 
 def test_files_of_one_slo():
@@ -50,7 +51,8 @@ def test_files_of_one_slo():
 def test_recorded_windows(period, records):
     files, _ = emit(slo(period=period))
     names = [r["record"] for r in rules_of(files["rules/slo-api-avail.yaml"]) if "record" in r]
-    assert names == [f"mlopsc:slo_error_ratio:rate{w}" for w in records] + [
+    assert names == ["mlopsc:slo_errors:rate5m", "mlopsc:slo_requests:rate5m"] + [
+        f"mlopsc:slo_error_ratio:rate{w}" for w in records] + [
         "mlopsc:slo_error_budget:remaining", "mlopsc:slo_objective:ratio"]
 
 
@@ -58,8 +60,13 @@ def test_availability_ratio_and_budget_exprs():
     files, _ = emit(slo())
     rules = {r.get("record"): r for r in rules_of(files["rules/slo-api-avail.yaml"])}
     assert rules["mlopsc:slo_error_ratio:rate5m"]["expr"] == (
-        '(sum(rate(http_requests_total{service="iris-api",code=~"5.."}[5m])) or vector(0))'
-        ' / (sum(rate(http_requests_total{service="iris-api"}[5m])) > 0)')
+        '(sum(rate(http_requests_total{namespace="dev",service="iris-api",code=~"5.."}[5m]))'
+        ' or vector(0)) / (sum(rate(http_requests_total{namespace="dev",service="iris-api"}'
+        '[5m])) > 0)')
+    recorded = '{slo="api-avail",deployment="iris-api",namespace="dev"}'
+    assert rules["mlopsc:slo_error_ratio:rate30d"]["expr"] == (
+        f"sum_over_time(mlopsc:slo_errors:rate5m{recorded}[30d]) / "
+        f"(sum_over_time(mlopsc:slo_requests:rate5m{recorded}[30d]) > 0)")
     assert rules["mlopsc:slo_error_budget:remaining"]["expr"] == (
         '1 - mlopsc:slo_error_ratio:rate30d{slo="api-avail",deployment="iris-api",'
         'namespace="dev"} / 0.001')
@@ -133,9 +140,11 @@ slos:
     sli: {{type: latency, metric: req_seconds, selector: {{job: api}}, threshold: {threshold}}}
     objective: 99
 """)
-    expr = rules_of(files["rules/slo-lat.yaml"])[0]["expr"]
-    assert expr == (f'1 - (sum(rate(req_seconds_bucket{{job="api",{matcher}}}[5m])) / '
-                    f'(sum(rate(req_seconds_count{{job="api"}}[5m])) > 0))')
+    rules = {r.get("record"): r for r in rules_of(files["rules/slo-lat.yaml"])}
+    expr = rules["mlopsc:slo_error_ratio:rate5m"]["expr"]
+    assert expr == (f'1 - (sum(rate(req_seconds_bucket{{namespace="dev",job="api",{matcher}}}'
+                    f'[5m])) / (sum(rate(req_seconds_count{{namespace="dev",job="api"}}[5m]))'
+                    ' > 0))')
 
 
 @pytest.mark.parametrize(("value", "literal"), [
@@ -146,8 +155,8 @@ slos:
 ])
 def test_spec_strings_cannot_add_matchers(value, literal):
     files, _ = emit(slo().replace("{service: iris-api}", "{service: " + json.dumps(value) + "}"))
-    expr = rules_of(files["rules/slo-api-avail.yaml"])[0]["expr"]
-    assert f"http_requests_total{{service={literal}}}[5m]" in expr
+    expr = rules_of(files["rules/slo-api-avail.yaml"])[1]["expr"]
+    assert f'http_requests_total{{namespace="dev",service={literal}}}[5m]' in expr
 
 
 def test_go_template_actions_in_labels_are_inert():
