@@ -438,10 +438,13 @@ def _slo(name: str, s: so.Slo) -> ir.Slo:
                    error_selector=dict(sorted(s.sli.error_selector.items())),
                    threshold=s.sli.threshold),
         objective=s.objective, period_s=period, tiers=tiers, runbook=alerting.runbook,
-        routing=_routing(alerting.routing))
+        routing=_routing(alerting.routing),
+        page_receiver=alerting.receivers.page or (
+            alerting.routing.receiver if alerting.routing else None),
+        ticket_receiver=alerting.receivers.ticket)
 
 
-def _tier_dict(tier: ir.AlertTier) -> dict:
+def _tier_dict(tier: ir.AlertTier) -> dict[str, Any]:
     return {name: getattr(tier, name) for name in tier.__slots__}
 
 
