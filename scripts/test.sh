@@ -28,6 +28,11 @@ fi
 echo "== pip install mlopsc[test]"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test]'
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e examples/plugin-target
+# A real OPA for the engine-parity tests: OPA's Go engine (v1.20.2) behind ctypes. The wheel
+# declares Python >=3.14, but its pure-ctypes wrapper runs on 3.11 (the tests prove it), so it
+# is installed here, pinned, past that check and without dependencies (it has none).
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps \
+  --ignore-requires-python opa-golib-python-bindings==0.4.4
 
 echo "== npm ci (Mermaid's parser)"
 npm ci --prefix tests/node --no-audit --no-fund --loglevel=error >/dev/null

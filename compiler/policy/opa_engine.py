@@ -6,11 +6,15 @@ is one ``POST /v1/data/<package path>/<rule>`` with ``{"input": ...}`` through
 ``opa-python-client``; an answer without ``result`` is an undefined decision and fails closed.
 All decisions of one run share one deadline (``--policy-timeout``): each request's socket
 timeout is the time left, and a request that times out, or a deadline that passes, raises
-:class:`~mlopsc.policy.bounded.PolicyLimitError` (E406, fail closed).
+:class:`~mlopsc.policy.bounded.PolicyLimitError` (E406, fail closed). A policy that fails
+while evaluated (OPA answers ``500`` with ``1 error occurred: file:line: eval_...``) is a
+:class:`~mlopsc.policy.errors.RegoError` at that line (E402), as with the embedded engine;
+any other server error fails closed (exit 2).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -18,8 +22,12 @@ from urllib.parse import urlsplit
 
 from mlopsc.policy.bounded import PolicyLimitError
 from mlopsc.policy.engine import Value
-from mlopsc.policy.errors import PolicyEngineError
+from mlopsc.policy.errors import PolicyEngineError, RegoError
 from mlopsc.policy.input_doc import PolicyInput
+from mlopsc.policy.opa_embedded import located_error
+
+# How OPA's server reports one failed evaluation (a built-in error, a conflict).
+_EVAL_ERROR = re.compile(r"^1 error occurred: (?P<located>[^\n]+: eval_[a-z_]+: .+)$", re.DOTALL)
 
 DEFAULT_TIMEOUT_S = 10.0
 """Seconds for all decisions of one run, when the caller gives none."""
@@ -65,6 +73,9 @@ class OpaEngine:
         except requests.Timeout:
             raise PolicyLimitError(self._late(decision), decision) from None
         except requests.RequestException as error:
+            located = _policy_error(error)
+            if located is not None:  # the policy failed, not the server: E402, as embedded
+                return located
             raise PolicyEngineError(f"OPA server {self.url} failed on {decision}: "
                                     f"{_reason(error)}") from None
         except ValueError as error:  # not JSON
@@ -75,6 +86,21 @@ class OpaEngine:
                 f"{decision} is undefined on the OPA server {self.url}: load the same "
                 "policy bundles into it (fail closed)")
         return answer["result"]
+
+
+def _policy_error(error: Exception) -> RegoError | None:
+    """The located evaluation error of an OPA answer ``500 {"code": "internal_error",
+    "message": "1 error occurred: file:line: eval_...: ..."}``, else ``None``."""
+    response = getattr(error, "response", None)
+    if response is None or response.status_code != 500:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    message = body.get("message", "") if isinstance(body, dict) else ""
+    found = _EVAL_ERROR.match(message) if isinstance(message, str) else None
+    return located_error(found["located"]) if found else None
 
 
 def _reason(error: Exception) -> str:

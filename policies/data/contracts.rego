@@ -15,14 +15,14 @@ import data.mlopsc.lib
 deny contains f if {
 	some ds in input.datasets
 	some i, field in ds.fields
-	not field.type != null # absent or null, without a builtin call per field
+	object.get(field, "type", null) == null # absent or null (docs/policies.md: Engine parity)
 	f := lib.finding("DATA-001", sprintf("field %q of dataset %q has no type", [field.name, ds.name]), sprintf("%s.fields[%d].type", [ds.path, i]))
 }
 
 deny contains f if {
 	some m in input.models
 	some i, field in m.input_schema
-	not field.type != null
+	object.get(field, "type", null) == null
 	f := lib.finding("DATA-001", sprintf("input field %q of model %q has no type", [field.name, m.name]), sprintf("%s.input_schema[%d].type", [m.path, i]))
 }
 
@@ -40,7 +40,7 @@ deny contains f if {
 	some mon in input.monitors
 	mon.type == "data_drift"
 	some i, feature in mon.features
-	not feature.kind != null
+	object.get(feature, "kind", null) == null
 	f := lib.finding("DATA-002", sprintf("feature %q watched by drift monitor %q declares no kind (continuous or categorical)", [feature.name, mon.name]),
 		sprintf("%s.features[%d]", [mon.path, i]))
 }

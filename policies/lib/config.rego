@@ -41,7 +41,11 @@ _tier(approvals, roles) := {
 	"shadow_before_rollout": false,
 }
 
-_org := object.get(data, "org", {})
+# Organisation data, or none. Read by its path: a rule that reads the whole `data` document
+# depends on every rule, itself included, and OPA rejects it (rego_recursion_error).
+default _org := {}
+
+_org := data.org if is_object(data.org)
 
 _spec_data := object.get(object.get(input, "governance", {}), "data", {})
 

@@ -112,7 +112,7 @@ _alerting := [["slo", "slos", "alerting."], ["monitor", "monitors", ""]]
 deny contains f if {
 	some [kind, section, prefix] in _alerting
 	some x in input[section]
-	object.get(x, "runbook", null) == null # absent or null (not `not x.runbook != null`: OPA reads it as `x.runbook == null`)
+	object.get(x, "runbook", null) == null # absent or null (docs/policies.md: Engine parity)
 	f := lib.finding("OBS-004", sprintf("alerts of %s %q have no runbook", [kind, x.name]), sprintf("%s.%srunbook", [x.path, prefix]))
 }
 
