@@ -1,4 +1,4 @@
-"""Governance report: goldens per example, schema, policy results, waiver status by date."""
+"""Governance report: files per example, schema, policy results, waiver status by date."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import jsonschema
 import pytest
 import yaml
 from conftest import ROOT, compilable_specs, example_id
-from golden_tree import GOLDEN_ROOT, assert_tree
 
 from mlopsc import api
 from mlopsc.governance.output import report_schema
@@ -64,14 +63,14 @@ def compiled(spec) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
-def test_report_matches_golden(spec, request):
+def test_report_files_are_written(spec):
+    # Their bytes are compared in tests/golden/test_goldens.py.
     files = {p.removeprefix("governance/"): c for p, c in compiled(spec).items()
              if p.startswith("governance/")}
     assert sorted(files) == ["report.json", "report.md", "report.schema.json"]
-    assert_tree(files, GOLDEN_ROOT / example_id(spec) / "governance", request)
 
 
-def test_noncompliant_report_matches_golden(request):
+def test_noncompliant_report_lists_failures():
     """The report of a spec the gate blocks: failures per subject are what it is for."""
     from test_model_card import NONCOMPLIANT, blocked_outputs
 
@@ -81,7 +80,7 @@ def test_noncompliant_report_matches_golden(request):
     report = json.loads(files["report.json"])
     jsonschema.validate(report, report_schema())
     assert report["summary"]["fail"] > 0
-    assert_tree(files, GOLDEN_ROOT / "noncompliant" / "governance", request)
+    assert sorted(files) == ["report.json", "report.md", "report.schema.json"]
 
 
 @pytest.mark.parametrize("spec", compilable_specs(), ids=example_id)
