@@ -33,7 +33,7 @@ _approvals(m) := [a |
 # Released models (`lib.released`) with their tier's requirements and the approvals that count,
 # found once for GOV-003 and GOV-004 rather than once per rule.
 _released := [[m, lib.tier(m), _approvals(m)] |
-	some m in input.models
+	some m in lib.models # stages as judged: raised to where the model serves
 	m.stage in {"staging", "production"}
 ]
 
@@ -104,9 +104,9 @@ deny contains f if {
 #   applies_to: [models]
 #   hint: "keep the model at `stage: development`; if the tier is wrong, reassess the model and correct `risk_tier`"
 deny contains f if {
-	some m in input.models
+	some m in lib.models
 	m.risk_tier == "unacceptable"
-	lib.released(m)
+	m.stage in {"staging", "production"}
 	f := lib.finding("GOV-006", sprintf("model %q has an unacceptable risk tier and may not be in %s", [m.name, m.stage]),
 		sprintf("%s.stage", [m.path]))
 }

@@ -28,7 +28,7 @@ test_approvals_for_another_stage_do_not_count if {
 }
 
 test_development_models_need_no_approval if {
-	count(deny) == 0 with input as fixtures.with_model({"stage": "development", "approvals": []})
+	count(deny) == 0 with input as fixtures.unserved(fixtures.with_model({"stage": "development", "approvals": []}))
 }
 
 test_tier_requirements_come_from_the_spec if {
@@ -57,9 +57,21 @@ test_approval_needs_who_role_date if {
 
 test_unacceptable_risk_is_not_released if {
 	_codes(fixtures.with_model({"risk_tier": "unacceptable"})) == {"GOV-006"}
-	count(deny) == 0 with input as fixtures.with_model({"risk_tier": "unacceptable", "stage": "development"})
+	count(deny) == 0 with input as fixtures.unserved(fixtures.with_model({"risk_tier": "unacceptable", "stage": "development"}))
 }
 
 test_unknown_tier if {
 	_codes(fixtures.with_model({"risk_tier": "extreme"})) == {"GOV-007"}
+}
+
+# The registry stage cannot switch release rules off for what serves in production.
+test_development_model_served_in_production_is_judged_as_production if {
+	doc := fixtures.with_model({"stage": "development", "approvals": [fixtures.model.approvals[1]]})
+	deny == {{"code": "GOV-003", "msg": "high-risk model \"m\" in production has 1 approval(s); its tier requires 2", "path": "models.m.approvals"}} with input as doc
+	_codes(fixtures.with_model({"risk_tier": "unacceptable", "stage": "development"})) == {"GOV-006"}
+
+	# a shadow in production only mirrors: the model is judged as in staging
+	shadow_only := json.patch(doc, [{"op": "remove", "path": "/deployments/web"}])
+	msgs := {f.msg | some f in deny; f.code == "GOV-003"} with input as shadow_only
+	msgs == {"high-risk model \"m\" in staging has 0 approval(s); its tier requires 2"}
 }

@@ -40,10 +40,50 @@ production_deployment(d) if d.environment_tier == "production"
 
 serving(d) if d.mode in {"online", "streaming"}
 
-# Staging and production models face the release rules.
-released(m) if m.stage in {"staging", "production"}
+# --- stages: what a model is judged as
 
-production_model(m) if m.stage == "production"
+# Models that answer users in production (a shadow only mirrors), and models that run in a
+# staging or production environment at all, each found once.
+_serving_production contains d.model_name if {
+	some d in input.deployments
+	d.environment_tier == "production"
+	d.rollout.strategy != "shadow"
+}
+
+_running_staged contains d.model_name if {
+	some d in input.deployments
+	d.environment_tier in {"production", "staging"}
+}
+
+# The stage each model is judged at (by name): its registry stage, raised to where it
+# serves. A model at `stage: development` that a production deployment serves is judged as
+# in production, so the declared stage cannot switch off the rules for what serves users
+# (MDL-011 reports the stage itself).
+stages := {m.name: _judged_stage(m) | some m in input.models}
+
+_judged_stage(m) := "production" if {
+	m.name in _serving_production
+} else := "staging" if {
+	m.stage in {"development", "archived"}
+	m.name in _running_staged
+} else := m.stage
+
+# Every model with `stage` set to the stage it is judged at (`registry_stage` keeps the
+# declared one). The release rules iterate these rather than `input.models`.
+models := [_as_judged(m, stages[m.name]) | some m in input.models]
+
+_as_judged(m, stage) := m if {
+	stage == m.stage
+} else := object.union(m, {"stage": stage, "registry_stage": m.stage})
+
+_stage(m) := stages[m.name] if {
+	is_string(stages[m.name])
+} else := m.stage
+
+# Staging and production models face the release rules (judged stages).
+released(m) if _stage(m) in {"staging", "production"}
+
+production_model(m) if _stage(m) == "production"
 
 # Requirements of the model's risk tier (the default tier "medium" when none is declared);
 # undefined for a tier nobody declared (GOV-007 reports it). Two exclusive clauses, not an

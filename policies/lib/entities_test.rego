@@ -52,6 +52,22 @@ test_released_and_production_model if {
 	not released(object.union(fixtures.model, {"stage": "development"}))
 }
 
+_released := {m.name | some m in input.models; released(m)}
+
+_production_models := {m.name | some m in input.models; production_model(m)}
+
+test_stage_is_raised_to_where_the_model_serves if {
+	dev := fixtures.with_model({"stage": "development"})
+	stages == {"m": "production"} with input as dev
+	_production_models == {"m"} with input as dev
+	_released == {"m"} with input as fixtures.in_staging(dev)
+	_production_models == set() with input as fixtures.in_staging(dev)
+	_released == set() with input as fixtures.unserved(dev)
+	[m.stage | some m in models] == ["staging"] with input as fixtures.in_staging(dev)
+	[m.registry_stage | some m in models] == ["development"] with input as fixtures.in_staging(dev)
+	[[m.stage, object.get(m, "registry_stage", "-")] | some m in models] == [["production", "-"]] with input as fixtures.doc
+}
+
 _tiers := {m.name: tier(m) | some m in input.models}
 
 test_tier if {

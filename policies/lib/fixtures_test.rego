@@ -98,5 +98,14 @@ with_deployment(patch) := object.union(doc, {"deployments": {"web": patch}})
 
 with_monitor(patch) := object.union(doc, {"monitors": {"drift": patch}})
 
+# The document without deployments: its models are judged at their registry stage.
+unserved(d) := json.patch(d, [{"op": "replace", "path": "/deployments", "value": {}}])
+
+# The document with both deployments in a staging-tier environment.
+in_staging(d) := object.union(d, {"deployments": {
+	"web": {"environment": "staging", "environment_tier": "staging"},
+	"web-shadow": {"environment": "staging", "environment_tier": "staging"},
+}})
+
 # The codes a set of findings carries.
 codes(findings) := {f.code | some f in findings}

@@ -11,7 +11,7 @@ _production_sections := ["fairness_assessment", "maintenance"]
 # Released models whose tier asks for a card, found once for every body below (an array of
 # the input's own objects: a set of thousands of models costs more to build).
 _carded := [m |
-	some m in input.models
+	some m in lib.models # stages as judged: raised to where the model serves
 	m.stage in {"staging", "production"}
 	lib.tier(m).model_card
 ]

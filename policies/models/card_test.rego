@@ -9,17 +9,17 @@ test_compliant_platform_passes if {
 }
 
 test_staging_model_needs_release_sections if {
-	doc := fixtures.with_model({"stage": "staging", "card": {"limitations": null, "fairness_assessment": null}})
+	doc := fixtures.in_staging(fixtures.with_model({"stage": "staging", "card": {"limitations": null, "fairness_assessment": null}}))
 	deny == {{"code": "MDL-001", "msg": "model \"m\" in staging has no model-card section \"limitations\"", "path": "models.m.card.limitations"}} with input as doc
 }
 
 test_released_model_reports_metrics if {
-	doc := fixtures.with_model({"stage": "staging", "metrics": []})
+	doc := fixtures.in_staging(fixtures.with_model({"stage": "staging", "metrics": []}))
 	deny == {{"code": "MDL-001", "msg": "model \"m\" in staging reports no metrics in its model card", "path": "models.m.metrics"}} with input as doc
 }
 
 test_development_model_needs_no_card if {
-	count(deny) == 0 with input as fixtures.with_model({"stage": "development", "card": {"intended_use": null}, "metrics": []})
+	count(deny) == 0 with input as fixtures.unserved(fixtures.with_model({"stage": "development", "card": {"intended_use": null}, "metrics": []}))
 }
 
 test_production_needs_fairness_and_maintenance if {

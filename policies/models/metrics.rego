@@ -15,7 +15,7 @@ import data.mlopsc.lib
 #   applies_to: [models]
 #   hint: "e.g. `metrics: {auc: {value: 0.9, threshold: 0.85, baseline: 0.8}}`"
 deny contains f if {
-	some m in input.models
+	some m in lib.models
 	m.stage == "production" # lib.production_model, inline
 	count([x | some x in m.metrics; x.threshold != null]) == 0
 	f := lib.finding("MDL-010", sprintf("production model %q declares no promotion threshold on any metric", [m.name]),
@@ -23,7 +23,7 @@ deny contains f if {
 }
 
 deny contains f if {
-	some m in input.models
+	some m in lib.models
 	m.stage == "production"
 	count([x | some x in m.metrics; x.baseline != null]) == 0
 	f := lib.finding("MDL-010", sprintf("production model %q declares no baseline for any metric", [m.name]),

@@ -19,5 +19,5 @@ test_no_baseline if {
 }
 
 test_staging_model_is_not_judged if {
-	count(deny) == 0 with input as fixtures.with_model({"stage": "staging", "metrics": []})
+	count(deny) == 0 with input as fixtures.in_staging(fixtures.with_model({"stage": "staging", "metrics": []}))
 }

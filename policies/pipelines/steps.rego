@@ -32,7 +32,7 @@ deny contains f if {
 # A pipeline is in production when it trains a production model.
 _production(p) if {
 	not lib.blank(p, "model")
-	input.models[lib.name_of(p.model)].stage == "production"
+	lib.stages[lib.name_of(p.model)] == "production"
 }
 
 # METADATA

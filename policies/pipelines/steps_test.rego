@@ -15,7 +15,7 @@ test_unpinned_step_image if {
 }
 
 test_tag_is_enough_outside_production if {
-	doc := object.union(fixtures.with_step({"image": "ghcr.io/acme/train:1.2.0"}), {"models": {"m": {"stage": "staging"}}})
+	doc := fixtures.in_staging(object.union(fixtures.with_step({"image": "ghcr.io/acme/train:1.2.0"}), {"models": {"m": {"stage": "staging"}}}))
 	count(deny) == 0 with input as doc
 }
 

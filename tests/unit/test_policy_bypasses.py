@@ -18,12 +18,18 @@ FLAGSHIP = ROOT / "mlops.yaml"
 TODAY = ("--today", "2026-11-20")
 
 
+def _gate(d: dict) -> bool:
+    """An unwaived finding of the gate: a rule's, an error, or a policy code (not a
+    target's warning about what it can express)."""
+    blocking = d["severity"] == "error" or "-" in d["code"] or d["code"].startswith("W4")
+    return blocking and not d["waiver"]
+
+
 def run(spec: Path, capsys, *extra: str) -> tuple[int, list[tuple[str, str]]]:
-    """Exit status and the (code, path) of every unwaived error and warning."""
+    """Exit status and the (code, path) of every unwaived finding of the gate."""
     status = main(["validate", str(spec), "--format", "json", *TODAY, *extra])
     out = json.loads(capsys.readouterr().out)
-    found = sorted((d["code"], d["path"] or "") for d in out["diagnostics"]
-                   if d["severity"] in ("error", "warning") and not d["waiver"])
+    found = sorted((d["code"], d["path"] or "") for d in out["diagnostics"] if _gate(d))
     return status, found
 
 
@@ -82,3 +88,28 @@ def test_a_declared_lower_tier_is_not_production(tmp_path, capsys, tier):
                     NO_ROLLBACK)
     status, found = run(spec, capsys)
     assert ("DEP-006", "deployments.fraud-scorer.rollout") not in found
+
+
+# ------------------------------------------------------------------ registry stage
+DEVELOPMENT = ("    stage: production\n", "    stage: development\n")
+
+
+def test_a_development_model_served_in_production_is_blocked(tmp_path, capsys):
+    spec = flagship(tmp_path, DEVELOPMENT)
+    assert run(spec, capsys) == (1, [("MDL-011", "deployments.fraud-scorer.model")])
+
+
+def test_an_unacceptable_development_model_served_in_production_is_blocked(tmp_path, capsys):
+    spec = flagship(tmp_path, DEVELOPMENT, ("    risk_tier: high\n", "    risk_tier: unacceptable\n"))
+    assert run(spec, capsys) == (1, [("GOV-006", "models.fraud-detector.stage"),
+                                     ("MDL-011", "deployments.fraud-scorer.model")])
+
+
+def test_a_development_stage_does_not_skip_release_rules(tmp_path, capsys):
+    """Without production approvals and card sections the release rules still block."""
+    spec = flagship(tmp_path, DEVELOPMENT,
+                    ("      maintenance: ", "      caveats: "),
+                    ("stage: production}", "stage: staging}"))
+    status, found = run(spec, capsys)
+    assert status == 1
+    assert {code for code, _ in found} == {"GOV-003", "MDL-002", "MDL-011"}
