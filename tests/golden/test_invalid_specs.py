@@ -1,7 +1,8 @@
 """Golden cases of invalid specs: each tests/invalid/NAME.yaml is paired with NAME.expected,
 the exact text output of `mlopsc validate` (codes, spans, carets, hints) and its exit code.
 
-`pytest --update-goldens` rewrites the .expected files; review their diff.
+`python3 -m pytest tests/golden --update-goldens` rewrites the .expected files (with every
+other golden); review their diff.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def test_invalid_spec_diagnostics(spec, request, capsys, monkeypatch):
     expected_file = spec.with_suffix(".expected")
     if request.config.getoption("--update-goldens"):
         expected_file.write_text(output)
-    assert expected_file.is_file(), f"run pytest --update-goldens to create {expected_file}"
+    assert expected_file.is_file(), (
+        f"run `python3 -m pytest tests/golden --update-goldens` to create {expected_file}")
     assert output == expected_file.read_text()
     assert status == 1 or spec.stem == "images"
 
