@@ -33,4 +33,10 @@ CODES = (
          "such numbers. No threshold, bound or metric compares with NaN, and the policy "
          "input is JSON, which has neither, so they are refused in every field.",
          "write a finite number; quote it if the text `.nan` is meant"),
+    Code("E209", "unknown regulation",
+         "A regulation in `models.NAME.regulations` or `governance.regulations` is not one "
+         "mlopsc knows. Regulations are canonical ids read in any case (`EU-AI-Act` is "
+         "`eu-ai-act`); policies key on the id, so an unknown spelling would switch their "
+         "rules off in silence. docs/spec.md lists the ids.",
+         "use a canonical id, e.g. `gdpr`, `ccpa`, `ecoa`, `fcra`, `hipaa`, `eu-ai-act`"),
 )

@@ -127,6 +127,10 @@ def _report_one(kind: str, item: dict, path: Path, document: dict, bag: Diagnost
         value = item.get("input")
         bag.add("E204", f"{name}: expected {expected}, got {_describe(value)}",
                 path=path, hint=_type_hint(name, expected, value, bag, path))
+    elif kind == "mlopsc_coded":  # a spec model's own check names its code and hint
+        ctx = item.get("ctx") or {}
+        where = f"{path[-2]}[{name}]" if len(path) > 1 and isinstance(path[-1], int) else name
+        bag.add(ctx["code"], f"{where}: {item['msg']}", path=path, hint=ctx.get("hint"))
     elif kind == "finite_number":
         value = item.get("input")
         spelled = ".nan" if value != value else (".inf" if str(value)[0] != "-" else "-.inf")

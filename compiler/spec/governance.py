@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, JsonValue
 
 from mlopsc.spec.common import INT32_MAX, MULTILINE, IsoDate, SpecModel, Text
+from mlopsc.spec.regulations import RegulationId
 
 
 class TierRequirements(SpecModel):
@@ -37,8 +38,9 @@ class DisabledRule(SpecModel):
 class Governance(SpecModel):
     risk_tiers: dict[str, TierRequirements] = {}
     """Requirements per risk tier; they override the default bundle's."""
-    regulations: list[str] = []
-    """Regulations in force for every model."""
+    regulations: list[RegulationId] = []
+    """Regulations in force for every model, by canonical id (any case); an unknown one is
+    E209."""
     policies: list[str] = []
     """Extra Rego bundle directories, relative to the spec file."""
     disabled_rules: list[DisabledRule] = []

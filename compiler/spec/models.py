@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from mlopsc.spec.common import Image, IsoDate, Owner, SpecModel, Text, Version
 from mlopsc.spec.data import ContractField
+from mlopsc.spec.regulations import RegulationId
 
 
 class Stage(StrEnum):
@@ -166,8 +167,9 @@ class Model(SpecModel):
     """How people can review and override the model's decisions."""
     approvals: list[Approval] = []
     """Sign-offs for promotion: who, in which role, when."""
-    regulations: list[str] = []
-    """Regulations that apply, e.g. `gdpr`, `ccpa`, `ecoa`, `fcra`, `hipaa`, `eu-ai-act`."""
+    regulations: list[RegulationId] = []
+    """Regulations that apply, by canonical id (any case), e.g. `gdpr`, `ccpa`, `ecoa`,
+    `fcra`, `hipaa`, `eu-ai-act`; an unknown one is E209."""
     risk_assessment: str | None = None
     """Reference (URI or document id) of the risk assessment."""
     tags: list[str] = []

@@ -113,3 +113,23 @@ def test_a_development_stage_does_not_skip_release_rules(tmp_path, capsys):
     status, found = run(spec, capsys)
     assert status == 1
     assert {code for code, _ in found} == {"GOV-003", "MDL-002", "MDL-011"}
+
+
+# ------------------------------------------------------------------ regulations
+def test_a_regulation_in_any_case_is_its_canonical_id(tmp_path, capsys):
+    spec = flagship(tmp_path, ("regulations: [gdpr, eu-ai-act]", "regulations: [GDPR, EU AI Act]"),
+                    ("    risk_assessment: https://wiki.acme.example/risk/fraud-detector-2.3\n", ""))
+    assert run(spec, capsys) == (1, [("REG-005", "models.fraud-detector.risk_assessment")])
+
+
+@pytest.mark.parametrize(("written", "guess"), [("eu-ai-akt", "eu-ai-act"), ("gpdr", "gdpr"),
+                                                ("HIPPA", "hipaa")])
+def test_a_misspelt_regulation_is_an_error_with_a_guess(tmp_path, capsys, written, guess):
+    from mlopsc import api
+    spec = flagship(tmp_path, ("regulations: [gdpr, eu-ai-act]", f"regulations: [gdpr, {written}]"))
+    result = api.validate(api.Options(spec=str(spec), today=None))
+    [error] = [d for d in result.diagnostics if d.code == "E209"]
+    assert error.message == f"regulations[1]: unknown regulation '{written}'"
+    assert error.hint == f"did you mean '{guess}'?"
+    assert error.path == "models.fraud-detector.regulations[1]"
+    assert run(spec, capsys)[0] == 1
