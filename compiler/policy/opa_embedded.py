@@ -41,7 +41,7 @@ _LOCATED = re.compile(r"^(?P<file>[^\n:]+):(?P<line>\d+): (?P<msg>.+)$", re.DOTA
 
 def _bindings() -> Any:
     try:
-        import opa_bindings  # type: ignore[import-not-found, unused-ignore]
+        import opa_bindings  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError as error:  # the test extra installs it; see scripts/test.sh
         raise PolicyEngineError("the real OPA engine needs the wheel opa-golib-python-"
                                 f"bindings (see scripts/test.sh): {error}") from None
@@ -98,8 +98,8 @@ class OpaEmbeddedEngine:
         try:
             self._opa.eval_query("x := 1")
         except self._errors[0] as error:
-            return [line.strip() for line in str(error.message).splitlines()[1:]
-                    if line.strip()] or [str(error.message)]
+            lines = _message(error).splitlines()
+            return [line.strip() for line in lines[1:] if line.strip()] or lines[:1]
         return []
 
     def evaluate(self, policy_input: PolicyInput, decisions: Sequence[str]) -> dict[str, Value]:
@@ -115,10 +115,10 @@ class OpaEmbeddedEngine:
         except undefined_type:
             return UNDEFINED
         except error_type as error:
-            located = located_error(str(error.message))
-            if error.code == "eval_error" and located is not None:
+            located = located_error(_message(error))
+            if getattr(error, "code", "") == "eval_error" and located is not None:
                 return located
-            raise PolicyEngineError(f"OPA failed on {decision}: {error.message}") from None
+            raise PolicyEngineError(f"OPA failed on {decision}: {_message(error)}") from None
 
     def values(self, decisions: Sequence[str], input_doc: Any = None) -> dict[str, Value]:
         """:meth:`value` of many decisions in one OPA query (one compile instead of one per
@@ -132,6 +132,11 @@ class OpaEmbeddedEngine:
         row = rows[0] if rows else {}
         return {d: (row[v][0] if row.get(v) else UNDEFINED) for v, d in names.items()}
 
+
+
+def _message(error: Exception) -> str:
+    """The text of an ``OpaError`` (its ``message``, without the code in front)."""
+    return str(getattr(error, "message", error))
 
 
 def run_bundle_tests(bundles: Bundles) -> list[TestCase]:
