@@ -11,7 +11,6 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.driver import Compilation, Options, run
@@ -86,7 +85,7 @@ def check(result: Result, out_dir: str) -> TreeDiff:
     return diff_tree(out_dir, result.artifacts)
 
 
-def schema() -> dict[str, Any]:
+def schema() -> dict:
     """The JSON Schema of the spec."""
     from mlopsc.spec import json_schema
 

@@ -116,6 +116,11 @@ def declarations() -> dict[str, TargetDeclaration]:
     return _scan()[0]
 
 
+def builtin_declarations() -> dict[str, TargetDeclaration]:
+    """The built-in targets' declarations, by name."""
+    return {name: declaration(name) for name in sorted(BUILTIN_TARGETS)}
+
+
 def broken_plugins() -> dict[str, str]:
     """Plugins whose declaration could not be loaded, with the reason."""
     return _scan()[1]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from mlopsc.printable import printable
 
@@ -102,7 +101,7 @@ def coerce_path(value: object) -> Path | None:
 RawSpan = tuple[str, int, int, int, int]
 """A span as the loader records it: ``(file, line, column, end_line, end_column)``."""
 
-Positions = list[Any] | RawSpan
+Positions = list | RawSpan
 """Where each node of a document stands, in a tree that mirrors the document.
 
 A mapping or sequence is ``[span, children, key_spans]``: ``children`` a dict (mapping) or a

@@ -39,21 +39,22 @@ class UnknownCode(KeyError):
     pass
 
 
-def _areas() -> Iterator[tuple[str, tuple[Code, ...]]]:
-    """(area, rows): the core areas, then each available target's declared codes."""
+def _areas(plugins: bool) -> Iterator[tuple[str, tuple[Code, ...]]]:
+    """(area, rows): the core areas, then each target's declared codes (built-ins, and
+    with ``plugins`` the installed plugins too)."""
     for area in _CORE_AREAS:
         yield area, importlib.import_module(f"mlopsc.codes.{area}").CODES
     from mlopsc import registry  # the registry's declarations import this module
 
-    for name, declared in registry.declarations().items():
+    found = registry.declarations() if plugins else registry.builtin_declarations()
+    for name, declared in found.items():
         yield name, declared.codes
 
 
 @cache
-def table() -> dict[str, tuple[str, Code]]:
-    """Every code, mapped to (area, row), in code order; a target's area is its name."""
+def _table(plugins: bool) -> dict[str, tuple[str, Code]]:
     rows: dict[str, tuple[str, Code]] = {}
-    for area, codes in _areas():
+    for area, codes in _areas(plugins):
         for row in codes:
             if row.code in rows:
                 raise RuntimeError(f"diagnostic code {row.code} is defined twice")
@@ -61,6 +62,18 @@ def table() -> dict[str, tuple[str, Code]]:
                 raise RuntimeError(f"diagnostic code {row.code!r} is malformed")
             rows[row.code] = (area, row)
     return dict(sorted(rows.items(), key=lambda item: (item[0][1:], item[0])))
+
+
+def table() -> dict[str, tuple[str, Code]]:
+    """Every code, mapped to (area, row), in code order; a target's area is its name.
+    Installed plugins' codes are included: a run may emit them."""
+    return _table(True)
+
+
+def own_table() -> dict[str, tuple[str, Code]]:
+    """mlopsc's own codes (the core areas and the built-in targets) whatever plugins are
+    installed: what docs/diagnostics.md documents."""
+    return _table(False)
 
 
 def lookup(code: str) -> Code:

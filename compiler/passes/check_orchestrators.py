@@ -50,7 +50,7 @@ def check_orchestrators(spec: Spec, targets: tuple[str, ...] | None, bag: Diagno
 def _hint(orchestrator: str, claimed: Mapping[str, tuple[str, ...]]) -> str:
     guess = difflib.get_close_matches(orchestrator, list(claimed), n=1, cutoff=0.6)
     hint = (f"did you mean '{guess[0]}'?" if guess
-            else f"targets run: {', '.join(claimed) or 'none'}")
+            else f"orchestrators that targets claim: {', '.join(claimed) or 'none'}")
     broken = registry.broken_plugins()
     if broken:  # the plugin that claims it may be installed but fail to load
         hint += f" (not loaded: {'; '.join(broken.values())})"

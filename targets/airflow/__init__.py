@@ -27,7 +27,7 @@ DECLARATION = TargetDeclaration(
 
 
 def __getattr__(name: str) -> Any:
-    """``AirflowTarget``, imported only when asked for, so that reading the declaration stays cheap."""
+    """``AirflowTarget``, imported on first use: reading the declaration stays cheap."""
     if name == "AirflowTarget":
         from mlopsc.targets.airflow.target import AirflowTarget
         return AirflowTarget

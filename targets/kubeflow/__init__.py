@@ -22,7 +22,7 @@ DECLARATION = TargetDeclaration(
 
 
 def __getattr__(name: str) -> Any:
-    """``KubeflowTarget``, imported only when asked for, so that reading the declaration stays cheap."""
+    """``KubeflowTarget``, imported on first use: reading the declaration stays cheap."""
     if name == "KubeflowTarget":
         from mlopsc.targets.kubeflow.target import KubeflowTarget
         return KubeflowTarget

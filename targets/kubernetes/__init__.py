@@ -32,7 +32,7 @@ DECLARATION = TargetDeclaration(
 
 
 def __getattr__(name: str) -> Any:
-    """``KubernetesTarget``, imported only when asked for, so that reading the declaration stays cheap."""
+    """``KubernetesTarget``, imported on first use: reading the declaration stays cheap."""
     if name == "KubernetesTarget":
         from mlopsc.targets.kubernetes.target import KubernetesTarget
         return KubernetesTarget

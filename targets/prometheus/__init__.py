@@ -28,7 +28,7 @@ DECLARATION = TargetDeclaration(
 
 
 def __getattr__(name: str) -> Any:
-    """``PrometheusTarget``, imported only when asked for, so that reading the declaration stays cheap."""
+    """``PrometheusTarget``, imported on first use: reading the declaration stays cheap."""
     if name == "PrometheusTarget":
         from mlopsc.targets.prometheus.target import PrometheusTarget
         return PrometheusTarget

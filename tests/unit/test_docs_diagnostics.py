@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mlopsc.codes import UnknownCode, suggest, table
+from mlopsc.codes import UnknownCode, own_table, suggest, table
 from mlopsc.tools import docs_gen
 from mlopsc.tools.explain import explain
 
@@ -22,7 +22,7 @@ def test_diagnostics_md_is_up_to_date():
 
 def test_every_code_has_a_section():
     text = docs_gen.render_diagnostics_md()
-    for code, (_area, row) in table().items():
+    for code, (_area, row) in own_table().items():
         assert f"### {code}: {row.title}\n\nSeverity: {row.severity.label}\n" in text
 
 
@@ -31,7 +31,8 @@ def test_every_code_is_used_somewhere():
     roots = ["compiler", "targets", "policies", "examples/plugin-target"]
     text = "".join(path.read_text(encoding="utf-8") for root in roots
                    for path in sorted((ROOT / root).rglob("*"))
-                   if path.suffix in (".py", ".rego", ".j2") and "codes" not in path.parts)
+                   if path.suffix in (".py", ".rego", ".j2") and "codes" not in path.parts
+                   and path.name != "codes.py")
     unused = [code for code in table() if f'"{code}"' not in text and f"'{code}'" not in text]
     assert unused == []
 

@@ -112,7 +112,7 @@ def test_each_code_is_emitted_from_one_module():
 
 def test_every_documented_code_can_be_emitted():
     # The plugin example emits its own code; everything else comes from compiler/ or targets/.
-    plugin = (ROOT / "examples/plugin-target").rglob("*.py")
+    plugin = [p for p in (ROOT / "examples/plugin-target").rglob("*.py") if p.name != "codes.py"]
     from_plugin = set().union(*(emitted_codes(p.read_text(encoding="utf-8")) for p in plugin))
     assert sorted(set(table()) - set(emitters()) - from_plugin) == []
 

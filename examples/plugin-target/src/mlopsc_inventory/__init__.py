@@ -1,47 +1,34 @@
-"""A tiny third-party mlopsc target: one CSV row per deployed model version.
+"""An example third-party mlopsc plugin: two targets, each declared here.
 
-It shows the whole plugin contract: a class with ``name``, ``description`` and ``emit``,
-registered under the ``mlopsc.targets`` entry-point group in ``pyproject.toml``.
+* ``inventory``: one CSV row per deployed model version.
+* ``argo-workflows``: an Argo Workflow per pipeline whose orchestrator is
+  ``argo-workflows``, an orchestrator mlopsc itself does not know; declaring it is what
+  makes ``orchestrator: argo-workflows`` valid in a spec once this plugin is installed.
+
+Each declaration is what the entry point (group ``mlopsc.targets``, see pyproject.toml)
+names. mlopsc reads it for ``mlopsc targets``, ``mlopsc explain``, ``--set`` checks and the
+orchestrator check, and imports the emitter (``emitter``) only when the target runs.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+from mlopsc.target import TargetDeclaration
+from mlopsc_inventory.codes import CODES
 
-from mlopsc.diagnostics import Diagnostics
-from mlopsc.ir import IR
-from mlopsc.source import parse_path
-from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
+DOCS = "examples/plugin-target/README.md"
 
-COLUMNS = ("deployment", "environment", "namespace", "model", "version", "stage", "risk_tier",
-           "strategy", "owner")
-
-
-DECLARATION = TargetDeclaration(
+INVENTORY = TargetDeclaration(
     name="inventory",
     description="CSV inventory of deployed model versions",
-    emitter="mlopsc_inventory:InventoryTarget",
+    emitter="mlopsc_inventory.inventory:InventoryTarget",
+    docs=DOCS,
 )
 
-
-class InventoryTarget:
-    declaration = DECLARATION
-
-    def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for deployment in ir.deployments:
-            model = ir.get(deployment.model)
-            owner = deployment.owner or model.owner
-            if owner is None:
-                # A target reports what it cannot do; it never drops it silently.
-                diagnostics.add("W503", f"deployment {deployment.name!r} has no owner; the "
-                                "inventory lists it as 'unknown'",
-                                path=parse_path(deployment.path))
-            writer.writerow((deployment.name, deployment.environment, deployment.namespace,
-                             model.name, deployment.version, model.stage,
-                             model.risk_tier or "", deployment.rollout.strategy,
-                             owner or "unknown"))
-        return [Artifact("inventory.csv", buffer.getvalue().encode())]
+ARGO_WORKFLOWS = TargetDeclaration(
+    name="argo-workflows",
+    description="Argo Workflow per argo-workflows pipeline (a DAG of container steps)",
+    emitter="mlopsc_inventory.argo:ArgoWorkflowsTarget",
+    orchestrators=("argo-workflows",),
+    codes=CODES,
+    docs=DOCS,
+)
