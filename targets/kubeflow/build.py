@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import os
 import tempfile
+from typing import Any
 
 import kfp
 from google.protobuf import json_format
@@ -48,7 +49,8 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
     return _safe_comments(_stamped(_compile(pipeline)), pipeline, p)
 
 
-def _task(step: ir.Step, built: component.StepComponent, channels: dict, made: dict,
+def _task(step: ir.Step, built: component.StepComponent, channels: dict[str, Any],
+          made: dict[str, Any],
           p: ir.Pipeline) -> dsl.PipelineTask:
     arguments = {component.identifier(name): channels[name] for name in built.params}
     for item in step.inputs:

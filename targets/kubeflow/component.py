@@ -13,6 +13,7 @@ import keyword
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import yaml
 from kfp import components
@@ -104,7 +105,7 @@ _KINDS = {"params": "inputValue", "inputs": "inputPath", "outputs": "outputPath"
 
 def _argument(arg: str):
     """A command/args item: a string, one placeholder, or a ``concat`` of both."""
-    parts: list = []
+    parts: list[Any] = []
     pos = 0
     for match in PLACEHOLDER.finditer(arg):
         if match.start() > pos:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from mlopsc import ir
 from mlopsc.passes.check_pipelines import PLACEHOLDER
@@ -33,7 +34,7 @@ MARKER = "{{"
 _JSON_CLAUSE = re.compile(r'\s*\{\s*"(Concat|IfPresent)"')
 
 
-def refused(p: ir.Pipeline) -> Iterator[tuple[tuple, str]]:
+def refused(p: ir.Pipeline) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(spec path, what) of every spec string of ``p`` that the KFP backend would rewrite."""
     where = parse_path(p.path)
     if _marked(p.description):
@@ -48,7 +49,7 @@ def refused(p: ir.Pipeline) -> Iterator[tuple[tuple, str]]:
         yield from _step(step)
 
 
-def _step(step: ir.Step) -> Iterator[tuple[tuple, str]]:
+def _step(step: ir.Step) -> Iterator[tuple[tuple[Any, ...], str]]:
     at = parse_path(step.path)
     for field in ("image", "display_name", "description"):
         if _marked(getattr(step, field)):

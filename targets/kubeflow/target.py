@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import kfp
 
@@ -105,7 +105,8 @@ def _literal_ok(p: ir.Pipeline, bag: Diagnostics) -> bool:
     return ok
 
 
-def _unique(p: ir.Pipeline, field: str, where: dict, pairs: list, bag: Diagnostics) -> bool:
+def _unique(p: ir.Pipeline, field: str, where: dict[str, Any], pairs: list[Any],
+            bag: Diagnostics) -> bool:
     seen: dict[str, list[str]] = {}
     for ident, who in pairs:
         seen.setdefault(ident, []).append(who)

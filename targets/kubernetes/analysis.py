@@ -36,6 +36,7 @@ string literals (the only place spec text reaches a query) ``{{`` is written
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from mlopsc import ir
 from mlopsc.render.metrics import DRIFT
@@ -89,7 +90,7 @@ def new_pods(sel: str) -> str:
     return f"{sel[:-1]},{_NEW_PODS}}}" if sel.endswith("}") else f"{sel}{{{_NEW_PODS}}}"
 
 
-def args() -> list[dict]:
+def args() -> list[dict[str, Any]]:
     """What a Rollout passes to these templates: the newest ReplicaSet's pod-template hash."""
     return [{"name": HASH_ARG, "valueFrom": {"podTemplateHashValue": "Latest"}}]
 
@@ -102,7 +103,7 @@ def rollback_name(d: ir.Deployment) -> str:
     return derived_name(d.name, "rollback")
 
 
-def templates(ctx: Ctx, counted: bool) -> list[dict]:
+def templates(ctx: Ctx, counted: bool) -> list[dict[str, Any]]:
     """The gate and rollback templates of the deployment (``counted``: every metric gets a
     ``count``, as blue-green pre/post-promotion analyses must end)."""
     analysis = ctx.d.rollout.analysis
@@ -119,7 +120,7 @@ def templates(ctx: Ctx, counted: bool) -> list[dict]:
     return out
 
 
-def argo_safe(metric: dict) -> bool:
+def argo_safe(metric: dict[str, Any]) -> bool:
     """Whether the only ``{{`` in the metric (as Argo Rollouts sees it, all fields) is
     mlopsc's own new-pods argument.
 
@@ -131,13 +132,13 @@ def argo_safe(metric: dict) -> bool:
     return "{{" not in json.dumps(metric, ensure_ascii=False).replace(_NEW_PODS_JSON, "")
 
 
-def _template(ctx: Ctx, name: str, metrics: list[dict]) -> dict:
+def _template(ctx: Ctx, name: str, metrics: list[dict[str, Any]]) -> dict[str, Any]:
     for metric in metrics:
         if not argo_safe(metric):
             ctx.bag.add("E540", f"analysis metric {metric['name']!r} of deployment "
                         f"'{ctx.d.name}' holds '{{{{', which Argo Rollouts would substitute",
                         path=ctx.where("rollout"))
-    spec: dict = {"metrics": metrics}
+    spec: dict[str, Any] = {"metrics": metrics}
     if any(_NEW_PODS in m["provider"]["prometheus"]["query"] for m in metrics):
         spec["args"] = [{"name": HASH_ARG}]
     return ctx.obj(API, "AnalysisTemplate", name, spec)
@@ -148,7 +149,8 @@ def _window_s(ctx: Ctx) -> float:
     return max(analysis.interval_s if analysis else 0.0, MIN_WINDOW_S)
 
 
-def _metric(ctx: Ctx, name: str, query: str, condition: dict, count: int | None) -> dict:
+def _metric(ctx: Ctx, name: str, query: str, condition: dict[str, Any],
+            count: int | None) -> dict[str, Any]:
     """``query`` is final: spec strings in it were made inert by :func:`new_pods` or
     :func:`argo_inert`."""
     analysis = ctx.d.rollout.analysis
@@ -161,7 +163,7 @@ def _metric(ctx: Ctx, name: str, query: str, condition: dict, count: int | None)
     return metric
 
 
-def _gate_metric(ctx: Ctx, slo: ir.Slo, count: int | None) -> dict:
+def _gate_metric(ctx: Ctx, slo: ir.Slo, count: int | None) -> dict[str, Any]:
     analysis = ctx.d.rollout.analysis
     condition = {"failureLimit": analysis.failure_limit if analysis else 1,
                  "successCondition": gate_success(error_budget(slo))}
@@ -170,7 +172,7 @@ def _gate_metric(ctx: Ctx, slo: ir.Slo, count: int | None) -> dict:
 
 
 def _rollback_metric(ctx: Ctx, index: int, trigger: ir.RollbackTrigger,
-                     count: int | None) -> dict | None:
+                     count: int | None) -> dict[str, Any] | None:
     window = _window_s(ctx)
     if trigger.type == "slo_breach":
         slo = ctx.ir.get(trigger.slo)

@@ -7,13 +7,16 @@ Kubernetes' default of 80 % CPU.
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import selector_labels
 
 RPS_METRIC = "http_requests_per_second"
 
 
-def hpa(ctx: Ctx, name: str, target: tuple[str, str, str], track: str | None = None) -> dict:
+def hpa(ctx: Ctx, name: str, target: tuple[str, str, str],
+        track: str | None = None) -> dict[str, Any]:
     """``target`` is the scaled object's (apiVersion, kind, name)."""
     scaling = ctx.d.autoscaling
     api, kind, target_name = target
@@ -41,7 +44,7 @@ def min_replicas(ctx: Ctx) -> int:
     return 1 if d.replicas is None else d.replicas
 
 
-def pdb(ctx: Ctx, name: str, track: str | None = None) -> dict | None:
+def pdb(ctx: Ctx, name: str, track: str | None = None) -> dict[str, Any] | None:
     """At most one pod down at a time by voluntary disruption, when there are 2 or more."""
     if min_replicas(ctx) <= 1:
         return None

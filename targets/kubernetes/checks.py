@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
@@ -12,7 +14,7 @@ from mlopsc.targets.kubernetes.meta import RESERVED_PREFIXES, label_key_ok, labe
 KSERVE_STRATEGIES = ("rolling", "canary")
 
 
-def spec_labels(labels: dict[str, str], where: tuple, bag: Diagnostics) -> dict[str, str]:
+def spec_labels(labels: dict[str, str], where: tuple[Any, ...], bag: Diagnostics) -> dict[str, str]:
     """The spec's labels that may go on objects: valid keys outside mlopsc's prefixes, values
     made valid (E530 / W531 / W532 otherwise)."""
     out = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
@@ -58,13 +59,15 @@ class Ctx:
         return {**self.extra_labels,
                 **meta.standard_labels(self.d, self.ir.name, version, track)}
 
-    def meta(self, name: str, version: str | None = None, track: str | None = None) -> dict:
+    def meta(self, name: str, version: str | None = None,
+             track: str | None = None) -> dict[str, Any]:
         return meta.metadata(name, self.d, self.labels(version, track))
 
-    def where(self, *fields: str | int) -> tuple:
+    def where(self, *fields: str | int) -> tuple[Any, ...]:
         """The spec path of a field of the deployment, for diagnostics."""
         return (parse_path(self.d.path) or ()) + fields
 
-    def obj(self, api: str, kind: str, name: str, spec: dict, **label_args) -> dict:
+    def obj(self, api: str, kind: str, name: str, spec: dict[str, Any],
+            **label_args) -> dict[str, Any]:
         return {"apiVersion": api, "kind": kind, "metadata": self.meta(name, **label_args),
                 "spec": spec}

@@ -18,6 +18,7 @@ spec becomes a match key only after :func:`header_name` accepted it.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from mlopsc.render.promql import number, regex_literal
 from mlopsc.targets.kubernetes.context import Ctx
@@ -42,28 +43,28 @@ def candidate_service(ctx: Ctx) -> str:
     return derived_name(ctx.d.name, "candidate")
 
 
-def _destination(ctx: Ctx, host: str, weight: int | None = None) -> dict:
+def _destination(ctx: Ctx, host: str, weight: int | None = None) -> dict[str, Any]:
     out = {"destination": {"host": host, "port": {"number": ctx.d.port}}}
     if weight is not None:
         out["weight"] = weight
     return out
 
 
-def _virtual_service(ctx: Ctx, http: list[dict]) -> dict:
+def _virtual_service(ctx: Ctx, http: list[dict[str, Any]]) -> dict[str, Any]:
     spec = {"hosts": [ctx.d.name], "http": http}
     return ctx.obj(API, "VirtualService", ctx.d.name, spec)
 
 
-def canary(ctx: Ctx, canary_host: str) -> dict:
+def canary(ctx: Ctx, canary_host: str) -> dict[str, Any]:
     return _virtual_service(ctx, [{"name": "primary", "route": [
         _destination(ctx, ctx.d.name, 100), _destination(ctx, canary_host, 0)]}])
 
 
-def blue_green(ctx: Ctx) -> dict:
+def blue_green(ctx: Ctx) -> dict[str, Any]:
     return _virtual_service(ctx, [{"name": "primary", "route": [_destination(ctx, ctx.d.name)]}])
 
 
-def shadow(ctx: Ctx) -> dict:
+def shadow(ctx: Ctx) -> dict[str, Any]:
     percent = ctx.d.rollout.mirror_percent or 0.0
     route = {"mirror": {"host": candidate_service(ctx), "port": {"number": ctx.d.port}},
              "mirrorPercentage": {"value": float(number(percent))},
@@ -71,7 +72,7 @@ def shadow(ctx: Ctx) -> dict:
     return _virtual_service(ctx, [route])
 
 
-def ab(ctx: Ctx, header: str | None) -> dict:
+def ab(ctx: Ctx, header: str | None) -> dict[str, Any]:
     """``header`` is the checked header name (None when the match is a cookie or absent)."""
     rollout = ctx.d.rollout
     http = []

@@ -16,6 +16,8 @@ same spec.
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc.targets.kubernetes import pod
 from mlopsc.targets.kubernetes.context import Ctx
 
@@ -25,7 +27,7 @@ KNATIVE_PORT = "http1"
 """An HTTP/1 port, as Knative wants it named."""
 
 
-def _scaling(ctx: Ctx) -> dict:
+def _scaling(ctx: Ctx) -> dict[str, Any]:
     d = ctx.d
     if d.autoscaling is None:
         count = 1 if d.replicas is None else d.replicas
@@ -39,7 +41,7 @@ def _scaling(ctx: Ctx) -> dict:
     return out
 
 
-def knative_pod(spec: dict, port: int) -> dict:
+def knative_pod(spec: dict[str, Any], port: int) -> dict[str, Any]:
     """``spec`` (a serving pod spec of :mod:`pod`) in the form Knative's webhook accepts."""
     pod_security = spec.pop("securityContext")
     container = spec["containers"][0]
@@ -55,7 +57,7 @@ def knative_pod(spec: dict, port: int) -> dict:
     return spec
 
 
-def inference_service(ctx: Ctx) -> dict:
+def inference_service(ctx: Ctx) -> dict[str, Any]:
     d = ctx.d
     spec = knative_pod(pod.pod_spec(d, d.version, True, ctx.settings.gpu_node_label), d.port)
     predictor = {**spec, **_scaling(ctx), "labels": ctx.labels()}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 from mlopsc import ir
 
@@ -99,5 +100,5 @@ def standard_labels(deployment: ir.Deployment, part_of: str, version: str | None
     return labels
 
 
-def metadata(name: str, deployment: ir.Deployment, labels: dict[str, str]) -> dict:
+def metadata(name: str, deployment: ir.Deployment, labels: dict[str, str]) -> dict[str, Any]:
     return {"labels": labels, "name": name, "namespace": deployment.namespace}

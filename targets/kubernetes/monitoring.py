@@ -16,6 +16,8 @@ deployment:
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc.targets.kubernetes import pod
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import PREFIX, derived_name, selector_labels
@@ -27,7 +29,7 @@ ROLLOUT_HASH = "rollouts-pod-template-hash"
 """The label Argo Rollouts puts on every pod of a Rollout's ReplicaSet."""
 
 
-def metrics_service(ctx: Ctx) -> dict:
+def metrics_service(ctx: Ctx) -> dict[str, Any]:
     d = ctx.d
     service = ctx.obj("v1", "Service", derived_name(d.name, "metrics"), {
         "clusterIP": "None",
@@ -38,7 +40,7 @@ def metrics_service(ctx: Ctx) -> dict:
     return service
 
 
-def service_monitor(ctx: Ctx) -> dict:
+def service_monitor(ctx: Ctx) -> dict[str, Any]:
     d = ctx.d
     # The deployment's name is a DNS label: no `$` for the relabeling to expand.
     service_label = {"action": "replace", "replacement": d.name, "targetLabel": "service"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc.render.promql import PromQLError
 from mlopsc.targets.kubernetes import (
     analysis,
@@ -17,7 +19,7 @@ from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import derived_name
 
 
-def objects(ctx: Ctx) -> list[dict]:
+def objects(ctx: Ctx) -> list[dict[str, Any]]:
     """Every object of the deployment (empty when the strategy cannot be expressed)."""
     d = ctx.d
     if not checks.strategy_supported(ctx):
@@ -38,14 +40,14 @@ def objects(ctx: Ctx) -> list[dict]:
     return [*found, monitoring.metrics_service(ctx), monitoring.service_monitor(ctx)]
 
 
-def _rolling(ctx: Ctx) -> list[dict]:
+def _rolling(ctx: Ctx) -> list[dict[str, Any]]:
     d = ctx.d
     found = [workloads.deployment(ctx, d.name), workloads.service(ctx, d.name)]
     return found + _scaling(ctx, ("apps/v1", "Deployment", d.name), d.name)
 
 
 def _scaling(ctx: Ctx, target: tuple[str, str, str], name: str,
-             track: str | None = None) -> list[dict]:
+             track: str | None = None) -> list[dict[str, Any]]:
     found = []
     if ctx.d.autoscaling is not None:
         found.append(autoscaling.hpa(ctx, name, target, track))
@@ -53,7 +55,7 @@ def _scaling(ctx: Ctx, target: tuple[str, str, str], name: str,
     return found + ([budget] if budget else [])
 
 
-def _templates(ctx: Ctx) -> list[dict]:
+def _templates(ctx: Ctx) -> list[dict[str, Any]]:
     try:
         return analysis.templates(ctx, counted=ctx.d.rollout.strategy == "blue-green")
     except PromQLError as error:
@@ -63,7 +65,7 @@ def _templates(ctx: Ctx) -> list[dict]:
         return []
 
 
-def _progressive(ctx: Ctx) -> list[dict]:
+def _progressive(ctx: Ctx) -> list[dict[str, Any]]:
     d = ctx.d
     templates = _templates(ctx)
     second = rollouts.canary_service(d) if d.rollout.strategy == "canary" \
@@ -76,7 +78,7 @@ def _progressive(ctx: Ctx) -> list[dict]:
     return found + _scaling(ctx, (rollouts.API, "Rollout", d.name), d.name)
 
 
-def _side_by_side(ctx: Ctx) -> list[dict]:
+def _side_by_side(ctx: Ctx) -> list[dict[str, Any]]:
     """Shadow and A/B: the stable and the candidate version run side by side; Istio routes."""
     d = ctx.d
     checks.unenforced(ctx, f"the {d.rollout.strategy} strategy (static Istio routes)")

@@ -8,17 +8,19 @@ newlines, so a spec string stays one scalar value: never a key, never a document
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc.render.yaml_out import dump
 from mlopsc.target import Artifact
 
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
 
 
-def file_name(obj: dict) -> str:
+def file_name(obj: dict[str, Any]) -> str:
     return f"{obj['kind'].lower()}-{obj['metadata']['name']}.yaml"
 
 
-def render(folder: str, objects: list[dict], header: str) -> list[Artifact]:
+def render(folder: str, objects: list[dict[str, Any]], header: str) -> list[Artifact]:
     """Artifacts under ``folder``: the objects and the kustomization listing them."""
     comment = f"# {header}\n"
     out = {}

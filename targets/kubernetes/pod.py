@@ -14,6 +14,8 @@ not mounted. Spec strings land in values only (env values, paths, args).
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc import ir
 from mlopsc.render.pod_security import container_security, pod_security
 from mlopsc.targets.kubernetes.meta import label_value
@@ -23,7 +25,7 @@ GPU_NODE_LABEL = "nvidia.com/gpu.product"
 PORT_NAME = "http"
 
 
-def env_vars(env: tuple[ir.EnvVar, ...], extra: dict[str, str]) -> list[dict]:
+def env_vars(env: tuple[ir.EnvVar, ...], extra: dict[str, str]) -> list[dict[str, Any]]:
     """The spec's variables (literal or ``secretKeyRef``), then ``extra`` ones the spec
     does not set itself; sorted by name."""
     out = {}
@@ -38,7 +40,7 @@ def env_vars(env: tuple[ir.EnvVar, ...], extra: dict[str, str]) -> list[dict]:
     return [out[name] for name in sorted(out)]
 
 
-def resources(res: ir.Resources | None) -> dict:
+def resources(res: ir.Resources | None) -> dict[str, Any]:
     """Requests and limits; the memory limit defaults to the request (as the spec says)."""
     if res is None:
         return {}
@@ -55,7 +57,7 @@ def resources(res: ir.Resources | None) -> dict:
     return out
 
 
-def probes(p: ir.Probes | None) -> dict:
+def probes(p: ir.Probes | None) -> dict[str, Any]:
     """HTTP probes from the spec; without them a TCP readiness probe on the serving port,
     so that rollouts never send traffic to a pod that is not listening yet."""
     if p is None:
@@ -69,7 +71,7 @@ def probes(p: ir.Probes | None) -> dict:
     }
 
 
-def container(d: ir.Deployment, version: str, serving: bool) -> dict:
+def container(d: ir.Deployment, version: str, serving: bool) -> dict[str, Any]:
     """The model container. ``serving`` adds the port and probes (online and streaming)."""
     out = {
         "env": env_vars(d.env, {"MLOPSC_MODEL": d.model_name, "MLOPSC_MODEL_VERSION": version}),
@@ -90,7 +92,7 @@ def container(d: ir.Deployment, version: str, serving: bool) -> dict:
     return out
 
 
-def pod_spec(d: ir.Deployment, version: str, serving: bool, gpu_label: str) -> dict:
+def pod_spec(d: ir.Deployment, version: str, serving: bool, gpu_label: str) -> dict[str, Any]:
     """The pod spec (batch pods never restart in place: the Job retries them)."""
     spec = {
         "automountServiceAccountToken": False,
@@ -107,7 +109,8 @@ def pod_spec(d: ir.Deployment, version: str, serving: bool, gpu_label: str) -> d
     return spec
 
 
-def template(d: ir.Deployment, labels: dict[str, str], version: str, gpu_label: str) -> dict:
+def template(d: ir.Deployment, labels: dict[str, str], version: str,
+             gpu_label: str) -> dict[str, Any]:
     """A pod template: labels (``version`` may differ from the deployment's for a stable
     track) and the pod spec."""
     return {"metadata": {"labels": labels},

@@ -18,6 +18,8 @@ candidate's pod template.
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc import ir
 from mlopsc.targets.kubernetes import analysis, pod
 from mlopsc.targets.kubernetes.context import Ctx
@@ -32,7 +34,7 @@ def preview_service(d: ir.Deployment) -> str:
     return derived_name(d.name, "preview")
 
 
-def steps(rollout: ir.Rollout) -> list[dict]:
+def steps(rollout: ir.Rollout) -> list[dict[str, Any]]:
     """``setWeight`` and ``pause`` steps.
 
     >>> r = type("R", (), {"steps": (ir.CanaryStep(weight=5, pause_s=600),
@@ -42,7 +44,7 @@ def steps(rollout: ir.Rollout) -> list[dict]:
     [{'setWeight': 5}, {'pause': {'duration': '600s'}}, {'setWeight': 50}, {'pause': {}},
      {'setWeight': 100}]
     """
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     last = len(rollout.steps) - 1
     for index, step in enumerate(rollout.steps):
         out.append({"setWeight": step.weight})
@@ -53,15 +55,16 @@ def steps(rollout: ir.Rollout) -> list[dict]:
     return out
 
 
-def _analysis(templates: list[dict]) -> dict:
+def _analysis(templates: list[dict[str, Any]]) -> dict[str, Any]:
     """An analysis over ``templates``, with the new pods' hash for those that ask for it."""
-    out: dict = {"templates": [{"templateName": t["metadata"]["name"]} for t in templates]}
+    out: dict[str, Any] = {
+        "templates": [{"templateName": t["metadata"]["name"]} for t in templates]}
     if any("args" in t["spec"] for t in templates):
         out["args"] = analysis.args()
     return out
 
 
-def _canary(ctx: Ctx, templates: list[dict]) -> dict:
+def _canary(ctx: Ctx, templates: list[dict[str, Any]]) -> dict[str, Any]:
     d = ctx.d
     canary = {"canaryService": canary_service(d), "stableService": d.name,
               "steps": steps(d.rollout)}
@@ -77,7 +80,7 @@ def _canary(ctx: Ctx, templates: list[dict]) -> dict:
     return {"canary": canary}
 
 
-def _blue_green(ctx: Ctx, templates: list[dict]) -> dict:
+def _blue_green(ctx: Ctx, templates: list[dict[str, Any]]) -> dict[str, Any]:
     d = ctx.d
     blue_green = {"activeService": d.name, "autoPromotionEnabled": d.rollout.auto_promote,
                   "previewService": preview_service(d)}
@@ -91,7 +94,7 @@ def _blue_green(ctx: Ctx, templates: list[dict]) -> dict:
     return {"blueGreen": blue_green}
 
 
-def rollout(ctx: Ctx, templates: list[dict]) -> dict:
+def rollout(ctx: Ctx, templates: list[dict[str, Any]]) -> dict[str, Any]:
     """The Rollout of a canary or blue-green deployment."""
     d = ctx.d
     strategy = _canary(ctx, templates) if d.rollout.strategy == "canary" \

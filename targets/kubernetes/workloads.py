@@ -6,13 +6,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc import ir
 from mlopsc.targets.kubernetes import pod
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import selector_labels
 
 
-def replicas_field(d: ir.Deployment) -> dict:
+def replicas_field(d: ir.Deployment) -> dict[str, Any]:
     """No ``replicas`` when an HPA owns the count (GitOps would fight it); else the spec's, 1
     by default."""
     if d.autoscaling is not None:
@@ -20,7 +22,7 @@ def replicas_field(d: ir.Deployment) -> dict:
     return {"replicas": 1 if d.replicas is None else d.replicas}
 
 
-def _strategy(rollout: ir.Rollout) -> dict:
+def _strategy(rollout: ir.Rollout) -> dict[str, Any]:
     update = {k: v for k, v in (("maxSurge", rollout.max_surge),
                                 ("maxUnavailable", rollout.max_unavailable)) if v is not None}
     out = {"type": "RollingUpdate"}
@@ -30,7 +32,7 @@ def _strategy(rollout: ir.Rollout) -> dict:
 
 
 def deployment(ctx: Ctx, name: str, version: str | None = None,
-               track: str | None = None) -> dict:
+               track: str | None = None) -> dict[str, Any]:
     """A Deployment of one version (``track`` tells stable and candidate apart)."""
     d = ctx.d
     labels = ctx.labels(version, track)
@@ -44,7 +46,7 @@ def deployment(ctx: Ctx, name: str, version: str | None = None,
     return ctx.obj("apps/v1", "Deployment", name, spec, version=version, track=track)
 
 
-def service(ctx: Ctx, name: str, track: str | None = None) -> dict:
+def service(ctx: Ctx, name: str, track: str | None = None) -> dict[str, Any]:
     """A ClusterIP Service on the serving port, named ``http`` so Istio sees HTTP."""
     d = ctx.d
     spec = {"ports": [{"appProtocol": "http", "name": pod.PORT_NAME, "port": d.port,
@@ -53,7 +55,7 @@ def service(ctx: Ctx, name: str, track: str | None = None) -> dict:
     return ctx.obj("v1", "Service", name, spec, track=track)
 
 
-def cronjob(ctx: Ctx) -> dict:
+def cronjob(ctx: Ctx) -> dict[str, Any]:
     """Batch scoring: one Job per schedule tick, never two at once, retried by the Job."""
     d = ctx.d
     labels = ctx.labels()

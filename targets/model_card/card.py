@@ -20,7 +20,7 @@ CARD_VERSION = 2
 """2: ``model_parameters.data`` is a list of datasets, as in the toolkit's schema v0.0.2."""
 
 
-def build_card(model: Model, ir: IR, lineage: nx.DiGraph | None,
+def build_card(model: Model, ir: IR, lineage: nx.DiGraph[str] | None,
                policy: PolicyResult | None = None) -> dict[str, Any]:
     """The JSON card of ``model`` (missing sections are listed, never fatal). With the
     policy gate's result, the tier requirements are the ones the gate enforced.
@@ -122,7 +122,7 @@ def _considerations(m: Model) -> dict[str, Any]:
     }
 
 
-def _governance(m: Model, ir: IR, lineage: nx.DiGraph | None,
+def _governance(m: Model, ir: IR, lineage: nx.DiGraph[str] | None,
                 policy: PolicyResult | None) -> dict[str, Any]:
     return {
         "id": m.id,
@@ -171,7 +171,7 @@ def _deployment(d: Deployment, ir: IR) -> dict[str, Any]:
     }
 
 
-def _lineage(node: str, graph: nx.DiGraph | None) -> dict[str, list[str]]:
+def _lineage(node: str, graph: nx.DiGraph[str] | None) -> dict[str, list[str]]:
     if graph is None or node not in graph:
         return {"upstream": [], "downstream": []}
     return {"upstream": sorted(nx.ancestors(graph, node)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.render.promql import is_label_name, is_metric_name, number
@@ -42,14 +44,14 @@ def unreachable_tiers(slo: ir.Slo, bag: Diagnostics) -> None:
                          "objective")
 
 
-def _tier_path(slo: ir.Slo, index: int) -> tuple:
+def _tier_path(slo: ir.Slo, index: int) -> tuple[Any, ...]:
     # Default tiers have no line of their own; custom ones do (the spec keeps their order).
     base = parse_path(slo.path) + ("alerting",)
     custom = [t.name for t in slo.tiers] != ["page-fast", "page-slow", "ticket-fast", "ticket-slow"]
     return base + ("tiers", index) if custom else base
 
 
-def routing_labels(routing: ir.Routing | None, owner: str | None, where: tuple,
+def routing_labels(routing: ir.Routing | None, owner: str | None, where: tuple[Any, ...],
                    bag: Diagnostics) -> dict[str, str]:
     """Alert labels for Alertmanager: team (the routing team, else the owner), receiver and
     the extra routing labels, as plain text (the rule builders make every value inert for

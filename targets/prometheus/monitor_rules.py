@@ -8,6 +8,8 @@ reason when the monitor gives nothing to compare (the caller reports it).
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlopsc import ir
 from mlopsc.render.metrics import DRIFT, LAST_UPDATE, MODEL_METRIC, QUALITY, ROWS
 from mlopsc.render.promql import (
@@ -22,8 +24,8 @@ class Nothing(Exception):
     """The monitor has nothing to alert on; the message says why."""
 
 
-def _alert(name: str, expr: str, for_s: float, labels: dict, annotations: dict,
-           summary: str) -> dict:
+def _alert(name: str, expr: str, for_s: float, labels: dict[str, Any], annotations: dict[str, Any],
+           summary: str) -> dict[str, Any]:
     """One alerting rule; labels, annotations and summary are plain text, made inert for
     Prometheus' Go templating here, once."""
     rule = {"alert": name, "expr": expr}
@@ -43,7 +45,8 @@ def _subject(monitor: ir.Monitor, ir_: ir.IR) -> dict[str, str]:
     raise Nothing("it names neither a deployment nor a dataset")
 
 
-def drift(monitor: ir.Monitor, ir_: ir.IR, labels: dict, annotations: dict) -> list[dict]:
+def drift(monitor: ir.Monitor, ir_: ir.IR, labels: dict[str, Any],
+          annotations: dict[str, Any]) -> list[dict[str, Any]]:
     """One alert per feature: its drift score over the window above its threshold."""
     if not monitor.features:
         raise Nothing("it lists no features")
@@ -61,7 +64,8 @@ def drift(monitor: ir.Monitor, ir_: ir.IR, labels: dict, annotations: dict) -> l
     return rules
 
 
-def model_metric(monitor: ir.Monitor, ir_: ir.IR, labels: dict, annotations: dict) -> list[dict]:
+def model_metric(monitor: ir.Monitor, ir_: ir.IR, labels: dict[str, Any],
+                 annotations: dict[str, Any]) -> list[dict[str, Any]]:
     """Performance and concept drift: the live model metric past its bound.
 
     The bound is breached below the threshold, or above it when the model's metric table
@@ -86,8 +90,8 @@ def model_metric(monitor: ir.Monitor, ir_: ir.IR, labels: dict, annotations: dic
                                 f"{number(monitor.threshold)}, monitor {monitor.name}")]
 
 
-def data_quality(monitor: ir.Monitor, dataset: ir.Dataset, labels: dict,
-                 annotations: dict) -> list[dict]:
+def data_quality(monitor: ir.Monitor, dataset: ir.Dataset, labels: dict[str, Any],
+                 annotations: dict[str, Any]) -> list[dict[str, Any]]:
     """Each quality check's failure ratio, and the row count against the contract's bounds."""
     window = duration(monitor.window_s)
     where = {"dataset": dataset.name, "window": window}
@@ -120,7 +124,8 @@ def data_quality(monitor: ir.Monitor, dataset: ir.Dataset, labels: dict,
     return rules
 
 
-def freshness(dataset: ir.Dataset, for_s: float, labels: dict, annotations: dict) -> list[dict]:
+def freshness(dataset: ir.Dataset, for_s: float, labels: dict[str, Any],
+              annotations: dict[str, Any]) -> list[dict[str, Any]]:
     """The newest record older than the contract's ``freshness.max_age``, as far as anyone
     knows: the last timestamp exported within ``max_age`` counts (a job that just stopped
     leaves its last word), and no timestamp at all for ``max_age`` is stale too. Data stops

@@ -17,7 +17,7 @@ deployment's namespace; ``monitoring`` for datasets).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
@@ -41,7 +41,7 @@ class PrometheusTarget:
     declaration: ClassVar[TargetDeclaration] = DECLARATION
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
-        files: dict[str, tuple[str, list[dict]]] = {}  # stem -> (namespace, groups)
+        files: dict[str, tuple[str, list[dict[str, Any]]]] = {}  # stem -> (namespace, groups)
         tests: dict[str, str] = {}
         namespace = options.settings.get("prometheus.namespace")
         with_tests = options.settings.get("prometheus.unit-tests", "true").lower() != "false"
@@ -60,7 +60,7 @@ class PrometheusTarget:
         return _artifacts(files, tests, options.header())
 
 
-def _slo_group(slo: ir.Slo, deployment: ir.Deployment, bag: Diagnostics) -> dict:
+def _slo_group(slo: ir.Slo, deployment: ir.Deployment, bag: Diagnostics) -> dict[str, Any]:
     where = parse_path(slo.path) + ("alerting", "routing")
     labels = checks.routing_labels(slo.routing, deployment.owner, where, bag)
     annotations = {}
@@ -73,8 +73,8 @@ def _slo_group(slo: ir.Slo, deployment: ir.Deployment, bag: Diagnostics) -> dict
 
 def _monitor_groups(ir_: ir.IR, bag: Diagnostics):
     """(file stem, namespace, group) for every deployment and dataset with alerts."""
-    by_deployment: dict[str, list[dict]] = {}
-    by_dataset: dict[str, list[dict]] = {}
+    by_deployment: dict[str, list[dict[str, Any]]] = {}
+    by_dataset: dict[str, list[dict[str, Any]]] = {}
     freshness_watched: set[str] = set()
     for monitor in ir_.monitors:
         try:
@@ -103,7 +103,7 @@ def _monitor_groups(ir_: ir.IR, bag: Diagnostics):
         yield f"dataset-{name}", DATASET_NAMESPACE, group
 
 
-def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, list[dict]]:
+def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, list[dict[str, Any]]]:
     """The entity whose file holds the monitor's rules, and the rules."""
     subject = ir_.get(monitor.deployment) if monitor.deployment else (
         ir_.get(monitor.dataset) if monitor.dataset else None)
@@ -126,7 +126,7 @@ def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, li
     return monitor.deployment or monitor.dataset, rules
 
 
-def _artifacts(files: dict[str, tuple[str, list[dict]]], tests: dict[str, str],
+def _artifacts(files: dict[str, tuple[str, list[dict[str, Any]]]], tests: dict[str, str],
                header: str) -> list[Artifact]:
     comment = f"# {header}\n"
     out = []
