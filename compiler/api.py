@@ -11,6 +11,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.driver import Compilation, Options, run
@@ -85,7 +86,7 @@ def check(result: Result, out_dir: str) -> TreeDiff:
     return diff_tree(out_dir, result.artifacts)
 
 
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     """The JSON Schema of the spec."""
     from mlopsc.spec import json_schema
 

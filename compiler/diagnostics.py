@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from mlopsc.source import Path, SourceIndex, Span, format_path
 
@@ -43,7 +44,7 @@ class Diagnostic:
     def blocking_severity(self) -> Severity | None:
         return None if self.waiver else self.severity
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Any, ...]:
         span = self.span
         where = (span.file, span.line, span.column) if span else ("", 0, 0)
         return (*where, self.code, self.path or "", self.message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from mlopsc.printable import printable
 
@@ -101,7 +102,7 @@ def coerce_path(value: object) -> Path | None:
 RawSpan = tuple[str, int, int, int, int]
 """A span as the loader records it: ``(file, line, column, end_line, end_column)``."""
 
-Positions = list | RawSpan
+Positions = list[Any] | RawSpan
 """Where each node of a document stands, in a tree that mirrors the document.
 
 A mapping or sequence is ``[span, children, key_spans]``: ``children`` a dict (mapping) or a

@@ -46,7 +46,7 @@ class Change:
     new: Any
     message: str
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Any, ...]:
         return (SECTIONS.index(self.section), self.subject, self.field or "", self.message)
 
 

@@ -39,7 +39,7 @@ def _show(field: str, value: Any) -> str:
     return words(value)
 
 
-def data_contracts(old: dict, new: dict) -> Iterator[Row]:
+def data_contracts(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(c: Item) -> str:
         pii = f", PII fields: {words(c.get('pii_fields'))}" if c.get("pii_fields") else ""
         return f"data contract {c.get('name')} added (version {c.get('version')}{pii})"
@@ -57,7 +57,7 @@ FEATURE_SET_FIELDS = {"version": "version", "owner": "owner", "source": "source"
                       "pii_features": "PII features"}
 
 
-def feature_sets(old: dict, new: dict) -> Iterator[Row]:
+def feature_sets(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(f: Item) -> str:
         pii = f", PII: {words(f.get('pii_features'))}" if f.get("pii_features") else ""
         return (f"feature set {f.get('name')} added (version {f.get('version')}, from "
@@ -71,7 +71,7 @@ def feature_sets(old: dict, new: dict) -> Iterator[Row]:
     yield from _entities(old, new, "feature_sets", added, "feature set", compare)
 
 
-def _contract_fields(subject: str, prefix: str, old: list, new: list) -> Iterator[Row]:
+def _contract_fields(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Iterator[Row]:
     before, after = _keyed(old, lambda f: f["name"]), _keyed(new, lambda f: f["name"])
     for name in sorted(before.keys() | after.keys()):
         key = f"field:{name}"
@@ -101,7 +101,7 @@ SLO_FIELDS = {"deployment": "deployment", "sli": "SLI", "objective": "objective"
               "period_s": "window", "runbook": "runbook", "alert_tiers": "alert tiers"}
 
 
-def slos(old: dict, new: dict) -> Iterator[Row]:
+def slos(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(s: Item) -> str:
         return (f"SLO {s.get('name')} added ({s.get('sli')} of deployment "
                 f"{_name(s.get('deployment'))}, objective {words(s.get('objective'))} % over "
@@ -121,7 +121,7 @@ DEPLOYMENT_FIELDS = {"model": "model", "version": "version", "environment": "env
                      "rollback": "rollback triggers", "slos": "SLOs"}
 
 
-def deployments(old: dict, new: dict) -> Iterator[Row]:
+def deployments(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(d: Item) -> str:
         return (f"deployment {d.get('name')} added (model {_name(d.get('model'))} "
                 f"{d.get('version')} in {d.get('environment')}, rollout {d.get('strategy')})")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from mlopsc.governance.diff_sections import Item, Row, _entities, _fields, _keyed, words
 
 _NOW = {"fail": "now failing", "pass": "now passing", "waived": "now waived"}
 
 
-def policies(old: dict, new: dict) -> Iterator[Row]:
+def policies(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     before, after = old.get("policies", {}), new.get("policies", {})
     was, now = bool(before.get("evaluated")), bool(after.get("evaluated"))
     if was != now:
@@ -23,7 +24,7 @@ def policies(old: dict, new: dict) -> Iterator[Row]:
     yield from _disabled(before.get("disabled", []), after.get("disabled", []))
 
 
-def _rules(old: list, new: list) -> Iterator[Row]:
+def _rules(old: list[Any], new: list[Any]) -> Iterator[Row]:
     before, after = _keyed(old, lambda r: r["code"]), _keyed(new, lambda r: r["code"])
     for code in sorted(after.keys() - before.keys()):
         yield (f"rule:{code}", "added", None, None, after[code],
@@ -38,7 +39,7 @@ def _status(result: Item) -> str:
     return f"policy {result['rule']} {words_} on {result['subject']}{waiver}"
 
 
-def _results(old: list, new: list) -> Iterator[Row]:
+def _results(old: list[Any], new: list[Any]) -> Iterator[Row]:
     before, after = _keyed(old, lambda r: r["id"]), _keyed(new, lambda r: r["id"])
     for key in sorted(before.keys() | after.keys()):
         subject = f"result:{key}"
@@ -54,7 +55,7 @@ def _results(old: list, new: list) -> Iterator[Row]:
                    _status(after[key]) + f", was {before[key]['status']}")
 
 
-def _disabled(old: list, new: list) -> Iterator[Row]:
+def _disabled(old: list[Any], new: list[Any]) -> Iterator[Row]:
     before, after = _keyed(old, lambda r: r["rule"]), _keyed(new, lambda r: r["rule"])
     for rule in sorted(after.keys() - before.keys()):
         d = after[rule]
@@ -73,7 +74,7 @@ WAIVER_FIELDS = {"rule": "rule", "subject": "subject", "approver": "approver",
                  "expires": "expiry", "status": "status", "reason": "reason"}
 
 
-def waivers(old: dict, new: dict) -> Iterator[Row]:
+def waivers(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(w: Item) -> str:
         return (f"waiver {w.get('name')} added: {w.get('rule')} on {w.get('subject')}, "
                 f"approved by {w.get('approver')}, expires {w.get('expires')}"
@@ -85,7 +86,7 @@ def waivers(old: dict, new: dict) -> Iterator[Row]:
     yield from _entities(old, new, "waivers", added, "waiver", compare)
 
 
-def regulations(old: dict, new: dict) -> Iterator[Row]:
+def regulations(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(r: Item) -> str:
         scope = " for every model" if r.get("in_force_for_all") else \
             f" for {words(sorted(_short(m) for m in r.get('models', [])))}"

@@ -45,7 +45,8 @@ def _fields(subject: str, prefix: str, old: Item, new: Item,
                    f"{prefix}: {label} {show(field, before)} → {show(field, after)}")
 
 
-def _entities(old: dict, new: dict, section: str, describe_added: Callable[[Item], str],
+def _entities(old: dict[str, Any], new: dict[str, Any], section: str,
+              describe_added: Callable[[Item], str],
               noun: str, compare: Callable[[str, str, Item, Item], Iterable[Row]]) -> Iterator[Row]:
     """Added, removed and changed entities of a section keyed by ``id``."""
     before = _keyed(old.get(section, []), lambda x: x["id"])
@@ -61,7 +62,7 @@ def _entities(old: dict, new: dict, section: str, describe_added: Callable[[Item
 
 
 # ---------------------------------------------------------------- platform
-def platform(old: dict, new: dict) -> Iterator[Row]:
+def platform(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     labels = {"name": "name", "owner": "owner", "environment": "environment"}
     yield from _fields("platform", "platform", old.get("platform", {}), new.get("platform", {}),
                        labels)
@@ -74,7 +75,7 @@ MODEL_FIELDS = {"version": "version", "stage": "stage", "owner": "owner",
                 "approver_roles_required": "approver roles required"}
 
 
-def models(old: dict, new: dict) -> Iterator[Row]:
+def models(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(m: Item) -> str:
         return (f"model {m.get('name')} added (version {words(m.get('version'))}, stage "
                 f"{words(m.get('stage'))}, risk tier {words(m.get('risk_tier'))})")
@@ -97,7 +98,7 @@ def _model(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
     yield from _fairness(subject, prefix, old.get("fairness"), new.get("fairness"))
 
 
-def _metrics(subject: str, prefix: str, key: str, old: list, new: list,
+def _metrics(subject: str, prefix: str, key: str, old: list[Any], new: list[Any],
              attrs: tuple[str, ...]) -> Iterator[Row]:
     """Metrics by name: added (with threshold), removed, and each attribute that changed."""
     before, after = _keyed(old, lambda x: x["name"]), _keyed(new, lambda x: x["name"])
@@ -142,7 +143,7 @@ def _approval_words(a: Item) -> str:
     return f"approval by {a['by']} ({a['role']}{stage})"
 
 
-def _approvals(subject: str, prefix: str, old: list, new: list) -> Iterator[Row]:
+def _approvals(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Iterator[Row]:
     before, after = _keyed(old, _approval_key), _keyed(new, _approval_key)
     for key in sorted(before.keys() | after.keys()):
         field = f"approval:{key}"
@@ -159,14 +160,15 @@ def _approvals(subject: str, prefix: str, old: list, new: list) -> Iterator[Row]
                     f"→ {after[key].get('date')}"))
 
 
-def _added_removed(subject: str, prefix: str, noun: str, old: list, new: list) -> Iterator[Row]:
+def _added_removed(subject: str, prefix: str, noun: str, old: list[Any],
+                   new: list[Any]) -> Iterator[Row]:
     for item in sorted(set(new) - set(old)):
         yield subject, "added", f"{noun}:{item}", None, item, f"{prefix}: {noun} {item} added"
     for item in sorted(set(old) - set(new)):
         yield subject, "removed", f"{noun}:{item}", item, None, f"{prefix}: {noun} {item} removed"
 
 
-def _training(subject: str, prefix: str, old: list, new: list) -> Iterator[Row]:
+def _training(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Iterator[Row]:
     before = _keyed(old, lambda r: r["dataset"])
     after = _keyed(new, lambda r: r["dataset"])
     for ds in sorted(before.keys() | after.keys()):

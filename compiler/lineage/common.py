@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import networkx as nx
 
@@ -16,7 +17,7 @@ KINDS = ("dataset", "feature-set", "pipeline", "model", "deployment", "slo", "mo
 """Node kinds in lineage order; a graph may hold others (they come last, by name)."""
 
 
-def kind_groups(graph: nx.DiGraph) -> Iterator[tuple[str, list[str]]]:
+def kind_groups(graph: nx.DiGraph[str]) -> Iterator[tuple[str, list[str]]]:
     """``(kind, node ids)`` in lineage order, ids sorted; kinds without nodes are skipped."""
     groups: dict[str, list[str]] = {}
     for node in sorted(graph):
@@ -26,12 +27,12 @@ def kind_groups(graph: nx.DiGraph) -> Iterator[tuple[str, list[str]]]:
         yield kind, groups[kind]
 
 
-def sorted_edges(graph: nx.DiGraph) -> list[tuple[str, str, str]]:
+def sorted_edges(graph: nx.DiGraph[str]) -> list[tuple[str, str, str]]:
     """``(source, target, relation)`` sorted by source, then target."""
     return [(s, t, str(graph.edges[s, t].get("relation", ""))) for s, t in sorted(graph.edges)]
 
 
-def node_label(attrs: dict) -> str:
+def node_label(attrs: dict[str, Any]) -> str:
     """The text a diagram shows for a node: name, kind and version, owner when known.
 
     >>> node_label({"name": "t", "kind": "dataset", "version": "3.2.0", "owner": "team"})

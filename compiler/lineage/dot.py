@@ -32,7 +32,7 @@ _STYLE = {
 assert set(_STYLE) == set(KINDS)
 
 
-def render_dot(graph: nx.DiGraph, notice: str) -> str:
+def render_dot(graph: nx.DiGraph[str], notice: str) -> str:
     """The graph as a DOT document, starting with ``// notice``.
 
     >>> g = nx.DiGraph(name="p")

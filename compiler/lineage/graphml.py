@@ -16,7 +16,7 @@ import networkx as nx
 from mlopsc.lineage.common import one_line, xml_text
 
 
-def render_graphml(graph: nx.DiGraph, notice: str) -> str:
+def render_graphml(graph: nx.DiGraph[str], notice: str) -> str:
     """The graph as a GraphML document with the notice as an XML comment."""
     body = "\n".join(nx.generate_graphml(_sorted_copy(graph), prettyprint=True))
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{xml_comment(notice)}\n{body}\n'
@@ -32,7 +32,7 @@ def xml_comment(text: str) -> str:
     return f"<!-- {text} -->"
 
 
-def _sorted_copy(graph: nx.DiGraph) -> nx.DiGraph:
+def _sorted_copy(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
     copy = nx.DiGraph()
     copy.graph["name"] = _text(graph.graph.get("name"))
     for node in sorted(graph):

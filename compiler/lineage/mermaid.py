@@ -37,7 +37,7 @@ _RESERVED = frozenset({"end", "graph", "flowchart", "subgraph", "direction", "st
                        "class", "classdef", "click", "linkstyle", "call", "href"})
 
 
-def render_mermaid(graph: nx.DiGraph, notice: str) -> str:
+def render_mermaid(graph: nx.DiGraph[str], notice: str) -> str:
     """The graph as a Mermaid flowchart (left to right), starting with ``%% notice``."""
     ids = mermaid_ids(graph)
     lines = [f"%% {one_line(notice)}", "flowchart LR"]
@@ -57,7 +57,7 @@ def render_mermaid(graph: nx.DiGraph, notice: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def mermaid_ids(graph: nx.DiGraph) -> dict[str, str]:
+def mermaid_ids(graph: nx.DiGraph[str]) -> dict[str, str]:
     """A Mermaid id per node: ``dataset:transactions`` -> ``dataset_transactions``.
 
     Runs of other characters become ``_``; an id that would start with a non-letter or be a

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 from mlopsc import __version__
 from mlopsc.ir import IR, Dataset, FeatureSet, Model, Pipeline
@@ -25,7 +26,7 @@ def event_time() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def static_events(ir: IR) -> list[dict]:
+def static_events(ir: IR) -> list[dict[str, Any]]:
     """Every event as JSON-ready data: datasets, feature sets, models, then jobs, by name."""
     from openlineage.client.serde import Serde
 
@@ -106,7 +107,8 @@ def _job_event(ir: IR, pipeline: Pipeline, time: str):
                     outputs=[OutputDataset(namespace=ir.name, name=n) for n in outputs])
 
 
-def _common_facets(owner: str | None, description: str | None, *, job: bool = False) -> dict:
+def _common_facets(owner: str | None, description: str | None, *,
+                   job: bool = False) -> dict[str, Any]:
     if job:
         from openlineage.client.facet_v2 import documentation_job as docs
         from openlineage.client.facet_v2 import ownership_job as own
@@ -115,7 +117,7 @@ def _common_facets(owner: str | None, description: str | None, *, job: bool = Fa
         from openlineage.client.facet_v2 import documentation_dataset as docs
         from openlineage.client.facet_v2 import ownership_dataset as own
         owner_facet, doc_facet = own.OwnershipDatasetFacet, docs.DocumentationDatasetFacet
-    facets: dict = {}
+    facets: dict[str, Any] = {}
     if owner:
         facets["ownership"] = owner_facet(owners=[own.Owner(name=owner)], producer=PRODUCER)
     if description:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
 
@@ -17,7 +18,7 @@ from mlopsc.ir import IR
 from mlopsc.target import Artifact, EmitOptions
 
 
-def node_link(graph: nx.DiGraph) -> dict:
+def node_link(graph: nx.DiGraph[str]) -> dict[str, Any]:
     """Node-link JSON with nodes and edges in id order (deterministic).
 
     ``networkx.node_link_graph(data, edges="edges")`` reads it back as a ``DiGraph``.
@@ -32,36 +33,36 @@ def node_link(graph: nx.DiGraph) -> dict:
     }
 
 
-def _json(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+def _json(graph: nx.DiGraph[str], ir: IR, notice: str) -> bytes:
     return (json.dumps(node_link(graph), indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def _dot(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+def _dot(graph: nx.DiGraph[str], ir: IR, notice: str) -> bytes:
     from mlopsc.lineage.dot import render_dot
 
     return render_dot(graph, notice).encode()
 
 
-def _mermaid(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+def _mermaid(graph: nx.DiGraph[str], ir: IR, notice: str) -> bytes:
     from mlopsc.lineage.mermaid import render_mermaid
 
     return render_mermaid(graph, notice).encode()
 
 
-def _graphml(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+def _graphml(graph: nx.DiGraph[str], ir: IR, notice: str) -> bytes:
     from mlopsc.lineage.graphml import render_graphml
 
     return render_graphml(graph, notice).encode()
 
 
-def _openlineage(graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+def _openlineage(graph: nx.DiGraph[str], ir: IR, notice: str) -> bytes:
     from mlopsc.lineage.openlineage import render
 
     return render(ir)
 
 
 # format -> (file under lineage/, renderer); JSON formats carry no notice (no comments).
-FORMATS: dict[str, tuple[str, Callable[[nx.DiGraph, IR, str], bytes]]] = {
+FORMATS: dict[str, tuple[str, Callable[[nx.DiGraph[str], IR, str], bytes]]] = {
     "json": ("graph.json", _json),
     "dot": ("graph.dot", _dot),
     "mermaid": ("graph.mmd", _mermaid),
@@ -70,7 +71,7 @@ FORMATS: dict[str, tuple[str, Callable[[nx.DiGraph, IR, str], bytes]]] = {
 }
 
 
-def render(fmt: str, graph: nx.DiGraph, ir: IR, notice: str) -> bytes:
+def render(fmt: str, graph: nx.DiGraph[str], ir: IR, notice: str) -> bytes:
     """One export as bytes, e.g. ``render("dot", graph, ir, options.header())``."""
     return FORMATS[fmt][1](graph, ir, notice)
 

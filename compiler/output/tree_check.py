@@ -18,7 +18,7 @@ from mlopsc.reading.safe_read import MAX_BYTES, read_regular
 _DIFFERENT = object()  # a file that is not a regular file of the expected size
 
 
-def scan(out_dir: str | os.PathLike) -> dict[str, os.stat_result]:
+def scan(out_dir: str | os.PathLike[str]) -> dict[str, os.stat_result]:
     """Every entry below ``out_dir`` that is not a directory, by relative POSIX path, with
     its ``lstat`` (symlinks are listed, never followed; ``out_dir`` itself may be one)."""
     root = Path(out_dir)
@@ -35,7 +35,7 @@ def scan(out_dir: str | os.PathLike) -> dict[str, os.stat_result]:
     return found
 
 
-def read_files(out_dir: str | os.PathLike, max_bytes: int = MAX_BYTES) -> dict[str, bytes]:
+def read_files(out_dir: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> dict[str, bytes]:
     """The regular files below ``out_dir`` (at most ``max_bytes`` each; larger ones, links
     and special files are left out)."""
     out: dict[str, bytes] = {}
@@ -47,7 +47,7 @@ def read_files(out_dir: str | os.PathLike, max_bytes: int = MAX_BYTES) -> dict[s
     return out
 
 
-def compare(out_dir: str | os.PathLike, fresh: dict[str, bytes]
+def compare(out_dir: str | os.PathLike[str], fresh: dict[str, bytes]
             ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(added, removed, changed) paths: what a compile would add, what is there but would
     not be written (never read), and what differs."""

@@ -75,7 +75,7 @@ def manifest(artifacts: list[Artifact], *, version: str, spec_hash: str,
     return Artifact(MANIFEST, (json.dumps(document, indent=2) + "\n").encode())
 
 
-def write_tree(out_dir: str | os.PathLike, artifacts: list[Artifact], *, prune: bool = False,
+def write_tree(out_dir: str | os.PathLike[str], artifacts: list[Artifact], *, prune: bool = False,
                lock_wait: float = LOCK_WAIT, root: SpecRoot | None = None) -> Written:
     """Replace ``out_dir`` with exactly ``artifacts``, atomically; raise OutputError if unsafe.
 
@@ -130,7 +130,7 @@ def _write_locked(target: Path, artifacts: list[Artifact], prune: bool) -> Writt
                    tuple(path for path, _ in kept), tuple(why for _, why in kept))
 
 
-def _resolve(out_dir: str | os.PathLike) -> Path:
+def _resolve(out_dir: str | os.PathLike[str]) -> Path:
     """The real directory to write: a symlinked ``-o`` is followed and kept."""
     given = Path(out_dir)
     target = Path(os.path.realpath(given))
@@ -219,7 +219,7 @@ class TreeDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def read_tree(out_dir: str | os.PathLike) -> dict[str, bytes]:
+def read_tree(out_dir: str | os.PathLike[str]) -> dict[str, bytes]:
     """The regular files below ``out_dir``; symlinks and special files are never followed
     (see :mod:`mlopsc.output.tree_check`)."""
     from mlopsc.output.tree_check import read_files
@@ -227,7 +227,7 @@ def read_tree(out_dir: str | os.PathLike) -> dict[str, bytes]:
     return read_files(out_dir)
 
 
-def diff_tree(out_dir: str | os.PathLike, artifacts: list[Artifact]) -> TreeDiff:
+def diff_tree(out_dir: str | os.PathLike[str], artifacts: list[Artifact]) -> TreeDiff:
     """How the files in ``out_dir`` differ from a fresh compile (for ``--check``); a symlink
     or special file where mlopsc writes a file counts as changed and is never read."""
     from mlopsc.output.tree_check import compare

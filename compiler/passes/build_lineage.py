@@ -65,7 +65,7 @@ def lineage_edges(ir: IR) -> list[Edge]:
     return [(source, target, relation) for (source, target), relation in edges.items()]
 
 
-def build_lineage(ir: IR, edges: list[Edge] | None = None) -> nx.DiGraph:
+def build_lineage(ir: IR, edges: list[Edge] | None = None) -> nx.DiGraph[str]:
     """A directed graph over entity ids; edges carry a ``relation`` attribute."""
     import networkx as nx
 
@@ -99,14 +99,14 @@ def lineage_warnings(ir: IR, edges: list[Edge], diagnostics) -> None:
                             path=parse_path(model.path), key=True)
 
 
-def downstream(graph: nx.DiGraph, node: str) -> list[str]:
+def downstream(graph: nx.DiGraph[str], node: str) -> list[str]:
     """Everything that depends on ``node``, sorted."""
     import networkx as nx
 
     return sorted(nx.descendants(graph, node))
 
 
-def upstream(graph: nx.DiGraph, node: str) -> list[str]:
+def upstream(graph: nx.DiGraph[str], node: str) -> list[str]:
     """Everything ``node`` came from, sorted."""
     import networkx as nx
 

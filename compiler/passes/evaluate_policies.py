@@ -51,7 +51,7 @@ def drop_restated(bag: Diagnostics, errors: set[str]) -> None:
     bag.replace_all(d for d in bag if d.code in python or d.path not in errors)
 
 
-def neighbours(document: dict, left_out: set) -> set[tuple[str, str]]:
+def neighbours(document: dict[str, Any], left_out: set[Any]) -> set[tuple[str, str]]:
     """The entities left out, those that name one of them and those one of them names
     (by any string value: an over-approximation, which only holds back more)."""
     entities = {(s, n): body for s in ENTITY_SECTIONS

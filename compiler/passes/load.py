@@ -24,6 +24,7 @@ import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.reading.git_ignore import IgnoreCheck
@@ -65,7 +66,7 @@ class Loaded:
     ``document`` is None when a fatal problem (reported as a diagnostic) made it unusable.
     """
 
-    document: dict | None
+    document: dict[str, Any] | None
     index: SourceIndex
     files: tuple[str, ...]
 
@@ -310,7 +311,7 @@ def _key_span(entry: Positions, key: str) -> RawSpan:
     return _span_of(entry)
 
 
-def _node(entry: list, key: str) -> list:
+def _node(entry: list[Any], key: str) -> list[Any]:
     """The position node of a mapping child, made into a node if it was a bare span."""
     child = entry[1].get(key)
     if type(child) is not list:
@@ -318,7 +319,7 @@ def _node(entry: list, key: str) -> list:
     return child
 
 
-def _graft(entry: list, key: str, source: Positions) -> None:
+def _graft(entry: list[Any], key: str, source: Positions) -> None:
     """Set the position of ``key`` under ``entry`` to that of ``key`` under ``source``."""
     entry[1][key] = _child(source, key)
     entry[2][key] = _key_span(source, key)
@@ -327,7 +328,7 @@ def _graft(entry: list, key: str, source: Positions) -> None:
 class _Includes:
     """Join the files named in ``include:`` (recursively) into the root document."""
 
-    def __init__(self, session: _Session, document: dict, positions: list) -> None:
+    def __init__(self, session: _Session, document: dict[str, Any], positions: list[Any]) -> None:
         self.session = session
         self.document = document
         self.positions = positions
@@ -368,8 +369,8 @@ class _Includes:
                 tasks.extend(self.entries(tree.document, tree.positions, shown, path,
                                           (*chain, (key, shown)), strict=True))
 
-    def entries(self, document: dict, positions: Positions, display: str, real: str,
-                chain: tuple, *, strict: bool) -> list[tuple]:
+    def entries(self, document: dict[str, Any], positions: Positions, display: str, real: str,
+                chain: tuple[Any, ...], *, strict: bool) -> list[tuple[Any, ...]]:
         """The include entries of a file, last first (the task list is a stack)."""
         names = document.get("include")
         where_ = _child(positions, "include")
@@ -443,7 +444,7 @@ class _Includes:
                 self.conflict((name,), _key_span(positions, name),
                               _key_span(self.positions, name))
 
-    def join_section(self, name: str, entries: dict, positions: Positions) -> None:
+    def join_section(self, name: str, entries: dict[str, Any], positions: Positions) -> None:
         section = self.document[name] = dict(self.document[name])  # may be shared by an alias
         node = _node(self.positions, name)
         for entry, value in entries.items():
@@ -457,7 +458,7 @@ class _Includes:
         self.session.report("E112", f"'{format_path(path)}' is already defined at {where(first)}",
                             span, path)
 
-    def check_api_version(self, document: dict, positions: Positions, shown: str) -> None:
+    def check_api_version(self, document: dict[str, Any], positions: Positions, shown: str) -> None:
         root, mine = self.document.get("apiVersion"), document.get("apiVersion")
         if "apiVersion" in document and "apiVersion" in self.document and mine != root:
             self.session.report(
@@ -473,7 +474,8 @@ def _why(refused: Refused) -> str:
     return ""
 
 
-def _overlay(session: _Session, document: dict, positions: list, environment: str) -> None:
+def _overlay(session: _Session, document: dict[str, Any], positions: list[Any],
+             environment: str) -> None:
     """Deep-merge ``environments.<environment>.overrides`` into the document.
 
     Mappings merge key by key; any other value replaces. The positions of replaced values
@@ -512,7 +514,7 @@ def _overlay(session: _Session, document: dict, positions: list, environment: st
                 _graft(node, key, source_positions)
 
 
-def _unknown_environment(session: _Session, name: str, declared: dict,
+def _unknown_environment(session: _Session, name: str, declared: dict[str, Any],
                          positions: Positions) -> None:
     names = sorted(str(n) for n in declared)
     close = difflib.get_close_matches(name, names, n=1)

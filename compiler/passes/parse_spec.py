@@ -80,7 +80,8 @@ def _without_broken_entities(document: dict[str, Any], error: ValidationError) -
         return None
 
 
-def _report_api_version(version: object, document: dict, diagnostics: Diagnostics) -> None:
+def _report_api_version(version: object, document: dict[str, Any],
+                        diagnostics: Diagnostics) -> None:
     if "apiVersion" not in document:
         diagnostics.add("E203", "missing required field 'apiVersion'", path=(),
                         hint=f"add `apiVersion: {API_VERSION}` as the first line")
@@ -89,7 +90,7 @@ def _report_api_version(version: object, document: dict, diagnostics: Diagnostic
                     path=("apiVersion",), hint=f"use `apiVersion: {API_VERSION}`")
 
 
-def _report(error: ValidationError, document: dict, diagnostics: Diagnostics) -> None:
+def _report(error: ValidationError, document: dict[str, Any], diagnostics: Diagnostics) -> None:
     seen: set[Path] = set()
     # A NaN in a union (`str | float`) fails every member; its real problem is the NaN.
     items = sorted(error.errors(include_url=False), key=lambda i: i["type"] != "finite_number")
@@ -105,7 +106,8 @@ def _report(error: ValidationError, document: dict, diagnostics: Diagnostics) ->
         _report_one(kind, item, path, document, diagnostics)
 
 
-def _report_one(kind: str, item: dict, path: Path, document: dict, bag: Diagnostics) -> None:
+def _report_one(kind: str, item: dict[str, Any], path: Path, document: dict[str, Any],
+                bag: Diagnostics) -> None:
     name = str(path[-1]) if path else "document"
     if kind == "extra_forbidden":
         known = sorted(_field_names(_model_for(path[:-1])))
@@ -175,7 +177,7 @@ def _type_hint(name: str, expected: str, value: Any, bag: Diagnostics, path: Pat
     return f"`mlopsc explain E204` and docs/spec.md list the forms '{name}' accepts"
 
 
-def _data_path(loc: tuple, document: Any) -> Path:
+def _data_path(loc: tuple[Any, ...], document: Any) -> Path:
     """Keep the parts of a pydantic location that index the input (drops union tags)."""
     path: list[str | int] = []
     node = document
@@ -189,7 +191,7 @@ def _data_path(loc: tuple, document: Any) -> Path:
     return tuple(path)
 
 
-def _is_model_field(loc: tuple) -> bool:
+def _is_model_field(loc: tuple[Any, ...]) -> bool:
     return bool(loc) and isinstance(loc[-1], str)
 
 
@@ -237,13 +239,13 @@ def _field_names(model: type[BaseModel] | None) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _allowed_values(item: dict) -> list[str]:
+def _allowed_values(item: dict[str, Any]) -> list[str]:
     expected = (item.get("ctx") or {}).get("expected", "")
     parts = expected.replace(" or ", ", ").split(",")
     return [part.strip(" '\"") for part in parts if part.strip()]
 
 
-def _bound(item: dict) -> str:
+def _bound(item: dict[str, Any]) -> str:
     ctx = item.get("ctx") or {}
     symbols = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
     return ", ".join(f"must be {symbols[k]} {v}" for k, v in ctx.items() if k in symbols)

@@ -119,13 +119,13 @@ def _cap_memory(memory_mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _write_last(fd: int, record: dict) -> int:
+def _write_last(fd: int, record: dict[str, Any]) -> int:
     with contextlib.suppress(OSError):  # the parent may be gone
         os.write(fd, ("\n" + json.dumps(record) + "\n").encode())
     return 3
 
 
-def _collect(fd: int, deadline: float) -> tuple[list[dict], bool]:
+def _collect(fd: int, deadline: float) -> tuple[list[dict[str, Any]], bool]:
     """Every JSON line the child wrote, and whether the deadline passed first."""
     chunks: list[bytes] = []
     while True:
@@ -141,11 +141,11 @@ def _collect(fd: int, deadline: float) -> tuple[list[dict], bool]:
         chunks.append(chunk)
 
 
-def _lines(chunks: list[bytes]) -> list[dict]:
+def _lines(chunks: list[bytes]) -> list[dict[str, Any]]:
     return list(_records(b"".join(chunks).decode("utf-8", "replace").splitlines()))
 
 
-def _records(lines: list[str]) -> Iterator[dict]:
+def _records(lines: list[str]) -> Iterator[dict[str, Any]]:
     for line in lines:
         try:
             record = json.loads(line) if line.strip() else None
@@ -155,7 +155,8 @@ def _records(lines: list[str]) -> Iterator[dict]:
             yield record
 
 
-def _outcome(records: list[dict], timed_out: bool, status: int, limits: PolicyLimits) -> Any:
+def _outcome(records: list[dict[str, Any]], timed_out: bool, status: int,
+             limits: PolicyLimits) -> Any:
     """The child's result, or the error that says why there is none."""
     last = records[-1] if records else {}
     if "result" in last:

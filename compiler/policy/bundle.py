@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import regorus
 
@@ -151,7 +152,7 @@ def _read_structure(bundles: Bundles) -> None:
                 _declare(bundles, module, rule.annotation)
 
 
-def _rule(bundles: Bundles, module: Module, lines: list[str], entry: dict) -> RuleDecl:
+def _rule(bundles: Bundles, module: Module, lines: list[str], entry: dict[str, Any]) -> RuleDecl:
     body = next(iter(entry.values()))
     head = body.get("head")
     refr = next(iter(head.values()))["refr"] if head else body["refr"]
@@ -167,7 +168,7 @@ def _rule(bundles: Bundles, module: Module, lines: list[str], entry: dict) -> Ru
     return RuleDecl(name=name, line=span["line"], end_line=end_line, annotation=annotation)
 
 
-def _ref_parts(refr: dict) -> list[str]:
+def _ref_parts(refr: dict[str, Any]) -> list[str]:
     """``a.b.c`` of a reference node of the AST, outermost first."""
     kind, node = next(iter(refr.items()))
     if kind == "Var":

@@ -61,7 +61,7 @@ def _finding(item: Any, kind: str, bundles: Bundles, diagnostics: Diagnostics):
                       hint=bundles.hints.get(code))
 
 
-def locate(diagnostics: Diagnostics, path: tuple) -> Span | None:
+def locate(diagnostics: Diagnostics, path: tuple[Any, ...]) -> Span | None:
     """Where a finding points: the value when it is one line, else its key (``fraud-scorer:``
     rather than the first line of a block mapping); for a path the user did not write, the
     key of its nearest written ancestor."""
@@ -119,7 +119,7 @@ def results(rules: dict[str, RuleInfo], findings: list[Diagnostic], ir: IR,
     return tuple(out)
 
 
-class _SectionSubjects(dict):
+class _SectionSubjects(dict[str, Any]):
     """Section name -> sorted subjects (entity paths; ``governance`` for the governance
     section), each found once."""
 

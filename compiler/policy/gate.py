@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import IR
@@ -90,7 +91,7 @@ cards show as required, so they say what the gate enforced."""
 
 
 def evaluate(engine: PolicyEngine, bundles: Bundles, policy_input: PolicyInput,
-             diagnostics: Diagnostics) -> tuple[list[Diagnostic], dict | None]:
+             diagnostics: Diagnostics) -> tuple[list[Diagnostic], dict[str, Any] | None]:
     """Ask the engine every decision; turn values into findings, policy errors into E402.
 
     Also returns the value of :data:`TIERS` (``None`` when it is not an object)."""
@@ -151,5 +152,5 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
                         waivers=tuple(waivers), disabled=tuple(disabled), tiers=tiers)
 
 
-def _active(bundles: Bundles, off: set[str]) -> dict:
+def _active(bundles: Bundles, off: set[str]) -> dict[str, Any]:
     return {c: bundles.rules[c] for c in sorted(bundles.rules) if c not in off}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mlopsc.policy.bounded import PolicyLimitError, run_bounded
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
@@ -90,7 +91,7 @@ def run_tests(directory: str | None = None, limits: PolicyLimits = DEFAULT_LIMIT
     # When testing another bundle, the default one is only its library: not tested, not covered.
     library_only = len(dirs) == 2
 
-    def work(announce) -> dict:
+    def work(announce) -> dict[str, Any]:
         # In a child bounded by ``limits``: a test is Rego code too, and may not end.
         bundles.engine.set_enable_coverage(True)
         cases = [asdict(case) for module in bundles.modules

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -80,7 +81,7 @@ class Tree:
     is ``[span, children, key_spans]``, any other node (or an alias) its span.
     """
 
-    document: dict | None
+    document: dict[str, Any] | None
     positions: Positions | None
 
 
@@ -176,7 +177,7 @@ class _Builder:
         self.budget = AliasBudget()
         self.mapping = True
         self.positions: Positions | None = None
-        self.stack: list[tuple] = []
+        self.stack: list[tuple[Any, ...]] = []
 
     def report(self, code: str, message: str, span: RawSpan, path: Path | None = None) -> None:
         self.diagnostics.add(code, message, span=Span(*span), path=path)
@@ -185,7 +186,7 @@ class _Builder:
         self.report(code, message, span)
         return _Fatal()
 
-    def run(self, get_event) -> dict | None:
+    def run(self, get_event) -> dict[str, Any] | None:
         # One loop with everything in locals: it runs once per YAML node, and a spec of a
         # thousand models has more than half a million of them. Positions go into a tree
         # that mirrors the document (see mlopsc.source), so no path tuple is built here.
@@ -199,7 +200,7 @@ class _Builder:
         no_key, drop, merge_key, missing = _NO_KEY, _DROP, _MERGE, _MISSING
 
         anchors: dict[str, object] = {}
-        stack: list[tuple] = self.stack
+        stack: list[tuple[Any, ...]] = self.stack
         kind, node, kids, kkeys, key, key_span, merges = _ROOT, None, None, None, no_key, None, None
         depth = deepest = nodes = documents = 0
         scalar_bytes = 0  # bytes of scalars, counting aliased ones each time
@@ -334,7 +335,7 @@ class _Builder:
                 root, self.positions = value, pos
         return self.finish(root, plain)
 
-    def finish(self, root: object, plain: bool) -> dict | None:
+    def finish(self, root: object, plain: bool) -> dict[str, Any] | None:
         span = self.positions[0] if isinstance(self.positions, list) else self.positions
         if root is _MISSING or (root is None and plain and span[1:3] == span[3:5]):
             self.report("E103", "the file holds no YAML document", (self.file, 1, 1, 1, 1))
@@ -405,7 +406,8 @@ class _Builder:
         self.report("E107", f"mapping key {_describe(value)} is not a string", span,
                     self.path_here())
 
-    def merge(self, node: dict, kids: dict, kkeys: dict, merges: list) -> None:
+    def merge(self, node: dict[str, Any], kids: dict[str, Any], kkeys: dict[str, Any],
+              merges: list[Any]) -> None:
         value, span, key_span = merges[0]
         sources = value if isinstance(value, list) else [value]
         if not sources or not all(isinstance(s, dict) for s in sources):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 # Strings that read back as themselves in every YAML version when written plain.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*|[0-9]+(?:ms|[smhdwy])")
@@ -97,7 +98,8 @@ def _block(value: object, indent: int, lines: list[str], sort: bool) -> None:
             lines.append(f"{pad}- {scalar(item)}")
 
 
-def _nested(head: str, item: dict | list | tuple, indent: int, lines: list[str],
+def _nested(head: str, item: dict[str, Any] | list[Any] | tuple[Any, ...], indent: int,
+            lines: list[str],
             sort: bool) -> None:
     if not item:
         lines.append(f"{head} {'{}' if type(item) is dict else '[]'}")

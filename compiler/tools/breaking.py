@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
@@ -169,7 +170,8 @@ def _field_changes(old: ir.Field, new: ir.Field, add) -> None:
         _values_change(name, old.allowed_values, new.allowed_values, add)
 
 
-def _values_change(name: str, old: tuple | None, new: tuple | None, add) -> None:
+def _values_change(name: str, old: tuple[Any, ...] | None, new: tuple[Any, ...] | None,
+                   add) -> None:
     if new is None:  # the restriction is gone: every value is allowed
         add(name, "values-widened", False, f"field {name} allowed values no longer restricted")
         return

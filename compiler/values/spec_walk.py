@@ -60,14 +60,14 @@ def walk_kinds(model: BaseModel, path: Path = ()) -> list[tuple[Path, Any, Value
     return found
 
 
-def _walk_model(model: BaseModel, path: Path, found: list) -> None:
+def _walk_model(model: BaseModel, path: Path, found: list[Any]) -> None:
     present = model.__pydantic_fields_set__
     for name, alias, kind in _fields(type(model)):
         if name in present:
             _walk_value(getattr(model, name), path + (alias,), kind, found)
 
 
-def _walk_value(value: Any, path: Path, kind: ValueKind | None, found: list) -> None:
+def _walk_value(value: Any, path: Path, kind: ValueKind | None, found: list[Any]) -> None:
     if isinstance(value, BaseModel):
         _walk_model(value, path, found)
     elif isinstance(value, list):
