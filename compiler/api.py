@@ -56,9 +56,22 @@ class Result:
                                        environment=c.ir.environment)]
 
 
-def validate(options: Options) -> Result:
-    """Load, check and evaluate policies; no outputs."""
-    return Result(run(options, until="policy"))
+def validate(options: Options, *, targets: bool = True) -> Result:
+    """Load, check, evaluate policies and run the selected targets' checks; write nothing.
+
+    What a target cannot express only the target knows, so the targets run in memory and
+    their files are dropped: ``validate`` and ``compile`` give the same findings and the
+    same verdict for the same options. ``targets=False`` stops at the policy gate (no target
+    library is imported; the governance report needs no more).
+
+    Example::
+
+        result = api.validate(api.Options(spec="mlops.yaml", targets=("kubernetes",)))
+        gate_passes = not result.blocked()  # what compile with the same options says
+    """
+    compilation = run(options, until="emit" if targets else "policy")
+    compilation.artifacts = []
+    return Result(compilation)
 
 
 def compile(options: Options) -> Result:

@@ -10,10 +10,11 @@ from mlopsc.cli.common import (
     add_policy,
     add_report,
     add_spec,
+    add_targets,
     options_from,
     report,
+    targets_from,
 )
-from mlopsc.errors import MlopscError
 
 
 def register(sub) -> None:
@@ -21,10 +22,7 @@ def register(sub) -> None:
                             description="Validate, then write every selected target to DIR.")
     add_spec(parser)
     parser.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
-    parser.add_argument("--target", action="append", metavar="NAME",
-                        help="compile only this target (repeatable; see `mlopsc targets`)")
-    parser.add_argument("--set", action="append", default=[], metavar="TARGET.KEY=VALUE",
-                        help="a target setting, e.g. kubernetes.flavour=kserve")
+    add_targets(parser)
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 when DIR differs from a fresh compile")
     parser.add_argument("--prune", action="store_true",
@@ -35,24 +33,10 @@ def register(sub) -> None:
     parser.set_defaults(handler=run)
 
 
-def _settings(pairs: list[str]) -> dict[str, str]:
-    settings = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or "." not in key:
-            raise MlopscError(f"--set {pair!r}: expected TARGET.KEY=VALUE")
-        settings[key] = value
-    return settings
-
-
 def run(args) -> int:
     from mlopsc import api
-    from mlopsc.registry import load
 
-    targets = tuple(args.target) if args.target else None
-    for name in targets or ():
-        load(name)  # unknown names fail before any work, with a did-you-mean
-    options = options_from(args, targets=targets, settings=_settings(args.set))
+    options = options_from(args, **targets_from(args))
     result = api.compile(options)
     status = report(result, args)
     if status != EXIT_OK:

@@ -1,11 +1,25 @@
 """`mlopsc lineage [SPEC]`: the lineage graph in a chosen format; `--impact NODE` /
-`--upstream NODE` list what depends on a node or what it came from."""
+`--upstream NODE` list what depends on a node or what it came from.
+
+Standard output (or ``--output-file``) holds only the graph or the node list; findings
+that do not block go to standard error, in ``--format``; blocking ones are printed to
+standard output instead of the graph.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
-from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_report, add_spec, options_from, report
+from mlopsc.cli.common import (
+    EXIT_BLOCKED,
+    EXIT_OK,
+    add_report,
+    add_spec,
+    options_from,
+    report,
+    write_file,
+)
 from mlopsc.errors import MlopscError
 
 # The keys of mlopsc.lineage.output.FORMATS, listed here so that `--help` imports no networkx.
@@ -17,7 +31,8 @@ def register(sub) -> None:
         "lineage", help="print the lineage graph or what depends on a node",
         description="Print the lineage graph (the bytes compile writes under lineage/), or "
                     "list the nodes downstream or upstream of one node. Findings go to "
-                    "standard error, so standard output holds only the graph.")
+                    "standard error, so standard output (or --output-file) holds only the "
+                    "graph.")
     add_spec(parser)
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--impact", metavar="NODE",
@@ -26,7 +41,10 @@ def register(sub) -> None:
     parser.add_argument("--graph-format", choices=GRAPH_FORMATS,
                         help="how the graph is printed: node-link JSON (default), Graphviz "
                              "DOT, Mermaid, GraphML or OpenLineage static events (JSON lines)")
-    add_report(parser)
+    parser.add_argument("--output-file", dest="graph_file", metavar="FILE",
+                        help="write the graph (or the node list) to FILE instead of standard "
+                             "output")
+    add_report(parser, output_file=False)
     parser.set_defaults(handler=run)
 
 
@@ -42,41 +60,46 @@ def run(args) -> int:
     result = Result(run_passes(options_from(args), until="lineage"))
     graph = result.compilation.lineage
     if graph is None or result.blocked(Severity.parse(args.fail_on)):
-        return report(result, args) or EXIT_BLOCKED
+        return report(result, args) or EXIT_BLOCKED  # the findings instead of the graph
+    if result.diagnostics:  # warnings that do not block: beside the graph, not in it
+        _report_aside(result, args)
     if node is not None and node not in graph:
         import difflib
 
         guess = difflib.get_close_matches(node, sorted(graph), n=1)
         raise MlopscError(f"no node {node!r} in the lineage graph"
                           + (f"; did you mean '{guess[0]}'?" if guess else ""))
-    if result.diagnostics or args.output_file:  # a findings file CI asked for, even empty
-        _report_aside(result, args)
-    if node is None:
-        _print_graph(result, args)
-        return EXIT_OK
-    from mlopsc.passes.build_lineage import downstream, upstream
-
-    for item in (downstream if args.impact else upstream)(graph, node):
-        print(item)
+    _emit(args, _graph(result, args) if node is None else _nodes(graph, node, args))
     return EXIT_OK
 
 
 def _report_aside(result, args) -> None:
-    """Findings that do not block go to --output-file or standard error, not stdout."""
-    import contextlib
-
+    """Findings go to standard error, never where the graph goes."""
     with contextlib.redirect_stdout(sys.stderr):
         report(result, args)
 
 
-def _print_graph(result, args) -> None:
+def _nodes(graph, node: str, args) -> bytes:
+    from mlopsc.passes.build_lineage import downstream, upstream
+
+    found = (downstream if args.impact else upstream)(graph, node)
+    return "".join(f"{item}\n" for item in found).encode()
+
+
+def _graph(result, args) -> bytes:
     from mlopsc import __version__
     from mlopsc.lineage.output import render
     from mlopsc.target import EmitOptions
 
     spec_name = args.spec.replace("\\", "/").rsplit("/", 1)[-1]
     notice = EmitOptions(version=__version__, spec_name=spec_name).header()
-    content = render(args.graph_format or "json", result.compilation.lineage, result.ir, notice)
+    return render(args.graph_format or "json", result.compilation.lineage, result.ir, notice)
+
+
+def _emit(args, content: bytes) -> None:
+    if args.graph_file:  # never through a symlink a pull request planted (see write_file)
+        write_file(args.graph_file, content)
+        return
     sys.stdout.flush()
     sys.stdout.buffer.write(content)
     sys.stdout.buffer.flush()

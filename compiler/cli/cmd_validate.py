@@ -1,14 +1,28 @@
-"""`mlopsc validate [SPEC]`: schema, references and policies; the CI gate."""
+"""`mlopsc validate [SPEC]`: schema, references, policies and the targets' checks; the CI
+gate. The targets run in memory and nothing is written, so validate and compile with the
+same flags give the same findings and the same exit code."""
 
 from __future__ import annotations
 
-from mlopsc.cli.common import add_policy, add_report, add_spec, options_from, report
+from mlopsc.cli.common import (
+    add_policy,
+    add_report,
+    add_spec,
+    add_targets,
+    options_from,
+    report,
+    targets_from,
+)
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("validate", help="check a spec (schema, references, policies)",
-                            description="Check a spec. Exit 0 pass, 1 blocked, 2 could not run.")
+    parser = sub.add_parser(
+        "validate", help="check a spec (schema, references, policies, targets)",
+        description="Check a spec: schema, references, policies and what each selected "
+                    "target can express (nothing is written). Exit 0 pass, 1 blocked, "
+                    "2 could not run.")
     add_spec(parser)
+    add_targets(parser)
     add_policy(parser)
     add_report(parser)
     parser.set_defaults(handler=run)
@@ -17,4 +31,4 @@ def register(sub) -> None:
 def run(args) -> int:
     from mlopsc import api
 
-    return report(api.validate(options_from(args)), args)
+    return report(api.validate(options_from(args, **targets_from(args))), args)

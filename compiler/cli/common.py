@@ -8,10 +8,15 @@ import gc
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from mlopsc.diagnostics import Severity
 
 EXIT_OK, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
+
+# Findings about how mlopsc was called rather than about the spec: `--env prd` names no
+# environment of the spec (E114), as `--target kubernets` names no target; both exit 2.
+USAGE_CODES = frozenset({"E114"})
 
 
 def add_spec(parser: argparse.ArgumentParser) -> None:
@@ -63,15 +68,44 @@ def add_policy(parser: argparse.ArgumentParser) -> None:
     limit_flags(parser)  # --policy-timeout, --policy-memory
 
 
-def add_report(parser: argparse.ArgumentParser) -> None:
+def add_targets(parser: argparse.ArgumentParser) -> None:
+    """``--target`` and ``--set``: which targets run (their checks, or their outputs too)."""
+    parser.add_argument("--target", action="append", metavar="NAME",
+                        help="only this target (repeatable; see `mlopsc targets`)")
+    parser.add_argument("--set", action="append", default=[], metavar="TARGET.KEY=VALUE",
+                        help="a target setting, e.g. kubernetes.flavour=kserve")
+
+
+def targets_from(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``targets`` and ``settings`` of :class:`~mlopsc.driver.Options` from
+    :func:`add_targets`' flags; an unknown target name fails before any work (exit 2)."""
+    from mlopsc.errors import MlopscError
+    from mlopsc.registry import load
+
+    targets = tuple(args.target) if args.target else None
+    for name in targets or ():
+        load(name)  # a did-you-mean for a misspelt name, before the spec is read
+    settings = {}
+    for pair in args.set:
+        key, sep, value = pair.partition("=")
+        if not sep or "." not in key:
+            raise MlopscError(f"--set {pair!r}: expected TARGET.KEY=VALUE")
+        settings[key] = value
+    return {"targets": targets, "settings": settings}
+
+
+def add_report(parser: argparse.ArgumentParser, *, output_file: bool = True) -> None:
+    """``--format`` and ``--fail-on`` for findings, and (unless the command writes something
+    else there, as ``lineage`` does) ``--output-file`` for them."""
     from mlopsc.formatters import FORMATS
 
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="how findings are printed")
     parser.add_argument("--fail-on", choices=("error", "warning"), default="error",
                         help="the least severity that blocks (exit 1)")
-    parser.add_argument("--output-file", metavar="FILE",
-                        help="write findings to FILE instead of standard output")
+    if output_file:
+        parser.add_argument("--output-file", metavar="FILE",
+                            help="write findings to FILE instead of standard output")
 
 
 def options_from(args: argparse.Namespace, **extra):
@@ -97,14 +131,17 @@ def report(result, args: argparse.Namespace) -> int:
     from mlopsc import __version__
     from mlopsc.formatters import render
 
+    findings_file = getattr(args, "output_file", None)  # lineage writes its graph there
     text = render(args.format, result.diagnostics, index=result.index,
                   tool_version=__version__, rule_docs=_rule_docs(result),
-                  color=args.format == "text" and args.output_file is None
+                  color=args.format == "text" and findings_file is None
                   and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    if args.output_file:
-        write_file(args.output_file, text.encode("utf-8"))
+    if findings_file:
+        write_file(findings_file, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
+    if any(d.code in USAGE_CODES for d in result.diagnostics):
+        return EXIT_ERROR
     return EXIT_BLOCKED if result.blocked(Severity.parse(args.fail_on)) else EXIT_OK
 
 
