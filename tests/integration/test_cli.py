@@ -117,7 +117,7 @@ def test_key_order_in_the_input_does_not_change_outputs(tmp_path):
 
 def test_plugin_target_from_entry_point(tmp_path):
     run = run_cli("targets")
-    assert "inventory\tmlopsc_inventory:InventoryTarget" in run.stdout
+    assert "inventory\tmlopsc_inventory:INVENTORY\t" in run.stdout
     out = tmp_path / "out"
     assert main(["compile", FLAGSHIP, "-o", str(out), "--target", "inventory"]) == 0
     rows = (out / "inventory" / "inventory.csv").read_text().splitlines()
