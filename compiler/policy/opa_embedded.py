@@ -10,8 +10,8 @@ API server of the ``--opa-url`` tests evaluates with it. It is a test dependency
 What the bindings give: OPA compiles Rego v1 modules with its default v1 checks (duplicate
 imports, ``input``/``data`` shadowing and deprecated built-ins are errors) and evaluates with
 ``StrictBuiltinErrors`` (a built-in error is an error, as in regorus, not an undefined value).
-They do not expose OPA's ``--strict`` switch; :mod:`mlopsc.policy.rego_strict` adds the
-remaining strict-mode checks.
+They do not expose OPA's ``--strict`` switch; :meth:`OpaEmbeddedEngine.strict_problems` adds
+the remaining strict-mode checks (:mod:`mlopsc.policy.rego_strict`) over OPA's own parse tree.
 
 Unlike regorus, OPA here is not run in a bounded child: Go's runtime does not survive
 ``fork``. Use it for trusted bundles only.
@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from mlopsc.policy import rego_strict
 from mlopsc.policy.bundle import Bundles, Module, RuleDecl
 from mlopsc.policy.engine import UNDEFINED, Value
 from mlopsc.policy.errors import PolicyEngineError, RegoError
@@ -75,10 +76,11 @@ class OpaEmbeddedEngine:
         self._errors: tuple[type[Exception], type[Exception]] = (
             bindings.OpaError, bindings.OpaUndefinedError)
         self._opa = bindings.OpaEngine()
-        self.files: list[str] = []
+        self._parser: Any = None
+        self.sources: dict[str, str] = {}
         for file, source in modules:
             self._opa.add_policy(file, source)
-            self.files.append(file)
+            self.sources[file] = source
         if data:
             self._opa.add_data(data, path=DATA_ROOT)
 
@@ -92,6 +94,8 @@ class OpaEmbeddedEngine:
 
     def close(self) -> None:
         self._opa.close()
+        if self._parser is not None:
+            self._parser.close()
 
     def compile_errors(self) -> list[str]:
         """OPA's compile errors for the loaded modules, one per line (empty: it compiles)."""
@@ -101,6 +105,23 @@ class OpaEmbeddedEngine:
             lines = _message(error).splitlines()
             return [line.strip() for line in lines[1:] if line.strip()] or lines[:1]
         return []
+
+    def parse_tree(self, file: str, source: str) -> dict[str, Any]:
+        """OPA's parse tree of one module (``rego.parse_module``), as JSON data."""
+        if self._parser is None:  # no modules: nothing to compile before each parse
+            self._parser = _bindings().OpaEngine()
+        query = "tree := rego.parse_module(input.file, input.source)"  # prepared once
+        try:
+            rows = self._parser.eval_query(query, {"file": file, "source": source})
+        except self._errors[0] as error:
+            raise PolicyEngineError(f"OPA cannot parse {file}: {_message(error)}") from None
+        return dict(rows[0]["tree"])
+
+    def strict_problems(self) -> list[str]:
+        """``file: problem`` for each check of OPA's strict mode that the loaded modules
+        fail (see :mod:`mlopsc.policy.rego_strict`); empty when they pass."""
+        return [f"{file}: {problem}" for file, source in self.sources.items()
+                for problem in rego_strict.check(self.parse_tree(file, source))]
 
     def evaluate(self, policy_input: PolicyInput, decisions: Sequence[str]) -> dict[str, Value]:
         document = policy_input.document

@@ -68,7 +68,7 @@ _weaker("approver_roles", have, wanted) if {
 	not role in have
 }
 
-_weaker(key, have, wanted) if {
+_weaker(_, have, wanted) if {
 	is_boolean(wanted)
 	wanted == true
 	have == false

@@ -56,6 +56,44 @@ def test_the_bundle_and_its_tests_compile_on_opa():
     assert engine.compile_errors() == []
 
 
+def test_the_bundle_passes_the_strict_mode_checks():
+    # OPA v1 makes most strict checks itself (compile_errors above); the rest over its tree.
+    engine = OpaEmbeddedEngine.from_bundles(_bundle(), tests=True)
+    assert engine.strict_problems() == []
+
+
+STRICT = """package s
+
+import data.unused.thing
+import data.mlopsc.lib
+import rego.v1
+
+f(k, _) := 1 if {
+	v := 2
+	[a, b] := [1, 2]
+	b > 0
+}
+
+r contains q if {
+	some q in input.xs
+	w := [p | p := q; extra := p]
+	count(w) > lib.n
+}
+"""
+
+
+def test_opa_v1_and_the_strict_checks_reject_what_opa_strict_rejects():
+    engine = OpaEmbeddedEngine([("s.rego", STRICT)])
+    assert engine.strict_problems() == [
+        "s.rego: import thing unused", "s.rego: rule f: assigned var a unused",
+        "s.rego: rule f: assigned var v unused",
+        "s.rego: rule f: unused argument k (use _ instead)",
+        "s.rego: rule r: assigned var extra unused"]
+    for bad in ("import data.x\nimport data.x\n", "r if { input := 1; input }\n",
+                'r if re_match("a", "a")\n', "r if { some y; true }\n"):
+        assert OpaEmbeddedEngine([("b.rego", f"package b\n\n{bad}")]).compile_errors(), bad
+
+
 def test_opa_rejects_what_it_should():
     # compile_errors() can fail: the recursion the old config.rego had, on OPA's compiler.
     engine = OpaEmbeddedEngine([("c.rego", 'package c\n\norg := object.get(data, "org", {})\n')])
