@@ -37,9 +37,12 @@ CODES: tuple[Code, ...] = (
     Code("W513", "security setting not expressible in KFP",
          "KFP (through kfp-kubernetes) sets only `runAsUser` and `runAsNonRoot` on a step's "
          "container; the backend itself forbids privilege escalation and drops capabilities. "
-         "`privileged`, `host_network`, `allow_privilege_escalation: true` and a read-only "
-         "root filesystem cannot be asked for, so the step runs with the backend's defaults.",
-         "enforce the rest with the namespace's Pod Security admission"),
+         "A step that asks for `privileged`, `host_network` or "
+         "`allow_privilege_escalation: true` does not get it and runs with the backend's "
+         "defaults, which may break it. (The read-only root filesystem, a default, cannot be "
+         "set either; it is not warned about, see docs/targets/kubeflow.md.)",
+         "remove the setting from the step's `security:` (KFP cannot grant it), or run the "
+         "pipeline on `orchestrator: airflow`"),
     Code("W515", "kfp version differs from the pinned one",
          "Kubeflow outputs are stamped and golden-tested with the pinned kfp release; another "
          "installed release may compile different bytes.",

@@ -147,16 +147,19 @@ def _duration(seconds: float | None) -> str | None:
 
 
 def security_not_expressible(step: ir.Step) -> list[str]:
-    """Security fields of the step that KFP cannot set (the backend's defaults apply).
+    """Security settings the step asks for beyond the secure defaults that KFP cannot grant.
+
+    The read-only root filesystem, a default the user cannot turn off (SEC-004), is not
+    listed: KFP cannot set it for any step, so a per-pipeline warning could never be fixed
+    in the spec; docs/targets/kubeflow.md says how a cluster enforces it instead.
 
     >>> from types import SimpleNamespace
     >>> security_not_expressible(SimpleNamespace(security=ir.Security()))  # secure defaults
-    ['read_only_root_filesystem']
+    []
     >>> security_not_expressible(SimpleNamespace(security=ir.Security(privileged=True)))
-    ['privileged', 'read_only_root_filesystem']
+    ['privileged']
     """
     s = step.security
     asked = (("privileged", s.privileged), ("host_network", s.host_network),
-             ("allow_privilege_escalation", s.allow_privilege_escalation),
-             ("read_only_root_filesystem", s.read_only_root_filesystem))
+             ("allow_privilege_escalation", s.allow_privilege_escalation))
     return [name for name, value in asked if value]

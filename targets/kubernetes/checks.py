@@ -79,14 +79,18 @@ def kserve_limits(ctx: Ctx) -> None:
 
 
 def unenforced(ctx: Ctx, what: str) -> None:
-    """W539: analysis and rollback triggers that no controller will act on."""
-    rollout = ctx.d.rollout
-    if rollout.analysis is not None or rollout.rollback:
-        field = "analysis" if rollout.analysis is not None else "rollback"
+    """W539: an analysis that no controller will run.
+
+    Rollback triggers are not warned about: DEP-006 requires them on every production
+    deployment whatever its strategy, so such a warning could not be fixed in the spec;
+    docs/targets/kubernetes.md says what they do where no controller acts on them.
+    """
+    if ctx.d.rollout.analysis is not None:
         ctx.bag.add("W539", f"deployment '{ctx.d.name}': {what} has no analysis controller, so "
-                            "`analysis` and `rollback` are not enforced (the prometheus target "
-                            "still alerts on the SLOs)", path=ctx.where("rollout", field),
-                    hint="use the canary or blue-green strategy for automated rollback")
+                            "`analysis` is not run (the prometheus target still alerts on the "
+                            "SLOs)", path=ctx.where("rollout", "analysis"),
+                    hint="remove `analysis:`, or use the canary or blue-green strategy with "
+                         "`flavour: deployment` (Argo Rollouts runs the analysis)")
 
 
 def ab_header(ctx: Ctx) -> str | None:

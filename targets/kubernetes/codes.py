@@ -49,12 +49,14 @@ CODES: tuple[Code, ...] = (
          "An A/B `match.header` becomes an Istio header match key, so it must be an HTTP "
          "header name (letters, digits and `!#$%&'*+.^_`|~-`); the match route is left out.",
          "e.g. `x-experiment-group`"),
-    Code("W539", "analysis or rollback not enforced",
+    Code("W539", "analysis not run",
          "Only Argo Rollouts (canary, blue-green with `flavour: deployment`) runs analyses and "
          "aborts a rollout. Shadow and A/B deployments are static Istio routes and the KServe "
-         "flavour has no analysis, so `rollout.analysis` and `rollout.rollback` are not "
-         "enforced there; the prometheus target still alerts on the SLOs.",
-         "use the canary or blue-green strategy for automated rollback"),
+         "flavour has no analysis, so a `rollout.analysis` there is not run; the prometheus "
+         "target still alerts on the SLOs. (Rollback triggers, which DEP-006 requires on every "
+         "production deployment, are not warned about there; see docs/targets/kubernetes.md.)",
+         "remove `analysis:`, or use the canary or blue-green strategy with "
+         "`flavour: deployment`"),
     Code("E540", "analysis metric holds text Argo Rollouts would substitute",
          "Argo Rollouts replaces every `{{ ... }}` in an analysis metric (its whole JSON: "
          "name, query, conditions) with an argument, and fails the measurement when the tag "

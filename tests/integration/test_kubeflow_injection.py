@@ -121,8 +121,7 @@ def _set(path, value):
 
 CASES = [
     ("kubeflow", lambda p: None,
-     {"W511": "pipelines.hostile.triggers[0]", "W512": "pipelines.hostile.timeout",
-      "W513": "pipelines.hostile.steps[0].security"}),
+     {"W511": "pipelines.hostile.triggers[0]", "W512": "pipelines.hostile.timeout"}),
     ("kubeflow", lambda p: p["parameters"].update({"a-b": {}, "a_b": {}}),
      {"E511": "pipelines.hostile.parameters"}),
     ("kubeflow", _set(("steps", 0, "args"), ["{{$.inputs.parameters['x']}}"]),
