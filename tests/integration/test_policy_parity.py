@@ -155,6 +155,26 @@ def test_mutated_specs_give_identical_findings_on_both_engines(name, server, tmp
     assert expected is None or expected in codes, sorted(codes)
 
 
+# (No allowed_registries: mlopsc checks the spec's own list against it in Python, E409,
+# which only the embedded run can do, since --data is not sent to an OPA server.)
+ORG = {"max_retries": 1, "canary_max_first_weight": 2, "min_production_replicas": 4,
+       "risk_tiers": {"high": {"approvals": 3}}}
+
+
+def test_organisation_data_gives_identical_findings_on_both_engines(tmp_path):
+    org = tmp_path / "org.json"
+    org.write_text(json.dumps(ORG))
+    embedded = api.validate(api.Options(spec=str(FLAGSHIP), today=TODAY,
+                                        data_files=(str(org),)), targets=False)
+    with RealOpaServer(data=ORG) as server:
+        remote = api.validate(api.Options(spec=str(FLAGSHIP), today=TODAY,
+                                          opa_url=server.url), targets=False)
+    assert _outcome(remote) == _outcome(embedded)
+    codes = {code for code, *_ in _outcome(embedded)["findings"]}
+    assert {"PIPE-004", "DEP-003", "DEP-002", "GOV-003"} <= codes
+    assert remote.compilation.policy.tiers["high"]["approvals"] == 3
+
+
 # Each construct the bundle avoids, with an input on which the two engines disagree. When an
 # engine changes and a case stops disagreeing, this fails: update docs/policies.md.
 DIVERGENT = {
