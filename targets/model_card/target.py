@@ -19,7 +19,8 @@ SCHEMA_FILE = "model-card.schema.json"
 def card_schema() -> dict[str, Any]:
     """The JSON Schema of the JSON card (package data; also docs/schemas/)."""
     text = resources.files("mlopsc.targets.model_card").joinpath(SCHEMA_FILE).read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def _json(data: Any) -> bytes:
