@@ -39,6 +39,23 @@ CODES = (
          "the gate fails closed; the message names the rule that was running.",
          "make the rule cheaper (no nested iteration over large ranges), or raise "
          "`--policy-timeout` / `--policy-memory` if the policy is trusted and the spec large"),
+    Code("E407", "organisation data: wrong type or value",
+         "A value in a `--data` file (or in the spec's `governance.data`) does not match the "
+         "published schema of organisation data (`mlopsc/schema/org-data.json`, "
+         "docs/policies.md). Rego compares a quoted number as text, so `\"50\"` would switch "
+         "its rule off in silence; the gate blocks instead.",
+         "write the value as the schema says (numbers without quotes)"),
+    Code("E408", "organisation data: unknown key",
+         "A key in a `--data` file (or in `governance.data`) is not one the schema of "
+         "organisation data defines. A misspelt key would leave its rule at the default in "
+         "silence. Data for an organisation's own bundles goes under `custom`.",
+         "correct the key (see the did-you-mean), or move your own data under `custom`"),
+    Code("E409", "the spec sets organisation data",
+         "The spec's `governance.data` sets a key only the organisation sets "
+         "(`mandatory_rules`, `waivers`, `custom`), or adds a registry to "
+         "`allowed_registries` that the organisation's list does not allow. The spec under "
+         "review may tighten thresholds, never set its own terms or widen the organisation's.",
+         "remove the key or entry from `governance.data`"),
     Code("W401", "waiver expired",
          "A waiver's expiry date has passed; it no longer excuses findings, which block again.",
          "renew the waiver with a new approval, or fix the finding"),

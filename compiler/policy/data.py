@@ -40,8 +40,26 @@ def load_data(paths: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return merged
 
 
+def load_checked(paths: tuple[str, ...] | list[str], diagnostics: Any) -> dict[str, Any]:
+    """Like :func:`load_data`; each file is also checked against the organisation data
+    schema, its problems reported as coded errors at its lines (see ``org_data``)."""
+    from mlopsc.policy.org_data import report_file
+
+    merged: dict[str, Any] = {}
+    for name in paths:
+        document, positions, text = read_data_tree(name)
+        report_file(name, document, positions, text, diagnostics)
+        merged = merge(merged, document)
+    return merged
+
+
 def read_data(name: str) -> dict[str, Any]:
     """One data file as a mapping (JSON is YAML, so one loader reads both)."""
+    return read_data_tree(name)[0]
+
+
+def read_data_tree(name: str) -> tuple[dict[str, Any], Any, str]:
+    """One data file as a mapping, with its positions tree and its text (for findings)."""
     from mlopsc.diagnostics import Diagnostics
     from mlopsc.reading.safe_read import MAX_BYTES, TooLarge, read_regular
     from mlopsc.reading.yaml_events import build_tree
@@ -68,7 +86,8 @@ def read_data(name: str) -> dict[str, Any]:
             reason = f"it must hold an object (a mapping); {reason}"
         raise PolicyBundleError(f"cannot read policy data {name}: {reason}")
     _no_nan(tree.document, name)
-    return tree.document
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+    return tree.document, tree.positions, text
 
 
 def _no_nan(document: dict[str, Any], name: str) -> None:

@@ -12,12 +12,13 @@ from mlopsc.ir import IR
 from mlopsc.policy.bounded import PolicyLimitError
 from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
 from mlopsc.policy.confine import spec_bundle_allowed
-from mlopsc.policy.data import load_data
+from mlopsc.policy.data import load_checked
 from mlopsc.policy.engine import PolicyEngine, make_engine
 from mlopsc.policy.errors import RegoError
 from mlopsc.policy.findings import read_findings, results, rule_span
 from mlopsc.policy.input_doc import PolicyInput
 from mlopsc.policy.limits import DEFAULT_LIMITS, PolicyLimits
+from mlopsc.policy.org_data import check_spec_data
 from mlopsc.policy.result import DisabledRuleUse, PolicyResult
 from mlopsc.policy.waivers import apply_waivers
 from mlopsc.reading.spec_root import SpecRoot
@@ -131,8 +132,9 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     """
     bundles = load_bundles(bundle_dirs(ir, options, diagnostics))
     report_rego_errors(bundles, diagnostics)
-    engine = make_engine(bundles, load_data(options.data_files), options.opa_url,
-                         options.limits)
+    org = load_checked(options.data_files, diagnostics)
+    check_spec_data(ir.governance.data, org, diagnostics)
+    engine = make_engine(bundles, org, options.opa_url, options.limits)
     disabled = switched_off(ir, bundles, diagnostics)
     off = {d.rule for d in disabled}
     try:

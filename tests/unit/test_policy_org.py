@@ -1,0 +1,100 @@
+"""Organisation policy the spec cannot override: --data checked against its published schema,
+organisation-only keys, mandatory rules, waiver terms and approvers, approvals.
+
+Each case runs the real CLI on the flagship spec (which passes every rule) and asserts the
+exact codes that block (exit 1).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from test_policy_bypasses import FLAGSHIP, flagship, run
+
+from mlopsc.policy.org_data import SCHEMA_PATH, problems
+from mlopsc.spec.regulations import CANONICAL
+
+
+def org(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "org.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+# ------------------------------------------------------------------ the schema itself
+def test_the_schema_is_a_valid_json_schema_and_knows_every_regulation():
+    schema = json.loads(SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$defs"]["regulation"]["enum"] == list(CANONICAL)
+
+
+# ------------------------------------------------------------------ --data
+@pytest.mark.parametrize(("text", "expected"), [
+    # a quoted number would never compare with a number in Rego: a switch-off, now an error
+    ('canary_max_first_weight: "50"\n', [("E407", "")]),
+    ("min_production_replicas: 0\n", [("E407", "")]),
+    ('max_retries: "3"\nmax_retires: 3\n', [("E407", ""), ("E408", "")]),
+    ("production_environments: []\n", [("E408", "")]),
+    ("personal_data_regulations: [GDPR]\n", [("E407", "")]),
+    ("risk_tiers: {high: {approvals: '2'}}\n",
+     [("E407", ""), ("GOV-003", "models.fraud-detector.approvals")]),
+    ("waivers: {max_days: 0}\n", [("E407", "")]),
+    ("mandatory_rules: [sec-001]\n", [("E407", "")]),
+])
+def test_malformed_organisation_data_blocks(tmp_path, capsys, text, expected):
+    assert run(FLAGSHIP, capsys, "--data", org(tmp_path, text)) == (1, expected)
+
+
+def test_errors_point_at_the_data_file(tmp_path, capsys):
+    from mlopsc.cli import main
+    data = org(tmp_path, "allowed_registries: [ghcr.io/acme]\nmax_retries: \"3\"\n")
+    assert main(["validate", str(FLAGSHIP), "--format", "json", "--today", "2026-11-20",
+                 "--data", data]) == 1
+    [error] = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert (error["code"], error["file"], error["line"], error["column"]) == ("E407", data, 2, 14)
+    assert error["message"] == f"--data {data}: max_retries: '3' is not of type 'integer'"
+    assert error["hint"].startswith("write the number without quotes")
+
+
+def test_valid_organisation_data_passes(tmp_path, capsys):
+    text = ("allowed_registries: [ghcr.io/acme]\nmax_retries: 3\n"
+            "risk_tiers: {low: {approvals: 1}}\n"
+            "mandatory_rules: [SEC-001]\nwaivers: {max_days: 90, approvers: [ciso@acme.example]}\n"
+            "custom: {anything: [1, two]}\n")
+    assert run(FLAGSHIP, capsys, "--data", org(tmp_path, text)) == (0, [])
+
+
+def test_problems_are_sorted_and_coded():
+    assert [p[0] for p in problems({"zzz": 1, "max_retries": -1})] == ["E407", "E408"]
+
+
+# ------------------------------------------------------------------ the spec's governance.data
+ALLOWED = "    allowed_registries: [ghcr.io/acme]\n"
+
+
+def test_the_spec_cannot_widen_the_organisations_registries(tmp_path, capsys):
+    spec = flagship(tmp_path, (ALLOWED, "    allowed_registries: [ghcr.io/acme, docker.io]\n"))
+    data = org(tmp_path, "allowed_registries: [ghcr.io/acme]\n")
+    assert run(spec, capsys, "--data", data) == (
+        1, [("E409", "governance.data.allowed_registries[1]")])
+    # narrowing is allowed
+    spec = flagship(tmp_path, (ALLOWED, "    allowed_registries: [ghcr.io/acme/fraud]\n"))
+    _, found = run(spec, capsys, "--data", org(tmp_path, "allowed_registries: [ghcr.io]\n"))
+    assert ("E409", "governance.data.allowed_registries[0]") not in found
+
+
+@pytest.mark.parametrize("key", ["mandatory_rules: []", "waivers: {max_days: 99999}",
+                                 "custom: {x: 1}"])
+def test_the_spec_cannot_set_organisation_terms(tmp_path, capsys, key):
+    spec = flagship(tmp_path, (ALLOWED, f"{ALLOWED}    {key}\n"))
+    name = key.split(":")[0]
+    assert run(spec, capsys) == (1, [("E409", f"governance.data.{name}")])
+
+
+def test_the_spec_data_has_the_schemas_types(tmp_path, capsys):
+    spec = flagship(tmp_path, (ALLOWED, f'{ALLOWED}    canary_max_first_weight: "50"\n'))
+    assert run(spec, capsys) == (1, [("E407", "governance.data.canary_max_first_weight"),
+                                     ("GOV-012", "governance.data.canary_max_first_weight")])
