@@ -46,7 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "operands", None) is not None and not any(
+            e.startswith("-") for e in extra):
+        # `report diff --format md OLD NEW`: argparse takes the operands of a nargs="*"
+        # positional in one run, so those after an option come back here; they are operands.
+        args.operands += extra
+    elif extra:
+        unknown = [e for e in extra if e.startswith("-")] or extra
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     return run_command(args)
 
 

@@ -27,8 +27,8 @@ def register(sub) -> None:
     parser.add_argument("operands", nargs="*", metavar="SPEC | diff OLD NEW",
                         help="a spec, or the word diff and two report.json files or specs")
     parser.add_argument("--format", choices=("text", "json", "md"),
-                        help="report: json or md (default md); diff: text, json or md "
-                             "(default text)")
+                        help="report: md (default; text is the same Markdown, which reads "
+                             "as plain text) or json; diff: text (default), json or md")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     parser.add_argument("--env", dest="environment", metavar="NAME",
                         help="apply environments.NAME.overrides")
@@ -58,9 +58,7 @@ def _report(args) -> int:
     from mlopsc.governance.report_md import render_markdown
     from mlopsc.target import generated_notice
 
-    fmt = args.format or "md"
-    if fmt not in ("json", "md"):
-        raise MlopscError("mlopsc report --format must be json or md")
+    fmt = "md" if args.format in (None, "text") else args.format
     result, report = report_for(options_from(args))
     if report is None:  # the spec could not be lowered: show why, as validate would
         sys.stderr.write(render("text", result.diagnostics, index=result.index,
