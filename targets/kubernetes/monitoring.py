@@ -40,6 +40,24 @@ def metrics_service(ctx: Ctx) -> dict[str, Any]:
     return service
 
 
+KSERVE_POD_LABEL = "serving.kserve.io/inferenceservice"
+"""The label KServe puts on every predictor pod of an InferenceService (both revisions)."""
+
+
+def kserve_metrics_service(ctx: Ctx) -> dict[str, Any]:
+    """The metrics Service of a KServe predictor: every pod KServe labels with the
+    InferenceService's name, on the container's port by number (Knative renames the port
+    and puts its queue-proxy in front; the scrape goes to the container directly)."""
+    d = ctx.d
+    service = ctx.obj("v1", "Service", derived_name(d.name, "metrics"), {
+        "clusterIP": "None",
+        "ports": [{"name": pod.PORT_NAME, "port": d.port, "protocol": "TCP",
+                   "targetPort": d.port}],
+        "selector": {KSERVE_POD_LABEL: d.name}})
+    service["metadata"]["labels"][ROLE] = "metrics"
+    return service
+
+
 def service_monitor(ctx: Ctx) -> dict[str, Any]:
     d = ctx.d
     # The deployment's name is a DNS label: no `$` for the relabeling to expand.
@@ -47,7 +65,7 @@ def service_monitor(ctx: Ctx) -> dict[str, Any]:
     endpoint = {"path": d.metrics_path, "port": pod.PORT_NAME, "relabelings": [service_label],
                 "scheme": "http"}
     pod_labels = list(POD_TARGET_LABELS)
-    if d.rollout.strategy in ("canary", "blue-green"):
+    if d.rollout.strategy in ("canary", "blue-green") and ctx.flavour != "kserve":
         pod_labels.append(ROLLOUT_HASH)
     spec = {"endpoints": [endpoint],
             "jobLabel": "app.kubernetes.io/instance",

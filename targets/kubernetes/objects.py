@@ -26,7 +26,9 @@ def objects(ctx: Ctx) -> list[dict[str, Any]]:
         return []
     if ctx.flavour == "kserve":
         checks.kserve_limits(ctx)
-        return [kserve.inference_service(ctx)]
+        # A scrape object, so the SLOs of a KServe deployment read data.
+        return [kserve.inference_service(ctx), monitoring.kserve_metrics_service(ctx),
+                monitoring.service_monitor(ctx)]
     if d.mode == "batch":
         return [workloads.cronjob(ctx)]
     checks.min_replicas(ctx)

@@ -12,6 +12,7 @@ from mlopsc import ir
 from mlopsc.targets.kubernetes import pod
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import selector_labels
+from mlopsc.targets.kubernetes.schedule import deadlines
 
 
 def replicas_field(d: ir.Deployment) -> dict[str, Any]:
@@ -56,12 +57,15 @@ def service(ctx: Ctx, name: str, track: str | None = None) -> dict[str, Any]:
 
 
 def cronjob(ctx: Ctx) -> dict[str, Any]:
-    """Batch scoring: one Job per schedule tick, never two at once, retried by the Job."""
+    """Batch scoring: one Job per schedule tick, never two at once, retried by the Job, and
+    stopped before the next tick (see :mod:`~mlopsc.targets.kubernetes.schedule`)."""
     d = ctx.d
     labels = ctx.labels()
-    job = {"backoffLimit": 2,
+    starting, active = deadlines(d.schedule or "0 0 * * *")
+    job = {"activeDeadlineSeconds": active, "backoffLimit": 2,
            "template": pod.template(d, labels, d.version, ctx.settings.gpu_node_label)}
     spec = {"concurrencyPolicy": "Forbid", "failedJobsHistoryLimit": 3,
+            "startingDeadlineSeconds": starting,
             "jobTemplate": {"metadata": {"labels": labels}, "spec": job},
             "schedule": d.schedule or "", "successfulJobsHistoryLimit": 3, "timeZone": "Etc/UTC"}
     return ctx.obj("batch/v1", "CronJob", d.name, spec)

@@ -75,7 +75,8 @@ AB_COOKIE = "{strategy: ab, stable_version: '0.1.0', match: {cookie: grp, value:
       "service-api-candidate.yaml", "service-api-metrics.yaml", "service-api.yaml",
       "servicemonitor-api.yaml", "virtualservice-api.yaml"]),
     ("{}", "    mode: batch\n    schedule: '0 3 * * *'\n", ["cronjob-api.yaml"]),
-    (CANARY, "    flavour: kserve\n", ["inferenceservice-api.yaml"]),
+    (CANARY, "    flavour: kserve\n", ["inferenceservice-api.yaml", "service-api-metrics.yaml",
+                                      "servicemonitor-api.yaml"]),
 ])
 def test_objects_per_strategy_validate(rollout, extra, expected):
     objs, _ = build(rollout, extra)
@@ -197,6 +198,34 @@ def test_kserve_canary_traffic_percent_and_set_flavour():
     predictor = one(objs, "inferenceservice-api.yaml")["spec"]["predictor"]
     assert predictor["canaryTrafficPercent"] == 25 and predictor["minReplicas"] == 1
     assert diagnostics == []
+
+
+def test_kserve_pods_are_scraped():
+    """The SLOs of a KServe deployment read data: a metrics Service over every predictor pod
+    (both revisions), on the container's port number, and the same ServiceMonitor labels."""
+    objs, _ = build(CANARY, "    flavour: kserve\n")
+    service = one(objs, "service-api-metrics.yaml")["spec"]
+    assert service["selector"] == {"serving.kserve.io/inferenceservice": "api"}
+    assert service["ports"][0]["targetPort"] == 8080 and service["clusterIP"] == "None"
+    monitor = one(objs, "servicemonitor-api.yaml")["spec"]
+    assert monitor["endpoints"][0]["relabelings"][0]["replacement"] == "api"
+    assert "rollouts-pod-template-hash" not in monitor["podTargetLabels"]
+
+
+@pytest.mark.parametrize(("schedule", "starting", "active"), [
+    ("0 3 * * *", 600, 86400 - 600),        # daily: 10 minutes to start, done before the next
+    ("*/15 * * * *", 90, 900 - 90),          # a tenth of the gap to start
+    ("0 9 * * 1-5", 600, 86400 - 600),       # the shortest gap (Mon-Fri), not the weekend's
+    ("* * * * *", 10, 50),                   # the controller's 10 s resolution
+])
+def test_cronjob_deadlines(schedule, starting, active):
+    """A hung Job is stopped before the next run, which starts within its own deadline, so
+    `concurrencyPolicy: Forbid` never blocks later runs."""
+    objs, _ = build("{}", f"    mode: batch\n    schedule: '{schedule}'\n")
+    spec = one(objs, "cronjob-api.yaml")["spec"]
+    assert spec["concurrencyPolicy"] == "Forbid"
+    assert spec["startingDeadlineSeconds"] == starting
+    assert spec["jobTemplate"]["spec"]["activeDeadlineSeconds"] == active
 
 
 @pytest.mark.parametrize(("rollout", "extra", "settings", "code", "field"), [
