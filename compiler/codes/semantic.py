@@ -148,4 +148,13 @@ CODES = (
          "for `float`); the orchestrator would refuse or misread it.",
          "write the default in the parameter's type, e.g. `{type: boolean, default: true}`, "
          "or change the `type`"),
+    Code("E337", "unknown time zone",
+         "A pipeline's `timezone` is not an IANA time zone name known to the tz database "
+         "(e.g. `UTC`, `Europe/Berlin`, `America/New_York`); Airflow's timetable would "
+         "refuse it.",
+         "use an IANA time zone name, e.g. `UTC` or `Europe/Berlin`"),
+    Code("E338", "artifact store needs one location",
+         "A pipeline's `artifact_store` gives either `uri` (an object-store root) or `pvc` "
+         "(a shared PersistentVolumeClaim), exactly one of them.",
+         "keep one of `uri` and `pvc`"),
 )

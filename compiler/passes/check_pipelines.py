@@ -7,6 +7,7 @@ import re
 from graphlib import CycleError, TopologicalSorter
 
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.passes.check_orchestration import check_orchestration
 from mlopsc.spec import Spec
 from mlopsc.spec.pipelines import Pipeline
 
@@ -62,6 +63,7 @@ def check_pipelines(spec: Spec, bag: Diagnostics) -> None:
     for name, pipeline in spec.pipelines.items():
         _cycles(name, pipeline, bag)
         _placeholders(name, pipeline, bag)
+        check_orchestration(name, pipeline, bag)
 
 
 def _cycles(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Collection, Iterable
+from typing import Any
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostic, Severity
@@ -53,7 +54,7 @@ def lower(spec: Spec, environment: str | None = None, *, source_hash: str | None
     """
     broken = frozenset(broken)
 
-    def each(section: str, build: Callable) -> tuple:
+    def each(section: str, build: Callable[..., Any]) -> tuple[Any, ...]:
         return _each(getattr(spec, section), build, {n for s, n in broken if s == section})
 
     slos_of: dict[str, list[str]] = {}
@@ -76,7 +77,8 @@ def lower(spec: Spec, environment: str | None = None, *, source_hash: str | None
         environments=environments,
         datasets=each("datasets", _dataset),
         features=each("features", _feature_set),
-        pipelines=each("pipelines", _pipeline),
+        pipelines=each("pipelines", lambda n, p: _pipeline(
+            n, p, namespaces.get(environment) if environment else None)),
         models=each("models", lambda n, m: _model(n, m, spec)),
         deployments=each("deployments", lambda n, d: _deployment(
             n, d, spec, (namespaces, tiers), slos_of.get(n, []), monitors_of.get(n, []))),
@@ -122,13 +124,14 @@ def spec_hash(spec: Spec) -> str:
     return document_hash(spec.model_dump(mode="json", by_alias=True, exclude_unset=False))
 
 
-def document_hash(document: dict) -> str:
+def document_hash(document: dict[str, Any]) -> str:
     """SHA-256 of a document's canonical JSON (sorted keys): the same for any key order."""
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _each(section: dict, build: Callable, broken: Collection[str]) -> tuple:
+def _each(section: dict[str, Any], build: Callable[..., Any],
+          broken: Collection[str]) -> tuple[Any, ...]:
     out = []
     for name in sorted(section):
         if name not in broken:
@@ -257,9 +260,11 @@ def _routing(r: sc.Routing | None) -> ir.Routing | None:
     return ir.Routing(team=r.team, receiver=r.receiver, labels=dict(sorted(r.labels.items())))
 
 
-def _pipeline(name: str, p: sp.Pipeline) -> ir.Pipeline:
+def _pipeline(name: str, p: sp.Pipeline, namespace: str | None = None) -> ir.Pipeline:
     upstream = step_upstream(p)
     steps = {step.name: (i, step) for i, step in enumerate(p.steps)}
+    starts_itself = bool(p.schedule or any(t.type != "manual" for t in p.triggers))
+    store = p.artifact_store
     return ir.Pipeline(
         id=ir.make_id("pipeline", name), name=name, path=f"pipelines.{name}",
         owner=p.owner, description=p.description, orchestrator=p.orchestrator,
@@ -273,13 +278,19 @@ def _pipeline(name: str, p: sp.Pipeline) -> ir.Pipeline:
                          for k, v in sorted(p.parameters.items())),
         inputs=tuple(ir.DatasetRef(dataset=ir.make_id("dataset", i.dataset),
                                    version=i.version or "") for i in p.inputs),
-        steps=tuple(_step(name, *steps[s], upstream[s]) for s in execution_order(p)),
+        steps=tuple(_step(name, *steps[s], upstream[s], starts_itself)
+                    for s in execution_order(p)),
         model=ir.make_id("model", p.outputs.model) if p.outputs.model else None,
         feature_sets=tuple(ir.make_id("feature-set", f) for f in p.outputs.feature_sets),
-        timeout_s=_seconds(p.timeout), tags=tuple(p.tags), max_active_runs=p.max_active_runs)
+        timeout_s=_seconds(p.timeout), tags=tuple(p.tags), max_active_runs=p.max_active_runs,
+        timezone=p.timezone, namespace=namespace, service_account=p.service_account,
+        image_pull_secrets=tuple(p.image_pull_secrets),
+        artifact_store=ir.ArtifactStore(uri=store.uri, pvc=store.pvc,
+                                        mount_path=store.mount_path) if store else None)
 
 
-def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...]) -> ir.Step:
+def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...],
+          starts_itself: bool = False) -> ir.Step:
     retry = None
     if s.retries is not None:
         retry = ir.Retry(limit=s.retries.limit, backoff_s=_seconds(s.retries.backoff),
@@ -291,11 +302,17 @@ def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...]) -> i
         display_name=s.display_name, description=s.description, image=s.image,
         command=tuple(s.command), args=tuple(s.args), env=_env(s.env),
         resources=_resources(s.resources), retry=retry, timeout_s=_seconds(s.timeout),
-        cache=s.cache, upstream=upstream,
+        # A step of a pipeline that starts itself, with no input artifacts, has one cache
+        # key for every run: cached, it would return the first run's outputs forever.
+        cache=s.cache if s.cache is not None else not (starts_itself and not s.inputs),
+        upstream=upstream,
         inputs=tuple(ir.StepInput(name=k, step=v.partition(".")[0], output=v.partition(".")[2])
                      for k, v in sorted(s.inputs.items())),
         outputs=tuple(s.outputs), node_selector=dict(sorted(s.node_selector.items())),
-        security=_security(s.security))
+        security=_security(s.security),
+        tolerations=tuple(ir.Toleration(key=t.key, value=t.value,
+                                        effect=_s(t.effect) if t.effect else None)
+                          for t in s.tolerations))
 
 
 def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:

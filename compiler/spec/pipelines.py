@@ -79,6 +79,35 @@ class Retry(SpecModel):
     """The longest delay between two attempts: caps the growth by `backoff_factor`."""
 
 
+class TolerationEffect(StrEnum):
+    no_schedule = "NoSchedule"
+    prefer_no_schedule = "PreferNoSchedule"
+    no_execute = "NoExecute"
+
+
+class Toleration(SpecModel):
+    """A Kubernetes toleration: with `value` it matches `key=value` (operator `Equal`),
+    without it any value of `key` (operator `Exists`)."""
+
+    key: str
+    value: str | None = None
+    effect: TolerationEffect | None = None
+    """Without it, every effect of the taint is tolerated."""
+
+
+class ArtifactStore(SpecModel):
+    """Where Airflow steps pass artifacts to each other (Kubeflow uses its own store).
+
+    Give exactly one of `uri` (an object-store root such as `s3://bucket/prefix`: paths
+    become URIs under it, which the steps read and write themselves) or `pvc` (a
+    ReadWriteMany PersistentVolumeClaim that every step pod mounts at `mount_path`)."""
+
+    uri: str | None = None
+    pvc: str | None = None
+    mount_path: str = "/mlopsc/artifacts"
+    """Where the `pvc` is mounted in every step's container."""
+
+
 class Step(SpecModel):
     """One container step of a pipeline.
 
@@ -103,8 +132,11 @@ class Step(SpecModel):
     retries: Retry | None = None
     timeout: PositiveDuration | None = None
     """Kill the step after this long."""
-    cache: bool = True
-    """Reuse the result of an earlier identical run (Kubeflow caching)."""
+    cache: bool | None = None
+    """Reuse the result of an earlier identical run (Kubeflow caching). Without it, a step
+    is cached unless its pipeline starts on its own (a schedule or a trigger) and the step
+    has no input artifacts: such a step would get the same cache key on every run and
+    return the first run's outputs forever."""
     after: list[str] = []
     """Steps that must finish first."""
     inputs: dict[str, str] = {}
@@ -115,6 +147,8 @@ class Step(SpecModel):
     """Kubernetes node labels the step must run on."""
     security: SecurityContext = SecurityContext()
     """Container security settings (secure by default)."""
+    tolerations: list[Toleration] = []
+    """Node taints the step's pod tolerates (e.g. those of a GPU node pool)."""
 
 
 class PipelineOutputs(SpecModel):
@@ -149,3 +183,12 @@ class Pipeline(SpecModel):
     """Whole-run timeout (Airflow dagrun timeout)."""
     tags: list[str] = []
     max_active_runs: int = Field(1, ge=1, le=INT32_MAX)
+    timezone: str = "UTC"
+    """The IANA time zone the `schedule` is read in (e.g. `Europe/Berlin`)."""
+    service_account: str | None = None
+    """The Kubernetes service account the step pods run as."""
+    image_pull_secrets: list[str] = []
+    """Secrets (in the pipeline's namespace) used to pull the step images."""
+    artifact_store: ArtifactStore | None = None
+    """Where Airflow steps pass artifacts; needed when an Airflow step has `inputs` or
+    `outputs`."""

@@ -8,12 +8,14 @@ CODES: tuple[Code, ...] = (
          "characters). mlopsc replaces other characters with `_`; here two names of one "
          "pipeline became the same id, or a tag is longer than Airflow's 100 characters.",
          "rename one of them"),
-    Code("W521", "artifacts passed through a shared path",
-         "Airflow does not move files between tasks. `$(inputs.X)` and `$(outputs.X)` become "
-         "paths under `<artifact-root>/<dag>/<run id>/<step>/<output>`, which only works when "
-         "every pod sees that root (a shared volume or an object-store mount). No "
-         "`airflow.artifact-root` was set, so the default `/mlopsc/artifacts` is used.",
-         "--set airflow.artifact-root=<a path every pod mounts>"),
+    Code("W521", "Airflow artifacts without an artifact store",
+         "Airflow does not move files between tasks. `$(inputs.X)` and `$(outputs.X)` "
+         "become paths under the pipeline's `artifact_store` (a PVC every step pod mounts, "
+         "or an object-store root the steps read and write). This pipeline passes "
+         "artifacts and has none, so the paths lie under `/mlopsc/artifacts`, which no pod "
+         "mounts: the consumer will not find what the producer wrote.",
+         "add `artifact_store: {pvc: <a ReadWriteMany claim>}` or "
+         "`artifact_store: {uri: s3://bucket/prefix}` to the pipeline"),
     Code("W522", "retry backoff factor approximated",
          "Airflow's exponential retry backoff doubles the delay each time (and adds a "
          "deterministic jitter of up to as much again, so each delay lies between the doubled "

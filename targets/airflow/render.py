@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from mlopsc import ir
 from mlopsc.passes.check_pipelines import PLACEHOLDER
@@ -91,7 +92,7 @@ def dag_doc(text: str | None) -> str | None:
     return text + "\n" if text is not None and text.endswith(".md") else text
 
 
-def param(p: ir.Parameter) -> dict:
+def param(p: ir.Parameter) -> dict[str, Any]:
     kind = PARAM_TYPES[p.type]
     # A parameter without a default may be null: a scheduled DAG may not have required params.
     return {"name": p.name, "default": p.default,
@@ -99,7 +100,7 @@ def param(p: ir.Parameter) -> dict:
             "description": p.description}
 
 
-def resources(r: ir.Resources | None) -> tuple[dict, dict]:
+def resources(r: ir.Resources | None) -> tuple[dict[str, Any], dict[str, Any]]:
     if r is None:
         return {}, {}
     requests = {k: v for k, v in (("cpu", r.cpu), ("memory", r.memory)) if v is not None}
@@ -111,14 +112,23 @@ def resources(r: ir.Resources | None) -> tuple[dict, dict]:
     return requests, limits
 
 
-def security(s: ir.Security) -> dict:
-    context = {"allowPrivilegeEscalation": s.allow_privilege_escalation,
-               "privileged": s.privileged,
-               "readOnlyRootFilesystem": s.read_only_root_filesystem,
-               "runAsNonRoot": s.run_as_non_root}
-    if s.run_as_user is not None:
-        context["runAsUser"] = s.run_as_user
-    return context
+def volumes(step: ir.Step, store: ir.ArtifactStore | None) -> dict[str, Any]:
+    """The step pod's volumes: a writable ``/tmp`` (an emptyDir) when the root filesystem
+    is read-only, and the artifact store's PVC at its mount path.
+
+    >>> from types import SimpleNamespace
+    >>> volumes(SimpleNamespace(security=ir.Security()), None)
+    {'tmp': True, 'claim': None, 'mount_path': None}
+    """
+    claim = store.pvc if store is not None else None
+    return {"tmp": step.security.read_only_root_filesystem, "claim": claim,
+            "mount_path": store.mount_path if claim else None}
+
+
+def toleration(t: ir.Toleration) -> dict[str, Any]:
+    """A ``V1Toleration``'s arguments: ``Equal`` with a value, ``Exists`` without."""
+    return {"key": t.key, "operator": "Exists" if t.value is None else "Equal",
+            "value": t.value, "effect": t.effect}
 
 
 FILTERS = {"py": py, "py_tpl": py_tpl, "py_tpl_map": py_tpl_map, "airflow_id": airflow_id,

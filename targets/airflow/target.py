@@ -13,13 +13,14 @@ Output (under ``airflow/``): ``dags/<dag id>.py``, rendered from the Jinja2 temp
 from __future__ import annotations
 
 from functools import cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import jinja2
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.source import parse_path
+from mlopsc.render.pod_security import container_security, pod_security
+from mlopsc.source import entity_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
 from mlopsc.targets.airflow import DECLARATION, render
 from mlopsc.targets.airflow.literals import airflow_id, py_name, py_tpl
@@ -63,14 +64,14 @@ class AirflowTarget:
         return sorted(artifacts, key=lambda a: a.path)
 
 
-def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict, bag: Diagnostics) -> dict:
+def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict[str, Any], bag: Diagnostics) -> dict[str, Any]:
     datasets = {d.id: d for d in ir_.datasets}
     assets = [render.asset(datasets.get(t.dataset), t) for t in p.triggers if t.type != "manual"]
     for param in p.parameters if p.schedule or assets else ():
         if param.default is None:
             bag.add("W523", f"pipeline {p.name!r}: parameter {param.name!r} has no default, so "
                     "scheduled and asset-triggered runs pass None",
-                    path=parse_path(p.path) + ("parameters", param.name))
+                    path=entity_path(p.path) + ("parameters", param.name))
     tasks = [_task(p, step, settings, bag) for step in p.steps]
     timeouts = p.timeout_s is not None or any(
         t["timeout_s"] is not None or t["retry_delay_s"] is not None
@@ -78,24 +79,26 @@ def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict, bag: Diagnostics) -> dict:
     sdk = {"DAG"} | ({"Asset"} if assets else set()) | ({"AssetAny"} if len(assets) > 1 else set())
     sdk |= {"Param"} if p.parameters else set()
     sdk |= {"literal"} if any(_uses_literal(t) for t in tasks) else set()
+    sdk |= {"literal"} if p.namespace and py_tpl(p.namespace).startswith("literal(") else set()
     return {"dag_id": airflow_id(p.name), "cron": p.schedule, "assets": assets,
+            "timezone": p.timezone, "namespace": p.namespace,
+            "service_account": p.service_account,
+            "pull_secrets": list(p.image_pull_secrets),
             "owner": p.owner, "tags": list(p.tags), "doc_md": render.dag_doc(p.description),
             "timeout_s": p.timeout_s, "max_active_runs": p.max_active_runs,
             "params": [render.param(x) for x in p.parameters], "tasks": tasks,
             "timeouts": timeouts, "sdk_imports": sorted(sdk)}
 
 
-def _task(p: ir.Pipeline, step: ir.Step, settings: dict, bag: Diagnostics) -> dict:
-    root = settings.get("airflow.artifact-root")
-    where = parse_path(step.path)
+def _task(p: ir.Pipeline, step: ir.Step, settings: dict[str, Any],
+          bag: Diagnostics) -> dict[str, Any]:
+    root = artifact_root(p, settings)
     producers = {item.name: (item.step, item.output) for item in step.inputs}
 
     def artifact_path(group: str, name: str) -> tuple[str, str]:
-        if root is None:
-            bag.add("W521", f"step {step.name!r}: artifact {name!r} is passed through "
-                    f"{DEFAULT_ARTIFACT_ROOT}", path=where + (group,))
+        # W521 (validate) reports artifacts passed without an artifact store.
         step_name, output = producers[name] if group == "inputs" else (step.name, name)
-        return (f"{(root or DEFAULT_ARTIFACT_ROOT).rstrip('/')}/{airflow_id(p.name)}/",
+        return (f"{root.rstrip('/')}/{airflow_id(p.name)}/",
                 f"/{airflow_id(step_name)}/{output}")
 
     booleans = frozenset(x.name for x in p.parameters if x.type == "boolean")
@@ -110,23 +113,36 @@ def _task(p: ir.Pipeline, step: ir.Step, settings: dict, bag: Diagnostics) -> di
         "cmds": [render.arg(a, artifact_path, booleans) for a in step.command],
         "arguments": [render.arg(a, artifact_path, booleans) for a in step.args],
         "env": step.env, "requests": requests, "limits": limits, "node_selector": selector,
-        "security": render.security(step.security),
+        "security": container_security(step.security),
+        "pod_security": pod_security(step.security),
         "host_network": step.security.host_network,
+        **render.volumes(step, p.artifact_store),
+        "tolerations": [render.toleration(t) for t in step.tolerations],
         **_retry(step, bag),
         "timeout_s": step.timeout_s,
         "upstream": [py_name(name) for name in step.upstream],
     }
 
 
-def _uses_literal(task: dict) -> bool:
+def artifact_root(p: ir.Pipeline, settings: dict[str, Any]) -> str:
+    """Where a pipeline's artifact paths live: its store's URI or PVC mount path; without a
+    store, ``airflow.artifact-root`` or the default (W521 says nothing mounts it)."""
+    store = p.artifact_store
+    if store is not None:
+        return store.uri or store.mount_path
+    return str(settings.get("airflow.artifact-root", DEFAULT_ARTIFACT_ROOT))
+
+
+def _uses_literal(task: dict[str, Any]) -> bool:
     texts = [task["image"], *task["node_selector"].values(), *task["requests"].values(),
              *task["limits"].values()]
     texts += [text for env in task["env"] for text in (env.name, env.value) if text]
+    texts += [task["claim"]] if task["claim"] else []
     return (any(py_tpl(text).startswith("literal(") for text in texts)
             or any(a.code.startswith("literal(") for a in task["cmds"] + task["arguments"]))
 
 
-def _retry(step: ir.Step, bag: Diagnostics) -> dict:
+def _retry(step: ir.Step, bag: Diagnostics) -> dict[str, Any]:
     r = step.retry
     if r is None:
         return {"retries": None, "retry_delay_s": None, "exponential": False,
@@ -134,7 +150,7 @@ def _retry(step: ir.Step, bag: Diagnostics) -> dict:
     exponential = r.backoff_factor is not None and r.backoff_factor > 1
     if exponential and r.backoff_factor != 2:
         bag.add("W522", f"step {step.name!r}: Airflow doubles the retry delay; backoff factor "
-                f"{r.backoff_factor:g} is approximated", path=parse_path(step.path) + (
+                f"{r.backoff_factor:g} is approximated", path=entity_path(step.path) + (
                     "retries", "backoff_factor"))
     delay = r.backoff_s
     if delay is not None and r.max_backoff_s is not None:
@@ -150,11 +166,11 @@ def _ids_ok(p: ir.Pipeline, bag: Diagnostics) -> bool:
         for key in (airflow_id(step.name), py_name(step.name)):
             if seen.setdefault(key, step.name) != step.name:
                 bag.add("E521", f"steps {seen[key]!r} and {step.name!r} become the same "
-                        f"Airflow id {key!r}", path=parse_path(step.path) + ("name",))
+                        f"Airflow id {key!r}", path=entity_path(step.path) + ("name",))
                 ok = False
     for i, tag in enumerate(p.tags):
         if len(tag) > MAX_TAG:
             bag.add("E521", f"tag of {len(tag)} characters; Airflow allows {MAX_TAG}",
-                    path=parse_path(p.path) + ("tags", i))
+                    path=entity_path(p.path) + ("tags", i))
             ok = False
     return ok

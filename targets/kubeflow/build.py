@@ -39,7 +39,7 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
         made: dict[str, dsl.PipelineTask] = {}
         for step in p.steps:
             task = _task(step, built[step.id], channels, made, p)
-            tasks.configure(task, step, gpu_label, bag)
+            tasks.configure(task, step, gpu_label, bag, p.image_pull_secrets)
             made[step.name] = task
 
     body.__signature__ = inspect.Signature([_signature_parameter(param) for param in ordered])

@@ -58,4 +58,19 @@ CODES: tuple[Code, ...] = (
          "carries the schedule can only pass defaults, so every scheduled run is refused for "
          "want of that value.",
          "give the parameter a default"),
+    Code("W524", "time zone not expressible in a KFP recurring run",
+         "KFP's recurring run (`v2beta1` `CronSchedule`: `cron`, `start_time`, `end_time`) "
+         "has no time zone. Its cron is read in the time zone of KFP's scheduled-workflow "
+         "controller (UTC unless the cluster sets `CRON_SCHEDULE_TIMEZONE` on it), so a "
+         "pipeline whose `timezone` is not UTC would fire at other hours than the spec says, "
+         "and than the same spec compiled for Airflow.",
+         "write the schedule in UTC (`timezone: UTC`), or set the controller's "
+         "CRON_SCHEDULE_TIMEZONE to this zone for the whole cluster"),
+    Code("W525", "step cached without inputs in a pipeline that starts itself",
+         "KFP caches a step by its image, command, arguments and inputs. A step without "
+         "input artifacts in a scheduled or triggered pipeline has the same cache key on "
+         "every run, so with `cache: true` every run after the first reuses the first run's "
+         "outputs (stale data for retraining). Without `cache:` mlopsc turns caching off "
+         "for such a step.",
+         "remove `cache: true`, or pass the data's version as an argument"),
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import yaml
 
 from mlopsc import ir
+from mlopsc.targets.kubeflow.component import identifier
 
 
 def kfp_cron(cron: str) -> str:
@@ -33,10 +34,18 @@ def definition(p: ir.Pipeline, header: str) -> bytes:
         "max_concurrency": p.max_active_runs,
         "no_catchup": True,
         "trigger": {"cron_schedule": {"cron": kfp_cron(p.schedule)}},
-        "runtime_config": {"parameters": {param.name: param.default for param in p.parameters
+        # The API server matches runtime parameters against the IR's input names, which
+        # are identifiers (`learning-rate` is `learning_rate` there), not the spec's names.
+        "runtime_config": {"parameters": {identifier(param.name): param.default
+                                          for param in p.parameters
                                           if param.default is not None}},
     }
     if p.description:
         body["description"] = p.description
+    # Identity and placement are run settings in KFP, not IR: the recurring run carries them.
+    if p.namespace:
+        body["namespace"] = p.namespace
+    if p.service_account:
+        body["service_account"] = p.service_account
     text = yaml.safe_dump(body, sort_keys=True, allow_unicode=False, width=100)
     return f"# {header}\n# pipeline: {p.name}.yaml (KFP v2beta1 RecurringRun)\n{text}".encode()

@@ -22,7 +22,7 @@ import kfp
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.source import parse_path
+from mlopsc.source import entity_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
 from mlopsc.targets.kubeflow import DECLARATION, build, component, recurring, substitution, tasks
 
@@ -113,14 +113,14 @@ def _unique(p: ir.Pipeline, field: str, where: dict[str, Any], pairs: list[Any],
     clashes = {ident: whos for ident, whos in seen.items() if len(whos) > 1}
     for ident, whos in sorted(clashes.items()):
         step = where.get("step")
-        path = parse_path(step.path) if step else parse_path(p.path) + (field,)
+        path = entity_path(step.path) if step else entity_path(p.path) + (field,)
         bag.add("E511", f"{' and '.join(whos)} both become the KFP name {ident!r}", path=path)
     return not clashes
 
 
 def _report_losses(p: ir.Pipeline, bag: Diagnostics) -> None:
     """What KFP v2 cannot hold, reported at the spec path (never dropped silently)."""
-    where = parse_path(p.path)
+    where = entity_path(p.path)
     for i, trigger in enumerate(p.triggers):
         if trigger.type != "manual":
             source = (trigger.dataset or trigger.monitor or "").partition(":")[2]
@@ -129,11 +129,6 @@ def _report_losses(p: ir.Pipeline, bag: Diagnostics) -> None:
     if p.timeout_s is not None:
         bag.add("W512", f"pipeline {p.name!r}: KFP v2 IR has no whole-run timeout",
                 path=where + ("timeout",))
-    for param in p.parameters if p.schedule else ():
-        if param.default is None:
-            bag.add("W517", f"pipeline {p.name!r}: parameter {param.name!r} has no default, "
-                    "so the recurring run starts runs without it",
-                    path=where + ("parameters", param.name))
     lost = {step.name: tasks.security_not_expressible(step) for step in p.steps}
     fields = sorted({name for names in lost.values() for name in names})
     if fields:
@@ -141,14 +136,14 @@ def _report_losses(p: ir.Pipeline, bag: Diagnostics) -> None:
         names = ", ".join(step.name for step in p.steps if lost[step.name])
         bag.add("W513", f"pipeline {p.name!r}: KFP cannot set {', '.join(fields)} "
                 f"(steps {names}); they run with the backend's container defaults",
-                path=parse_path(first.path) + ("security",))
+                path=entity_path(first.path) + ("security",))
     for step in p.steps:
         if step.retry is not None:
             _report_retry(step, step.retry, bag)
 
 
 def _report_retry(step: ir.Step, r: ir.Retry, bag: Diagnostics) -> None:
-    where = parse_path(step.path) + ("retries",)
+    where = entity_path(step.path) + ("retries",)
     factor = tasks.whole_factor(r)
     if r.backoff_factor is not None and factor != r.backoff_factor:
         bag.add("W516", f"step {step.name!r}: KFP's backend takes a whole backoff factor; "

@@ -13,7 +13,7 @@ from kfp.dsl import PipelineTask
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.source import parse_path
+from mlopsc.source import entity_path
 
 GPU_RESOURCE = "nvidia.com/gpu"
 DESCRIPTION_ANNOTATION = "mlopsc.io/description"
@@ -30,7 +30,7 @@ class _Refused:
 
     def __init__(self, step: ir.Step, bag: Diagnostics) -> None:
         self.step, self.bag, self.field = step, bag, ()
-        self.where = parse_path(step.path)
+        self.where = entity_path(step.path)
 
     def __call__(self, *field) -> _Refused:
         self.field = field
@@ -47,8 +47,12 @@ class _Refused:
         return False
 
 
-def configure(task: PipelineTask, step: ir.Step, gpu_label: str, bag: Diagnostics) -> None:
-    """Apply everything the step says that KFP can hold; report what it cannot."""
+def configure(task: PipelineTask, step: ir.Step, gpu_label: str, bag: Diagnostics,
+              pull_secrets: tuple[str, ...] = ()) -> None:
+    """Apply everything the step says that KFP can hold; report what it cannot.
+
+    ``pull_secrets`` are the pipeline's image pull secrets, set on every task's pod.
+    """
     refused = _Refused(step, bag)
     if step.display_name:
         with refused("display_name"):
@@ -79,6 +83,12 @@ def configure(task: PipelineTask, step: ir.Step, gpu_label: str, bag: Diagnostic
     with refused("security"):
         kubernetes.set_security_context(task, run_as_user=step.security.run_as_user,
                                         run_as_non_root=step.security.run_as_non_root)
+    for i, t in enumerate(step.tolerations):
+        with refused("tolerations", i):
+            kubernetes.add_toleration(task, key=t.key, operator="Exists" if t.value is None
+                                      else "Equal", value=t.value, effect=t.effect)
+    if pull_secrets:
+        kubernetes.set_image_pull_secrets(task, list(pull_secrets))
 
 
 def _resources(task: PipelineTask, r: ir.Resources, gpu_label: str, refused: _Refused) -> None:

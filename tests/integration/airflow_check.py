@@ -54,6 +54,12 @@ def _schedule(dag) -> dict:
     return out
 
 
+def _timezone(timetable):
+    """The time zone a cron timetable reads its expression in (None without a cron)."""
+    zone = getattr(getattr(timetable, "timetable", timetable), "_timezone", None)
+    return None if zone is None else str(zone.name)
+
+
 def _leaves(condition):
     objects = getattr(condition, "objects", None)
     if objects is None:
@@ -92,8 +98,22 @@ def _task(task, context) -> dict:
         "limits": (resources.limits or {}) if resources else {},
         "node_selector": task.node_selector,
         "security": task.container_security_context,
+        "pod_security": task.security_context,
         "hostnetwork": task.hostnetwork,
+        "namespace": task.namespace,
+        "service_account": task.service_account_name,
+        "pull_secrets": [ref.name for ref in task.image_pull_secrets or []],
+        "tolerations": [_k8s(t) for t in task.tolerations or []],
+        "volumes": [_k8s(v) for v in task.volumes or []],
+        "volume_mounts": [_k8s(m) for m in task.volume_mounts or []],
     }
+
+
+def _k8s(obj):
+    """A kubernetes client model as the API would receive it (camelCase, no nulls)."""
+    from kubernetes.client import ApiClient
+
+    return ApiClient().sanitize_for_serialization(obj)
 
 
 def _dag(dag) -> dict:
@@ -102,6 +122,7 @@ def _dag(dag) -> dict:
     return {
         "file": os.path.basename(dag.fileloc),
         "schedule": _schedule(dag),
+        "timezone": _timezone(dag.timetable),
         "tags": sorted(dag.tags),
         "doc_md": dag.doc_md,
         "params": params,

@@ -177,7 +177,8 @@ def _arguments(p, ir_, dag):
 
 def _kubernetes(p, ir_, dag):
     if dag is not None:
-        keys = ("requests", "limits", "node_selector", "security", "hostnetwork")
+        keys = ("requests", "limits", "node_selector", "security", "pod_security",
+                "hostnetwork")
         return {k: {key: t[key] for key in keys} for k, t in dag["tasks"].items()}
     out = {}
     for s in p.steps:
@@ -189,7 +190,7 @@ def _kubernetes(p, ir_, dag):
         if r and r.gpu_type:
             selector["nvidia.com/gpu.product"] = r.gpu_type
         security = {"allowPrivilegeEscalation": sec.allow_privilege_escalation,
-                    "privileged": sec.privileged,
+                    "capabilities": {"drop": ["ALL"]}, "privileged": sec.privileged,
                     "readOnlyRootFilesystem": sec.read_only_root_filesystem,
                     "runAsNonRoot": sec.run_as_non_root}
         if sec.run_as_user is not None:
@@ -197,6 +198,10 @@ def _kubernetes(p, ir_, dag):
         out[s.name] = {"requests": {k: v for k, v in requests.items() if v},
                        "limits": {k: v for k, v in limits.items() if v},
                        "node_selector": selector, "security": security,
+                       "pod_security": {"runAsNonRoot": sec.run_as_non_root,
+                                        "seccompProfile": {"type": "RuntimeDefault"},
+                                        **({"runAsUser": sec.run_as_user}
+                                           if sec.run_as_user is not None else {})},
                        "hostnetwork": sec.host_network}
     return out
 
@@ -247,7 +252,8 @@ def test_placeholders_render_at_run_time(loaded):
     assert train["limits"] == {"memory": "16Gi", "nvidia.com/gpu": "1"}
     assert train["node_selector"] == {"nvidia.com/gpu.product": "nvidia-tesla-t4"}
     assert train["requests"] == {"cpu": "4", "memory": "16Gi"}
-    assert train["security"] == {"allowPrivilegeEscalation": False, "privileged": False,
+    assert train["security"] == {"allowPrivilegeEscalation": False,
+                                 "capabilities": {"drop": ["ALL"]}, "privileged": False,
                                  "readOnlyRootFilesystem": True, "runAsNonRoot": True}
     schedule = result["dags"]["fraud-training"]["schedule"]
     assert schedule["assets"] == [["monitor-scorer-feature-drift",

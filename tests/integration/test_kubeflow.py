@@ -328,8 +328,7 @@ def test_coverage_pipeline_diagnostics_and_extras():
     assert sorted((d.code, d.path) for d in bag) == [
         ("W511", "pipelines.coverage.triggers[0]"),
         ("W512", "pipelines.coverage.timeout"),
-        ("W513", "pipelines.coverage.steps[2].security"),
-        ("W517", "pipelines.coverage.parameters.count")]
+        ("W513", "pipelines.coverage.steps[2].security")]
     assert [d.message for d in bag if d.code == "W513"] == [
         ("pipeline 'coverage': KFP cannot set allow_privilege_escalation, host_network, "
          "privileged (steps third); they run with the backend's container defaults")]

@@ -13,7 +13,7 @@ from kubernetes.client import models as k8s
 
 with DAG(
     dag_id='churn-training',
-    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable('0 4 * * 1', timezone="UTC"), assets=Asset(name='customer-activity', uri='mlopsc://datasets/customer-activity')),
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable('0 4 * * 1', timezone='UTC'), assets=Asset(name='customer-activity', uri='mlopsc://datasets/customer-activity')),
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=timedelta(seconds=28800),
@@ -30,7 +30,14 @@ with DAG(
         cmds=['python', '-m', 'churn.extract'],
         arguments=['--lookback-days', '{{ params["lookback_days"] }}'],
         container_resources=k8s.V1ResourceRequirements(requests={'cpu': '1', 'memory': '2Gi'}, limits={'memory': '2Gi'}),
-        container_security_context={'allowPrivilegeEscalation': False, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
+        volumes=[
+            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource()),
+        ],
+        volume_mounts=[
+            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+        ],
+        security_context={'runAsNonRoot': True, 'seccompProfile': {'type': 'RuntimeDefault'}},
+        container_security_context={'allowPrivilegeEscalation': False, 'capabilities': {'drop': ['ALL']}, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
         retries=3,
         retry_delay=timedelta(seconds=300),
         execution_timeout=timedelta(seconds=3600),
@@ -41,7 +48,14 @@ with DAG(
         cmds=['python', '-m', 'churn.validate'],
         arguments=[],
         container_resources=k8s.V1ResourceRequirements(requests={'cpu': '500m', 'memory': '1Gi'}, limits={'memory': '1Gi'}),
-        container_security_context={'allowPrivilegeEscalation': False, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
+        volumes=[
+            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource()),
+        ],
+        volume_mounts=[
+            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+        ],
+        security_context={'runAsNonRoot': True, 'seccompProfile': {'type': 'RuntimeDefault'}},
+        container_security_context={'allowPrivilegeEscalation': False, 'capabilities': {'drop': ['ALL']}, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
         retries=1,
         retry_delay=timedelta(seconds=60),
         execution_timeout=timedelta(seconds=1200),
@@ -56,7 +70,14 @@ with DAG(
             k8s.V1EnvVar(name='MLFLOW_TRACKING_URI', value='https://mlflow.acme.example'),
         ],
         container_resources=k8s.V1ResourceRequirements(requests={'cpu': '4', 'memory': '16Gi'}, limits={'memory': '16Gi'}),
-        container_security_context={'allowPrivilegeEscalation': False, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
+        volumes=[
+            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource()),
+        ],
+        volume_mounts=[
+            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+        ],
+        security_context={'runAsNonRoot': True, 'seccompProfile': {'type': 'RuntimeDefault'}},
+        container_security_context={'allowPrivilegeEscalation': False, 'capabilities': {'drop': ['ALL']}, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
         retries=2,
         retry_delay=timedelta(seconds=600),
         execution_timeout=timedelta(seconds=14400),
@@ -67,7 +88,14 @@ with DAG(
         cmds=['python', '-m', 'churn.evaluate'],
         arguments=[],
         container_resources=k8s.V1ResourceRequirements(requests={'cpu': '2', 'memory': '4Gi'}, limits={'memory': '4Gi'}),
-        container_security_context={'allowPrivilegeEscalation': False, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
+        volumes=[
+            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource()),
+        ],
+        volume_mounts=[
+            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+        ],
+        security_context={'runAsNonRoot': True, 'seccompProfile': {'type': 'RuntimeDefault'}},
+        container_security_context={'allowPrivilegeEscalation': False, 'capabilities': {'drop': ['ALL']}, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
         retries=2,
         retry_delay=timedelta(seconds=300),
         execution_timeout=timedelta(seconds=3600),

@@ -13,7 +13,7 @@ from kubernetes.client import models as k8s
 
 with DAG(
     dag_id='fraud-features',
-    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable('15 * * * *', timezone="UTC"), assets=Asset(name='transactions', uri='s3://payments-lake/curated/transactions/')),
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable('15 * * * *', timezone='UTC'), assets=Asset(name='transactions', uri='s3://payments-lake/curated/transactions/')),
     catchup=False,
     max_active_runs=1,
     default_args={"owner": 'team-fraud'},
@@ -26,7 +26,14 @@ with DAG(
         cmds=['python', '-m', 'features.extract'],
         arguments=['--since', '2h'],
         container_resources=k8s.V1ResourceRequirements(requests={'cpu': '500m', 'memory': '1Gi'}, limits={'memory': '1Gi'}),
-        container_security_context={'allowPrivilegeEscalation': False, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
+        volumes=[
+            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource()),
+        ],
+        volume_mounts=[
+            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+        ],
+        security_context={'runAsNonRoot': True, 'seccompProfile': {'type': 'RuntimeDefault'}},
+        container_security_context={'allowPrivilegeEscalation': False, 'capabilities': {'drop': ['ALL']}, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
         retries=3,
         retry_delay=timedelta(seconds=120),
         execution_timeout=timedelta(seconds=1200),
@@ -37,7 +44,14 @@ with DAG(
         cmds=['python', '-m', 'features.aggregate'],
         arguments=[],
         container_resources=k8s.V1ResourceRequirements(requests={'cpu': '2', 'memory': '4Gi'}, limits={'memory': '4Gi'}),
-        container_security_context={'allowPrivilegeEscalation': False, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
+        volumes=[
+            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource()),
+        ],
+        volume_mounts=[
+            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+        ],
+        security_context={'runAsNonRoot': True, 'seccompProfile': {'type': 'RuntimeDefault'}},
+        container_security_context={'allowPrivilegeEscalation': False, 'capabilities': {'drop': ['ALL']}, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
         retries=2,
         retry_delay=timedelta(seconds=300),
         execution_timeout=timedelta(seconds=2400),
@@ -52,7 +66,14 @@ with DAG(
             k8s.V1EnvVar(name='FEATURE_STORE_URL', value='https://features.internal.acme.example'),
         ],
         container_resources=k8s.V1ResourceRequirements(requests={'cpu': '250m', 'memory': '512Mi'}, limits={'memory': '512Mi'}),
-        container_security_context={'allowPrivilegeEscalation': False, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
+        volumes=[
+            k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource()),
+        ],
+        volume_mounts=[
+            k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+        ],
+        security_context={'runAsNonRoot': True, 'seccompProfile': {'type': 'RuntimeDefault'}},
+        container_security_context={'allowPrivilegeEscalation': False, 'capabilities': {'drop': ['ALL']}, 'privileged': False, 'readOnlyRootFilesystem': True, 'runAsNonRoot': True},
         retries=3,
         retry_delay=timedelta(seconds=60),
         execution_timeout=timedelta(seconds=600),

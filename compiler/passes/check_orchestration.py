@@ -1,0 +1,85 @@
+"""Pipelines as their orchestrator will run them: what would be refused or would misbehave.
+
+Called by ``check_pipelines`` so that ``validate`` (not only ``compile``) reports it: a
+scheduled run that cannot start, a time zone a recurring run cannot hold, a cached step
+that would return stale data, artifacts with nowhere to live, a GPU type written for
+another node label.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.spec.pipelines import Pipeline
+
+# The node labels that pick a GPU type, and the form of their values: NVIDIA's GPU
+# feature discovery publishes the product name (`Tesla-T4`, `NVIDIA-L4`), GKE its
+# accelerator id (`nvidia-tesla-t4`, `nvidia-l4`).
+GPU_LABELS = {"nvidia": "nvidia.com/gpu.product", "gke": "cloud.google.com/gke-accelerator"}
+
+
+def check_orchestration(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
+    """Every finding about how ``pipeline``'s orchestrator runs it, at the user's line."""
+    where = ("pipelines", name)
+    _timezone(where, pipeline, bag)
+    _required_parameters(where, pipeline, bag)
+    _caching(where, pipeline, bag)
+    _artifact_store(where, pipeline, bag)
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+
+
+def _timezone(where: tuple[Any, ...], pipeline: Pipeline, bag: Diagnostics) -> None:
+    path = (*where, "timezone")
+    if pipeline.timezone not in _zones():
+        bag.add("E337", f"pipeline {where[1]!r}: unknown time zone {pipeline.timezone!r}",
+                path=path, hint="use an IANA time zone name, e.g. `UTC` or `Europe/Berlin`")
+    elif pipeline.orchestrator == "kubeflow" and pipeline.schedule \
+            and pipeline.timezone not in ("UTC", "Etc/UTC"):
+        bag.add("W524", f"pipeline {where[1]!r}: a KFP recurring run has no time zone; the "
+                f"schedule is read in the cluster's ({pipeline.timezone!r} is not used)",
+                path=path)
+
+
+def _required_parameters(where: tuple[Any, ...], pipeline: Pipeline, bag: Diagnostics) -> None:
+    if pipeline.orchestrator != "kubeflow" or not pipeline.schedule:
+        return
+    for param, parameter in pipeline.parameters.items():
+        if parameter.default is None:
+            bag.add("W517", f"pipeline {where[1]!r}: parameter {param!r} has no default; "
+                    "the recurring run passes only defaults, so KFP refuses every "
+                    "scheduled run", path=(*where, "parameters", param))
+
+
+def _caching(where: tuple[Any, ...], pipeline: Pipeline, bag: Diagnostics) -> None:
+    if pipeline.orchestrator != "kubeflow":
+        return
+    if not (pipeline.schedule or any(t.type != "manual" for t in pipeline.triggers)):
+        return
+    for i, step in enumerate(pipeline.steps):
+        if step.cache is True and not step.inputs:
+            bag.add("W525", f"step {step.name!r}: cached without input artifacts, so every "
+                    "scheduled or triggered run reuses the first run's outputs",
+                    path=(*where, "steps", i, "cache"))
+
+
+def _artifact_store(where: tuple[Any, ...], pipeline: Pipeline, bag: Diagnostics) -> None:
+    store = pipeline.artifact_store
+    if store is not None and (store.uri is None) == (store.pvc is None):
+        bag.add("E338", f"pipeline {where[1]!r}: an artifact store needs exactly one of "
+                "`uri` and `pvc`", path=(*where, "artifact_store"))
+    if pipeline.orchestrator != "airflow" or store is not None:
+        return
+    for i, step in enumerate(pipeline.steps):
+        if step.inputs or step.outputs:
+            field = "inputs" if step.inputs else "outputs"
+            bag.add("W521", f"step {step.name!r}: Airflow passes no artifacts between "
+                    "tasks and the pipeline has no `artifact_store`",
+                    path=(*where, "steps", i, field))
+            return
