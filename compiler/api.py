@@ -11,12 +11,16 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.driver import Compilation, Options, run
 from mlopsc.output.write import TreeDiff, Written, diff_tree, manifest, write_tree
 from mlopsc.target import Artifact
+
+if TYPE_CHECKING:
+    from mlopsc.ir import IR
+    from mlopsc.source import SourceIndex
 
 __all__ = ["Options", "Result", "Severity", "check", "compile", "schema", "validate", "write"]
 
@@ -32,14 +36,14 @@ class Result:
         return self.compilation.diagnostics.sorted()
 
     @property
-    def ir(self):
+    def ir(self) -> IR | None:
         """The IR; ``None`` when the spec has errors that left it partial (see
         :attr:`mlopsc.driver.Compilation.partial`): only the policy gate judges such an IR."""
         c = self.compilation
         return None if c.partial else c.ir
 
     @property
-    def index(self):
+    def index(self) -> SourceIndex:
         return self.compilation.diagnostics.index
 
     def blocked(self, fail_on: Severity = Severity.ERROR) -> bool:

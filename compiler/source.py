@@ -83,6 +83,18 @@ def parse_path(text: str) -> Path | None:
     return tuple(parts)
 
 
+def entity_path(text: str) -> Path:
+    """Parse the ``path`` of an IR entity, which :func:`format_path` made (never malformed).
+
+    >>> entity_path("models.m") + ("owner",)
+    ('models', 'm', 'owner')
+    """
+    path = parse_path(text)
+    if path is None:
+        raise ValueError(f"malformed spec path {text!r}")
+    return path
+
+
 def _unescape(match: re.Match[str]) -> str:
     code = match.group(1)
     return _UNESCAPE[code] if code in _UNESCAPE else chr(int(code[1:], 16))

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import io
 import sys
+from typing import NoReturn
 
 from mlopsc import __version__
 
@@ -19,7 +20,7 @@ COMMANDS = ("validate", "compile", "targets", "schema", "explain", "lineage", "r
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, exit 2
+    def error(self, message: str) -> NoReturn:  # one clear line, exit 2
         self.exit(2, f"mlopsc: error: {message} (see `{self.prog} --help`)\n")
 
 

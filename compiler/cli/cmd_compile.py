@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from mlopsc.cli.common import (
     EXIT_BLOCKED,
@@ -16,8 +18,13 @@ from mlopsc.cli.common import (
     targets_from,
 )
 
+if TYPE_CHECKING:
+    from mlopsc.api import Result
+    from mlopsc.cli.common import Subparsers
+    from mlopsc.output.write import Written
 
-def register(sub) -> None:
+
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("compile", help="validate, then write the compiled outputs",
                             description="Validate, then write every selected target to DIR.")
     add_spec(parser)
@@ -33,7 +40,7 @@ def register(sub) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from mlopsc import api
 
     options = options_from(args, **targets_from(args))
@@ -49,7 +56,7 @@ def run(args) -> int:
     return EXIT_OK
 
 
-def _check(result, out: str) -> int:
+def _check(result: Result, out: str) -> int:
     from mlopsc import api
 
     diff = api.check(result, out)
@@ -65,7 +72,7 @@ def _check(result, out: str) -> int:
     return EXIT_BLOCKED
 
 
-def _notes(out: str, written) -> None:
+def _notes(out: str, written: Written) -> None:
     """Say what a write changed besides the tree itself: nothing is lost silently."""
     base = out.rstrip("/")
     for path in written.overwritten:
@@ -73,6 +80,6 @@ def _notes(out: str, written) -> None:
               file=sys.stderr)
     for path in written.pruned:
         print(f"{base}/{path}: not written by mlopsc; deleted (--prune)", file=sys.stderr)
-    for path, why in zip(written.kept, written.kept_why, strict=True):
-        print(f"{path}: not provably mlopsc's ({why}); left in place (delete it yourself)",
+    for kept, why in zip(written.kept, written.kept_why, strict=True):
+        print(f"{kept}: not provably mlopsc's ({why}); left in place (delete it yourself)",
               file=sys.stderr)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
 from mlopsc.errors import MlopscError
 
+if TYPE_CHECKING:
+    from mlopsc.cli.common import Subparsers
+    from mlopsc.policy.bundle import Bundles
 
-def register(sub) -> None:
+
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("explain", help="explain a diagnostic code")
     parser.add_argument("code", help="e.g. E306")
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from mlopsc.codes import UnknownCode, suggest
     from mlopsc.tools.explain import explain
 
@@ -29,13 +36,13 @@ def run(args) -> int:
     return 0
 
 
-def _default_rules():
+def _default_rules() -> Bundles:
     from mlopsc.policy.bundle import DEFAULT_BUNDLE, default_bundle_dir, load_bundles
 
     return load_bundles([(DEFAULT_BUNDLE, default_bundle_dir())])
 
 
-def _policy_rule(code: str, bundles) -> str | None:
+def _policy_rule(code: str, bundles: Bundles) -> str | None:
     """A rule of the default policy bundle (e.g. GOV-001), from its annotations."""
     info = bundles.rules.get(code.upper())
     if info is None:

@@ -8,8 +8,10 @@ standard output instead of the graph.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import sys
+from typing import TYPE_CHECKING
 
 from mlopsc.cli.common import (
     EXIT_BLOCKED,
@@ -22,11 +24,16 @@ from mlopsc.cli.common import (
 )
 from mlopsc.errors import MlopscError
 
+if TYPE_CHECKING:
+    from mlopsc.api import Result
+    from mlopsc.cli.common import Subparsers
+    from mlopsc.passes.build_lineage import LineageGraph
+
 # The keys of mlopsc.lineage.output.FORMATS, listed here so that `--help` imports no networkx.
 GRAPH_FORMATS = ("json", "dot", "mermaid", "graphml", "openlineage")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "lineage", help="print the lineage graph or what depends on a node",
         description="Print the lineage graph (the bytes compile writes under lineage/), or "
@@ -48,7 +55,7 @@ def register(sub) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from mlopsc.api import Result
     from mlopsc.diagnostics import Severity
     from mlopsc.driver import run as run_passes
@@ -69,34 +76,36 @@ def run(args) -> int:
         guess = difflib.get_close_matches(node, sorted(graph), n=1)
         raise MlopscError(f"no node {node!r} in the lineage graph"
                           + (f"; did you mean '{guess[0]}'?" if guess else ""))
-    _emit(args, _graph(result, args) if node is None else _nodes(graph, node, args))
+    _emit(args, _graph(result, graph, args) if node is None else _nodes(graph, node, args))
     return EXIT_OK
 
 
-def _report_aside(result, args) -> None:
+def _report_aside(result: Result, args: argparse.Namespace) -> None:
     """Findings go to standard error, never where the graph goes."""
     with contextlib.redirect_stdout(sys.stderr):
         report(result, args)
 
 
-def _nodes(graph, node: str, args) -> bytes:
+def _nodes(graph: LineageGraph, node: str, args: argparse.Namespace) -> bytes:
     from mlopsc.passes.build_lineage import downstream, upstream
 
     found = (downstream if args.impact else upstream)(graph, node)
     return "".join(f"{item}\n" for item in found).encode()
 
 
-def _graph(result, args) -> bytes:
+def _graph(result: Result, graph: LineageGraph, args: argparse.Namespace) -> bytes:
     from mlopsc import __version__
     from mlopsc.lineage.output import render
     from mlopsc.target import EmitOptions
 
     spec_name = args.spec.replace("\\", "/").rsplit("/", 1)[-1]
     notice = EmitOptions(version=__version__, spec_name=spec_name).header()
-    return render(args.graph_format or "json", result.compilation.lineage, result.ir, notice)
+    ir = result.compilation.ir
+    assert ir is not None  # the lineage graph is made from an IR
+    return render(args.graph_format or "json", graph, ir, notice)
 
 
-def _emit(args, content: bytes) -> None:
+def _emit(args: argparse.Namespace, content: bytes) -> None:
     if args.graph_file:  # never through a symlink a pull request planted (see write_file)
         write_file(args.graph_file, content)
         return

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_policy, add_spec, options_from
 
+if TYPE_CHECKING:
+    from mlopsc.cli.common import Subparsers
 
-def register(sub) -> None:
+
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("plan", help="what a change does to outputs and governance facts",
                             description="Compile SPEC now and at git ref REF and print a "
                                         "Markdown summary of the differences.")
@@ -21,7 +26,7 @@ def register(sub) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from mlopsc import __version__
     from mlopsc.formatters import render
     from mlopsc.tools.plan import make_plan, render_markdown

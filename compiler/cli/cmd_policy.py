@@ -6,13 +6,19 @@ file does not parse or coverage is below the threshold; 2 when DIR cannot be rea
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK
 
+if TYPE_CHECKING:
+    from mlopsc.cli.common import Subparsers
+    from mlopsc.policy.testing import TestReport
 
-def register(sub) -> None:
+
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser("policy", help="work with Rego policy bundles (`policy test`)",
                             description="Work with Rego policy bundles.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
@@ -34,7 +40,7 @@ def register(sub) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from mlopsc.policy.limits import limits_of
     from mlopsc.policy.testing import run_tests
 
@@ -45,7 +51,7 @@ def run(args) -> int:
     return EXIT_OK if report.ok and not below else EXIT_BLOCKED
 
 
-def _text(report, args, below: bool) -> str:
+def _text(report: TestReport, args: argparse.Namespace, below: bool) -> str:
     lines = [f"ERROR {error}" for error in report.errors]
     for case in report.cases:
         if not case.passed:
@@ -65,7 +71,7 @@ def _text(report, args, below: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json(report, threshold: float) -> str:
+def _json(report: TestReport, threshold: float) -> str:
     data = {
         "errors": report.errors,
         "tests": [{"name": c.name, "file": c.file, "line": c.line, "passed": c.passed,

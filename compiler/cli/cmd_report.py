@@ -5,7 +5,9 @@ OLD and NEW are each a ``report.json`` or a spec (compiled up to the policy gate
 
 from __future__ import annotations
 
+import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from mlopsc.cli.common import (
     EXIT_BLOCKED,
@@ -17,8 +19,11 @@ from mlopsc.cli.common import (
 )
 from mlopsc.errors import MlopscError
 
+if TYPE_CHECKING:
+    from mlopsc.cli.common import Subparsers
 
-def register(sub) -> None:
+
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "report", help="governance report of a spec, or `report diff OLD NEW`",
         usage="mlopsc report [SPEC] [options]\n       mlopsc report diff OLD NEW [options]",
@@ -37,7 +42,7 @@ def register(sub) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     operands = list(args.operands)
     if operands[:1] == ["diff"]:
         if len(operands) != 3:
@@ -50,7 +55,7 @@ def run(args) -> int:
     return _report(args)
 
 
-def _report(args) -> int:
+def _report(args: argparse.Namespace) -> int:
     from mlopsc import __version__
     from mlopsc.formatters import render
     from mlopsc.governance.inputs import report_for
@@ -74,7 +79,7 @@ def _report(args) -> int:
     return EXIT_OK
 
 
-def _diff(args, old: str, new: str) -> int:
+def _diff(args: argparse.Namespace, old: str, new: str) -> int:
     from mlopsc.governance.diff import diff_reports
     from mlopsc.governance.inputs import load_report
 
@@ -85,7 +90,7 @@ def _diff(args, old: str, new: str) -> int:
     return EXIT_OK
 
 
-def _emit(args, content: bytes) -> None:
+def _emit(args: argparse.Namespace, content: bytes) -> None:
     if args.output:  # never through a symlink a pull request planted (see write_file)
         write_file(args.output, content)
     else:  # the bytes as they are, UTF-8, whatever the terminal's encoding

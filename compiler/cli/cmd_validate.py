@@ -4,6 +4,9 @@ same flags give the same findings and the same exit code."""
 
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
 from mlopsc.cli.common import (
     add_policy,
     add_report,
@@ -14,8 +17,11 @@ from mlopsc.cli.common import (
     targets_from,
 )
 
+if TYPE_CHECKING:
+    from mlopsc.cli.common import Subparsers
 
-def register(sub) -> None:
+
+def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "validate", help="check a spec (schema, references, policies, targets)",
         description="Check a spec: schema, references, policies and what each selected "
@@ -28,7 +34,7 @@ def register(sub) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from mlopsc import api
 
     return report(api.validate(options_from(args, **targets_from(args))), args)

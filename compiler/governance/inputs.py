@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlopsc.errors import MlopscError
 
+if TYPE_CHECKING:
+    from mlopsc.api import Result
+    from mlopsc.driver import Options
 
-def report_for(options) -> tuple[Any, dict[str, Any] | None]:
+
+def report_for(options: Options) -> tuple[Result, dict[str, Any] | None]:
     """Validate a spec (every pass up to the policy gate) and build its report.
 
     Returns the :class:`mlopsc.api.Result` and the report, which is ``None`` when the spec
@@ -31,7 +35,7 @@ def report_for(options) -> tuple[Any, dict[str, Any] | None]:
                                 options.effective_today())
 
 
-def load_report(path: str, options=None) -> dict[str, Any]:
+def load_report(path: str, options: Options | None = None) -> dict[str, Any]:
     """A report from ``path``: a ``report.json`` is read as is; anything else is compiled
     as a spec with ``options`` (a :class:`mlopsc.driver.Options`; its ``spec`` is replaced
     by ``path``) and reported on.

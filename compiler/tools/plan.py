@@ -19,10 +19,15 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlopsc.errors import MlopscError
 from mlopsc.governance import markdown as md
 from mlopsc.tools.breaking import FieldChange, compare, report_unbumped
+
+if TYPE_CHECKING:
+    from mlopsc.api import Result
+    from mlopsc.driver import Options
 
 MAX_DIFF_LINES = 40
 MAX_DIFFED_FILES = 25
@@ -47,7 +52,7 @@ class Plan:
         return [c for c in self.breaking if c.unbumped]
 
 
-def make_plan(options, base: str) -> tuple[Plan | None, object]:
+def make_plan(options: Options, base: str) -> tuple[Plan | None, Result]:
     """Compile ``options.spec`` now and at git ref ``base``; ``(None, result)`` when the
     current spec has errors (the result's diagnostics say why).
 
@@ -69,7 +74,7 @@ def make_plan(options, base: str) -> tuple[Plan | None, object]:
         old_files, new_files = _base_files(old), _files(new)
         _outputs(plan, old_files, new_files)
         _governance(plan, old_files, new_files)
-        if old.ir is not None:
+        if old.ir is not None and new.ir is not None:  # new.ir is: new has no errors
             plan.breaking = compare(old.ir, new.ir)
             report_unbumped(plan.breaking, new.compilation.diagnostics)
     return plan, new
@@ -91,10 +96,10 @@ def _checkout(spec: Path, ref: str, into: Path, root: str | None) -> tuple[Path,
     relative = spec.resolve().relative_to(top)
     archive = into / "base.tar"
     with archive.open("wb") as out:
-        done = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", commit],
-                              stdout=out, stderr=subprocess.PIPE, check=False)
-    if done.returncode != 0:
-        first = (done.stderr.decode(errors="replace").strip().splitlines() or ["failed"])[0]
+        archived = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", commit],
+                                  stdout=out, stderr=subprocess.PIPE, check=False)
+    if archived.returncode != 0:
+        first = (archived.stderr.decode(errors="replace").strip().splitlines() or ["failed"])[0]
         raise MlopscError(f"git archive {ref}: {first}")
     tree = into / "tree"
     with tarfile.open(archive) as tar:
@@ -138,16 +143,16 @@ def _commit(top: Path, ref: str) -> str:
     return done.stdout.strip()
 
 
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess:
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
                           check=False)
 
 
-def _files(result) -> dict[str, bytes]:
+def _files(result: Result) -> dict[str, bytes]:
     return {a.path: a.content for a in result.artifacts if a.path != "manifest.json"}
 
 
-def _base_files(result) -> dict[str, bytes]:
+def _base_files(result: Result) -> dict[str, bytes]:
     """The base's outputs; when its policy gate blocks, what it would emit all the same
     (a change that fixes a failing policy is compared with the outputs it fixes)."""
     c = result.compilation
@@ -173,9 +178,9 @@ def _outputs(plan: Plan, old: dict[str, bytes], new: dict[str, bytes]) -> None:
 def _governance(plan: Plan, old: dict[str, bytes], new: dict[str, bytes]) -> None:
     from mlopsc.governance.diff import diff_reports
 
-    reports = [json.loads(files[REPORT]) if REPORT in files else None for files in (old, new)]
-    if None not in reports:
-        plan.governance = diff_reports(reports[0], reports[1]).messages()
+    before, after = (json.loads(files[REPORT]) if REPORT in files else None for files in (old, new))
+    if before is not None and after is not None:
+        plan.governance = diff_reports(before, after).messages()
 
 
 def _fence(lines: list[str]) -> str:
