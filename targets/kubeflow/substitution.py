@@ -28,7 +28,7 @@ from typing import Any
 
 from mlopsc import ir
 from mlopsc.passes.check_pipelines import PLACEHOLDER
-from mlopsc.source import parse_path
+from mlopsc.source import entity_path
 
 MARKER = "{{"
 _JSON_CLAUSE = re.compile(r'\s*\{\s*"(Concat|IfPresent)"')
@@ -36,7 +36,7 @@ _JSON_CLAUSE = re.compile(r'\s*\{\s*"(Concat|IfPresent)"')
 
 def refused(p: ir.Pipeline) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(spec path, what) of every spec string of ``p`` that the KFP backend would rewrite."""
-    where = parse_path(p.path)
+    where = entity_path(p.path)
     if _marked(p.description):
         yield where + ("description",), "the pipeline description"
     for param in p.parameters:
@@ -50,7 +50,7 @@ def refused(p: ir.Pipeline) -> Iterator[tuple[tuple[Any, ...], str]]:
 
 
 def _step(step: ir.Step) -> Iterator[tuple[tuple[Any, ...], str]]:
-    at = parse_path(step.path)
+    at = entity_path(step.path)
     for field in ("image", "display_name", "description"):
         if _marked(getattr(step, field)):
             yield at + (field,), f"step {step.name!r}: {field}"

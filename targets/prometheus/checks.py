@@ -7,7 +7,7 @@ from typing import Any
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.render.promql import is_label_name, is_metric_name, number
-from mlopsc.source import parse_path
+from mlopsc.source import entity_path
 from mlopsc.targets.prometheus.slo_rules import error_budget
 
 # Labels the generated alerts set themselves; a routing label may not replace them.
@@ -17,7 +17,7 @@ RESERVED_LABELS = frozenset({"alertname", "severity", "tier", "slo", "deployment
 
 def slo_names_ok(slo: ir.Slo, bag: Diagnostics) -> bool:
     """Metric and label names of an SLI; False (and E541/E542) when one is invalid."""
-    base = parse_path(slo.path) + ("sli",)
+    base = entity_path(slo.path) + ("sli",)
     ok = True
     if not is_metric_name(slo.sli.metric):
         bag.add("E541", f"SLO '{slo.name}': {slo.sli.metric!r} is not a valid metric name",
@@ -46,7 +46,7 @@ def unreachable_tiers(slo: ir.Slo, bag: Diagnostics) -> None:
 
 def _tier_path(slo: ir.Slo, index: int) -> tuple[Any, ...]:
     # Default tiers have no line of their own; custom ones do (the spec keeps their order).
-    base = parse_path(slo.path) + ("alerting",)
+    base = entity_path(slo.path) + ("alerting",)
     custom = [t.name for t in slo.tiers] != ["page-fast", "page-slow", "ticket-fast", "ticket-slow"]
     return base + ("tiers", index) if custom else base
 

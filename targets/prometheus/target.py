@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.render.yaml_out import dump
-from mlopsc.source import parse_path
+from mlopsc.source import entity_path, parse_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
 from mlopsc.targets.prometheus import DECLARATION, checks, monitor_rules, slo_rules, unit_tests
 
@@ -61,7 +61,7 @@ class PrometheusTarget:
 
 
 def _slo_group(slo: ir.Slo, deployment: ir.Deployment, bag: Diagnostics) -> dict[str, Any]:
-    where = parse_path(slo.path) + ("alerting", "routing")
+    where = entity_path(slo.path) + ("alerting", "routing")
     labels = checks.routing_labels(slo.routing, deployment.owner, where, bag)
     annotations = {}
     if slo.runbook:
@@ -108,7 +108,7 @@ def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, li
     subject = ir_.get(monitor.deployment) if monitor.deployment else (
         ir_.get(monitor.dataset) if monitor.dataset else None)
     owner = monitor.owner or (subject.owner if subject else None)
-    labels = checks.routing_labels(monitor.routing, owner, parse_path(monitor.path) + ("routing",),
+    labels = checks.routing_labels(monitor.routing, owner, entity_path(monitor.path) + ("routing",),
                                    bag)
     labels = {**labels, "monitor": monitor.name, "severity": monitor.severity}
     annotations = {"runbook_url": monitor.runbook} if monitor.runbook else {}
