@@ -14,6 +14,7 @@ need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== apt-get install ${need_apt[*]}"
