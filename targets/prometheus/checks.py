@@ -44,6 +44,14 @@ def unreachable_tiers(slo: ir.Slo, bag: Diagnostics) -> None:
                          "objective")
 
 
+def ticket_receiver(slo: ir.Slo, bag: Diagnostics) -> None:
+    """W546 when ticket alerts would go to the page receiver."""
+    if slo.ticket_receiver and slo.ticket_receiver == slo.page_receiver:
+        bag.add("W546", f"SLO '{slo.name}': ticket alerts go to the page receiver "
+                        f"{slo.ticket_receiver!r}, so tickets page",
+                path=entity_path(slo.path) + ("alerting", "receivers", "ticket"))
+
+
 def _tier_path(slo: ir.Slo, index: int) -> tuple[Any, ...]:
     # Default tiers have no line of their own; custom ones do (the spec keeps their order).
     base = entity_path(slo.path) + ("alerting",)

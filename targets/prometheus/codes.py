@@ -30,4 +30,11 @@ CODES: tuple[Code, ...] = (
          "deployment, namespace, monitor); a routing label of the same name is ignored so "
          "that Alertmanager routes and inhibitions keep working.",
          "use `routing.team` / `routing.receiver`, or another label name"),
+    Code("W546", "ticket alerts would page",
+         "Page tiers (severity critical) go to the page receiver (`alerting.receivers.page`, "
+         "by default `routing.receiver`) and every other tier to `alerting.receivers.ticket`. "
+         "When the ticket receiver is the page receiver, tickets wake the on-call like pages "
+         "do, which defeats the tiers.",
+         "name a ticket queue in `alerting.receivers.ticket`, or leave it out: tickets then "
+         "carry no receiver label and Alertmanager routes them by team and severity"),
 )

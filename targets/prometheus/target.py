@@ -50,6 +50,7 @@ class PrometheusTarget:
             if not checks.slo_names_ok(slo, diagnostics):
                 continue
             checks.unreachable_tiers(slo, diagnostics)
+            checks.ticket_receiver(slo, diagnostics)
             group = _slo_group(slo, deployment, diagnostics)
             files[f"slo-{slo.name}"] = (namespace or deployment.namespace, [group])
             test = unit_tests.for_slo(slo, deployment, group) if with_tests else None

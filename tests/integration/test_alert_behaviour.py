@@ -145,8 +145,8 @@ def test_slow_burn_opens_a_ticket_and_never_pages(tmp_path):
                       (999, DAYS_3), step=2),
               counter('http_requests_total{namespace="dev",service="iris-api",code="500"}',
                       (1, DAYS_3), step=2)]
-    ticket = [a for a in _alerts(rules["rules/slo-avail.yaml"])
-              if a["labels"]["tier"] == "ticket-slow"][0]
+    ticket = next(a for a in _alerts(rules["rules/slo-avail.yaml"])
+              if a["labels"]["tier"] == "ticket-slow")
     assert ticket["labels"]["receiver"] == "iris-tickets"
     fires(rules, "rules/slo-avail.yaml", series, [
         (at, "ErrorBudgetBurn", ["ticket-slow"]) for at in ("1h", "6h", "1d", "3d")
@@ -276,8 +276,8 @@ def test_budget_left_is_weighted_by_traffic(tmp_path):
     """
     files, _ = emit(PERIOD_SLO)
     rules = {p: t.encode() for p, t in files.items()}
-    rule = [r for r in rules_of(files["rules/slo-day.yaml"])
-            if r.get("record") == "mlopsc:slo_error_ratio:rate1d"][0]
+    rule = next(r for r in rules_of(files["rules/slo-day.yaml"])
+            if r.get("record") == "mlopsc:slo_error_ratio:rate1d")
     assert "sum_over_time(mlopsc:slo_errors:rate5m" in rule["expr"]
     assert "[1d]" not in rule["expr"].split("sum_over_time")[0]  # no raw rate over the day
     ok = 'http_requests_total{namespace="dev",service="iris-api",code="200"}'

@@ -184,6 +184,10 @@ def test_go_template_actions_in_labels_are_inert():
        "slos.api-avail.alerting.routing.labels.9x"),
       ("W545", "routing label 'severity' is set by mlopsc; the spec's value is ignored",
        "slos.api-avail.alerting.routing.labels.severity")]),
+    (slo(alerting="{routing: {receiver: pager}, receivers: {ticket: pager}}"),
+     [("W546", "SLO 'api-avail': ticket alerts go to the page receiver 'pager', so tickets "
+               "page", "slos.api-avail.alerting.receivers.ticket")]),
+    (slo(alerting="{receivers: {page: pager, ticket: queue}}"), []),
 ])
 def test_diagnostics(extra, expected):
     _, diagnostics = emit(extra)
