@@ -56,6 +56,29 @@ CODES = (
          "`allowed_registries` that the organisation's list does not allow. The spec under "
          "review may tighten thresholds, never set its own terms or widen the organisation's.",
          "remove the key or entry from `governance.data`"),
+    Code("E410", "mandatory rule switched off",
+         "`governance.disabled_rules` names a rule that the organisation's data lists in "
+         "`mandatory_rules`. The spec under review cannot switch it off: the entry is refused "
+         "and the rule runs.",
+         "remove the entry and fix the findings; only the organisation can change "
+         "`mandatory_rules`"),
+    Code("E411", "mandatory rule waived",
+         "A waiver names a rule that the organisation's data lists in `mandatory_rules`. The "
+         "waiver excuses nothing.",
+         "remove the waiver and fix the finding"),
+    Code("E412", "waiver term too long",
+         "A waiver expires later than `waivers.max_days` (organisation data) after the run's "
+         "date (`--today`, SOURCE_DATE_EPOCH or today). It excuses nothing.",
+         "set `expires` within the organisation's maximum term"),
+    Code("E413", "approver not allowed",
+         "The approver of a waiver or a disabled rule is not on the organisation's "
+         "`waivers.approvers` list. The exception is refused.",
+         "have someone on the organisation's list approve it"),
+    Code("E414", "approver owns what is excused",
+         "The approver of a waiver owns an entity whose findings it would excuse (or, for a "
+         "disabled rule, owns any entity of the spec or the platform). Nobody approves their "
+         "own exception; it is refused.",
+         "have someone independent of the owner approve it"),
     Code("W401", "waiver expired",
          "A waiver's expiry date has passed; it no longer excuses findings, which block again.",
          "renew the waiver with a new approval, or fix the finding"),

@@ -19,6 +19,7 @@ from mlopsc.policy.findings import read_findings, results, rule_span
 from mlopsc.policy.input_doc import PolicyInput
 from mlopsc.policy.limits import DEFAULT_LIMITS, PolicyLimits
 from mlopsc.policy.org_data import check_spec_data
+from mlopsc.policy.org_terms import OrgTerms, refuse_disabled
 from mlopsc.policy.result import DisabledRuleUse, PolicyResult
 from mlopsc.policy.waivers import apply_waivers
 from mlopsc.reading.spec_root import SpecRoot
@@ -70,7 +71,8 @@ def _rego_diagnostic(code: str, error: RegoError, bundles: Bundles,
     diagnostics.add(code, error.message, span=span)
 
 
-def switched_off(ir: IR, bundles: Bundles, diagnostics: Diagnostics) -> list[DisabledRuleUse]:
+def switched_off(ir: IR, bundles: Bundles, diagnostics: Diagnostics,
+                 terms: OrgTerms | None = None) -> list[DisabledRuleUse]:
     uses = []
     for entry in ir.governance.disabled_rules:
         where = parse_path(entry.path) or ("governance", "disabled_rules")
@@ -78,6 +80,8 @@ def switched_off(ir: IR, bundles: Bundles, diagnostics: Diagnostics) -> list[Dis
             diagnostics.add("W405", f"governance.disabled_rules names {entry.rule}, which no "
                                     "loaded bundle declares", path=(*where, "rule"))
             continue
+        if terms is not None and refuse_disabled(entry, terms, diagnostics):
+            continue  # refused by the organisation: the rule stays on
         diagnostics.add("W403", f"policy rule {entry.rule} is switched off for every subject "
                                 f"(approved by {entry.approver}: {entry.reason})", path=where)
         uses.append(DisabledRuleUse(rule=entry.rule, reason=entry.reason,
@@ -135,7 +139,8 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     org = load_checked(options.data_files, diagnostics)
     check_spec_data(ir.governance.data, org, diagnostics)
     engine = make_engine(bundles, org, options.opa_url, options.limits)
-    disabled = switched_off(ir, bundles, diagnostics)
+    terms = OrgTerms.of(org, ir)
+    disabled = switched_off(ir, bundles, diagnostics, terms)
     off = {d.rule for d in disabled}
     try:
         found, tiers = evaluate(engine, bundles, PolicyInput(ir), diagnostics)
@@ -147,7 +152,7 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
                             disabled=tuple(disabled), tiers=None)
     found = [f for f in found if f.code not in off]
     found, waivers = apply_waivers(found, ir.waivers, options.today or datetime.date.today(),
-                                   diagnostics)
+                                   diagnostics, terms)
     diagnostics.extend(found)
     return PolicyResult(engine=engine.name, bundles=bundles.names, rules=_active(bundles, off),
                         results=results(bundles.rules, found, ir, off),

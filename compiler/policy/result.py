@@ -44,7 +44,7 @@ class WaiverUse:
     approver: str
     reason: str
     expires: str
-    status: Literal["active", "expired", "unused"]
+    status: Literal["active", "expired", "unused", "refused"]
     matched: tuple[str, ...] = ()
     """Paths of the findings it excused."""
 

@@ -15,6 +15,8 @@ from fnmatch import fnmatchcase
 
 from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import Waiver
+from mlopsc.policy.findings import subject_of
+from mlopsc.policy.org_terms import OrgTerms, refuse_waiver
 from mlopsc.policy.result import WaiverUse
 from mlopsc.source import format_path, parse_path
 
@@ -42,20 +44,27 @@ def matches(waiver: Waiver, finding: Diagnostic) -> bool:
 
 
 def apply_waivers(findings: list[Diagnostic], waivers: tuple[Waiver, ...],
-                  today: datetime.date, diagnostics: Diagnostics) -> tuple[list[Diagnostic],
-                                                                          list[WaiverUse]]:
-    """Mark the findings that active waivers excuse; report expired and unused waivers."""
+                  today: datetime.date, diagnostics: Diagnostics,
+                  terms: OrgTerms | None = None) -> tuple[list[Diagnostic], list[WaiverUse]]:
+    """Mark the findings that active waivers excuse; report expired and unused waivers.
+
+    A waiver the organisation's ``terms`` refuse (a mandatory rule, too long a term, an
+    approver not allowed or the owner of what it excuses) excuses nothing."""
     out = list(findings)
     uses = []
     for waiver in sorted(waivers, key=lambda w: w.name):
         expired = waiver.expires < today.isoformat()
         matched: list[str] = []
-        if not expired:
-            for i, finding in enumerate(out):
-                if finding.waiver is None and matches(waiver, finding):
-                    out[i] = replace(finding, waiver=waiver.name)
-                    matched.append(finding.path or "")
-        status = "expired" if expired else ("active" if matched else "unused")
+        hits = [] if expired else [i for i, finding in enumerate(out)
+                                   if finding.waiver is None and matches(waiver, finding)]
+        subjects = {subject_of(out[i].path or "") for i in hits}
+        refused = not expired and terms is not None and refuse_waiver(
+            waiver, subjects, terms, today, diagnostics)
+        for i in [] if refused else hits:
+            out[i] = replace(out[i], waiver=waiver.name)
+            matched.append(out[i].path or "")
+        status = ("expired" if expired else "refused" if refused
+                  else "active" if matched else "unused")
         _report(waiver, status, diagnostics)
         uses.append(WaiverUse(name=waiver.name, rule=waiver.rule, subject=waiver.subject,
                               approver=waiver.approver, reason=waiver.reason,

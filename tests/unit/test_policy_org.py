@@ -98,3 +98,92 @@ def test_the_spec_data_has_the_schemas_types(tmp_path, capsys):
     spec = flagship(tmp_path, (ALLOWED, f'{ALLOWED}    canary_max_first_weight: "50"\n'))
     assert run(spec, capsys) == (1, [("E407", "governance.data.canary_max_first_weight"),
                                      ("GOV-012", "governance.data.canary_max_first_weight")])
+
+
+# ------------------------------------------------------------------ mandatory rules, waiver terms
+# The scorer without rollback triggers: DEP-006 blocks until excused.
+NO_ROLLBACK = ("        - {type: drift, monitor: scorer-feature-drift}\n", "")
+NO_ROLLBACK_ALL = ("""      rollback:
+        - {type: slo_breach, slo: scorer-availability}
+        - {type: slo_breach, slo: scorer-latency}
+""", "")
+
+
+def excused(tmp_path: Path, exception: str) -> Path:
+    """The flagship without the scorer's rollback triggers, and ``exception`` appended."""
+    spec = flagship(tmp_path, NO_ROLLBACK_ALL, NO_ROLLBACK)
+    spec.write_text(spec.read_text() + exception)
+    return spec
+
+
+DISABLED = ("governance:\n", "governance:\n  disabled_rules:\n"
+            "    - {rule: DEP-006, reason: rollbacks are manual, approver: APPROVER}\n")
+WAIVER = """
+waivers:
+  manual-rollback:
+    rule: DEP-006
+    subject: "SUBJECT"
+    reason: rollbacks are manual until the new controller lands
+    approver: APPROVER
+    expires: "EXPIRES"
+"""
+TERMS = "mandatory_rules: [SEC-001]\nwaivers: {max_days: 90, approvers: [ciso@acme.example]}\n"
+
+
+def _waived(tmp_path, approver="ciso@acme.example", subject="deployments.fraud-scorer",
+            expires="2027-01-31") -> Path:
+    return excused(tmp_path, WAIVER.replace("APPROVER", approver).replace(
+        "SUBJECT", subject).replace("EXPIRES", expires))
+
+
+def test_a_waiver_within_the_terms_excuses(tmp_path, capsys):
+    spec = _waived(tmp_path)
+    assert run(spec, capsys, "--data", org(tmp_path, TERMS)) == (0, [])
+
+
+def test_a_mandatory_rule_cannot_be_waived(tmp_path, capsys):
+    spec = _waived(tmp_path)
+    data = org(tmp_path, TERMS.replace("[SEC-001]", "[SEC-001, DEP-006]"))
+    assert run(spec, capsys, "--data", data) == (
+        1, [("DEP-006", "deployments.fraud-scorer.rollout"),
+            ("E411", "waivers.manual-rollback.rule")])
+
+
+def test_a_mandatory_rule_cannot_be_switched_off(tmp_path, capsys):
+    spec = flagship(tmp_path, NO_ROLLBACK_ALL, NO_ROLLBACK,
+                    (DISABLED[0], DISABLED[1].replace("APPROVER", "ciso@acme.example")))
+    data = org(tmp_path, TERMS.replace("[SEC-001]", "[DEP-006]"))
+    assert run(spec, capsys, "--data", data) == (
+        1, [("DEP-006", "deployments.fraud-scorer.rollout"),
+            ("E410", "governance.disabled_rules[0].rule")])
+
+
+def test_a_waiver_that_never_ends_is_refused(tmp_path, capsys):
+    spec = _waived(tmp_path, subject="*", expires="9999-12-31")
+    assert run(spec, capsys, "--data", org(tmp_path, TERMS)) == (
+        1, [("DEP-006", "deployments.fraud-scorer.rollout"),
+            ("E412", "waivers.manual-rollback.expires")])
+
+
+@pytest.mark.parametrize("approver", ["me", "ciso@evil.example"])
+def test_only_the_organisations_approvers_approve(tmp_path, capsys, approver):
+    spec = _waived(tmp_path, approver=approver)
+    assert run(spec, capsys, "--data", org(tmp_path, TERMS)) == (
+        1, [("DEP-006", "deployments.fraud-scorer.rollout"),
+            ("E413", "waivers.manual-rollback.approver")])
+    spec = flagship(tmp_path, NO_ROLLBACK_ALL, NO_ROLLBACK,
+                    (DISABLED[0], DISABLED[1].replace("APPROVER", approver)))
+    assert run(spec, capsys, "--data", org(tmp_path, TERMS)) == (
+        1, [("DEP-006", "deployments.fraud-scorer.rollout"),
+            ("E413", "governance.disabled_rules[0].approver")])
+
+
+def test_the_owner_cannot_approve_their_own_exception(tmp_path, capsys):
+    """Without organisation data too: nobody approves their own exception."""
+    spec = _waived(tmp_path, approver=" Team-Fraud ")
+    assert run(spec, capsys) == (1, [("DEP-006", "deployments.fraud-scorer.rollout"),
+                                     ("E414", "waivers.manual-rollback.approver")])
+    spec = flagship(tmp_path, NO_ROLLBACK_ALL, NO_ROLLBACK,
+                    (DISABLED[0], DISABLED[1].replace("APPROVER", "team-fraud")))
+    assert run(spec, capsys) == (1, [("DEP-006", "deployments.fraud-scorer.rollout"),
+                                     ("E414", "governance.disabled_rules[0].approver")])
