@@ -29,7 +29,7 @@ class GovernanceOutput:
     description = "governance report: models, policy results, waivers, regulations, contracts"
 
     def emit(self, ir: IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
-        report = build_report(ir, options.policy, options.today)
+        report = build_report(ir, options.policy, options.today, version=options.version)
         # The schema travels beside the report so editors and auditors can check it offline.
         report = {"$schema": "report.schema.json", **report}
         return [

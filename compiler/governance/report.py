@@ -18,11 +18,13 @@ from mlopsc.ir import IR, Dataset, Deployment, FeatureSet, Model, Slo
 REPORT_VERSION = 1
 
 
-def build_report(ir: IR, policy: Any, today: datetime.date) -> dict[str, Any]:
+def build_report(ir: IR, policy: Any, today: datetime.date, *,
+                 version: str = __version__) -> dict[str, Any]:
     """The report of one compiled spec.
 
     ``policy`` is the policy pass's :class:`~mlopsc.policy.result.PolicyResult`, or ``None``
-    when policies were not evaluated (the report then says so).
+    when policies were not evaluated (the report then says so). ``version`` is the mlopsc
+    version the report names as its generator (a compile's ``Options.version``).
 
     Example::
 
@@ -35,7 +37,7 @@ def build_report(ir: IR, policy: Any, today: datetime.date) -> dict[str, Any]:
         deployments_of.setdefault(d.model, []).append(d.id)
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
-        "generator": f"mlopsc {__version__}",
+        "generator": f"mlopsc {version}",
         "platform": {"name": ir.name, "owner": ir.owner, "environment": ir.environment,
                      "spec_hash": ir.spec_hash},
         "as_of": today.isoformat(),

@@ -86,5 +86,10 @@ class LineageOutput:
             from mlopsc.passes.build_lineage import build_lineage
 
             graph = build_lineage(ir)
-        return [Artifact(path, renderer(graph, ir, options.header()))
-                for path, renderer in FORMATS.values()]
+        from mlopsc.lineage.openlineage import render as openlineage
+
+        # The OpenLineage events name their producer's version, which is the compile's (it
+        # may be pinned, see Options.version) rather than a comment's.
+        return [Artifact(path, openlineage(ir, version=options.version) if fmt == "openlineage"
+                         else renderer(graph, ir, options.header()))
+                for fmt, (path, renderer) in FORMATS.items()]

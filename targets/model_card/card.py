@@ -21,9 +21,11 @@ CARD_VERSION = 2
 
 
 def build_card(model: Model, ir: IR, lineage: nx.DiGraph[str] | None,
-               policy: PolicyResult | None = None) -> dict[str, Any]:
+               policy: PolicyResult | None = None, *,
+               version: str = __version__) -> dict[str, Any]:
     """The JSON card of ``model`` (missing sections are listed, never fatal). With the
-    policy gate's result, the tier requirements are the ones the gate enforced.
+    policy gate's result, the tier requirements are the ones the gate enforced. ``version``
+    is the mlopsc version the card names as its generator (a compile's ``Options.version``).
 
     Example::
 
@@ -32,7 +34,7 @@ def build_card(model: Model, ir: IR, lineage: nx.DiGraph[str] | None,
     """
     card = {
         "card_version": CARD_VERSION,
-        "generator": f"mlopsc {__version__}",
+        "generator": f"mlopsc {version}",
         "model_details": _details(model),
         "model_parameters": _parameters(model, ir),
         "quantitative_analysis": _quantitative(model),

@@ -36,7 +36,7 @@ class ModelCardTarget:
         lineage, policy = options.lineage, options.policy
         artifacts = [Artifact(SCHEMA_FILE, _json(card_schema()))]
         for model in ir.models:
-            card = build_card(model, ir, lineage, policy)
+            card = build_card(model, ir, lineage, policy, version=options.version)
             artifacts.append(Artifact(f"{model.name}.json",
                                       _json({"$schema": SCHEMA_FILE, **card})))
             artifacts.append(Artifact(f"{model.name}.md",
