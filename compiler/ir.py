@@ -9,7 +9,7 @@ in name order; enumerations are plain strings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any, TypeVar, dataclass_transform, overload
 
 _T = TypeVar("_T")
 
@@ -27,6 +27,9 @@ class Node:
     id: str
     name: str
     path: str
+
+
+_N = TypeVar("_N", bound=Node)
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -577,9 +580,18 @@ class IR:
             for node in getattr(self, section):
                 self._by_id[node.id] = node
 
-    def get(self, node_id: str) -> Node:
-        """The entity with this id, e.g. ``ir.get("model:fraud-detector")``."""
-        return self._by_id[node_id]
+    @overload
+    def get(self, node_id: str) -> Node: ...
+    @overload
+    def get(self, node_id: str, kind: type[_N]) -> _N: ...
+
+    def get(self, node_id: str, kind: type[Node] = Node) -> Node:
+        """The entity with this id, e.g. ``ir.get("model:fraud-detector", Model)``; ``kind``
+        is the class the id's kind stands for, so that callers get it typed."""
+        node = self._by_id[node_id]
+        if not isinstance(node, kind):
+            raise TypeError(f"{node_id} is a {type(node).__name__}, not a {kind.__name__}")
+        return node
 
     def nodes(self) -> list[Node]:
         return [node for section in self.SECTIONS for node in getattr(self, section)]

@@ -28,7 +28,7 @@ def _alert(name: str, expr: str, for_s: float, labels: dict[str, Any], annotatio
            summary: str) -> dict[str, Any]:
     """One alerting rule; labels, annotations and summary are plain text, made inert for
     Prometheus' Go templating here, once."""
-    rule = {"alert": name, "expr": expr}
+    rule: dict[str, Any] = {"alert": name, "expr": expr}
     if for_s > 0:
         rule["for"] = duration(for_s)
     rule["labels"] = template_literals(labels)
@@ -77,7 +77,7 @@ def model_metric(monitor: ir.Monitor, ir_: ir.IR, labels: dict[str, Any],
         raise Nothing("it needs both `metric` and `threshold`")
     higher_is_better = True
     if monitor.model:
-        for m in ir_.get(monitor.model).metrics:
+        for m in ir_.get(monitor.model, ir.Model).metrics:
             if m.name == monitor.metric:
                 higher_is_better = m.higher_is_better
     window = duration(monitor.window_s)

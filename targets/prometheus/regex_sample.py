@@ -14,15 +14,20 @@ each node, then checks the result with a real match.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-try:  # Python 3.11+
+if TYPE_CHECKING:  # typeshed describes re's parser under its pre-3.11 names
+    import sre_constants as _c
+    import sre_parse as _p
+else:  # the old names warn on import since 3.11
     from re import _constants as _c
     from re import _parser as _p
-except ImportError:  # pragma: no cover
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
 
-_CATEGORY = {_c.CATEGORY_DIGIT: "0", _c.CATEGORY_WORD: "a", _c.CATEGORY_SPACE: " ",
+# A parsed regex: (opcode, argument) pairs, the argument's shape set by the opcode.
+_Items = Iterable[tuple[Any, Any]]
+
+_CATEGORY: dict[Any, str] = {_c.CATEGORY_DIGIT: "0", _c.CATEGORY_WORD: "a", _c.CATEGORY_SPACE: " ",
              _c.CATEGORY_NOT_DIGIT: "a", _c.CATEGORY_NOT_WORD: "-", _c.CATEGORY_NOT_SPACE: "a"}
 _GOOD = ("200", "ok", "0", "success", "none", "x")
 MAX_SAMPLE = 1024
@@ -37,7 +42,7 @@ class NoSample(ValueError):
 def matching(pattern: str) -> str:
     """A short value that ``pattern`` matches in full."""
     try:
-        text = _walk(_p.parse(pattern))
+        text = _walk(_p.parse(pattern).data)
     except (re.error, KeyError, TypeError, ValueError, OverflowError) as error:
         raise NoSample(f"cannot build a value matching {pattern!r}: {error}") from None
     if not _fullmatch(pattern, text):
@@ -66,14 +71,14 @@ def _fullmatch(pattern: str, text: str) -> bool:
         raise NoSample(f"RE2 refuses {pattern!r}") from error
 
 
-def _walk(items) -> str:
+def _walk(items: _Items) -> str:
     text = "".join(_node(op, arg) for op, arg in items)
     if len(text) > MAX_SAMPLE:
         raise ValueError(f"a sample would be longer than {MAX_SAMPLE} characters")
     return text
 
 
-def _node(op, arg) -> str:
+def _node(op: Any, arg: Any) -> str:
     if op is _c.LITERAL:
         return chr(arg)
     if op is _c.ANY:
@@ -86,6 +91,7 @@ def _node(op, arg) -> str:
     if op is _c.SUBPATTERN:
         return _walk(arg[-1])
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low: int
         low, _high, body = arg
         text = _walk(body)
         if len(text) * low > MAX_SAMPLE:
@@ -100,7 +106,7 @@ def _node(op, arg) -> str:
     raise ValueError(f"unsupported construct {op}")
 
 
-def _in(items) -> str:
+def _in(items: list[tuple[Any, Any]]) -> str:
     if items and items[0][0] is _c.NEGATE:
         excluded = re.compile("[" + "".join(_class_text(i) for i in items[1:]) + "]")
         for candidate in "0a-_A":
@@ -117,7 +123,7 @@ def _in(items) -> str:
     raise ValueError(f"unsupported class item {op}")
 
 
-def _class_text(item) -> str:
+def _class_text(item: tuple[Any, Any]) -> str:
     op, arg = item
     if op is _c.LITERAL:
         return re.escape(chr(arg))

@@ -17,6 +17,7 @@ deployment's namespace; ``monitoring`` for datasets).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from mlopsc import ir
@@ -46,7 +47,7 @@ class PrometheusTarget:
         namespace = options.settings.get("prometheus.namespace")
         with_tests = options.settings.get("prometheus.unit-tests", "true").lower() != "false"
         for slo in ir_.slos:
-            deployment = ir_.get(slo.deployment)
+            deployment = ir_.get(slo.deployment, ir.Deployment)
             if not checks.slo_names_ok(slo, diagnostics):
                 continue
             checks.unreachable_tiers(slo, diagnostics)
@@ -72,7 +73,7 @@ def _slo_group(slo: ir.Slo, deployment: ir.Deployment, bag: Diagnostics) -> dict
     return slo_rules.group(slo, deployment, labels, annotations)
 
 
-def _monitor_groups(ir_: ir.IR, bag: Diagnostics):
+def _monitor_groups(ir_: ir.IR, bag: Diagnostics) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(file stem, namespace, group) for every deployment and dataset with alerts."""
     by_deployment: dict[str, list[dict[str, Any]]] = {}
     by_dataset: dict[str, list[dict[str, Any]]] = {}
@@ -95,7 +96,7 @@ def _monitor_groups(ir_: ir.IR, bag: Diagnostics):
             by_dataset.setdefault(dataset.id, []).extend(monitor_rules.freshness(
                 dataset, 0, {**labels, "severity": "warning"}, {}))
     for node_id, rules in sorted(by_deployment.items()):
-        d = ir_.get(node_id)
+        d = ir_.get(node_id, ir.Deployment)
         group = {"name": f"mlopsc-monitors-{d.name}", "rules": rules}
         yield f"monitors-{d.name}", d.namespace, group
     for node_id, rules in sorted(by_dataset.items()):
@@ -106,8 +107,9 @@ def _monitor_groups(ir_: ir.IR, bag: Diagnostics):
 
 def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, list[dict[str, Any]]]:
     """The entity whose file holds the monitor's rules, and the rules."""
-    subject = ir_.get(monitor.deployment) if monitor.deployment else (
-        ir_.get(monitor.dataset) if monitor.dataset else None)
+    subject: ir.Deployment | ir.Dataset | None = (
+        ir_.get(monitor.deployment, ir.Deployment) if monitor.deployment
+        else ir_.get(monitor.dataset, ir.Dataset) if monitor.dataset else None)
     owner = monitor.owner or (subject.owner if subject else None)
     labels = checks.routing_labels(monitor.routing, owner, entity_path(monitor.path) + ("routing",),
                                    bag)
@@ -116,7 +118,7 @@ def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, li
     if monitor.type in ("data_quality", "freshness"):
         if not monitor.dataset:
             raise monitor_rules.Nothing("it names no dataset")
-        dataset = ir_.get(monitor.dataset)
+        dataset = ir_.get(monitor.dataset, ir.Dataset)
         if monitor.type == "freshness":
             return dataset.id, monitor_rules.freshness(dataset, monitor.for_s, labels, annotations)
         return dataset.id, monitor_rules.data_quality(monitor, dataset, labels, annotations)
@@ -124,7 +126,9 @@ def _monitor(monitor: ir.Monitor, ir_: ir.IR, bag: Diagnostics) -> tuple[str, li
         rules = monitor_rules.drift(monitor, ir_, labels, annotations)
     else:
         rules = monitor_rules.model_metric(monitor, ir_, labels, annotations)
-    return monitor.deployment or monitor.dataset, rules
+    subject_id = monitor.deployment or monitor.dataset
+    assert subject_id is not None  # the rules name one of them, or raised Nothing
+    return subject_id, rules
 
 
 def _artifacts(files: dict[str, tuple[str, list[dict[str, Any]]]], tests: dict[str, str],
