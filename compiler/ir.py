@@ -248,6 +248,7 @@ class Approval:
     role: str
     date: str
     stage: str | None = None
+    version: str | None = None
 
 
 @frozen

@@ -357,7 +357,7 @@ def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:
                                           reviewers=tuple(m.human_oversight.reviewers))
         if m.human_oversight else None,
         approvals=tuple(ir.Approval(by=a.by, role=a.role, date=a.date,
-                                    stage=_s(a.stage) if a.stage else None)
+                                    stage=_s(a.stage) if a.stage else None, version=a.version)
                         for a in m.approvals),
         regulations=_strs([*m.regulations, *spec.governance.regulations]),
         risk_assessment=m.risk_assessment, tags=tuple(m.tags),

@@ -140,10 +140,11 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     check_spec_data(ir.governance.data, org, diagnostics)
     engine = make_engine(bundles, org, options.opa_url, options.limits)
     terms = OrgTerms.of(org, ir)
+    today = options.today or datetime.date.today()
     disabled = switched_off(ir, bundles, diagnostics, terms)
     off = {d.rule for d in disabled}
     try:
-        found, tiers = evaluate(engine, bundles, PolicyInput(ir), diagnostics)
+        found, tiers = evaluate(engine, bundles, PolicyInput(ir, today.isoformat()), diagnostics)
     except PolicyLimitError as error:
         report_limit(error, bundles, diagnostics)
         # No rule is known to pass and no waiver to be used: report neither.
@@ -151,8 +152,7 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
                             rules=_active(bundles, off), results=(), waivers=(),
                             disabled=tuple(disabled), tiers=None)
     found = [f for f in found if f.code not in off]
-    found, waivers = apply_waivers(found, ir.waivers, options.today or datetime.date.today(),
-                                   diagnostics, terms)
+    found, waivers = apply_waivers(found, ir.waivers, today, diagnostics, terms)
     diagnostics.extend(found)
     return PolicyResult(engine=engine.name, bundles=bundles.names, rules=_active(bundles, off),
                         results=results(bundles.rules, found, ir, off),

@@ -125,13 +125,23 @@ class PolicyInput:
     {'limits': {'gpu': 2}}
     """
 
-    def __init__(self, ir: IR) -> None:
+    def __init__(self, ir: IR, today: str | None = None) -> None:
         self._ir = ir
+        self._run = {"today": today} if today is not None else None
+        """Facts of the run rather than the spec (``input.run.today``, the date approvals
+        and waivers are judged against); absent when not given."""
 
     @cached_property
     def document(self) -> dict[str, Any]:
-        return input_document(self._ir)
+        document = input_document(self._ir)
+        if self._run is not None:
+            document["run"] = dict(self._run)
+        return document
 
     @cached_property
     def json(self) -> str:
-        return input_json(self._ir)
+        text = input_json(self._ir)
+        if self._run is None:
+            return text
+        return f'{text[:-1]},"run":{json.dumps(self._run, separators=(",", ":"))}}}'
+

@@ -80,13 +80,18 @@ def schema() -> dict[str, Any]:
         "governance": _type(Governance, defs),
         **sections,
     }
+    optional = {"run": {
+        "type": "object", "additionalProperties": False, "required": ["today"],
+        "description": "Facts of the run, not of the spec: `today` is the date approvals and "
+                       "waivers are judged against (`--today`, SOURCE_DATE_EPOCH or today).",
+        "properties": {"today": {"type": "string", "format": "date"}}}}
     assert set(IR.SECTIONS) == set(_SECTION_TYPES)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://mlopsc.dev/schema/policy-input.json",
         "title": "mlopsc policy input (the `input` document of Rego policies)",
         "type": "object",
-        "properties": properties,
+        "properties": {**properties, **optional},
         "required": sorted(properties),
         "additionalProperties": False,
         "$defs": dict(sorted(defs.items())),

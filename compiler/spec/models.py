@@ -40,6 +40,9 @@ class Approval(SpecModel):
     date: IsoDate
     stage: Stage | None = None
     """The stage the approval is for."""
+    version: Version | None = None
+    """The model version approved. An approval counts only for the version it names: one
+    without a version counts for none (GOV-005)."""
 
 
 class TrainingDataset(SpecModel):

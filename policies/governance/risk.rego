@@ -24,11 +24,28 @@ deny contains f if {
 
 _default_tiers := {"minimal", "low", "medium", "high", "unacceptable"}
 
-# Approvals that count for the model's current stage (no stage means any).
+# The run's date (`input.run.today`), when the gate gives it.
+default _today := null
+
+_today := input.run.today if is_string(input.run.today)
+
+# Approvals that count for the model: for its current stage (no stage means any), for its
+# version (an approval names the version it approves), and not dated after today.
 _approvals(m) := [a |
 	some a in m.approvals
 	object.get(a, "stage", null) in {null, m.stage}
+	object.get(a, "version", null) == m.version
+	not _future(a)
 ]
+
+_future(a) if {
+	is_string(_today)
+	is_string(a.date)
+	a.date > _today
+}
+
+# Who approved, compared without case or surrounding blanks: one person counts once.
+_people(approvals) := {lower(trim_space(a.by)) | some a in approvals; is_string(a.by)}
 
 # Released models (`lib.released`) with their tier's requirements and the approvals that count,
 # found once for GOV-003 and GOV-004 rather than once per rule.
@@ -40,20 +57,20 @@ _released := [[m, lib.tier(m), _approvals(m)] |
 # METADATA
 # title: Enough approvals for the risk tier
 # description: >-
-#   A model in staging or production has at least as many approvals for its stage as its
-#   risk tier requires (by default: high 2, medium and low 1).
+#   A model in staging or production has approvals for its stage and version, from at least
+#   as many distinct people as its risk tier requires (by default: high 2, medium and low 1).
 # custom:
 #   code: GOV-003
 #   severity: error
 #   applies_to: [models]
-#   hint: "add approvals for the model's stage: `approvals: [{by: ..., role: ..., date: \"YYYY-MM-DD\", stage: production}]`"
+#   hint: "add approvals by distinct people for the model's stage and version: `approvals: [{by: ..., role: ..., date: \"YYYY-MM-DD\", stage: production, version: \"1.2.0\"}]`"
 deny contains f if {
 	some [m, tier, approvals] in _released
 	need := tier.approvals
-	have := count(approvals)
+	have := count(_people(approvals))
 	have < need
-	f := lib.finding("GOV-003", sprintf("%s-risk model %q in %s has %d approval(s); its tier requires %d",
-		[object.get(m, "risk_tier", "medium"), m.name, m.stage, have, need]), sprintf("%s.approvals", [m.path]))
+	f := lib.finding("GOV-003", sprintf("%s-risk model %q in %s has %d approval(s) of version %s by distinct people; its tier requires %d",
+		[object.get(m, "risk_tier", "medium"), m.name, m.stage, have, m.version, need]), sprintf("%s.approvals", [m.path]))
 }
 
 # METADATA
@@ -76,19 +93,18 @@ deny contains f if {
 }
 
 # METADATA
-# title: An approval names who, role and date
-# description: Each approval says who approved, in which role and on which date.
+# title: An approval names who, role, date and version
+# description: Each approval says who approved, in which role, on which date and which model version.
 # custom:
 #   code: GOV-005
 #   severity: error
 #   applies_to: [models]
-#   hint: "write who, role and date in the approval: `{by: name@example.com, role: ml-lead, date: \"YYYY-MM-DD\"}`"
+#   hint: "write who, role, date and version in the approval: `{by: name@example.com, role: ml-lead, date: \"YYYY-MM-DD\", version: \"1.2.0\"}`"
 deny contains f if {
 	some m in input.models
 	some i, a in m.approvals
-	some key in ["by", "role", "date"]
-	not a[key] > "" # a written value orders after "": most stop here, before the builtin
-	object.get(a, key, null) in {null, ""}
+	some key in ["by", "role", "date", "version"]
+	lib.blank(a, key)
 	f := lib.finding("GOV-005", sprintf("approval %d of model %q does not say %s", [i, m.name, key]),
 		sprintf("%s.approvals[%d]", [m.path, i]))
 }
@@ -125,4 +141,22 @@ deny contains f if {
 	not lib.blank(m, "risk_tier")
 	f := lib.finding("GOV-007", sprintf("model %q has risk tier %q, which has no requirements", [m.name, m.risk_tier]),
 		sprintf("%s.risk_tier", [m.path]))
+}
+
+# METADATA
+# title: No approval is dated in the future
+# description: >-
+#   An approval is dated on or before the run's date (`--today`, SOURCE_DATE_EPOCH or
+#   today); one dated later is not an approval yet, and does not count.
+# custom:
+#   code: GOV-014
+#   severity: error
+#   applies_to: [models]
+#   hint: "write the date the approval was given"
+deny contains f if {
+	some m in input.models
+	some i, a in m.approvals
+	_future(a)
+	f := lib.finding("GOV-014", sprintf("approval %d of model %q is dated %s, after today (%s)", [i, m.name, a.date, _today]),
+		sprintf("%s.approvals[%d].date", [m.path, i]))
 }

@@ -43,8 +43,8 @@ model := {"id": "model:m", "name": "m", "path": "models.m", "owner": "team-ml", 
 	"explainability": {"method": "shap", "per_decision": true},
 	"human_oversight": {"description": "analysts review", "reviewers": ["ops"]},
 	"approvals": [
-		{"by": "a@acme.example", "role": "ml-lead", "date": "2026-01-05", "stage": "production"},
-		{"by": "b@acme.example", "role": "risk", "date": "2026-01-06", "stage": "production"},
+		{"by": "a@acme.example", "role": "ml-lead", "date": "2026-01-05", "stage": "production", "version": "1.0.0"},
+		{"by": "b@acme.example", "role": "risk", "date": "2026-01-06", "stage": "production", "version": "1.0.0"},
 	],
 	"regulations": ["gdpr"], "risk_assessment": "https://wiki/risk/m"}
 

@@ -116,8 +116,9 @@ def excused(tmp_path: Path, exception: str) -> Path:
     return spec
 
 
-DISABLED = ("governance:\n", "governance:\n  disabled_rules:\n"
-            "    - {rule: DEP-006, reason: rollbacks are manual, approver: APPROVER}\n")
+DISABLED = ("governance:\n", ("governance:\n  disabled_rules:\n"
+                             "    - {rule: DEP-006, reason: rollbacks are manual, "
+                             "approver: APPROVER}\n"))
 WAIVER = """
 waivers:
   manual-rollback:
@@ -187,3 +188,32 @@ def test_the_owner_cannot_approve_their_own_exception(tmp_path, capsys):
                     (DISABLED[0], DISABLED[1].replace("APPROVER", "team-fraud")))
     assert run(spec, capsys) == (1, [("DEP-006", "deployments.fraud-scorer.rollout"),
                                      ("E414", "governance.disabled_rules[0].approver")])
+
+
+# ------------------------------------------------------------------ approvals
+FIRST = "{by: maria.keller@acme.example, role: ml-lead, "
+SECOND = "{by: tom.okafor@acme.example, role: risk, "
+
+
+def test_the_same_approver_twice_counts_once(tmp_path, capsys):
+    spec = flagship(tmp_path, (FIRST, "{by: Tom.Okafor@acme.example , role: ml-lead, "))
+    assert run(spec, capsys) == (1, [("GOV-003", "models.fraud-detector.approvals")])
+
+
+def test_approvals_are_tied_to_the_model_version(tmp_path, capsys):
+    spec = flagship(tmp_path, ('stage: production, version: "2.3.0"}',
+                               'stage: production, version: "2.2.1"}'))
+    assert run(spec, capsys) == (1, [("GOV-003", "models.fraud-detector.approvals")])
+    spec = flagship(tmp_path, (', version: "2.3.0"}', "}"))
+    assert run(spec, capsys) == (1, [("GOV-003", "models.fraud-detector.approvals"),
+                                     ("GOV-005", "models.fraud-detector.approvals[0]")])
+
+
+def test_approvals_dated_in_the_future_do_not_count(tmp_path, capsys):
+    spec = flagship(tmp_path, (SECOND + 'date: "2026-11-07"', SECOND + 'date: "2099-01-01"'))
+    assert run(spec, capsys) == (1, [("GOV-003", "models.fraud-detector.approvals"),
+                                     ("GOV-004", "models.fraud-detector.approvals"),
+                                     ("GOV-014", "models.fraud-detector.approvals[1].date")])
+    # judged against the run's date: the flagship's approvals are from 2026-11-05 and -07
+    status, found = run(FLAGSHIP, capsys, "--today", "2026-11-06")
+    assert status == 1 and ("GOV-014", "models.fraud-detector.approvals[1].date") in found
