@@ -19,8 +19,9 @@ def hpa(ctx: Ctx, name: str, target: tuple[str, str, str],
         track: str | None = None) -> dict[str, Any]:
     """``target`` is the scaled object's (apiVersion, kind, name)."""
     scaling = ctx.d.autoscaling
+    assert scaling is not None  # an HPA is made only for a deployment that autoscales
     api, kind, target_name = target
-    metrics = []
+    metrics: list[dict[str, Any]] = []
     if scaling.target_cpu_utilization is not None:
         metrics.append({"resource": {"name": "cpu", "target": {
             "averageUtilization": scaling.target_cpu_utilization, "type": "Utilization"}},

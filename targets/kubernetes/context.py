@@ -7,6 +7,7 @@ from typing import Any
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.ir import Slo
 from mlopsc.source import parse_path
 from mlopsc.targets.kubernetes import meta
 
@@ -30,9 +31,10 @@ class Settings:
 
     @classmethod
     def parse(cls, settings: dict[str, str]) -> Settings:
-        def get(key: str, default):
+        def get(key: str, default: str) -> str:
             return settings.get(f"kubernetes.{key}", default)
-        return cls(flavour=get("flavour", None), kserve_mode=get("kserve-mode", "serverless"),
+        return cls(flavour=settings.get("kubernetes.flavour"),
+                   kserve_mode=get("kserve-mode", "serverless"),
                    prometheus_address=get("prometheus-address", DEFAULT_PROMETHEUS),
                    gpu_node_label=get("gpu-node-label", "nvidia.com/gpu.product"))
 
@@ -51,8 +53,8 @@ class Ctx:
     def flavour(self) -> str:
         return self.settings.flavour or self.d.flavour
 
-    def slos(self) -> list[ir.Slo]:
-        return [self.ir.get(slo_id) for slo_id in self.d.slos]
+    def slos(self) -> list[Slo]:
+        return [self.ir.get(slo_id, Slo) for slo_id in self.d.slos]
 
     def labels(self, version: str | None = None, track: str | None = None) -> dict[str, str]:
         """The spec's labels, then mlopsc's (which win: selectors must stay as built)."""
@@ -68,6 +70,6 @@ class Ctx:
         return (parse_path(self.d.path) or ()) + fields
 
     def obj(self, api: str, kind: str, name: str, spec: dict[str, Any],
-            **label_args) -> dict[str, Any]:
+            **label_args: str | None) -> dict[str, Any]:
         return {"apiVersion": api, "kind": kind, "metadata": self.meta(name, **label_args),
                 "spec": spec}

@@ -44,7 +44,7 @@ def candidate_service(ctx: Ctx) -> str:
 
 
 def _destination(ctx: Ctx, host: str, weight: int | None = None) -> dict[str, Any]:
-    out = {"destination": {"host": host, "port": {"number": ctx.d.port}}}
+    out: dict[str, Any] = {"destination": {"host": host, "port": {"number": ctx.d.port}}}
     if weight is not None:
         out["weight"] = weight
     return out

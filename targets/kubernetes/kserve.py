@@ -33,7 +33,8 @@ def _scaling(ctx: Ctx) -> dict[str, Any]:
         count = 1 if d.replicas is None else d.replicas
         return {"maxReplicas": max(count, 1), "minReplicas": count}
     scaling = d.autoscaling
-    out = {"maxReplicas": scaling.max_replicas, "minReplicas": scaling.min_replicas}
+    out: dict[str, Any] = {"maxReplicas": scaling.max_replicas,
+                           "minReplicas": scaling.min_replicas}
     if scaling.target_cpu_utilization is not None:
         out.update(scaleMetric="cpu", scaleTarget=scaling.target_cpu_utilization)
     elif scaling.target_requests_per_second is not None:

@@ -16,7 +16,7 @@ from mlopsc.targets.kubernetes import (
     workloads,
 )
 from mlopsc.targets.kubernetes.context import Ctx
-from mlopsc.targets.kubernetes.meta import derived_name
+from mlopsc.targets.kubernetes.meta import canary_service, derived_name
 
 
 def objects(ctx: Ctx) -> list[dict[str, Any]]:
@@ -70,7 +70,7 @@ def _templates(ctx: Ctx) -> list[dict[str, Any]]:
 def _progressive(ctx: Ctx) -> list[dict[str, Any]]:
     d = ctx.d
     templates = _templates(ctx)
-    second = rollouts.canary_service(d) if d.rollout.strategy == "canary" \
+    second = canary_service(d) if d.rollout.strategy == "canary" \
         else rollouts.preview_service(d)
     found = [rollouts.rollout(ctx, templates), *templates, workloads.service(ctx, d.name),
              workloads.service(ctx, second)]

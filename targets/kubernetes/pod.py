@@ -45,11 +45,11 @@ def resources(res: ir.Resources | None) -> dict[str, Any]:
     if res is None:
         return {}
     requests = {k: v for k, v in (("cpu", res.cpu), ("memory", res.memory)) if v}
-    limits = {k: v for k, v in (("cpu", res.cpu_limit),
+    limits: dict[str, str | int] = {k: v for k, v in (("cpu", res.cpu_limit),
                                 ("memory", res.memory_limit or res.memory)) if v}
     if res.gpu_count:
         limits[GPU_RESOURCE] = res.gpu_count
-    out = {}
+    out: dict[str, Any] = {}
     if limits:
         out["limits"] = limits
     if requests:

@@ -66,8 +66,8 @@ def _analysis(templates: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _canary(ctx: Ctx, templates: list[dict[str, Any]]) -> dict[str, Any]:
     d = ctx.d
-    canary = {"canaryService": canary_service(d), "stableService": d.name,
-              "steps": steps(d.rollout)}
+    canary: dict[str, Any] = {"canaryService": canary_service(d), "stableService": d.name,
+                              "steps": steps(d.rollout)}
     if d.mode == "online":
         # Host-level split: the route's two destinations are the stable and canary Services.
         canary["trafficRouting"] = {"istio": {"virtualServices": [{"name": d.name,

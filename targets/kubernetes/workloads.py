@@ -26,7 +26,7 @@ def replicas_field(d: ir.Deployment) -> dict[str, Any]:
 def _strategy(rollout: ir.Rollout) -> dict[str, Any]:
     update = {k: v for k, v in (("maxSurge", rollout.max_surge),
                                 ("maxUnavailable", rollout.max_unavailable)) if v is not None}
-    out = {"type": "RollingUpdate"}
+    out: dict[str, Any] = {"type": "RollingUpdate"}
     if update:
         out["rollingUpdate"] = update
     return out
