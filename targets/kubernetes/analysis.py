@@ -17,8 +17,11 @@ SLIs) are narrowed by the Service that carries the new version instead.
 
 Queries come from the Prometheus target's public PromQL builder
 (:mod:`mlopsc.render.promql`, and its SLI ratio), so spec strings are quoted
-PromQL literals. Every query is absent, never NaN, without traffic, and the conditions
-treat an empty result as healthy (``len(result) == 0``).
+PromQL literals. Every query is absent, never NaN, without traffic. A gate's SLI query is
+also empty when its window saw fewer requests than :func:`min_requests`, and an empty result
+is neither success nor failure: the measurement is *inconclusive* (three of them pause the
+rollout). Rollback triggers fail only on a result (``failureLimit`` = the spec's
+``failure_limit``). Drift is no rollback trigger (W560): both versions see the same inputs.
 
 Argo Rollouts substitutes arguments in a metric before it runs it: it marshals the whole
 metric to JSON and replaces every ``{{ TAG }}`` in that text (``valyala/fasttemplate``
@@ -30,18 +33,19 @@ string literals (the only place spec text reaches a query) ``{{`` is written
 ``{{`` in a metric (E540) before it is written.
 
 >>> gate_success(0.001)
-'len(result) == 0 || result[0] <= 0.001'
+'len(result) > 0 && result[0] <= 0.001'
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from typing import Any
 
 from mlopsc import ir
-from mlopsc.render.metrics import DRIFT
 from mlopsc.render.promql import duration, number, selector
-from mlopsc.render.slo import error_budget, ratio_expr
+from mlopsc.render.slo import error_budget, ratio_expr, sli_selectors
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import canary_service, derived_name
 
@@ -60,8 +64,42 @@ _NEW_PODS = f'{HASH_LABEL}="{{{{args.{HASH_ARG}}}}}"'
 _NEW_PODS_JSON = json.dumps(_NEW_PODS)[1:-1]
 
 
+INCONCLUSIVE_LIMIT = 3
+"""Gate measurements with too few requests (or none) before the analysis is inconclusive
+and Argo Rollouts pauses the rollout for a human: never promoted on too little evidence."""
+EXPECTED_ERRORS = 10
+"""A gate judges a window only when a version exactly at its error budget would be expected
+to fail this many requests (``min requests = 10 / budget``). With fewer, the error count is
+noise: at 100 requests/s a 5m window of a 99.95 % SLO holds 15 budgeted errors, and a
+canary twice as healthy (7.5 expected) still exceeds 15 about 1 % of the time per
+measurement, but a 5 % canary sees 1,500 requests (0.75 budgeted errors) and one error fails
+it."""
+
+
 def gate_success(bound: float) -> str:
-    return f"len(result) == 0 || result[0] <= {number(bound)}"
+    """Empty (too few requests, or none): neither success nor failure, so inconclusive."""
+    return f"len(result) > 0 && result[0] <= {number(bound)}"
+
+
+def gate_failure(bound: float) -> str:
+    return f"len(result) > 0 && result[0] > {number(bound)}"
+
+
+def min_requests(budget: float) -> int:
+    """Requests a window needs before an SLI ratio is judged.
+
+    >>> min_requests(0.0005), min_requests(0.01)
+    (20000, 1000)
+    """
+    # Rounded first: 1 - 0.999 is 0.0010000000000000009 in binary floating point.
+    return math.ceil(round(EXPECTED_ERRORS / budget, 6)) if budget > 0 else 0
+
+
+def with_min_requests(sli: ir.Sli, window_s: float, budget: float) -> str:
+    """The SLI error ratio over the new pods, empty unless the window saw enough requests."""
+    total = new_pods(sli_selectors(sli)[1])
+    return (f"{ratio_expr(sli, window_s, new_pods)} and on() "
+            f"(sum(increase({total}[{duration(window_s)}])) >= {min_requests(budget)})")
 
 
 def rollback_failure(bound: float) -> str:
@@ -109,7 +147,7 @@ def templates(ctx: Ctx, counted: bool) -> list[dict[str, Any]]:
     analysis = ctx.d.rollout.analysis
     count = (analysis.count if analysis else None) or (DEFAULT_COUNT if counted else None)
     out = []
-    gate = [_gate_metric(ctx, ctx.ir.get(slo_id), count) for slo_id in
+    gate = [_gate_metric(ctx, ctx.ir.get(slo_id, ir.Slo), count) for slo_id in
             (analysis.slos if analysis else ())]
     if gate:
         out.append(_template(ctx, gate_name(ctx.d), gate))
@@ -165,9 +203,12 @@ def _metric(ctx: Ctx, name: str, query: str, condition: dict[str, Any],
 
 def _gate_metric(ctx: Ctx, slo: ir.Slo, count: int | None) -> dict[str, Any]:
     analysis = ctx.d.rollout.analysis
-    condition = {"failureLimit": analysis.failure_limit if analysis else 1,
-                 "successCondition": gate_success(error_budget(slo))}
-    query = ratio_expr(slo.sli, _window_s(ctx), new_pods)
+    budget = error_budget(slo)
+    condition = {"failureCondition": gate_failure(budget),
+                 "failureLimit": analysis.failure_limit if analysis else 1,
+                 "inconclusiveLimit": INCONCLUSIVE_LIMIT,
+                 "successCondition": gate_success(budget)}
+    query = with_min_requests(slo.sli, _window_s(ctx), budget)
     return _metric(ctx, f"slo-{slo.name}", query, condition, count)
 
 
@@ -175,24 +216,32 @@ def _rollback_metric(ctx: Ctx, index: int, trigger: ir.RollbackTrigger,
                      count: int | None) -> dict[str, Any] | None:
     window = _window_s(ctx)
     if trigger.type == "slo_breach":
-        slo = ctx.ir.get(trigger.slo)
+        assert trigger.slo is not None  # a slo_breach trigger names its SLO (E3xx otherwise)
+        slo = ctx.ir.get(trigger.slo, ir.Slo)
         name, bound = f"slo-breach-{slo.name}", error_budget(slo)
-        query = ratio_expr(slo.sli, window, new_pods)
+        query = with_min_requests(slo.sli, window, bound)
     elif trigger.type == "error_rate":
         name, query = "error-rate", error_rate_query(ctx, window)
         bound = trigger.threshold or 0.0
     elif trigger.type == "latency":
         name, query = "latency-p99", latency_query(ctx, window)
         bound = trigger.threshold or 0.0
-    else:  # drift
-        monitor = ctx.ir.get(trigger.monitor)
+    else:  # drift: the same inputs reach both versions, so it cannot judge the new one
+        assert trigger.monitor is not None  # a drift trigger names its monitor
+        monitor = ctx.ir.get(trigger.monitor, ir.Monitor)
         if not monitor.features:
             ctx.bag.add("W535", f"rollback on drift of monitor '{monitor.name}': the monitor "
                         "lists no features, so there is nothing to measure",
                         path=ctx.where("rollout", "rollback", index, "monitor"))
             return None
-        name, query, bound = f"drift-{monitor.name}", argo_inert(drift_query(ctx.d, monitor)), 0.0
-    condition = {"failureCondition": rollback_failure(bound), "failureLimit": 0}
+        ctx.bag.add("W560", f"rollback on drift of monitor '{monitor.name}': drift is a "
+                    "property of the input traffic, the same for the stable and the new "
+                    "pods, so it is not a canary abort signal; the trigger is left out",
+                    path=ctx.where("rollout", "rollback", index))
+        return None
+    analysis = ctx.d.rollout.analysis
+    condition = {"failureCondition": rollback_failure(bound),
+                 "failureLimit": analysis.failure_limit if analysis else 0}
     return _metric(ctx, f"rollback-{index}-{name}", query, condition, count)
 
 
@@ -221,6 +270,7 @@ def error_rate_query(ctx: Ctx, window_s: float) -> str:
 def latency_query(ctx: Ctx, window_s: float) -> str:
     """p99 in seconds from the deployment's latency SLI histogram over the new pods, else
     Istio's (in ms) for the new version's Service."""
+    scope: Callable[[str], str]
     scope, metric, labels, scale = argo_inert, ISTIO_LATENCY, _istio_subject(ctx), " / 1000"
     for slo in ctx.slos():
         if slo.sli.type == "latency":
@@ -232,15 +282,3 @@ def latency_query(ctx: Ctx, window_s: float) -> str:
     # `and on()`: without requests the quantile is NaN; this makes the result empty instead.
     return (f"histogram_quantile(0.99, sum by (le) (rate({buckets}[{w}]))){scale} "
             f"and on() (sum(rate({count}[{w}])) > 0)")
-
-
-def drift_query(d: ir.Deployment, monitor: ir.Monitor) -> str:
-    """How far the most drifted feature is above its threshold (> 0 means drift), over the
-    gauges of ``docs/monitoring.md``."""
-    w = duration(monitor.window_s)
-    parts = []
-    for f in monitor.features:
-        score = selector(DRIFT, {"deployment": d.name, "feature": f.name,
-                                 "method": f.method or "psi", "window": w})
-        parts.append(f"({score} - {number(f.threshold or 0.0)})")
-    return f"max({' or '.join(parts)})"

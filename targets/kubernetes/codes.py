@@ -65,4 +65,12 @@ CODES: tuple[Code, ...] = (
          "reaches another part of a metric (for example an SLO or monitor name that the "
          "spec's name rules did not stop).",
          "remove `{{` from the SLO, monitor and feature names and the SLI values"),
+    Code("W560", "drift is not a canary abort signal",
+         "Feature drift is a property of the input traffic: stable and canary pods see the "
+         "same requests, so a drift score cannot tell the new version from the old one. As "
+         "a rollback trigger it would abort every canary while the inputs drift, including "
+         "the canary of the model retrained because of that drift. The trigger is left out "
+         "of the rollback template; the prometheus target still alerts on the drift monitor.",
+         "remove the `drift` rollback trigger; use `slo_breach`, `error_rate` or `latency`, "
+         "which compare the new pods against their SLO"),
 )

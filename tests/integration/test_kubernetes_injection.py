@@ -114,7 +114,7 @@ def test_selector_value_is_one_promql_literal(value, tmp_path):
     literal = quote(value).replace("{{", "{\\x7b")  # as Argo must not see a placeholder
     # The only placeholders are mlopsc's own: the new pods' hash, in events and total.
     own = "{{args.candidate-hash}}"
-    assert query.count(own) == 2 and "{{" not in query.replace(own, "")
+    assert query.count(own) == 3 and "{{" not in query.replace(own, "")
     assert query.replace(literal, quote("benign")) == expected
     # Prometheus itself parses the query as Argo sends it, escapes included.
     rule = {"groups": [{"name": "g", "rules": [{"record": "r",

@@ -72,13 +72,16 @@ def _series(name: str, labels: dict, per_minute: float) -> dict:
 
 
 def _input(manifests: dict) -> list[dict]:
-    """Stable: 950 requests a minute, none failing, all fast. Canary: 50 a minute, 0.4 %
-    failing (0.2 a minute) and 10 % slower than 150 ms. Whole service: 0.02 % failing."""
+    """Stable: 95,000 requests a minute, none failing, all fast. Canary: 5,000 a minute,
+    0.4 % failing (20 a minute) and 10 % slower than 150 ms. Whole service: 0.02 % failing.
+    (The canary's 25,000 requests in 5 minutes pass the gate's minimum of 10 / budget,
+    20,000 for 99.95 %.)"""
     monitor, service = (manifests["servicemonitor-fraud-scorer.yaml"],
                         manifests["service-fraud-scorer-metrics.yaml"])
     out = []
-    for (pod_name, pod), (ok, bad, fast) in zip(_pods(manifests), [(49.8, 0.2, 45),
-                                                                   (950, 0, 950)], strict=True):
+    for (pod_name, pod), (ok, bad, fast) in zip(_pods(manifests), [(4980, 20, 4500),
+                                                                   (95000, 0, 95000)],
+                                                 strict=True):
         target = target_labels(monitor, service, pod, pod_name)
         out.append(_series("http_requests_total", {**target, "code": "200"}, ok))
         if bad:
@@ -128,7 +131,8 @@ def test_analysis_judges_the_canary_and_slo_rules_the_service(flagship, tmp_path
     placeholder = "{{args.candidate-hash}}"
 
     def as_argo_runs(query: str, pod_hash: str) -> str:
-        assert query.count(placeholder) == 2  # events and total, each narrowed to the new pods
+        # events, total and the request count, each narrowed to the new pods
+        assert query.count(placeholder) == 3
         return query.replace(placeholder, pod_hash)
 
     checks = [

@@ -110,22 +110,30 @@ def test_canary_rollout_steps_routes_and_analysis():
 
 
 def test_analysis_conditions_come_from_the_slos():
+    """Gate: too few requests (or none) is inconclusive, never a pass; three inconclusive
+    measurements pause the rollout. The spec's failure_limit holds for the gate and the
+    rollback triggers alike."""
     objs, _ = build(CANARY)
     gate = one(objs, "analysistemplate-api-gate.yaml")["spec"]["metrics"]
-    assert [(m["name"], m["successCondition"], m["failureLimit"], m["interval"]) for m in gate] == [
-        ("slo-api-avail", "len(result) == 0 || result[0] <= 0.001", 2, "1m"),
-        ("slo-api-latency", "len(result) == 0 || result[0] <= 0.01", 2, "1m")]
+    assert [(m["name"], m["successCondition"], m["failureCondition"], m["failureLimit"],
+             m["inconclusiveLimit"], m["interval"]) for m in gate] == [
+        ("slo-api-avail", "len(result) > 0 && result[0] <= 0.001",
+         "len(result) > 0 && result[0] > 0.001", 2, 3, "1m"),
+        ("slo-api-latency", "len(result) > 0 && result[0] <= 0.01",
+         "len(result) > 0 && result[0] > 0.01", 2, 3, "1m")]
     new_pods = 'rollouts_pod_template_hash="{{args.candidate-hash}}"'
     assert gate[0]["provider"]["prometheus"]["query"] == (
         f'(sum(rate(http_requests_total{{service="api",code=~"5..",{new_pods}}}[5m]))'
-        f' or vector(0)) / (sum(rate(http_requests_total{{service="api",{new_pods}}}[5m])) > 0)')
+        f' or vector(0)) / (sum(rate(http_requests_total{{service="api",{new_pods}}}[5m])) > 0)'
+        f' and on() (sum(increase(http_requests_total{{service="api",{new_pods}}}[5m]))'
+        ' >= 10000)')
     assert one(objs, "analysistemplate-api-gate.yaml")["spec"]["args"] == [
         {"name": "candidate-hash"}]
     rollback = one(objs, "analysistemplate-api-rollback.yaml")["spec"]["metrics"]
     assert [(m["name"], m["failureCondition"], m["failureLimit"]) for m in rollback] == [
-        ("rollback-0-slo-breach-api-avail", "len(result) > 0 && result[0] > 0.001", 0),
-        ("rollback-1-error-rate", "len(result) > 0 && result[0] > 0.05", 0),
-        ("rollback-2-latency-p99", "len(result) > 0 && result[0] > 0.3", 0)]
+        ("rollback-0-slo-breach-api-avail", "len(result) > 0 && result[0] > 0.001", 2),
+        ("rollback-1-error-rate", "len(result) > 0 && result[0] > 0.05", 2),
+        ("rollback-2-latency-p99", "len(result) > 0 && result[0] > 0.3", 2)]
     assert rollback[2]["provider"]["prometheus"]["query"] == (
         'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket'
         f'{{service="api",{new_pods}}}[5m]))) and on() (sum(rate('
@@ -379,3 +387,18 @@ def test_rollback_triggers_dep006_requires_are_not_warned_about(rollout):
     strategy: a W539 for them could not be fixed in the spec."""
     _, diagnostics = build(rollout, "", None)
     assert diagnostics == []
+
+
+def test_drift_is_not_a_canary_abort_signal():
+    """The flagship's drift rollback trigger: both versions see the same inputs, so the
+    trigger is left out of the rollback template, and W560 says why, at its line."""
+    from conftest import ROOT
+    from test_kubernetes_helpers import emit_ir, ir_of
+
+    files, diagnostics = emit_ir(ir_of(ROOT / "mlops.yaml"))
+    assert [(c, p) for c, _, p in diagnostics if c == "W560"] == [
+        ("W560", "deployments.fraud-scorer.rollout.rollback[2]")]
+    rollback = yaml.safe_load(
+        files["prod/fraud-scorer/analysistemplate-fraud-scorer-rollback.yaml"])
+    assert [m["name"] for m in rollback["spec"]["metrics"]] == [
+        "rollback-0-slo-breach-scorer-availability", "rollback-1-slo-breach-scorer-latency"]
