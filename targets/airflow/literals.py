@@ -19,7 +19,7 @@ _ID_BAD = re.compile(r"[^A-Za-z0-9_.-]")
 _NAME_BAD = re.compile(r"\W", re.ASCII)
 
 
-def py(value) -> str:
+def py(value: object) -> str:
     """A Python literal for a str/int/float/bool/None, or a list/tuple/dict of them.
 
     >>> py('a "b"\\n'), py([1, 2.5, None]), py({"k": True})

@@ -34,7 +34,7 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
     # Python wants required parameters first; KFP keeps parameters by name, not position.
     ordered = sorted(p.parameters, key=lambda param: param.default is not None)
 
-    def body(*values):
+    def body(*values: Any) -> None:
         channels = dict(zip((param.name for param in ordered), values, strict=True))
         made: dict[str, dsl.PipelineTask] = {}
         for step in p.steps:
@@ -42,7 +42,10 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
             tasks.configure(task, step, gpu_label, bag, p.image_pull_secrets)
             made[step.name] = task
 
-    body.__signature__ = inspect.Signature([_signature_parameter(param) for param in ordered])
+    # kfp reads the pipeline's parameters from the function's signature; mypy does not
+    # model the settable __signature__ of a function.
+    signature = inspect.Signature([_signature_parameter(param) for param in ordered])
+    body.__signature__ = signature  # type: ignore[attr-defined]
     body.__doc__ = _docstring(p)
     body.__name__ = component.identifier(p.name)
     pipeline = dsl.pipeline(name=p.name, description=p.description)(body)
@@ -83,11 +86,11 @@ def _docstring(p: ir.Pipeline) -> str | None:
         return None
     lines = [p.name, "", "Args:"]
     lines += [f"    {component.identifier(param.name)}: {' '.join(param.description.split())}"
-              for param in described]
+              for param in described if param.description]
     return "\n".join(lines)
 
 
-def _compile(pipeline) -> str:
+def _compile(pipeline: Any) -> str:  # a kfp GraphComponent (kfp is untyped)
     handle, path = tempfile.mkstemp(suffix=".yaml", prefix="mlopsc-kfp-")
     os.close(handle)
     try:
@@ -101,7 +104,7 @@ def _compile(pipeline) -> str:
 _YAML_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 
 
-def _safe_comments(text: str, pipeline, p: ir.Pipeline) -> str:
+def _safe_comments(text: str, pipeline: Any, p: ir.Pipeline) -> str:
     """Drop kfp's comment block when a string default would break out of it.
 
     kfp lists parameter defaults in ``# Inputs:`` comments as they are; a line break in a

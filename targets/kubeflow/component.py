@@ -82,7 +82,7 @@ def build(step: ir.Step, parameters: dict[str, ir.Parameter]) -> StepComponent:
     container = {"image": step.image,
                  "command": [_argument(a) for a in step.command],
                  "args": [_argument(a) for a in step.args]}
-    spec = {"name": step.name, "implementation": {"container": container}}
+    spec: dict[str, Any] = {"name": step.name, "implementation": {"container": container}}
     if inputs:
         spec["inputs"] = inputs
     if outputs:
@@ -103,9 +103,9 @@ def _load(key: str) -> base_component.BaseComponent:
 _KINDS = {"params": "inputValue", "inputs": "inputPath", "outputs": "outputPath"}
 
 
-def _argument(arg: str):
+def _argument(arg: str) -> str | dict[str, Any]:
     """A command/args item: a string, one placeholder, or a ``concat`` of both."""
-    parts: list[Any] = []
+    parts: list[str | dict[str, Any]] = []
     pos = 0
     for match in PLACEHOLDER.finditer(arg):
         if match.start() > pos:

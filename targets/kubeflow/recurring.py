@@ -28,6 +28,7 @@ def kfp_cron(cron: str) -> str:
 
 def definition(p: ir.Pipeline, header: str) -> bytes:
     """The recurring-run document for a pipeline with a schedule."""
+    assert p.schedule is not None  # only a scheduled pipeline has a recurring run
     body = {
         "display_name": p.name,
         "mode": "ENABLE",

@@ -13,7 +13,7 @@ import networkx as nx
 
 from mlopsc import __version__
 from mlopsc.governance.tiers import requirements as tier_requirements
-from mlopsc.ir import IR, Dataset, Deployment, Model, Slo
+from mlopsc.ir import IR, Dataset, Deployment, FairnessMetric, Metric, Model, Slo
 from mlopsc.policy.result import PolicyResult
 
 CARD_VERSION = 2
@@ -32,7 +32,7 @@ def build_card(model: Model, ir: IR, lineage: nx.DiGraph[str] | None,
         card = build_card(ir.get("model:fraud-detector"), ir, build_lineage(ir))
         card["mlopsc"]["risk_tier"]   # 'high'
     """
-    card = {
+    card: dict[str, Any] = {
         "card_version": CARD_VERSION,
         "generator": f"mlopsc {version}",
         "model_details": _details(model),
@@ -78,7 +78,7 @@ def _parameters(m: Model, ir: IR) -> dict[str, Any]:
 
 
 def _training_data(dataset_id: str, trained_version: str, ir: IR) -> dict[str, Any]:
-    d: Dataset = ir.get(dataset_id)  # lowering guarantees the reference resolves
+    d = ir.get(dataset_id, Dataset)  # lowering guarantees the reference resolves
     return {
         "name": d.name, "id": d.id, "link": d.location, "description": d.description,
         "trained_on_version": trained_version, "contract_version": d.version,
@@ -99,7 +99,7 @@ def _quantitative(m: Model) -> dict[str, Any]:
     return {"performance_metrics": metrics}
 
 
-def _meets(x) -> bool | None:
+def _meets(x: Metric | FairnessMetric) -> bool | None:
     if x.value is None or x.threshold is None:
         return None
     return x.value >= x.threshold if x.higher_is_better else x.value <= x.threshold
@@ -164,7 +164,7 @@ def _fairness(m: Model) -> dict[str, Any] | None:
 
 
 def _deployment(d: Deployment, ir: IR) -> dict[str, Any]:
-    slos: list[Slo] = [ir.get(s) for s in d.slos]
+    slos = [ir.get(s, Slo) for s in d.slos]
     return {
         "id": d.id, "name": d.name, "version": d.version, "environment": d.environment,
         "mode": d.mode, "rollout_strategy": d.rollout.strategy,
@@ -186,7 +186,7 @@ def missing_sections(m: Model, ir: IR, policy: PolicyResult | None = None) -> li
     They are reported in the card; judging them is the policy bundle's job.
     """
     tier = tier_requirements(m.risk_tier, ir, policy) or {}
-    expected = {
+    expected: dict[str, object] = {
         "model_details.owners": m.owner, "model_details.overview": m.description,
         "model_parameters.data": m.training.datasets,
         "quantitative_analysis.performance_metrics": m.metrics,
