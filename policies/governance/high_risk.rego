@@ -21,7 +21,7 @@ _tiered := [[m, lib.tier(m)] | some m in input.models]
 deny contains f if {
 	some [m, tier] in _tiered
 	tier.human_oversight
-	lib.blank(m, "human_oversight")
+	_no_oversight(m)
 	f := lib.finding("GOV-008", sprintf("%s-risk model %q declares no human oversight", [m.risk_tier, m.name]), sprintf("%s.human_oversight", [m.path]))
 }
 
@@ -39,6 +39,10 @@ deny contains f if {
 	_no_method(m)
 	f := lib.finding("GOV-009", sprintf("%s-risk model %q declares no explainability method", [m.risk_tier, m.name]), sprintf("%s.explainability", [m.path]))
 }
+
+_no_oversight(m) if lib.blank(m, "human_oversight")
+
+_no_oversight(m) if lib.blank(m.human_oversight, "description")
 
 _no_method(m) if lib.blank(m, "explainability")
 

@@ -45,3 +45,7 @@ test_shadow_of_another_version_does_not_count if {
 	doc := object.union(fixtures.doc, {"deployments": {"web-shadow": {"version": "0.9.0"}}})
 	fixtures.codes(deny) == {"GOV-011"} with input as doc
 }
+
+test_whitespace_is_no_oversight if {
+	fixtures.codes(deny) == {"GOV-008"} with input as fixtures.with_model({"human_oversight": {"description": "  "}})
+}

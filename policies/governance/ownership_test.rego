@@ -21,3 +21,7 @@ test_every_section_is_checked if {
 	})
 	{f.path | some f in deny} == {"datasets.d.owner", "pipelines.p.owner", "deployments.web.owner"} with input as doc
 }
+
+test_whitespace_is_no_owner if {
+	fixtures.codes(deny) == {"GOV-001"} with input as fixtures.with_model({"owner": " \t"})
+}

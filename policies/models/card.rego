@@ -16,11 +16,8 @@ _carded := [m |
 	lib.tier(m).model_card
 ]
 
-# Inline checks rather than a helper call per section: cheaper over thousands of models. A
-# section that orders after "" (a non-empty string; or a collection, which is not in
-# `_unwritten` either) is written: most sections stop at that comparison, before the builtin.
-_unwritten := {null, ""}
-
+# `lib.blank` decides what is unwritten for every rule (absent, null, or only whitespace);
+# its first branch settles a written section with two comparisons.
 # METADATA
 # title: Released models have a model card
 # description: >-
@@ -35,8 +32,7 @@ deny contains f if {
 	sections := _release_sections # once, not once per model
 	some m in _carded
 	some section in sections
-	not m.card[section] > ""
-	object.get(m.card, section, null) in _unwritten
+	lib.blank(m.card, section)
 	f := lib.finding("MDL-001", sprintf("model %q in %s has no model-card section %q", [m.name, m.stage, section]),
 		sprintf("%s.card.%s", [m.path, section]))
 }
@@ -63,8 +59,7 @@ deny contains f if {
 	some m in _carded
 	m.stage == "production"
 	some section in sections
-	not m.card[section] > ""
-	object.get(m.card, section, null) in _unwritten
+	lib.blank(m.card, section)
 	f := lib.finding("MDL-002", sprintf("production model %q has no model-card section %q", [m.name, section]),
 		sprintf("%s.card.%s", [m.path, section]))
 }

@@ -26,3 +26,8 @@ test_production_needs_fairness_and_maintenance if {
 	doc := fixtures.with_model({"card": {"maintenance": "", "fairness_assessment": null}})
 	{f.path | some f in deny; f.code == "MDL-002"} == {"models.m.card.maintenance", "models.m.card.fairness_assessment"} with input as doc
 }
+
+test_whitespace_is_no_section if {
+	doc := fixtures.with_model({"card": {"intended_use": "   ", "maintenance": "\n"}})
+	{f.path | some f in deny} == {"models.m.card.intended_use", "models.m.card.maintenance"} with input as doc
+}

@@ -112,7 +112,7 @@ _alerting := [["slo", "slos", "alerting."], ["monitor", "monitors", ""]]
 deny contains f if {
 	some [kind, section, prefix] in _alerting
 	some x in input[section]
-	object.get(x, "runbook", null) == null # absent or null (docs/policies.md: Engine parity)
+	lib.blank(x, "runbook") # absent, null or only whitespace: one notion of blank
 	f := lib.finding("OBS-004", sprintf("alerts of %s %q have no runbook", [kind, x.name]), sprintf("%s.%srunbook", [x.path, prefix]))
 }
 
@@ -129,7 +129,7 @@ deny contains f if {
 	some [kind, section, prefix] in _alerting
 	some x in input[section]
 	is_object(x.routing)
-	object.get(x.routing, "team", null) == null
-	object.get(x.routing, "receiver", null) == null
+	lib.blank(x.routing, "team")
+	lib.blank(x.routing, "receiver")
 	f := lib.finding("OBS-004", sprintf("alerts of %s %q have no routing", [kind, x.name]), sprintf("%s.%srouting", [x.path, prefix]))
 }

@@ -54,3 +54,8 @@ test_alerts_need_runbook_and_routing if {
 	other := object.union(fixtures.doc, {"slos": {"latency": {"routing": null}}, "monitors": {"drift": {"runbook": null}}})
 	{f.path | some f in deny} == {"slos.latency.alerting.routing", "monitors.drift.runbook"} with input as other
 }
+
+test_whitespace_is_no_runbook if {
+	doc := object.union(fixtures.doc, {"monitors": {"drift": {"runbook": " ", "routing": {"team": "\t"}}}})
+	{f.msg | some f in deny} == {"alerts of monitor \"drift\" have no runbook", "alerts of monitor \"drift\" have no routing"} with input as doc
+}

@@ -135,3 +135,26 @@ def test_a_misspelt_regulation_is_an_error_with_a_guess(tmp_path, capsys, writte
     assert error.hint == f"did you mean '{guess}'?"
     assert error.path == "models.fraud-detector.regulations[1]"
     assert run(spec, capsys)[0] == 1
+
+
+# ------------------------------------------------------------------ rules that compare
+def test_a_metric_below_its_threshold_blocks(tmp_path, capsys):
+    spec = flagship(tmp_path, ("auc_pr: {value: 0.81,", "auc_pr: {value: 0.1,"))
+    assert run(spec, capsys) == (1, [("MDL-010", "models.fraud-detector.metrics.auc_pr.value")])
+
+
+def test_a_lower_is_better_metric_above_its_threshold_blocks(tmp_path, capsys):
+    latency = "      latency_p99_s: {value: 0.4, threshold: 0.25, higher_is_better: false}\n"
+    spec = flagship(tmp_path, ("      auc_pr: {", latency + "      auc_pr: {"))
+    assert run(spec, capsys) == (1, [("MDL-010",
+                                      "models.fraud-detector.metrics.latency_p99_s.value")])
+
+
+@pytest.mark.parametrize(("old", "new", "code", "path"), [
+    ("    owner: team-fraud\n    version: \"2.3.0\"", "    owner: \"  \"\n    version: \"2.3.0\"",
+     "GOV-001", "models.fraud-detector.owner"),
+    ("      maintenance: Retrained", "      maintenance: \" \"\n      caveats: Retrained",
+     "MDL-002", "models.fraud-detector.card.maintenance"),
+])
+def test_whitespace_is_blank(tmp_path, capsys, old, new, code, path):
+    assert run(flagship(tmp_path, (old, new)), capsys) == (1, [(code, path)])
