@@ -158,3 +158,20 @@ def test_a_lower_is_better_metric_above_its_threshold_blocks(tmp_path, capsys):
 ])
 def test_whitespace_is_blank(tmp_path, capsys, old, new, code, path):
     assert run(flagship(tmp_path, (old, new)), capsys) == (1, [(code, path)])
+
+
+# ------------------------------------------------------------------ coverage
+def test_untested_files_count_against_coverage(tmp_path, capsys):
+    """One trivial test must not make a bundle of untested rules reach --threshold 90."""
+    bundle = tmp_path / "org"
+    bundle.mkdir()
+    (bundle / "a.rego").write_text("package org.a\n\nimport rego.v1\n\nok if true\n")
+    (bundle / "a_test.rego").write_text("package org.a\n\nimport rego.v1\n\ntest_ok if ok\n")
+    rules = "".join(f"deny contains {{\"code\": \"ORG-00{i}\", \"msg\": \"m\", \"path\": \"x\"}} "
+                    f"if {{\n\tinput.models[_].owner == \"{i}\"\n\tinput.x > {i}\n}}\n\n"
+                    for i in range(1, 6))
+    (bundle / "b.rego").write_text(f"package org.b\n\nimport rego.v1\n\n{rules}")
+    assert main(["policy", "test", str(bundle), "--threshold", "90", "--format", "json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["coverage"]["percent"] == round(100 * 1 / 16, 2)
+    assert main(["policy", "test", str(bundle), "--threshold", "5"]) == 0
