@@ -310,6 +310,13 @@ def test_a_mistyped_setting_is_refused(tmp_path, capsys, setting, message):
     assert not out.exists()
 
 
-def test_a_plugin_without_declared_settings_reads_them_unchecked(tmp_path):
-    assert main(["compile", FLAGSHIP, "-o", str(tmp_path / "out"), "--target", "inventory",
-                 "--set", "inventory.anything=goes"]) == 0
+def test_a_plugin_reads_only_the_settings_it_declares(tmp_path, capsys):
+    # Settings come from the declaration; a plugin that declares none reads none, so a
+    # mistyped or unknown --set never passes silently.
+    out = tmp_path / "out"
+    assert main(["compile", FLAGSHIP, "-o", str(out), "--target", "inventory",
+                 "--set", "inventory.anything=goes"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "mlopsc: error: --set inventory.anything: target 'inventory' has no setting "
+        "'anything' (its settings: none)")
+    assert not out.exists()
