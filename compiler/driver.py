@@ -141,10 +141,6 @@ def _check(name: str) -> Callable[[Compilation], None]:
     return run
 
 
-def _lower(c: Compilation) -> None:
-    from mlopsc.passes.lower import broken_entities, document_hash, lower
-
-    assert c.spec is not None  # PASSES runs a pass only when what it `needs` is set
 def _orchestrators(c: Compilation) -> None:
     from mlopsc.passes.check_orchestrators import check_orchestrators
 
@@ -152,6 +148,10 @@ def _orchestrators(c: Compilation) -> None:
         check_orchestrators(c.spec, c.options.targets, c.diagnostics)
 
 
+def _lower(c: Compilation) -> None:
+    from mlopsc.passes.lower import broken_entities, document_hash, lower
+
+    assert c.spec is not None  # PASSES runs a pass only when what it `needs` is set
     document = c.loaded.document if c.loaded else None
     c.partial = c.diagnostics.has_errors
     c.broken = broken_entities(c.diagnostics)
@@ -192,11 +192,11 @@ PASSES: tuple[Pass, ...] = (
     Pass("resolve_refs", _check("resolve_refs"), needs="spec"),
     Pass("check_values", _check("check_values"), needs="spec"),
     Pass("check_pipelines", _check("check_pipelines"), needs="spec"),
+    Pass("check_orchestrators", _orchestrators, needs="spec"),
     Pass("check_rollouts", _check("check_rollouts"), needs="spec"),
     Pass("check_consistency", _check("check_consistency"), needs="spec"),
     Pass("lower", _lower, needs="spec"),
     Pass("lineage", _lineage, needs="ir"),
-    Pass("check_orchestrators", _orchestrators, needs="spec"),
     Pass("policy", _policy, needs="ir"),
     Pass("emit", _emit, needs="ir", needs_clean=True),
 )
