@@ -9,11 +9,14 @@ the same day always give the same bytes.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from mlopsc import __version__
 from mlopsc.governance.tiers import requirements
-from mlopsc.ir import IR, Dataset, Deployment, FeatureSet, Model, Slo
+from mlopsc.ir import IR, Dataset, Deployment, FeatureSet, Model, Node, Slo
+
+_N = TypeVar("_N", bound=Node)
 
 REPORT_VERSION = 1
 
@@ -55,7 +58,7 @@ def build_report(ir: IR, policy: Any, today: datetime.date, *,
     return report
 
 
-def _by_id(nodes):
+def _by_id(nodes: Iterable[_N]) -> list[_N]:
     return sorted(nodes, key=lambda n: n.id)
 
 
@@ -149,7 +152,7 @@ def _contract(d: Dataset) -> dict[str, Any]:
 
 
 def _feature_set(f: FeatureSet, ir: IR) -> dict[str, Any]:
-    pii = {x.name for x in ir.get(f.dataset).fields if x.pii}
+    pii = {x.name for x in ir.get(f.dataset, Dataset).fields if x.pii}
     return {
         "id": f.id, "name": f.name, "owner": f.owner, "version": f.version, "source": f.dataset,
         "entity": f.entity, "features": sorted(f.features), "online": f.online,

@@ -33,7 +33,7 @@ def xml_comment(text: str) -> str:
 
 
 def _sorted_copy(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
-    copy = nx.DiGraph()
+    copy: nx.DiGraph[str] = nx.DiGraph()
     copy.graph["name"] = _text(graph.graph.get("name"))
     for node in sorted(graph):
         attrs = graph.nodes[node]

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlopsc import __version__
 from mlopsc.ir import IR, Dataset, FeatureSet, Model, Pipeline
+
+if TYPE_CHECKING:
+    from openlineage.client.event_v2 import DatasetEvent, JobEvent
 
 
 def producer(version: str = __version__) -> str:
@@ -56,7 +59,7 @@ def _one_line(text: str) -> str:
         "\u2029", "\\u2029")
 
 
-def _dataset_event(ir: IR, dataset: Dataset, time: str, by: str):
+def _dataset_event(ir: IR, dataset: Dataset, time: str, by: str) -> DatasetEvent:
     from openlineage.client.event_v2 import DatasetEvent, StaticDataset
     from openlineage.client.facet_v2 import schema_dataset
 
@@ -69,11 +72,11 @@ def _dataset_event(ir: IR, dataset: Dataset, time: str, by: str):
         namespace=ir.name, name=f"datasets/{dataset.name}", facets=facets))
 
 
-def _feature_set_event(ir: IR, feature_set: FeatureSet, time: str, by: str):
+def _feature_set_event(ir: IR, feature_set: FeatureSet, time: str, by: str) -> DatasetEvent:
     from openlineage.client.event_v2 import DatasetEvent, StaticDataset
     from openlineage.client.facet_v2 import schema_dataset
 
-    types = {f.name: f.type for f in ir.get(feature_set.dataset).fields}
+    types = {f.name: f.type for f in ir.get(feature_set.dataset, Dataset).fields}
     facets = _common_facets(feature_set.owner, feature_set.description, by)
     facets["schema"] = schema_dataset.SchemaDatasetFacet(
         fields=[schema_dataset.SchemaDatasetFacetFields(
@@ -84,7 +87,7 @@ def _feature_set_event(ir: IR, feature_set: FeatureSet, time: str, by: str):
         namespace=ir.name, name=f"features/{feature_set.name}", facets=facets))
 
 
-def _model_event(ir: IR, model: Model, time: str, by: str):
+def _model_event(ir: IR, model: Model, time: str, by: str) -> DatasetEvent:
     from openlineage.client.event_v2 import DatasetEvent, StaticDataset
 
     return DatasetEvent(eventTime=time, producer=by, dataset=StaticDataset(
@@ -92,7 +95,7 @@ def _model_event(ir: IR, model: Model, time: str, by: str):
         facets=_common_facets(model.owner, model.description, by)))
 
 
-def _job_event(ir: IR, pipeline: Pipeline, time: str, by: str):
+def _job_event(ir: IR, pipeline: Pipeline, time: str, by: str) -> JobEvent:
     from openlineage.client.event_v2 import InputDataset, Job, JobEvent, OutputDataset
     from openlineage.client.facet_v2 import job_type_job
 
@@ -111,19 +114,24 @@ def _job_event(ir: IR, pipeline: Pipeline, time: str, by: str):
                     outputs=[OutputDataset(namespace=ir.name, name=n) for n in outputs])
 
 
+def _facet_classes(job: bool) -> tuple[Any, Any, Any]:
+    """(ownership facet, owner, documentation facet) classes for a job or a dataset: the
+    two families have the same shape but distinct types."""
+    if job:
+        from openlineage.client.facet_v2 import documentation_job, ownership_job
+        return (ownership_job.OwnershipJobFacet, ownership_job.Owner,
+                documentation_job.DocumentationJobFacet)
+    from openlineage.client.facet_v2 import documentation_dataset, ownership_dataset
+    return (ownership_dataset.OwnershipDatasetFacet, ownership_dataset.Owner,
+            documentation_dataset.DocumentationDatasetFacet)
+
+
 def _common_facets(owner: str | None, description: str | None, by: str, *,
                    job: bool = False) -> dict[str, Any]:
-    if job:
-        from openlineage.client.facet_v2 import documentation_job as docs
-        from openlineage.client.facet_v2 import ownership_job as own
-        owner_facet, doc_facet = own.OwnershipJobFacet, docs.DocumentationJobFacet
-    else:
-        from openlineage.client.facet_v2 import documentation_dataset as docs
-        from openlineage.client.facet_v2 import ownership_dataset as own
-        owner_facet, doc_facet = own.OwnershipDatasetFacet, docs.DocumentationDatasetFacet
+    owner_facet, owner_type, doc_facet = _facet_classes(job)
     facets: dict[str, Any] = {}
     if owner:
-        facets["ownership"] = owner_facet(owners=[own.Owner(name=owner)], producer=by)
+        facets["ownership"] = owner_facet(owners=[owner_type(name=owner)], producer=by)
     if description:
         facets["documentation"] = doc_facet(description=description, producer=by)
     return facets

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     import networkx as nx
 
+    from mlopsc.diagnostics import Diagnostics
+
     LineageGraph: TypeAlias = nx.DiGraph[str]
     """Nodes are entity ids; each edge has a ``relation`` attribute."""
 
@@ -35,8 +37,8 @@ def lineage_edges(ir: IR) -> list[Edge]:
     nodes = {node.id for node in ir.nodes() if not node.id.startswith(_NOT_LINEAGE)}
     edges: dict[tuple[str, str], str] = {}
 
-    def edge(source: str | None, target: str, relation: str) -> None:
-        if source in nodes and target in nodes:
+    def edge(source: str | None, target: str | None, relation: str) -> None:
+        if source is not None and target is not None and source in nodes and target in nodes:
             edges.setdefault((source, target), relation)
 
     for fs in ir.features:
@@ -69,7 +71,7 @@ def build_lineage(ir: IR, edges: list[Edge] | None = None) -> nx.DiGraph[str]:
     """A directed graph over entity ids; edges carry a ``relation`` attribute."""
     import networkx as nx
 
-    graph = nx.DiGraph(name=ir.name)
+    graph: nx.DiGraph[str] = nx.DiGraph(name=ir.name)
     for node in ir.nodes():
         if node.id.startswith(_NOT_LINEAGE):
             continue
@@ -81,7 +83,7 @@ def build_lineage(ir: IR, edges: list[Edge] | None = None) -> nx.DiGraph[str]:
     return graph
 
 
-def lineage_warnings(ir: IR, edges: list[Edge], diagnostics) -> None:
+def lineage_warnings(ir: IR, edges: list[Edge], diagnostics: Diagnostics) -> None:
     """W582 for datasets nothing reads (no edge leaves them), W583 for models no pipeline
     produces (no ``produces`` edge enters them)."""
     from mlopsc.source import parse_path

@@ -76,7 +76,7 @@ def _cycles(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
         return
     import networkx as nx
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(upstream)
     graph.add_edges_from((before, step) for step, befores in upstream.items() for before in befores)
     index = {step.name: i for i, step in enumerate(pipeline.steps)}
