@@ -60,8 +60,9 @@ def problems(document: Any) -> list[Problem]:
 
 def _explain(error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
+    rule = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = sorted(error.schema.get("properties", {}))
+        known = sorted(rule.get("properties", {}))
         for key in sorted(k for k in error.instance if k not in known):
             yield "E408", f"unknown key {key!r}", (*path, key), _unknown_hint(key, known)
         return
@@ -70,7 +71,7 @@ def _explain(error: ValidationError) -> Iterator[Problem]:
     hint = None
     if error.validator == "type" and isinstance(value, str) and _numeric(value):
         hint = "write the number without quotes: a quoted number is text, and never compares"
-    elif error.validator == "enum":
+    elif error.validator == "enum" and isinstance(error.validator_value, list):
         hint = "use one of: " + ", ".join(map(str, error.validator_value))
     yield "E407", f"{where}: {error.message}", path, hint
 

@@ -30,7 +30,8 @@ class OrgTerms:
 
     @classmethod
     def of(cls, org: dict[str, Any], ir: IR) -> OrgTerms:
-        waivers = org.get("waivers") if isinstance(org.get("waivers"), dict) else {}
+        found = org.get("waivers")
+        waivers: dict[str, Any] = found if isinstance(found, dict) else {}
         mandatory = org.get("mandatory_rules")
         approvers = waivers.get("approvers")
         days = waivers.get("max_days")
