@@ -168,6 +168,19 @@ class Step:
     node_selector: dict[str, str]
     security: Security
     tolerations: tuple[Toleration, ...] = ()
+    volumes: tuple[Volume, ...] = ()
+
+
+@frozen
+class Volume:
+    """A volume in a step's container: a claim (``pvc``) or an emptyDir."""
+
+    name: str
+    mount_path: str
+    pvc: str | None = None
+    memory: bool = False
+    """An emptyDir on tmpfs (``medium: Memory``)."""
+    size_limit: str | None = None
 
 
 @frozen

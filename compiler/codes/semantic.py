@@ -157,4 +157,11 @@ CODES = (
          "A pipeline's `artifact_store` gives either `uri` (an object-store root) or `pvc` "
          "(a shared PersistentVolumeClaim), exactly one of them.",
          "keep one of `uri` and `pvc`"),
+    Code("E339", "step volume clashes",
+         "A step's volumes need distinct names and mount paths in the pod. The targets "
+         "already add a volume `tmp` at `/tmp` (a writable scratch directory beside the "
+         "read-only root filesystem) and, for an Airflow pipeline with an `artifact_store` "
+         "claim, `mlopsc-artifacts` at its `mount_path`. `medium` and `size_limit` describe "
+         "an emptyDir, not a claim.",
+         "rename the volume or mount it elsewhere"),
 )

@@ -13,12 +13,8 @@ from functools import cache
 from typing import Any
 
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.render import gpu
 from mlopsc.spec.pipelines import Pipeline
-
-# The node labels that pick a GPU type, and the form of their values: NVIDIA's GPU
-# feature discovery publishes the product name (`Tesla-T4`, `NVIDIA-L4`), GKE its
-# accelerator id (`nvidia-tesla-t4`, `nvidia-l4`).
-GPU_LABELS = {"nvidia": "nvidia.com/gpu.product", "gke": "cloud.google.com/gke-accelerator"}
 
 
 def check_orchestration(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
@@ -28,6 +24,8 @@ def check_orchestration(name: str, pipeline: Pipeline, bag: Diagnostics) -> None
     _required_parameters(where, pipeline, bag)
     _caching(where, pipeline, bag)
     _artifact_store(where, pipeline, bag)
+    _gpu_types(where, pipeline, bag)
+    _volumes(where, pipeline, bag)
 
 
 @cache
@@ -37,7 +35,7 @@ def _zones() -> frozenset[str]:
 
 def _timezone(where: tuple[Any, ...], pipeline: Pipeline, bag: Diagnostics) -> None:
     path = (*where, "timezone")
-    if pipeline.timezone not in _zones():
+    if pipeline.timezone != "UTC" and pipeline.timezone not in _zones():  # skip the tz walk
         bag.add("E337", f"pipeline {where[1]!r}: unknown time zone {pipeline.timezone!r}",
                 path=path, hint="use an IANA time zone name, e.g. `UTC` or `Europe/Berlin`")
     elif pipeline.orchestrator == "kubeflow" and pipeline.schedule \
@@ -83,3 +81,37 @@ def _artifact_store(where: tuple[Any, ...], pipeline: Pipeline, bag: Diagnostics
                     "tasks and the pipeline has no `artifact_store`",
                     path=(*where, "steps", i, field))
             return
+
+
+def _gpu_types(where: tuple[str, ...], pipeline: Pipeline, bag: Diagnostics) -> None:
+    for i, step in enumerate(pipeline.steps):
+        kind = step.resources.gpu.type if step.resources and step.resources.gpu else None
+        if kind is not None and not gpu.known(kind):
+            bag.add("W526", f"step {step.name!r}: GPU type {kind!r} is written as given; "
+                    "mlopsc cannot write it for another node label (`gpu-node-label`)",
+                    path=(*where, "steps", i, "resources", "gpu", "type"))
+
+
+# Volumes the targets add themselves: a writable /tmp, and the Airflow artifact store.
+RESERVED_VOLUMES = {"tmp": "/tmp", "mlopsc-artifacts": None}
+
+
+def _volumes(where: tuple[str, ...], pipeline: Pipeline, bag: Diagnostics) -> None:
+    store = pipeline.artifact_store
+    taken_paths = {"/tmp"} | ({store.mount_path} if store is not None and store.pvc else set())
+    for i, step in enumerate(pipeline.steps):
+        names: set[str] = set()
+        paths = set(taken_paths)
+        for j, volume in enumerate(step.volumes):
+            at = (*where, "steps", i, "volumes", j)
+            if volume.name in RESERVED_VOLUMES or volume.name in names:
+                bag.add("E339", f"step {step.name!r}: volume name {volume.name!r} is "
+                        "already used in the pod", path=(*at, "name"))
+            if volume.mount_path in paths:
+                bag.add("E339", f"step {step.name!r}: something is already mounted at "
+                        f"{volume.mount_path!r}", path=(*at, "mount_path"))
+            if volume.pvc is not None and (volume.size_limit or volume.medium != "disk"):
+                bag.add("E339", f"step {step.name!r}: volume {volume.name!r} is a claim; "
+                        "`medium` and `size_limit` are for an emptyDir", path=at)
+            names.add(volume.name)
+            paths.add(volume.mount_path)

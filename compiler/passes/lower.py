@@ -312,7 +312,10 @@ def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...],
         security=_security(s.security),
         tolerations=tuple(ir.Toleration(key=t.key, value=t.value,
                                         effect=_s(t.effect) if t.effect else None)
-                          for t in s.tolerations))
+                          for t in s.tolerations),
+        volumes=tuple(ir.Volume(name=v.name, mount_path=v.mount_path, pvc=v.pvc,
+                                memory=v.medium == sp.VolumeMedium.memory,
+                                size_limit=v.size_limit) for v in s.volumes))
 
 
 def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:

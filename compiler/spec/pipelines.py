@@ -15,6 +15,7 @@ from mlopsc.spec.common import (
     Image,
     Owner,
     PositiveDuration,
+    Quantity,
     Resources,
     SecurityContext,
     SpecModel,
@@ -95,6 +96,27 @@ class Toleration(SpecModel):
     """Without it, every effect of the taint is tolerated."""
 
 
+class VolumeMedium(StrEnum):
+    disk = "disk"
+    memory = "memory"
+
+
+class Volume(SpecModel):
+    """A volume mounted in the step's container: a PersistentVolumeClaim (`pvc`), or
+    without one a scratch `emptyDir` (on `medium: memory`, a tmpfs, e.g. for `/dev/shm`)."""
+
+    name: str
+    """The volume's name in the pod (a DNS-1123 label)."""
+    mount_path: str
+    """Where the container sees it, e.g. `/dev/shm` or `/data`."""
+    pvc: str | None = None
+    """A PersistentVolumeClaim in the pipeline's namespace; without it, an emptyDir."""
+    medium: VolumeMedium = VolumeMedium.disk
+    """For an emptyDir: `memory` makes it a tmpfs (counted against the memory limit)."""
+    size_limit: Quantity | None = None
+    """For an emptyDir: the most it may hold, e.g. `2Gi`."""
+
+
 class ArtifactStore(SpecModel):
     """Where Airflow steps pass artifacts to each other (Kubeflow uses its own store).
 
@@ -149,6 +171,8 @@ class Step(SpecModel):
     """Container security settings (secure by default)."""
     tolerations: list[Toleration] = []
     """Node taints the step's pod tolerates (e.g. those of a GPU node pool)."""
+    volumes: list[Volume] = []
+    """Volumes mounted in the step's container: claims and scratch space."""
 
 
 class PipelineOutputs(SpecModel):

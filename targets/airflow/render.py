@@ -10,6 +10,7 @@ root, keyed by ``run_id``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,8 @@ class Arg:
     code: str
 
 
-def arg(text: str, artifact_path, booleans: frozenset[str] = frozenset()) -> Arg:
+def arg(text: str, artifact_path: Callable[[str, str], tuple[str, str]],
+        booleans: frozenset[str] = frozenset()) -> Arg:
     """The source of one command/args item (``artifact_path(group, name)`` -> (prefix, suffix)).
 
     A boolean parameter renders as JSON (``true``), as Kubeflow passes it, not as Python's
@@ -73,10 +75,12 @@ def asset(dataset: ir.Dataset | None, trigger: ir.Trigger) -> tuple[str, str]:
     API.
     """
     if trigger.type == "data_change":
+        assert trigger.dataset is not None  # a data_change trigger names its dataset
         name = trigger.dataset.partition(":")[2]
         location = dataset.location if dataset is not None else None
         uri = location if location and _URI.match(location) else f"mlopsc://datasets/{name}"
         return name, uri
+    assert trigger.monitor is not None  # the other triggers with an asset name a monitor
     name = trigger.monitor.partition(":")[2]
     return f"monitor-{name}", f"mlopsc://monitors/{name}"
 
@@ -114,15 +118,20 @@ def resources(r: ir.Resources | None) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def volumes(step: ir.Step, store: ir.ArtifactStore | None) -> dict[str, Any]:
     """The step pod's volumes: a writable ``/tmp`` (an emptyDir) when the root filesystem
-    is read-only, and the artifact store's PVC at its mount path.
+    is read-only, the artifact store's PVC at its mount path, and the step's own.
 
     >>> from types import SimpleNamespace
-    >>> volumes(SimpleNamespace(security=ir.Security()), None)
-    {'tmp': True, 'claim': None, 'mount_path': None}
+    >>> volumes(SimpleNamespace(security=ir.Security(), volumes=()), None)
+    {'tmp': True, 'claim': None, 'mount_path': None, 'volumes': []}
     """
-    claim = store.pvc if store is not None else None
-    return {"tmp": step.security.read_only_root_filesystem, "claim": claim,
-            "mount_path": store.mount_path if claim else None}
+    own = [{"name": v.name, "mount_path": v.mount_path, "pvc": v.pvc,
+            "medium": "Memory" if v.memory else None, "size_limit": v.size_limit}
+           for v in step.volumes]
+    if store is None or store.pvc is None:
+        return {"tmp": step.security.read_only_root_filesystem, "claim": None,
+                "mount_path": None, "volumes": own}
+    return {"tmp": step.security.read_only_root_filesystem, "claim": store.pvc,
+            "mount_path": store.mount_path, "volumes": own}
 
 
 def toleration(t: ir.Toleration) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import jinja2
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.render import gpu
 from mlopsc.render.pod_security import container_security, pod_security
 from mlopsc.source import entity_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
@@ -65,7 +66,7 @@ class AirflowTarget:
 
 
 def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict[str, Any], bag: Diagnostics) -> dict[str, Any]:
-    datasets = {d.id: d for d in ir_.datasets}
+    datasets: dict[str | None, ir.Dataset] = {d.id: d for d in ir_.datasets}
     assets = [render.asset(datasets.get(t.dataset), t) for t in p.triggers if t.type != "manual"]
     for param in p.parameters if p.schedule or assets else ():
         if param.default is None:
@@ -105,8 +106,8 @@ def _task(p: ir.Pipeline, step: ir.Step, settings: dict[str, Any],
     requests, limits = render.resources(step.resources)
     selector = dict(step.node_selector)
     if step.resources is not None and step.resources.gpu_type:
-        selector[settings.get("airflow.gpu-node-label", DEFAULT_GPU_LABEL)] = \
-            step.resources.gpu_type
+        label = str(settings.get("airflow.gpu-node-label", DEFAULT_GPU_LABEL))
+        selector[label] = gpu.label_value(label, step.resources.gpu_type)
     return {
         "var": py_name(step.name), "task_id": airflow_id(step.name),
         "display_name": step.display_name, "doc_md": step.description, "image": step.image,
@@ -138,6 +139,7 @@ def _uses_literal(task: dict[str, Any]) -> bool:
              *task["limits"].values()]
     texts += [text for env in task["env"] for text in (env.name, env.value) if text]
     texts += [task["claim"]] if task["claim"] else []
+    texts += [text for v in task["volumes"] for text in (v["name"], v["pvc"]) if text]
     return (any(py_tpl(text).startswith("literal(") for text in texts)
             or any(a.code.startswith("literal(") for a in task["cmds"] + task["arguments"]))
 

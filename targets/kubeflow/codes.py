@@ -73,4 +73,13 @@ CODES: tuple[Code, ...] = (
          "outputs (stale data for retraining). Without `cache:` mlopsc turns caching off "
          "for such a step.",
          "remove `cache: true`, or pass the data's version as an argument"),
+    Code("W526", "GPU type unknown to mlopsc",
+         "Node labels that pick a GPU write one card differently: NVIDIA GPU feature "
+         "discovery's `nvidia.com/gpu.product` has the product name (`Tesla-T4`), GKE's "
+         "`cloud.google.com/gke-accelerator` the accelerator id (`nvidia-tesla-t4`). mlopsc "
+         "writes a known `gpu.type` in the form of the label the Kubeflow or Airflow target "
+         "uses (`--set <target>.gpu-node-label=...`, default `nvidia.com/gpu.product`); "
+         "this type is not in its table (`mlopsc.render.gpu`), so it is written as given "
+         "and may match no node.",
+         "write the value your cluster's label carries (`kubectl get nodes -L <label>`)"),
 )

@@ -8,11 +8,14 @@ at its spec path instead of a crash, so a user sees every problem at once.
 
 from __future__ import annotations
 
+from types import TracebackType
+
 from kfp import kubernetes
 from kfp.dsl import PipelineTask
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.render import gpu
 from mlopsc.source import entity_path
 
 GPU_RESOURCE = "nvidia.com/gpu"
@@ -29,17 +32,19 @@ class _Refused:
     is added under kfp's setters, which inspect the call stack)."""
 
     def __init__(self, step: ir.Step, bag: Diagnostics) -> None:
-        self.step, self.bag, self.field = step, bag, ()
+        self.step, self.bag = step, bag
+        self.field: tuple[str | int, ...] = ()
         self.where = entity_path(step.path)
 
-    def __call__(self, *field) -> _Refused:
+    def __call__(self, *field: str | int) -> _Refused:
         self.field = field
         return self
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, error, trace) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> bool:
         if kind is not None and issubclass(kind, ValueError | TypeError):
             self.bag.add("E512", f"step {self.step.name!r}: kfp refused the value: {error}",
                          path=self.where + self.field)
@@ -89,6 +94,14 @@ def configure(task: PipelineTask, step: ir.Step, gpu_label: str, bag: Diagnostic
                                       else "Equal", value=t.value, effect=t.effect)
     if pull_secrets:
         kubernetes.set_image_pull_secrets(task, list(pull_secrets))
+    for i, v in enumerate(step.volumes):
+        with refused("volumes", i):
+            if v.pvc is not None:
+                kubernetes.mount_pvc(task, pvc_name=v.pvc, mount_path=v.mount_path)
+            else:
+                kubernetes.empty_dir_mount(task, volume_name=v.name, mount_path=v.mount_path,
+                                           medium="Memory" if v.memory else None,
+                                           size_limit=v.size_limit)
 
 
 def _resources(task: PipelineTask, r: ir.Resources, gpu_label: str, refused: _Refused) -> None:
@@ -111,7 +124,7 @@ def _resources(task: PipelineTask, r: ir.Resources, gpu_label: str, refused: _Re
             task.set_accelerator_limit(r.gpu_count)
     if r.gpu_type:
         with refused("resources", "gpu", "type"):
-            kubernetes.add_node_selector(task, gpu_label, r.gpu_type)
+            kubernetes.add_node_selector(task, gpu_label, gpu.label_value(gpu_label, r.gpu_type))
 
 
 def _retry(task: PipelineTask, retry: ir.Retry) -> None:
@@ -141,7 +154,8 @@ def first_delay(retry: ir.Retry) -> float | None:
 
 def longest_delay(retry: ir.Retry) -> float:
     """The delay KFP waits before the last retry (it has no cap on a delay)."""
-    return (first_delay(retry) or 0) * whole_factor(retry) ** max(retry.limit - 1, 0)
+    growth: float = whole_factor(retry) ** max(retry.limit - 1, 0)  # int ** int: typed Any
+    return (first_delay(retry) or 0) * growth
 
 
 def capped_delays(retry: ir.Retry) -> bool:

@@ -20,6 +20,7 @@ from test_kubeflow import coverage_ir
 
 from mlopsc import api
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.render.gpu import GKE_TO_PRODUCT
 from mlopsc.target import EmitOptions
 from mlopsc.targets.airflow import AirflowTarget
 
@@ -188,7 +189,7 @@ def _kubernetes(p, ir_, dag):
                   "nvidia.com/gpu": str(r.gpu_count) if r and r.gpu_count else None}
         selector = dict(s.node_selector)
         if r and r.gpu_type:
-            selector["nvidia.com/gpu.product"] = r.gpu_type
+            selector["nvidia.com/gpu.product"] = GKE_TO_PRODUCT.get(r.gpu_type, r.gpu_type)
         security = {"allowPrivilegeEscalation": sec.allow_privilege_escalation,
                     "capabilities": {"drop": ["ALL"]}, "privileged": sec.privileged,
                     "readOnlyRootFilesystem": sec.read_only_root_filesystem,
@@ -250,7 +251,7 @@ def test_placeholders_render_at_run_time(loaded):
         "--lr", "0.05", "--max-depth", "6",
         "--model", "/mlopsc/artifacts/fraud-training/RUN/train/model"]
     assert train["limits"] == {"memory": "16Gi", "nvidia.com/gpu": "1"}
-    assert train["node_selector"] == {"nvidia.com/gpu.product": "nvidia-tesla-t4"}
+    assert train["node_selector"] == {"nvidia.com/gpu.product": "Tesla-T4"}
     assert train["requests"] == {"cpu": "4", "memory": "16Gi"}
     assert train["security"] == {"allowPrivilegeEscalation": False,
                                  "capabilities": {"drop": ["ALL"]}, "privileged": False,

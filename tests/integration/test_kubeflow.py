@@ -17,6 +17,7 @@ from kfp import components
 
 from mlopsc import api, ir
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.render.gpu import GKE_TO_PRODUCT
 from mlopsc.target import EmitOptions
 from mlopsc.targets.kubeflow import KubeflowTarget
 from mlopsc.targets.kubeflow.component import identifier
@@ -226,7 +227,8 @@ def _kubernetes(p, ir_):
     for s in p.steps:
         selector = dict(s.node_selector)
         if s.resources is not None and s.resources.gpu_type:
-            selector["nvidia.com/gpu.product"] = s.resources.gpu_type
+            selector["nvidia.com/gpu.product"] = GKE_TO_PRODUCT.get(s.resources.gpu_type,
+                                                                     s.resources.gpu_type)
         security = {"runAsNonRoot": s.security.run_as_non_root}
         if s.security.run_as_user is not None:
             security["runAsUser"] = str(s.security.run_as_user)
@@ -355,7 +357,7 @@ def test_flagship_training_details(tmp_path):
     assert train["resources"]["accelerator"]["resourceCount"] == "1"
     assert train["resources"]["resourceMemoryRequest"] == "16Gi"
     assert ir_["k8s"]["exec-train"]["nodeSelector"] == {
-        "labels": {"nvidia.com/gpu.product": "nvidia-tesla-t4"}}
+        "labels": {"nvidia.com/gpu.product": "Tesla-T4"}}
     assert ir_["k8s"]["exec-train"]["activeDeadlineSeconds"] == "10800"
     assert ir_["k8s"]["exec-register"]["secretAsEnv"][0]["keyToEnv"] == [
         {"envVar": "REGISTRY_TOKEN", "secretKey": "token"}]

@@ -28,9 +28,13 @@ def spec(orchestrator: str, **pipeline) -> dict:
          "args": ["--data", "$(inputs.data)", "--lr", "$(params.learning-rate)",
                   "--deep", "$(params.deep)", "--n", "$(params.rounds)"],
          "inputs": {"data": "prepare.data"},
-         "resources": {"cpu": "1", "memory": "1Gi", "gpu": {"count": 1}},
+         "resources": {"cpu": "1", "memory": "1Gi",
+                       "gpu": {"count": 1, "type": "nvidia-tesla-t4"}},
          "tolerations": [{"key": "nvidia.com/gpu", "effect": "NoSchedule"},
-                         {"key": "pool", "value": "gpu"}]},
+                         {"key": "pool", "value": "gpu"}],
+         "volumes": [{"name": "shm", "mount_path": "/dev/shm", "medium": "memory",
+                      "size_limit": "1Gi"},
+                     {"name": "data", "mount_path": "/data", "pvc": "datasets"}]},
     ]
     body = {"orchestrator": orchestrator, "owner": "team-ml", "schedule": "0 2 * * *",
             "parameters": {"learning-rate": {"type": "float", "default": 0.1},
@@ -157,7 +161,8 @@ def test_airflow_artifacts_live_on_the_shared_claim(airflow_pvc):
 def test_airflow_artifacts_under_an_object_store_root(tmp_path):
     dag = airflow_dag(spec("airflow", artifact_store={"uri": "s3://bucket/ml"}), tmp_path)
     assert dag["tasks"]["train"]["arguments"][1] == "s3://bucket/ml/train/RUN/prepare/data"
-    assert all(v["name"] == "tmp" for t in dag["tasks"].values() for v in t["volumes"])
+    assert not [v for t in dag["tasks"].values() for v in t["volumes"]
+                if v["name"] == "mlopsc-artifacts"]  # nothing to mount for an object store
 
 
 def test_artifacts_without_a_store_are_reported_by_validate(tmp_path):
@@ -236,3 +241,66 @@ def test_kfp_pull_secrets_and_tolerations(kfp_ir):
     assert k8s["exec-train"]["tolerations"] == [
         {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"},
         {"key": "pool", "operator": "Equal", "value": "gpu"}]
+
+
+# ---------------------------------------------------------------- 7. GPU label values
+@pytest.mark.integration
+def test_gpu_type_in_the_form_of_each_label(kfp_ir, airflow_pvc, tmp_path):
+    """One accelerator: NVIDIA feature discovery's product name on its label by default,
+    GKE's accelerator id on GKE's label, in both targets."""
+    assert kfp_ir["k8s"]["exec-train"]["nodeSelector"] == {
+        "labels": {"nvidia.com/gpu.product": "Tesla-T4"}}
+    assert airflow_pvc["tasks"]["train"]["node_selector"] == {
+        "nvidia.com/gpu.product": "Tesla-T4"}
+    gke = {"kubeflow.gpu-node-label": "cloud.google.com/gke-accelerator",
+           "airflow.gpu-node-label": "cloud.google.com/gke-accelerator"}
+    document = spec("kubeflow")
+    document["pipelines"]["train"]["steps"][1]["resources"]["gpu"]["type"] = "Tesla-T4"
+    result, codes = run(document, tmp_path, targets=("kubeflow",), settings=gke)
+    assert not result.blocked(), codes
+    ir_ = reload(outputs(result)["kubeflow/train.yaml"], tmp_path)
+    assert ir_["k8s"]["exec-train"]["nodeSelector"] == {
+        "labels": {"cloud.google.com/gke-accelerator": "nvidia-tesla-t4"}}
+    airflow = spec("airflow", artifact_store={"pvc": "a"})
+    airflow["pipelines"]["train"]["steps"][1]["resources"]["gpu"]["type"] = "Tesla-T4"
+    dag = airflow_dag(airflow, tmp_path, settings=gke)
+    assert dag["tasks"]["train"]["node_selector"] == {
+        "cloud.google.com/gke-accelerator": "nvidia-tesla-t4"}
+
+
+def test_unknown_gpu_type_is_reported_by_validate(tmp_path):
+    document = spec("kubeflow")
+    document["pipelines"]["train"]["steps"][1]["resources"]["gpu"]["type"] = "acme-x1"
+    _, codes = run(document, tmp_path, command=api.validate)
+    assert ("W526", "pipelines.train.steps[1].resources.gpu.type") in codes
+
+
+# ---------------------------------------------------------------- 9. step volumes
+@pytest.mark.integration
+def test_step_volumes_in_both_targets(kfp_ir, airflow_pvc):
+    """A memory-backed /dev/shm and a claim, in KFP's platform spec and on the Airflow pod."""
+    train = kfp_ir["k8s"]["exec-train"]
+    assert train["pvcMount"] == [{"constant": "datasets", "mountPath": "/data",
+                                  "pvcNameParameter": {"runtimeValue": {
+                                      "constant": "datasets"}}}]
+    assert train["emptyDirMounts"] == [{"volumeName": "shm", "mountPath": "/dev/shm",
+                                        "medium": "Memory", "sizeLimit": "1Gi"}]
+    task = airflow_pvc["tasks"]["train"]
+    assert {"name": "shm", "emptyDir": {"medium": "Memory", "sizeLimit": "1Gi"}} \
+        in task["volumes"]
+    assert {"name": "data", "persistentVolumeClaim": {"claimName": "datasets"}} \
+        in task["volumes"]
+    assert {"name": "shm", "mountPath": "/dev/shm"} in task["volume_mounts"]
+    assert {"name": "data", "mountPath": "/data"} in task["volume_mounts"]
+
+
+def test_volume_clashes_are_reported_by_validate(tmp_path):
+    document = spec("airflow", artifact_store={"pvc": "a", "mount_path": "/art"})
+    document["pipelines"]["train"]["steps"][0]["volumes"] = [
+        {"name": "tmp", "mount_path": "/scratch"},
+        {"name": "x", "mount_path": "/art"},
+        {"name": "y", "mount_path": "/y", "pvc": "c", "medium": "memory"}]
+    _, codes = run(document, tmp_path, command=api.validate)
+    at = "pipelines.train.steps[0].volumes"
+    assert {("E339", f"{at}[0].name"), ("E339", f"{at}[1].mount_path"),
+            ("E339", f"{at}[2]")} <= codes
