@@ -22,7 +22,6 @@ from mlopsc.spec.common import (
     Text,
 )
 
-
 BUILTIN_ORCHESTRATORS = ("kubeflow", "airflow")
 """The orchestrators the built-in targets claim: the JSON Schema's examples. The name is
 open: any orchestrator an available target claims is valid (``check_orchestrators``, E333),
