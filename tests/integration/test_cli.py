@@ -175,8 +175,10 @@ def test_environment_overrides_reach_the_ir():
     assert {d.name: d for d in base.deployments}["fraud-scorer"].autoscaling.max_replicas == 20
 
 
-def test_unknown_environment_is_a_coded_error(capsys):
-    assert main(["validate", FLAGSHIP, "--env", "stagin", "--format", "json"]) == 1
+def test_unknown_environment_is_a_coded_usage_error(capsys):
+    # A finding at its line with a did-you-mean, and exit 2 like an unknown --target: the
+    # command line is what is wrong, not the spec.
+    assert main(["validate", FLAGSHIP, "--env", "stagin", "--format", "json"]) == 2
     (finding,) = json.loads(capsys.readouterr().out)["diagnostics"]
     assert finding["code"] == "E114" and "staging" in finding["hint"]
 
