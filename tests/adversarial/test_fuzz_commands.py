@@ -218,7 +218,9 @@ def _exercise(text: str, template: Path) -> None:
         spec, out = str(work / "mlops.yaml"), work / "out"
         before, old_tree = _snapshot(scratch, "repo/out"), _tree(out)
         commands = [
-            ["validate", spec, "--format", "json"],
+            # validate runs the targets' checks: the fast ones, as compile below
+            ["validate", spec, "--format", "json", *[a for t in FAST_TARGETS
+                                                     for a in ("--target", t)]],
             ["validate", spec, "--format", "sarif"],
             ["compile", spec, "-o", str(out), *[a for t in FAST_TARGETS
                                                 for a in ("--target", t)]],
