@@ -7,8 +7,8 @@ from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import Path
 from mlopsc.spec import Spec
 from mlopsc.spec.deployments import Deployment, Mode, RollbackOn, Rollout, Strategy
-from mlopsc.spec.observability import SliType
-from mlopsc.spec.pipelines import TriggerType
+from mlopsc.spec.observability import SliType, Slo
+from mlopsc.spec.pipelines import Trigger, TriggerType
 
 # settings that belong to one strategy only
 _STRATEGY_FIELDS = {
@@ -43,7 +43,7 @@ def check_rollouts(spec: Spec, bag: Diagnostics) -> None:
                 bag.add("E313", f"field {field.name!r}: min {field.min} is above max {field.max}",
                         path=("datasets", name, "fields", i, "min"))
         volume = dataset.volume
-        if volume and None not in (volume.min_rows, volume.max_rows) \
+        if volume and volume.min_rows is not None and volume.max_rows is not None \
                 and volume.min_rows > volume.max_rows:
             bag.add("E313", f"min_rows {volume.min_rows} is above max_rows {volume.max_rows}",
                     path=("datasets", name, "volume", "min_rows"))
@@ -118,7 +118,7 @@ def _ab(rollout: Rollout, base: Path, bag: Diagnostics) -> None:
                 path=base + ("candidate_weight",))
 
 
-def _slo(name: str, slo, bag: Diagnostics) -> None:
+def _slo(name: str, slo: Slo, bag: Diagnostics) -> None:
     base = ("slos", name)
     if not 0 < slo.objective < 100:
         bag.add("E308", f"objective {slo.objective} is not strictly between 0 and 100",
@@ -135,7 +135,7 @@ def _slo(name: str, slo, bag: Diagnostics) -> None:
                     path=base + ("sli",))
 
 
-def _triggers(name: str, triggers, bag: Diagnostics) -> None:
+def _triggers(name: str, triggers: list[Trigger], bag: Diagnostics) -> None:
     for i, trigger in enumerate(triggers):
         path = ("pipelines", name, "triggers", i)
         if trigger.type == TriggerType.data_change and trigger.dataset is None:

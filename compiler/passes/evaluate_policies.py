@@ -13,7 +13,7 @@ deployment whose SLO has a schema error would otherwise be told it has no SLO.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlopsc.codes import table
 from mlopsc.diagnostics import Diagnostics, Severity
@@ -22,8 +22,11 @@ from mlopsc.policy import GateOptions, run_gate
 from mlopsc.policy.limits import PolicyLimits
 from mlopsc.reading.spec_root import SpecRoot
 
+if TYPE_CHECKING:
+    from mlopsc.driver import Compilation
 
-def evaluate_policies(compilation) -> None:
+
+def evaluate_policies(compilation: Compilation) -> None:
     """Set ``compilation.policy`` to the gate's :class:`~mlopsc.policy.result.PolicyResult`."""
     options = compilation.options
     gate = GateOptions(spec_dir=Path(options.spec).parent, policy_dirs=options.policy_dirs,
@@ -31,13 +34,15 @@ def evaluate_policies(compilation) -> None:
                        today=options.effective_today(),
                        root=SpecRoot.of(options.spec, options.root),
                        limits=PolicyLimits(options.policy_timeout, options.policy_memory))
+    assert compilation.ir is not None  # the driver runs this pass only on an IR
     errors = error_paths(compilation.diagnostics)
     compilation.policy = run_gate(compilation.ir, compilation.diagnostics, gate)
     if errors:
         drop_restated(compilation.diagnostics, errors)
     left_out = {tuple(p.split(".", 1)) for p in compilation.left_out}
-    if left_out and compilation.loaded is not None:
-        hold_back(compilation.diagnostics, neighbours(compilation.loaded.document, left_out))
+    document = compilation.loaded.document if compilation.loaded is not None else None
+    if left_out and document is not None:
+        hold_back(compilation.diagnostics, neighbours(document, left_out))
 
 
 def error_paths(bag: Diagnostics) -> set[str]:

@@ -69,7 +69,8 @@ def run_bounded(work: Callable[[Callable[[str], None]], Any], limits: PolicyLimi
     return _outcome(lines, timed_out, status, limits)
 
 
-def _child(work, limits: PolicyLimits, write_fd: int) -> None:
+def _child(work: Callable[[Callable[[str], None]], Any], limits: PolicyLimits,
+           write_fd: int) -> None:
     code = 0
     try:
         _quiet()

@@ -49,7 +49,8 @@ def read_findings(value: Any, decision: str, module: Module, bundles: Bundles,
     return out
 
 
-def _finding(item: Any, kind: str, bundles: Bundles, diagnostics: Diagnostics):
+def _finding(item: Any, kind: str, bundles: Bundles,
+             diagnostics: Diagnostics) -> Diagnostic | None:
     if not isinstance(item, dict):
         return None
     code, msg = item.get("code"), item.get("msg")

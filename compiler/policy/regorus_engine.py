@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import regorus
@@ -50,7 +50,7 @@ class RegorusEngine:
         """:meth:`evaluate` over an input given as JSON text, in a child process bounded by
         :attr:`limits` (see :mod:`mlopsc.policy.bounded`): regorus cannot be interrupted."""
 
-        def work(announce) -> dict[str, Any]:
+        def work(announce: Callable[[str], None]) -> dict[str, Any]:
             try:
                 self._engine.set_input_json(text)
             except (RuntimeError, TypeError, ValueError) as error:

@@ -11,12 +11,20 @@ counting as 0 of 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mlopsc.policy.bounded import PolicyLimitError, run_bounded
-from mlopsc.policy.bundle import DEFAULT_BUNDLE, Bundles, default_bundle_dir, load_bundles
+from mlopsc.policy.bundle import (
+    DEFAULT_BUNDLE,
+    Bundles,
+    Module,
+    RuleDecl,
+    default_bundle_dir,
+    load_bundles,
+)
 from mlopsc.policy.errors import parse_engine_error
 from mlopsc.policy.limits import DEFAULT_LIMITS, PolicyLimits
 
@@ -94,7 +102,7 @@ def run_tests(directory: str | None = None, limits: PolicyLimits = DEFAULT_LIMIT
     # When testing another bundle, the default one is only its library: not tested, not covered.
     library_only = len(dirs) == 2
 
-    def work(announce) -> dict[str, Any]:
+    def work(announce: Callable[[str], None]) -> dict[str, Any]:
         # In a child bounded by ``limits``: a test is Rego code too, and may not end.
         bundles.engine.set_enable_coverage(True)
         cases = [asdict(case) for module in bundles.modules
@@ -114,7 +122,8 @@ def run_tests(directory: str | None = None, limits: PolicyLimits = DEFAULT_LIMIT
     return report
 
 
-def _run_module(bundles: Bundles, module, announce) -> list[TestCase]:
+def _run_module(bundles: Bundles, module: Module,
+                announce: Callable[[str], None]) -> list[TestCase]:
     cases = []
     seen = set()
     for rule in module.rules:
@@ -125,7 +134,8 @@ def _run_module(bundles: Bundles, module, announce) -> list[TestCase]:
     return cases
 
 
-def _run_one(bundles: Bundles, module, rule, announce) -> TestCase:
+def _run_one(bundles: Bundles, module: Module, rule: RuleDecl,
+             announce: Callable[[str], None]) -> TestCase:
     query = f"data.{module.package}.{rule.name}"
     announce(query)
     try:
