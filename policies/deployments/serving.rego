@@ -62,7 +62,8 @@ _replicas_path(d) := sprintf("%s.replicas", [d.path]) if lib.blank(d, "autoscali
 # title: Serving images are pinned
 # description: >-
 #   Every deployment's image is pinned by a version tag (not `latest`) or a digest, so that
-#   a rollout serves the bytes that were reviewed.
+#   a rollout serves the bytes that were reviewed. (In a production-tier environment DEP-009
+#   makes it an error.)
 # custom:
 #   code: DEP-008
 #   severity: warning
@@ -71,7 +72,27 @@ _replicas_path(d) := sprintf("%s.replicas", [d.path]) if lib.blank(d, "autoscali
 warn contains f if {
 	some d in input.deployments
 	not contains(d.image, "@sha256:") # a digest pins: most images stop here, without a call
+	d.environment_tier != "production" # there DEP-009 blocks
 	not lib.image_pinned(d.image)
 	f := lib.finding("DEP-008", sprintf("image %q of deployment %q is not pinned by a version tag or digest", [d.image, d.name]),
+		sprintf("%s.image", [d.path]))
+}
+
+# METADATA
+# title: Production serving images are pinned
+# description: >-
+#   A deployment in a production-tier environment serves an image pinned by a version tag
+#   (not `latest`) or a digest: an error there, where DEP-008 only warns elsewhere.
+# custom:
+#   code: DEP-009
+#   severity: error
+#   applies_to: [deployments]
+#   hint: "pin the image by a version tag or digest, e.g. `image: registry/name:1.4.2` or `registry/name@sha256:...`"
+deny contains f if {
+	some d in input.deployments
+	d.environment_tier == "production"
+	not contains(d.image, "@sha256:")
+	not lib.image_pinned(d.image)
+	f := lib.finding("DEP-009", sprintf("production deployment %q serves image %q, which is not pinned by a version tag or digest", [d.name, d.image]),
 		sprintf("%s.image", [d.path]))
 }

@@ -32,8 +32,16 @@ test_the_tier_decides_not_the_name if {
 
 test_serving_image_pinned if {
 	count(warn) == 0 with input as fixtures.doc
-	count(warn) == 0 with input as fixtures.with_deployment({"image": "localhost:5000/serve:1.0"})
+	count(warn) == 0 with input as fixtures.with_deployment({"environment_tier": "staging", "image": "localhost:5000/serve:1.0"})
 	warn == {{"code": "DEP-008", "msg": "image \"ghcr.io/acme/serve\" of deployment \"web\" is not pinned by a version tag or digest", "path": "deployments.web.image"}}
-		with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve"})
-	{f.path | some f in warn} == {"deployments.web.image"} with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve:latest"})
+		with input as fixtures.with_deployment({"environment_tier": "staging", "image": "ghcr.io/acme/serve"})
+	{f.path | some f in warn} == {"deployments.web.image"} with input as fixtures.with_deployment({"environment_tier": "staging", "image": "ghcr.io/acme/serve:latest"})
+}
+
+test_production_serving_images_are_pinned if {
+	deny == {{"code": "DEP-009", "msg": "production deployment \"web\" serves image \"ghcr.io/acme/serve:latest\", which is not pinned by a version tag or digest", "path": "deployments.web.image"}}
+		with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve:latest"})
+	count(deny) == 0 with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve:latest", "environment_tier": "staging"})
+	count(deny) == 0 with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve:2.0"})
+	count(warn) == 0 with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve:latest"})
 }

@@ -175,3 +175,10 @@ def test_untested_files_count_against_coverage(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["coverage"]["percent"] == round(100 * 1 / 16, 2)
     assert main(["policy", "test", str(bundle), "--threshold", "5"]) == 0
+
+
+def test_an_unpinned_production_image_is_an_error(tmp_path, capsys):
+    image = ("ghcr.io/acme/fraud-scorer@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a"
+             "5e886266e7ae\n    port")
+    spec = flagship(tmp_path, (image, "ghcr.io/acme/fraud-scorer:latest\n    port"))
+    assert run(spec, capsys) == (1, [("DEP-009", "deployments.fraud-scorer-shadow.image")])
