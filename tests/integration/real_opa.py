@@ -32,11 +32,11 @@ def real_opa(policy_dirs: tuple[str, ...] = (), *, skip_package: str | None = No
     One engine per set of arguments and test process: OPA prepares (compiles) a query the
     first time it is asked, about 0.25 s per decision, and keeps it for the next requests.
     """
-    key = json.dumps([policy_dirs, skip_package, data], sort_keys=True)
+    dirs = [(DEFAULT_BUNDLE, default_bundle_dir()), *((d, Path(d)) for d in policy_dirs)]
+    modules = [(m.file, m.source) for m in load_bundles(dirs).modules
+               if m.package != skip_package]
+    key = json.dumps([modules, data], sort_keys=True)  # the files as they are now
     if key not in _ENGINES:
-        dirs = [(DEFAULT_BUNDLE, default_bundle_dir()), *((d, Path(d)) for d in policy_dirs)]
-        loaded = load_bundles(dirs)
-        modules = [(m.file, m.source) for m in loaded.modules if m.package != skip_package]
         _ENGINES[key] = OpaEmbeddedEngine(modules, data)
     return _ENGINES[key]
 
