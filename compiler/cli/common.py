@@ -135,7 +135,8 @@ def report(result, args: argparse.Namespace) -> int:
     text = render(args.format, result.diagnostics, index=result.index,
                   tool_version=__version__, rule_docs=_rule_docs(result),
                   color=args.format == "text" and findings_file is None
-                  and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+                  and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+                  fail_on=args.fail_on)
     if findings_file:
         write_file(findings_file, text.encode("utf-8"))
     else:

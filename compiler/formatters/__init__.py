@@ -32,12 +32,14 @@ def render(
     tool_version: str,
     rule_docs: Mapping[str, tuple[str, str]] | None = None,
     color: bool = False,
+    fail_on: str = "error",
 ) -> str:
     """Render findings in one of :data:`FORMATS`.
 
     ``index`` gives the text format its source excerpts; ``rule_docs`` maps codes that are
     not in the code table (Rego policy rules such as ``GOV-001``) to (title, explanation);
-    ``color`` adds ANSI colours to the text format only.
+    ``color`` adds ANSI colours to the text format only; ``fail_on`` (``--fail-on``) is the
+    least severity that blocks, so JUnit fails a warning only when warnings block.
 
     >>> print(render("text", [], tool_version="0.1.0"), end="")
     no problems found
@@ -49,9 +51,10 @@ def render(
     module = importlib.import_module(f"mlopsc.formatters.{_MODULES[fmt]}")
     # Counts cover every finding; what is printed is bounded (see _common.bounded).
     shown, omitted = bounded(diagnostics)
-    return module.render(shown, index=index, tool_version=tool_version,
-                         rule_docs=rule_docs, color=color, summary=summarize(diagnostics),
-                         omitted=omitted)
+    text: str = module.render(shown, index=index, tool_version=tool_version,
+                              rule_docs=rule_docs, color=color, summary=summarize(diagnostics),
+                              omitted=omitted, fail_on=fail_on)
+    return text
 
 
 __all__ = ["FORMATS", "UnknownFormat", "render"]
