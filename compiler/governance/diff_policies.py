@@ -68,7 +68,8 @@ def _disabled(old: list[Any], new: list[Any]) -> Iterator[Row]:
 
 
 # An added waiver that excuses nothing deserves the auditor's attention at once.
-_WAIVER_CAVEAT = {"unused": ", but it matches no finding", "expired": ", already expired"}
+_WAIVER_CAVEAT: dict[Any, str] = {"unused": ", but it matches no finding",
+                                  "expired": ", already expired"}
 
 WAIVER_FIELDS = {"rule": "rule", "subject": "subject", "approver": "approver",
                  "expires": "expiry", "status": "status", "reason": "reason"}

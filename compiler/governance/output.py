@@ -21,7 +21,8 @@ def dump_json(data: Any) -> bytes:
 def report_schema() -> dict[str, Any]:
     """The JSON Schema of ``report.json`` (package data, also in docs/schemas/)."""
     text = resources.files("mlopsc.governance").joinpath("report.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 class GovernanceOutput:

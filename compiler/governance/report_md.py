@@ -91,7 +91,9 @@ def _thresholds(models: list[dict[str, Any]]) -> str:
 def _meets(x: dict[str, Any]) -> bool | None:
     if x["value"] is None or x["threshold"] is None:
         return None
-    return x["value"] >= x["threshold"] if x["higher_is_better"] else x["value"] <= x["threshold"]
+    meets: bool = (x["value"] >= x["threshold"] if x["higher_is_better"]
+                   else x["value"] <= x["threshold"])
+    return meets
 
 
 def _approval(a: dict[str, Any]) -> str:

@@ -135,7 +135,9 @@ def scan(root: Path, files: dict[str, str]) -> tuple[set[str], tuple[str, ...], 
     Symlinks are never followed, and a directory holding no listed file is not entered.
     """
     dirs = {p for path in files for p in ancestors(path)}
-    present, unknown_files, unknown_dirs = set(), [], []
+    present: set[str] = set()
+    unknown_files: list[str] = []
+    unknown_dirs: list[str] = []
     pending = [""]
     while pending:
         folder = pending.pop()

@@ -143,4 +143,5 @@ def _result(rule: str, subject: str, found: list[Diagnostic] | None) -> RuleResu
     blocking = [f for f in found if f.waiver is None]
     return RuleResult(rule=rule, subject=subject, status="fail" if blocking else "waived",
                       messages=tuple(sorted({f.message for f in found})),
-                      waiver=None if blocking else min(f.waiver for f in found))
+                      waiver=None if blocking else min(
+                          f.waiver for f in found if f.waiver is not None))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 from fnmatch import fnmatchcase
+from typing import Literal
 
 from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.ir import Waiver
@@ -63,8 +64,9 @@ def apply_waivers(findings: list[Diagnostic], waivers: tuple[Waiver, ...],
         for i in [] if refused else hits:
             out[i] = replace(out[i], waiver=waiver.name)
             matched.append(out[i].path or "")
-        status = ("expired" if expired else "refused" if refused
-                  else "active" if matched else "unused")
+        status: Literal["active", "expired", "unused", "refused"] = (
+            "expired" if expired else "refused" if refused
+            else "active" if matched else "unused")
         _report(waiver, status, diagnostics)
         uses.append(WaiverUse(name=waiver.name, rule=waiver.rule, subject=waiver.subject,
                               approver=waiver.approver, reason=waiver.reason,
