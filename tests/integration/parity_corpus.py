@@ -140,7 +140,7 @@ MUTATIONS: dict[str, tuple[Callable[[Doc], None], str | None]] = {
         lambda d: d["environments"]["prod"].update(tier="development"), None),
     "prod-renamed-live": (_rename_prod, None),
     "serving-image-latest": (_set(_canary, "image", "ghcr.io/acme/fraud-scorer:latest"),
-                             "DEP-008"),
+                             "DEP-009"),
     "step-image-latest": (_step_set("image", "ghcr.io/acme/fraud-train:latest"), "PIPE-001"),
     "privileged-step": (_step_set("security", {"privileged": True}), "SEC-001"),
     "literal-secret": (lambda d: _canary(d)["env"].update(FEATURE_STORE_TOKEN="abc123"),

@@ -110,7 +110,7 @@ def test_a_development_stage_does_not_skip_release_rules(tmp_path, capsys):
     """Without production approvals and card sections the release rules still block."""
     spec = flagship(tmp_path, DEVELOPMENT,
                     ("      maintenance: ", "      caveats: "),
-                    ("stage: production}", "stage: staging}"))
+                    ('stage: production, version: "2.3.0"}', 'stage: staging, version: "2.3.0"}'))
     status, found = run(spec, capsys)
     assert status == 1
     assert {code for code, _ in found} == {"GOV-003", "MDL-002", "MDL-011"}
