@@ -93,7 +93,7 @@ def _gpu_types(where: tuple[str, ...], pipeline: Pipeline, bag: Diagnostics) -> 
 
 
 # Volumes the targets add themselves: a writable /tmp, and the Airflow artifact store.
-RESERVED_VOLUMES = {"tmp": "/tmp", "mlopsc-artifacts": None}
+RESERVED_VOLUMES = frozenset({"tmp", "mlopsc-artifacts"})
 
 
 def _volumes(where: tuple[str, ...], pipeline: Pipeline, bag: Diagnostics) -> None:
@@ -103,7 +103,7 @@ def _volumes(where: tuple[str, ...], pipeline: Pipeline, bag: Diagnostics) -> No
         names: set[str] = set()
         paths = set(taken_paths)
         for j, volume in enumerate(step.volumes):
-            at = (*where, "steps", i, "volumes", j)
+            at: tuple[str | int, ...] = (*where, "steps", i, "volumes", j)
             if volume.name in RESERVED_VOLUMES or volume.name in names:
                 bag.add("E339", f"step {step.name!r}: volume name {volume.name!r} is "
                         "already used in the pod", path=(*at, "name"))
