@@ -64,6 +64,12 @@ class Bundles:
     """A regorus engine holding every parsed module (tests only when asked for)."""
     names: tuple[str, ...] = ()
 
+    def loaded_engine(self) -> Any:  # a regorus.Engine (regorus is untyped)
+        """:attr:`engine`, which :func:`load_bundles` always sets."""
+        if self.engine is None:
+            raise RuntimeError("the bundles were not loaded into an engine")
+        return self.engine
+
     def decisions(self) -> list[tuple[str, Module]]:
         """``data.<package>.deny`` / ``.warn`` of every module that defines them, once each."""
         seen: dict[str, Module] = {}
@@ -119,7 +125,7 @@ def _add_file(bundles: Bundles, name: str, root: Path, path: Path) -> None:
     except (OSError, UnicodeDecodeError) as error:
         raise PolicyBundleError(f"cannot read policy {shown}: {error}") from None
     try:
-        bundles.engine.add_policy(shown, source)
+        bundles.loaded_engine().add_policy(shown, source)
     except RuntimeError as error:
         bundles.errors.append(parse_engine_error(str(error))
                               or RegoError(shown, 1, 1, str(error).strip()))
@@ -135,7 +141,7 @@ def _read_structure(bundles: Bundles) -> None:
     if not bundles.modules:
         return
     asts = {entry["source"]["file"]: entry["ast"]
-            for entry in json.loads(bundles.engine.get_ast_as_json())}
+            for entry in json.loads(bundles.loaded_engine().get_ast_as_json())}
     modules = []
     for module in bundles.modules:
         ast = asts[module.file]

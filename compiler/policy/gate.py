@@ -121,8 +121,9 @@ def evaluate(engine: PolicyEngine, bundles: Bundles, policy_input: PolicyInput,
 def report_limit(error: PolicyLimitError, bundles: Bundles, diagnostics: Diagnostics) -> None:
     """E406 at the rule that was running when the evaluation was stopped (fail closed)."""
     module = next((m for name, m in bundles.decisions() if name == error.step), None)
-    span = rule_span(module, error.step.rsplit(".", 1)[1]) if module is not None else None
-    if span is not None:
+    span = (rule_span(module, error.step.rsplit(".", 1)[1])
+            if module is not None and error.step is not None else None)
+    if module is not None and span is not None:
         diagnostics.index.add_source(module.file, module.source)
     diagnostics.add("E406", f"{error}; no policy finding is known, so the gate blocks",
                     span=span)

@@ -104,7 +104,7 @@ def run_tests(directory: str | None = None, limits: PolicyLimits = DEFAULT_LIMIT
 
     def work(announce: Callable[[str], None]) -> dict[str, Any]:
         # In a child bounded by ``limits``: a test is Rego code too, and may not end.
-        bundles.engine.set_enable_coverage(True)
+        bundles.loaded_engine().set_enable_coverage(True)
         cases = [asdict(case) for module in bundles.modules
                  if module.is_test and not (library_only and module.bundle == DEFAULT_BUNDLE)
                  for case in _run_module(bundles, module, announce)]
@@ -139,7 +139,7 @@ def _run_one(bundles: Bundles, module: Module, rule: RuleDecl,
     query = f"data.{module.package}.{rule.name}"
     announce(query)
     try:
-        value = bundles.engine.eval_rule_as_json(query)
+        value = bundles.loaded_engine().eval_rule_as_json(query)
     except RuntimeError as error:
         located = parse_engine_error(str(error))
         detail = str(located) if located else str(error).strip().splitlines()[0]
@@ -154,7 +154,7 @@ def _coverage(bundles: Bundles, report: TestReport, *, skip_default: bool) -> No
 
     policy_files = {m.file for m in bundles.modules
                     if not m.is_test and not (skip_default and m.bundle == DEFAULT_BUNDLE)}
-    data = json.loads(bundles.engine.get_coverage_report_as_json())
+    data = json.loads(bundles.loaded_engine().get_coverage_report_as_json())
     for entry in data.get("files", []):
         if entry["path"] in policy_files:
             covered, missed = set(entry["covered"]), set(entry["not_covered"])
