@@ -91,7 +91,7 @@ class _Git:
         env = {k: v for k, v in os.environ.items() if k not in _ENV_DROP}
         env.update(GIT_FLUSH="1", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
         try:
-            self.process: subprocess.Popen | None = subprocess.Popen(
+            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 ["git", "-C", tree, "check-ignore", "--stdin", "-z", "-v", "-n"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env)
         except OSError as error:
@@ -100,7 +100,7 @@ class _Git:
 
     def ask(self, rel: str) -> str | None:
         """'' when not ignored, the matching rule when ignored, None when git failed."""
-        if self.process is None:
+        if self.process is None or self.process.stdin is None:  # stdin: a pipe, see __init__
             return None
         try:
             # "./" keeps a name like ":(glob)x" from being read as pathspec magic
@@ -118,6 +118,7 @@ class _Git:
         return f"{os.path.basename(source)}:{line}: {pattern}"
 
     def _fields(self, count: int) -> list[bytes] | None:
+        assert self.process is not None and self.process.stdout is not None  # see ask()
         out = self.process.stdout.fileno()
         while self.buffer.count(b"\0") < count:
             ready, _, _ = select.select([out], [], [], _TIMEOUT)
@@ -141,6 +142,7 @@ class _Git:
             for pipe in (self.process.stdin, self.process.stdout):
                 # git may have left first: closing flushes a write it never read
                 with contextlib.suppress(OSError):
-                    pipe.close()
+                    if pipe is not None:
+                        pipe.close()
             self.process = None
         self.stderr.close()
