@@ -14,22 +14,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mlopsc.diagnostics import Diagnostic, Severity
-from mlopsc.formatters._common import RuleDocs, clean, describe, omitted_line, posix_path
+from mlopsc.formatters._common import (
+    RuleDocs,
+    Summary,
+    clean,
+    describe,
+    omitted_line,
+    posix_path,
+    summarize,
+)
+from mlopsc.formatters.github_summary import (
+    append_step_summary,
+    count_line,
+    markdown,
+    not_annotated,
+)
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
 
 def render(diagnostics: Sequence[Diagnostic], *, rule_docs: RuleDocs | None = None,
-           omitted: int = 0, **_: object) -> str:
-    """One workflow command per finding; waived findings and notes are notices.
+           omitted: int = 0, summary: Summary | None = None, **_: object) -> str:
+    """One workflow command per finding (waived findings and notes are notices), then a
+    plain count line; when GitHub will not show every finding as an annotation, the
+    findings are also appended as a Markdown table to ``$GITHUB_STEP_SUMMARY``
+    (:mod:`mlopsc.formatters.github_summary`).
 
     >>> from mlopsc.diagnostics import Diagnostic, Severity
     >>> print(render([Diagnostic("E301", Severity.ERROR, "no model 'x', see: a,b")]), end="")
     ::error title=E301 unresolved reference::no model 'x', see: a,b
+    mlopsc: 1 errors, 0 warnings, 0 notes, 0 waived; all shown as annotations
     """
     text = "".join(command(d, rule_docs) + "\n" for d in diagnostics)
     if omitted:
         text += f"::notice title=mlopsc::{escape_data(omitted_line(omitted))}\n"
+    counts = summary if summary is not None else summarize(diagnostics)
+    hidden = not_annotated(diagnostics, omitted)
+    text += count_line(counts, hidden) + "\n"
+    if hidden:
+        append_step_summary(markdown(diagnostics, counts, omitted))
     return text
 
 

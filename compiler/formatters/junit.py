@@ -47,7 +47,8 @@ def render(diagnostics: Sequence[Diagnostic], *, omitted: int = 0, fail_on: str 
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
     # junit-10.xsd allows ``skipped`` on <testsuite> only.
     root = _element("testsuites", name="mlopsc", **counts)
-    suite = ET.SubElement(root, "testsuite", name="mlopsc", **counts, skipped=str(skipped))
+    suite = ET.SubElement(root, "testsuite", {"name": "mlopsc", **counts,
+                                              "skipped": str(skipped)})
     suite.extend(cases)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"

@@ -339,6 +339,7 @@ GITHUB = (
     "::error file=mlops.yaml,line=12,col=19,endLine=12,endColumn=20,"
     "title=E306 canary weights do not rise::step 1 has weight 10, not above 20"
     "%0Ahint: make it larger than 20%0Apath: deployments.fraud.rollout.steps[1].weight\n"
+    "mlopsc: 1 errors, 1 warnings, 1 notes, 1 waived; all shown as annotations\n"
 )
 
 
@@ -347,7 +348,15 @@ def test_github_snapshot():
 
 
 def test_github_empty():
-    assert _render("github", []) == ""
+    assert _render("github", []) == ("mlopsc: 0 errors, 0 warnings, 0 notes, 0 waived; "
+                                     "all shown as annotations\n")
+
+
+def _commands(out: str) -> str:
+    # The last line is the plain count line (tests/unit/test_sarif_github.py).
+    body, _sep, count = out.rstrip("\n").rpartition("\n")
+    assert count.startswith("mlopsc: ")
+    return body + "\n" if body else ""
 
 
 def _unescape(text: str) -> str:
@@ -365,7 +374,7 @@ def _unescape(text: str) -> str:
     "a, b: c :: d",
 ])
 def test_github_message_cannot_inject_a_command(message):
-    out = _render("github", _one(message, hint="h\n::warning::x"))
+    out = _commands(_render("github", _one(message, hint="h\n::warning::x")))
     assert out.count("\n") == 1 and "\r" not in out and out.startswith("::error title=E306 ")
     data = out.rstrip("\n").split("::", 2)[2]
     assert _unescape(data) == f"{printable(message)}\nhint: h\\n::warning::x"
@@ -373,14 +382,14 @@ def test_github_message_cannot_inject_a_command(message):
 
 def test_github_properties_escape_colons_and_commas():
     span = Span("dir,x/a:b%.yaml\nline=9", 3, 1, 3, 4)
-    out = _render("github", _one(span=span), rule_docs=None)
+    out = _commands(_render("github", _one(span=span), rule_docs=None))
     assert out == ("::error file=dir%2Cx/a%3Ab%25.yaml\\nline=9,line=3,col=1,endLine=3,"
                    "endColumn=3,title=E306 canary weights do not rise::bad\n")
 
 
 def test_github_policy_title_from_rule_docs():
-    out = render("github", _one(code="GOV-9", waiver="w,1"), tool_version="0",
-                 rule_docs={"GOV-9": ("a: b, c", "x")})
+    out = _commands(render("github", _one(code="GOV-9", waiver="w,1"), tool_version="0",
+                           rule_docs={"GOV-9": ("a: b, c", "x")}))
     assert out == "::notice title=GOV-9 a%3A b%2C c::bad (waived by w,1)\n"
 
 

@@ -137,3 +137,57 @@ def test_cli_fingerprints_unique_and_stable(repo_log):
     assert len(prints) == len(set(prints))
     assert prints == [r["partialFingerprints"]["mlopsc/v1"]
                       for r in relative["runs"][0]["results"]]
+
+
+# --- github: count line and job summary -------------------------------------------------
+
+def _many(errors: int, warnings: int = 0) -> list[Diagnostic]:
+    return ([Diagnostic("E306", Severity.ERROR, f"e{i} | <b>", path=f"models.m{i}")
+             for i in range(errors)]
+            + [Diagnostic("W320", Severity.WARNING, f"w{i}", path=f"models.m{i}")
+               for i in range(warnings)])
+
+
+def test_count_line_when_everything_is_shown(monkeypatch, tmp_path):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = render("github", _many(10, 10), tool_version="0")
+    assert out.splitlines()[-1] == ("mlopsc: 10 errors, 10 warnings, 0 notes, 0 waived; "
+                                    "all shown as annotations")
+    assert not summary.exists()
+
+
+def test_more_than_github_shows_goes_to_the_job_summary(monkeypatch, tmp_path):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = render("github", _many(13, 25), tool_version="0")
+    # 20 warnings printed (20 per code), 10 of them annotated; 3 errors beyond 10; 5 unprinted
+    assert out.splitlines()[-1].startswith("mlopsc: 13 errors, 25 warnings, 0 notes, 0 waived; "
+                                           "18 not shown as annotations (GitHub shows 10 per")
+    text = summary.read_text()
+    assert text.startswith("earlier step\n## mlopsc findings\n")  # appended, not replaced
+    rows = [line for line in text.splitlines() if line.startswith("| error") or
+            line.startswith("| warning")]
+    assert len(rows) == 33
+    assert "e0 \\| \\<b\\>" in text and "5 more findings not shown" in text
+
+
+def test_job_summary_never_through_a_symlink(monkeypatch, tmp_path):
+    from mlopsc.errors import MlopscError
+
+    victim = tmp_path / "victim"
+    victim.write_text("keep\n")
+    link = tmp_path / "summary.md"
+    link.symlink_to(victim)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(link))
+    with pytest.raises(MlopscError, match="symbolic link"):
+        render("github", _many(11), tool_version="0")
+    assert victim.read_text() == "keep\n" and link.is_symlink()
+
+
+def test_job_summary_without_the_variable_writes_nothing(monkeypatch, tmp_path):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.chdir(tmp_path)
+    render("github", _many(11), tool_version="0")
+    assert list(tmp_path.iterdir()) == []
