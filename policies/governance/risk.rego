@@ -70,8 +70,14 @@ deny contains f if {
 	have := count(_people(approvals))
 	have < need
 	f := lib.finding("GOV-003", sprintf("%s-risk model %q in %s has %d approval(s) of version %s by distinct people; its tier requires %d",
-		[object.get(m, "risk_tier", "medium"), m.name, m.stage, have, m.version, need]), sprintf("%s.approvals", [m.path]))
+		[_tier_label(m), m.name, m.stage, have, m.version, need]), sprintf("%s.approvals", [m.path]))
 }
+
+# The tier a model is judged at, as the message names it: a missing or null tier is judged
+# as medium (lib.entities.tier), and GOV-002 reports the missing tier itself.
+_tier_label(m) := m.risk_tier if is_string(m.risk_tier)
+
+_tier_label(m) := "medium" if not is_string(m.risk_tier)
 
 # METADATA
 # title: An approval from a required role
