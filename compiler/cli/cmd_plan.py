@@ -6,7 +6,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, add_policy, add_spec, options_from
+from mlopsc.cli.common import (
+    EXIT_BLOCKED,
+    EXIT_OK,
+    add_policy,
+    add_spec,
+    options_from,
+    write_file,
+)
 
 if TYPE_CHECKING:
     from mlopsc.cli.common import Subparsers
@@ -22,6 +29,9 @@ def register(sub: Subparsers) -> None:
     parser.add_argument("--fail-on-breaking", action="store_true",
                         help="exit 1 when a breaking change lacks a major version bump "
                              "(E580; without it plan reports E580 and exits 0)")
+    parser.add_argument("--full-output", metavar="FILE",
+                        help="also write the whole plan (every diff, no line cut) to FILE; "
+                             "the printed plan stays under 60,000 characters and names FILE")
     add_policy(parser)
     parser.set_defaults(handler=run)
 
@@ -29,14 +39,16 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from mlopsc import __version__
     from mlopsc.formatters import render
-    from mlopsc.tools.plan import make_plan, render_markdown
+    from mlopsc.tools.plan import make_plan, render_full, render_markdown
 
     plan, result = make_plan(options_from(args), args.base)
     if plan is None:
         sys.stderr.write(render("text", result.diagnostics, index=result.index,
                                 tool_version=__version__))
         return EXIT_BLOCKED
-    sys.stdout.write(render_markdown(plan, args.spec))
+    if args.full_output:  # never through a symlink: see write_file
+        write_file(args.full_output, render_full(plan, args.spec).encode("utf-8"))
+    sys.stdout.write(render_markdown(plan, args.spec, args.full_output))
     unbumped = [d for d in result.diagnostics if d.code == "E580"]
     if unbumped:  # the summary is for the pull request; the located findings for the log
         sys.stderr.write(render("text", unbumped, index=result.index, tool_version=__version__))
