@@ -79,6 +79,13 @@ CODES = (
          "disabled rule, owns any entity of the spec or the platform). Nobody approves their "
          "own exception; it is refused.",
          "have someone independent of the owner approve it"),
+    Code("E415", "spec policy in a reserved package",
+         "A policy bundle the spec names (`governance.policies`) declares a package under "
+         "`org` or `mlopsc`. Those packages hold the organisation's data and the default "
+         "bundle: a module there could set a threshold the organisation left at its default, "
+         "or add to a library rule, and so switch rules off. The spec's own rules live in "
+         "packages of their own; the gate blocks until the module moves.",
+         "declare the module in a package of your own, e.g. `package acme.registry`"),
     Code("W401", "waiver expired",
          "A waiver's expiry date has passed; it no longer excuses findings, which block again.",
          "renew the waiver with a new approval, or fix the finding"),

@@ -164,4 +164,9 @@ CODES = (
          "claim, `mlopsc-artifacts` at its `mount_path`. `medium` and `size_limit` describe "
          "an emptyDir, not a claim.",
          "rename the volume or mount it elsewhere"),
+    Code("E340", "mount path is not a clean absolute path",
+         "A volume's or an artifact store's `mount_path` reaches the pod spec as it is. "
+         "Kubernetes wants an absolute path and refuses one holding ':'; a path with '..' "
+         "or '//' names another folder than it appears to.",
+         "write an absolute path without '..', '//', a trailing '/' or ':', e.g. /dev/shm"),
 )

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.passes.check_k8s_names import kubernetes_names
 from mlopsc.render import gpu
 from mlopsc.spec.pipelines import Pipeline
 
@@ -26,11 +27,16 @@ def check_orchestration(name: str, pipeline: Pipeline, bag: Diagnostics) -> None
     _artifact_store(where, pipeline, bag)
     _gpu_types(where, pipeline, bag)
     _volumes(where, pipeline, bag)
+    kubernetes_names(where, pipeline, bag)
 
 
 @cache
 def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+    # Not zones but files of the tz database: the host's own zone and a placeholder.
+    return frozenset(zoneinfo.available_timezones()) - _NOT_ZONES | {"UTC"}
+
+
+_NOT_ZONES = frozenset({"localtime", "Factory", "posixrules"})
 
 
 def _timezone(where: tuple[Any, ...], pipeline: Pipeline, bag: Diagnostics) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -70,7 +71,7 @@ def valid_cron(value: str) -> bool:
     return len(value.split()) == 5 and croniter.is_valid(value)
 
 
-_LONGEST_MONTH = {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}
+_LONGEST_MONTH: dict[int | str, int] = {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}
 """Days of the months shorter than 31 (February in a leap year: a 29th does come)."""
 
 
@@ -87,9 +88,10 @@ def never_fires(value: str) -> bool:
     if value.startswith("@"):
         return False
     _, _, days, months, weekdays = croniter(value).expanded
-    if weekdays != ["*"] or months == ["*"] or not all(isinstance(d, int) for d in days):
+    day_numbers = [d for d in days if isinstance(d, int)]
+    if weekdays != ["*"] or months == ["*"] or len(day_numbers) != len(days):
         return False
-    return all(day > _LONGEST_MONTH.get(month, 31) for day in days for month in months)
+    return all(day > _LONGEST_MONTH.get(month, 31) for day in day_numbers for month in months)
 
 
 def _cron(path: Path, value: Any, bag: Diagnostics) -> None:
@@ -128,6 +130,9 @@ def _image(path: Path, value: Any, bag: Diagnostics) -> None:
                 hint="e.g. `ghcr.io/acme/scorer:1.4.2` or `...@sha256:<64 hex digits>`")
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _version(path: Path, value: Any, bag: Diagnostics) -> None:
     if not is_semver(value):
         bag.add("E315", f"{path[-1]}: {_short(value)} is not a semantic version", path=path,
@@ -135,9 +140,11 @@ def _version(path: Path, value: Any, bag: Diagnostics) -> None:
 
 
 def _date(path: Path, value: Any, bag: Diagnostics) -> None:
+    # Only YYYY-MM-DD: fromisoformat also reads ISO week dates (2026-W01-1), which sort
+    # after every digit when dates are compared as text (as Rego compares them).
     try:
-        ok = len(value) == 10 and datetime.date.fromisoformat(value) is not None
-    except ValueError:
+        ok = bool(_DATE.fullmatch(value)) and datetime.date.fromisoformat(value) is not None
+    except (TypeError, ValueError):
         ok = False
     if not ok:
         bag.add("E314", f"{path[-1]}: {_short(value)} is not a date", path=path,

@@ -56,6 +56,30 @@ def bundle_dirs(ir: IR, options: GateOptions, diagnostics: Diagnostics) -> list[
     return dirs
 
 
+RESERVED_PACKAGES = ("org", "mlopsc")
+"""Roots of ``data`` a spec-given bundle may not declare: the organisation's data
+(``data.org``, read by ``mlopsc.lib.config``) and the default bundle."""
+
+
+def refuse_reserved_packages(bundles: Bundles, spec_bundles: set[str],
+                             diagnostics: Diagnostics) -> None:
+    """E415 for each module of a spec-given bundle declared under a reserved package.
+
+    Such a module is loaded beside the organisation's data, so it could define a key the
+    organisation left at its default; an error blocks the gate whatever it changed.
+    """
+    for module in bundles.modules:
+        root = module.package.split(".", 1)[0]
+        if module.bundle not in spec_bundles or root not in RESERVED_PACKAGES:
+            continue
+        line = next((n for n, text in enumerate(module.source.splitlines(), 1)
+                     if text.lstrip().startswith("package")), 1)
+        diagnostics.index.add_source(module.file, module.source)
+        diagnostics.add("E415", f"spec policy {module.file} declares package "
+                        f"{module.package!r}, under the reserved {root!r}",
+                        span=Span(module.file, line, 1, line, 1))
+
+
 def report_rego_errors(bundles: Bundles, diagnostics: Diagnostics) -> None:
     for code, errors in (("E401", bundles.errors), ("E404", bundles.annotation_errors)):
         for error in errors:
@@ -102,7 +126,8 @@ def evaluate(engine: PolicyEngine, bundles: Bundles, policy_input: PolicyInput,
     Also returns the value of :data:`TIERS` (``None`` when it is not an object)."""
     decisions = bundles.decisions()
     values = engine.evaluate(policy_input, [*(name for name, _ in decisions), TIERS])
-    tiers = values[TIERS] if isinstance(values[TIERS], dict) else None
+    raw_tiers = values[TIERS]
+    tiers = raw_tiers if isinstance(raw_tiers, dict) else None
     findings: list[Diagnostic] = []
     for name, module in decisions:
         value = values[name]
@@ -135,8 +160,11 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     Raises :class:`~mlopsc.policy.errors.PolicyEngineError` (or ``PolicyBundleError``) when
     the gate cannot run at all.
     """
-    bundles = load_bundles(bundle_dirs(ir, options, diagnostics))
+    dirs = bundle_dirs(ir, options, diagnostics)
+    bundles = load_bundles(dirs)
     report_rego_errors(bundles, diagnostics)
+    refuse_reserved_packages(bundles, {name for name, _ in dirs[1 + len(options.policy_dirs):]},
+                             diagnostics)
     org = load_checked(options.data_files, diagnostics)
     check_spec_data(ir.governance.data, org, diagnostics)
     engine = make_engine(bundles, org, options.opa_url, options.limits)

@@ -54,7 +54,7 @@ def apply_waivers(findings: list[Diagnostic], waivers: tuple[Waiver, ...],
     out = list(findings)
     uses = []
     for waiver in sorted(waivers, key=lambda w: w.name):
-        expired = waiver.expires < today.isoformat()
+        expired = _expired(waiver.expires, today)
         matched: list[str] = []
         hits = [] if expired else [i for i, finding in enumerate(out)
                                    if finding.waiver is None and matches(waiver, finding)]
@@ -84,3 +84,12 @@ def _report(waiver: Waiver, status: str, diagnostics: Diagnostics) -> None:
     elif status == "unused":
         diagnostics.add("W402", f"waiver {waiver.name!r} of {waiver.rule} on {waiver.subject!r} "
                                 "matched no finding", path=where)
+
+
+def _expired(expires: str, today: datetime.date) -> bool:
+    """Dates compare as dates; one that does not read as YYYY-MM-DD (validate reports it,
+    E314) excuses nothing."""
+    try:
+        return datetime.date.fromisoformat(expires) < today or len(expires) != 10
+    except (TypeError, ValueError):
+        return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import typing
+import unicodedata
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -88,6 +89,8 @@ def _string(text: str, path: Path, multiline: bool, bag: Diagnostics, *,
             key: bool = False) -> None:
     found = (_MULTILINE_BAD if multiline else _SINGLE_LINE_BAD).search(text)
     if found is None:
+        if not multiline:
+            _invisible(text, path, bag, key=key)
         return
     char = found.group()
     what = _NAMES.get(char, f"the control character U+{ord(char):04X}")
@@ -99,6 +102,23 @@ def _string(text: str, path: Path, multiline: bool, bag: Diagnostics, *,
                 "line break, tab or control character")
     bag.add("E330", f"{_name(path[:-1] if key else path)}: the {where} holds {what} (at character "
             f"{found.start() + 1})", path=path, key=key, hint=hint)
+
+
+def _invisible(text: str, path: Path, bag: Diagnostics, *, key: bool) -> None:
+    """Single-line values hold no invisible format character (zero-width space, soft
+    hyphen, BOM, bidi controls: Unicode category Cf) and no space but U+0020: with one,
+    ``alice`` and ``alice\u200b`` would be two approvers, or an owner approve their own
+    waiver, while both print alike."""
+    for i, char in enumerate(text):
+        category = unicodedata.category(char)
+        if category == "Cf" or (category == "Zs" and char != " "):
+            kind = "the invisible character" if category == "Cf" else "the space"
+            bag.add("E330", f"{_name(path[:-1] if key else path)}: the "
+                    f"{'key' if key else 'value'} holds {kind} U+{ord(char):04X} (at "
+                    f"character {i + 1})", path=path, key=key,
+                    hint="names, people, labels and other single-line values are written "
+                         "with visible characters and plain spaces only")
+            return
 
 
 def _name(path: Path) -> str:
