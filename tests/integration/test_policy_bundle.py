@@ -49,7 +49,8 @@ def test_at_least_30_rules_each_fully_annotated():
         assert info.title and info.title != code, code
         assert info.description, code
         assert info.applies_to, code
-        assert info.severity == ("warning" if code in ("GOV-012", "GOV-013", "DEP-008") else "error"), code
+        warning = code in ("GOV-012", "GOV-013", "DEP-008")
+        assert info.severity == ("warning" if warning else "error"), code
         assert info.domain in DOMAINS, code
 
 

@@ -107,24 +107,24 @@ HOSTILE = "x{{ 7*7 }}'''\\\\ $(id)"
 
 
 @pytest.mark.parametrize(("edit", "code"), [
-    (("owner: team-ml-platform\n    orchestrator", "owner: team-ml-platform\n"
-      f"    service_account: \"{HOSTILE}\"\n    orchestrator"), "E303"),
-    (("owner: team-ml-platform\n    orchestrator", "owner: team-ml-platform\n"
-      "    image_pull_secrets: [Regcred]\n    orchestrator"), "E303"),
-    (("retries: {limit: 1}", "retries: {limit: 1}\n        volumes: [{name: Data, "
-      "mount_path: /data}]"), "E303"),
-    (("retries: {limit: 1}", "retries: {limit: 1}\n        volumes: [{name: data, "
-      "mount_path: /data/../etc}]"), "E340"),
-    (("retries: {limit: 1}", "retries: {limit: 1}\n        volumes: [{name: data, "
-      "mount_path: \"/data:ro\"}]"), "E340"),
-    (("retries: {limit: 1}", "retries: {limit: 1}\n        volumes: [{name: data, "
-      f"pvc: \"{HOSTILE}\", mount_path: /data}}]"), "E303"),
+    (("owner: team-ml-platform\n    orchestrator", ("owner: team-ml-platform\n"
+      f"    service_account: \"{HOSTILE}\"\n    orchestrator")), "E303"),
+    (("owner: team-ml-platform\n    orchestrator", ("owner: team-ml-platform\n"
+      "    image_pull_secrets: [Regcred]\n    orchestrator")), "E303"),
+    (("retries: {limit: 1}", ("retries: {limit: 1}\n        volumes: [{name: Data, "
+      "mount_path: /data}]")), "E303"),
+    (("retries: {limit: 1}", ("retries: {limit: 1}\n        volumes: [{name: data, "
+      "mount_path: /data/../etc}]")), "E340"),
+    (("retries: {limit: 1}", ("retries: {limit: 1}\n        volumes: [{name: data, "
+      "mount_path: \"/data:ro\"}]")), "E340"),
+    (("retries: {limit: 1}", ("retries: {limit: 1}\n        volumes: [{name: data, "
+      f"pvc: \"{HOSTILE}\", mount_path: /data}}]")), "E303"),
     (("retries: {limit: 1}", "retries: {limit: 1}\n        tolerations: [{key: \"a/b/c\"}]"),
      "E303"),
-    (("retries: {limit: 1}", "retries: {limit: 1}\n        tolerations: [{key: gpu, "
-      f"value: \"{HOSTILE}\"}}]"), "E303"),
-    (("owner: team-ml-platform\n    orchestrator", "owner: team-ml-platform\n"
-      "    timezone: localtime\n    orchestrator"), "E337"),
+    (("retries: {limit: 1}", ("retries: {limit: 1}\n        tolerations: [{key: gpu, "
+      f"value: \"{HOSTILE}\"}}]")), "E303"),
+    (("owner: team-ml-platform\n    orchestrator", ("owner: team-ml-platform\n"
+      "    timezone: localtime\n    orchestrator")), "E337"),
 ])
 def test_names_kubernetes_refuses_are_refused_at_validate(tmp_path, capsys, edit, code):
     status, found = run(minimal(tmp_path, edit), capsys)
@@ -133,10 +133,10 @@ def test_names_kubernetes_refuses_are_refused_at_validate(tmp_path, capsys, edit
 
 def test_well_formed_kubernetes_names_pass(tmp_path, capsys):
     spec = minimal(tmp_path, ("owner: team-ml-platform\n    orchestrator",
-                              "owner: team-ml-platform\n    service_account: ml-runner\n"
-                              "    image_pull_secrets: [regcred]\n    orchestrator"),
-                   ("retries: {limit: 1}", "retries: {limit: 1}\n        volumes: [{name: "
+                              ("owner: team-ml-platform\n    service_account: ml-runner\n"
+                              "    image_pull_secrets: [regcred]\n    orchestrator")),
+                   ("retries: {limit: 1}", ("retries: {limit: 1}\n        volumes: [{name: "
                     "data, pvc: training-data, mount_path: /data}]\n        tolerations: "
-                    "[{key: nvidia.com/gpu, value: present}]"))
+                    "[{key: nvidia.com/gpu, value: present}]")))
     status, found = run(spec, capsys)
     assert (status, codes(found)) == (0, [])

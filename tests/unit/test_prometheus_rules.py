@@ -185,8 +185,8 @@ def test_go_template_actions_in_labels_are_inert():
       ("W545", "routing label 'severity' is set by mlopsc; the spec's value is ignored",
        "slos.api-avail.alerting.routing.labels.severity")]),
     (slo(alerting="{routing: {receiver: pager}, receivers: {ticket: pager}}"),
-     [("W546", "SLO 'api-avail': ticket alerts go to the page receiver 'pager', so tickets "
-               "page", "slos.api-avail.alerting.receivers.ticket")]),
+     [("W546", ("SLO 'api-avail': ticket alerts go to the page receiver 'pager', so tickets "
+               "page"), "slos.api-avail.alerting.receivers.ticket")]),
     (slo(alerting="{receivers: {page: pager, ticket: queue}}"), []),
 ])
 def test_diagnostics(extra, expected):
