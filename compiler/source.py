@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from mlopsc.printable import printable
 
@@ -185,7 +185,8 @@ class SourceIndex:
             else:
                 break
             depth += 1
-        span = entry[0] if type(entry) is list else entry
+        # A node that is not a plain list is a leaf: its RawSpan.
+        span: RawSpan = entry[0] if type(entry) is list else cast(RawSpan, entry)
         return depth, key_span if key and key_span is not None else span
 
     def has(self, path: Path) -> bool:

@@ -39,7 +39,8 @@ from mlopsc.output.owner import MANIFEST, OutputError
 try:
     import fcntl
 except ImportError:  # Windows: a byte-range lock, also released when the process dies
-    fcntl = None
+    # mypy checks for Linux, where fcntl always imports; _try_lock/_release test for None.
+    fcntl = None  # type: ignore[assignment]
     import msvcrt
 
 MARKER = ".mlopsc-staging"

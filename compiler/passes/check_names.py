@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import Path
 from mlopsc.spec import Spec
+from mlopsc.spec.common import EnvValue
 from mlopsc.values.units import is_dns1123_label
 
 _ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")
@@ -41,7 +42,8 @@ def check_names(spec: Spec, bag: Diagnostics) -> None:
 
 
 def _env_names(spec: Spec, bag: Diagnostics) -> None:
-    envs = [(("deployments", n, "env"), d.env) for n, d in spec.deployments.items()]
+    envs: list[tuple[Path, dict[str, EnvValue]]] = [
+        (("deployments", n, "env"), d.env) for n, d in spec.deployments.items()]
     envs += [(("pipelines", n, "steps", i, "env"), step.env)
              for n, p in spec.pipelines.items() for i, step in enumerate(p.steps)]
     for base, env in envs:

@@ -64,11 +64,12 @@ def _data(value: Any) -> Any:
     if dataclasses.is_dataclass(kind):
         layout = _layout(kind)
         values = layout.values(value)
-        if layout.nested:
-            values = list(values)
-            for i in layout.nested:
-                values[i] = _data(values[i])
-        return dict(zip(layout.names, values, strict=True))
+        if not layout.nested:
+            return dict(zip(layout.names, values, strict=True))
+        converted = list(values)
+        for i in layout.nested:
+            converted[i] = _data(converted[i])
+        return dict(zip(layout.names, converted, strict=True))
     return value
 
 

@@ -38,7 +38,7 @@ def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "array", "items": _type(typing.get_args(hint)[0], defs)}
     if origin is dict:
         return {"type": "object", "additionalProperties": _type(typing.get_args(hint)[1], defs)}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         _define(hint, defs)
         return {"$ref": f"#/$defs/{hint.__name__}"}
     raise TypeError(f"no JSON Schema for {hint!r}")

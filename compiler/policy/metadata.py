@@ -16,7 +16,7 @@ The block follows OPA's annotation format; mlopsc reads ``title``, ``description
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -30,7 +30,7 @@ class Annotation:
     code: str
     title: str
     description: str
-    severity: str
+    severity: Literal["error", "warning"]
     applies_to: tuple[str, ...]
     hint: str | None
     line: int
@@ -74,7 +74,8 @@ def _annotation(raw: dict[str, Any], line: int, rule_name: str) -> Annotation:
     code = custom.get("code") if isinstance(custom, dict) else None
     if not isinstance(code, str) or not code.strip():
         raise AnnotationError(line, "the annotation has no `custom.code`")
-    default_severity = "warning" if rule_name == "warn" else "error"
+    default_severity: Literal["error", "warning"] = (
+        "warning" if rule_name == "warn" else "error")
     severity = custom.get("severity", default_severity)
     if severity not in ("error", "warning"):
         raise AnnotationError(line, f"`custom.severity` of {code} must be error or warning")
@@ -89,5 +90,5 @@ def _annotation(raw: dict[str, Any], line: int, rule_name: str) -> Annotation:
     hint = custom.get("hint")
     return Annotation(code=code.strip(), title=str(raw.get("title") or code),
                       description=" ".join(str(raw.get("description") or "").split()),
-                      severity=severity, applies_to=tuple(applies),
+                      severity=default_severity, applies_to=tuple(applies),
                       hint=str(hint) if hint else None, line=line)

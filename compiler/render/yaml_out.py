@@ -15,8 +15,9 @@ groups:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 # Strings that read back as themselves in every YAML version when written plain.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*|[0-9]+(?:ms|[smhdwy])")
@@ -84,7 +85,8 @@ def _block(value: object, indent: int, lines: list[str], sort: bool) -> None:
             else:
                 lines.append(f"{pad}{_string(key)}: {scalar(item)}")
         return
-    for item in value:  # type: ignore[union-attr]
+    # Not a mapping: a list or tuple (the callers pass only those three kinds).
+    for item in cast(Iterable[Any], value):
         kind = type(item)
         if kind is str:
             lines.append(f"{pad}- {_string(item)}")
