@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.passes.check_names import invalid_name
 from mlopsc.spec.pipelines import Pipeline
 from mlopsc.values.units import is_dns1123_label
 
@@ -85,8 +86,8 @@ def _name(text: str, path: tuple[Any, ...], what: str, ok: Any, bag: Diagnostics
     if ok(text) or not text.isprintable():  # E330 reports control characters
         return
     shown = repr(text) if len(text) <= 70 else repr(text[:70]) + "..."
-    bag.add("E303", f"{shown} is not a valid Kubernetes {what}", path=path,
-            hint="lowercase letters, digits, '-' and '.' (a taint key may carry a "
+    invalid_name(bag, f"{shown} is not a valid Kubernetes {what}", path,
+                 "lowercase letters, digits, '-' and '.' (a taint key may carry a "
                  "'prefix/' and capitals; a taint value is at most 63 characters)")
 
 

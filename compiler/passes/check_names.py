@@ -63,8 +63,14 @@ def _label(name: str, path: Path, bag: Diagnostics, *, key: bool = True,
     hint = "use lowercase letters, digits and '-', at most 63 characters"
     if suggestion and is_dns1123_label(suggestion):
         hint += f", e.g. '{suggestion}'"
-    bag.add("E303", f"{_quoted(name)} is not a valid {what} (DNS-1123 label)", path=path,
-            key=key, hint=hint)
+    invalid_name(bag, f"{_quoted(name)} is not a valid {what} (DNS-1123 label)", path, hint,
+                 key=key)
+
+
+def invalid_name(bag: Diagnostics, message: str, path: Path, hint: str, *,
+                 key: bool = False) -> None:
+    """E303, the one code for a name Kubernetes (or a DAG id) would refuse."""
+    bag.add("E303", message, path=path, key=key, hint=hint)
 
 
 def _quoted(name: str, limit: int = 70) -> str:

@@ -56,7 +56,8 @@ def _docstrings(tree: ast.AST) -> set[int]:
 
 def emitted_codes(source: str) -> set[str]:
     """Code literals that a module can emit: not docstrings (doctests), comparisons
-    (``d.code == "E580"`` reads a finding) or collections of nothing but codes (a lookup).
+    (``d.code == "E580"`` reads a finding), collections of nothing but codes or mappings
+    keyed by codes (lookups).
 
     >>> sorted(emitted_codes('bag.add("E301", "x")\\nif d.code == "E580": pass\\n'
     ...                      'QUIET = frozenset(("E101", "E102"))\\nfor c in (("E401", 1),): pass'))
@@ -70,6 +71,9 @@ def emitted_codes(source: str) -> set[str]:
         elif isinstance(node, (ast.Set, ast.List, ast.Tuple)) and node.elts and all(
                 isinstance(n, ast.Constant) and CODE.match(str(n.value)) for n in node.elts):
             skip.update(id(n) for n in node.elts)
+        elif isinstance(node, ast.Dict) and node.keys and all(
+                isinstance(n, ast.Constant) and CODE.match(str(n.value)) for n in node.keys):
+            skip.update(id(n) for n in node.keys)  # a table keyed by code (SARIF severities)
     return {node.value for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str)
             and id(node) not in skip and CODE.match(node.value)}
