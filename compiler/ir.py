@@ -180,7 +180,8 @@ class Volume:
     pvc: str | None = None
     memory: bool = False
     """An emptyDir on tmpfs (``medium: Memory``)."""
-    size_limit: str | None = None
+    size_limit: str | int | float | None = None
+    """A Kubernetes quantity as written (``1Gi``, or a plain number of bytes)."""
 
 
 @frozen

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import Path
@@ -106,7 +107,7 @@ def _report(error: ValidationError, document: dict[str, Any], diagnostics: Diagn
         _report_one(kind, item, path, document, diagnostics)
 
 
-def _report_one(kind: str, item: dict[str, Any], path: Path, document: dict[str, Any],
+def _report_one(kind: str, item: ErrorDetails, path: Path, document: dict[str, Any],
                 bag: Diagnostics) -> None:
     name = str(path[-1]) if path else "document"
     if kind == "extra_forbidden":
@@ -119,10 +120,10 @@ def _report_one(kind: str, item: dict[str, Any], path: Path, document: dict[str,
         bag.add("E203", f"missing required field '{name}'", path=path)
     elif kind in ("enum", "literal_error"):
         allowed = _allowed_values(item)
-        value = str(item.get("input"))
-        guess = difflib.get_close_matches(value, allowed, n=1, cutoff=0.5)
+        given = str(item.get("input"))
+        guess = difflib.get_close_matches(given, allowed, n=1, cutoff=0.5)
         hint = f"did you mean '{guess[0]}'?" if guess else None
-        bag.add("E205", f"{name}: {value!r} is not one of: {', '.join(allowed)}",
+        bag.add("E205", f"{name}: {given!r} is not one of: {', '.join(allowed)}",
                 path=path, hint=hint)
     elif kind in _TYPE_ERRORS or kind in ("union_tag_invalid", "union_type"):
         expected = _TYPE_ERRORS.get(kind, "another form")
@@ -239,13 +240,13 @@ def _field_names(model: type[BaseModel] | None) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _allowed_values(item: dict[str, Any]) -> list[str]:
+def _allowed_values(item: ErrorDetails) -> list[str]:
     expected = (item.get("ctx") or {}).get("expected", "")
     parts = expected.replace(" or ", ", ").split(",")
     return [part.strip(" '\"") for part in parts if part.strip()]
 
 
-def _bound(item: dict[str, Any]) -> str:
+def _bound(item: ErrorDetails) -> str:
     ctx = item.get("ctx") or {}
     symbols = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
     return ", ".join(f"must be {symbols[k]} {v}" for k, v in ctx.items() if k in symbols)
@@ -272,7 +273,9 @@ def _describe(value: Any) -> str:
 def _as_written(bag: Diagnostics, path: Path) -> str | None:
     """The value's text as it stands in the file (``1.10``, not the number 1.1)."""
     span = bag.index.locate(path)
-    line = bag.index.source_line(span.file, span.line) if span else None
+    if span is None:
+        return None
+    line = bag.index.source_line(span.file, span.line)
     if line is None or span.end_line != span.line:
         return None
     return line[span.column - 1:span.end_column - 1] or None

@@ -19,6 +19,8 @@ Example::
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,8 +30,11 @@ from mlopsc.source import parse_path
 from mlopsc.values.units import semver_major
 
 # old type -> new types a consumer of the old type still reads correctly
-_WIDENINGS = {"integer": {"float", "decimal"}, "float": {"decimal"}, "category": {"string"},
-              "date": {"timestamp"}}
+_WIDENINGS: dict[str | None, set[str]] = {
+    "integer": {"float", "decimal"}, "float": {"decimal"}, "category": {"string"},
+    "date": {"timestamp"}}
+_Add = Callable[[str, str, bool, str], None]
+"""Records one field change: field name, kind, whether it breaks, text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,26 +76,27 @@ def compare(old: ir.IR, new: ir.IR) -> list[FieldChange]:
                                   (before.version, dataset.version))
     old_features = {f.name: f for f in old.features}
     for feature_set in new.features:
-        before = old_features.get(feature_set.name)
-        if before is not None:
+        old_set = old_features.get(feature_set.name)
+        if old_set is not None:
             changes += _versioned(f"feature set {feature_set.name}", feature_set.path,
-                                  f"{feature_set.path}.version", _columns(before, old),
-                                  _columns(feature_set, new), (before.version, feature_set.version))
+                                  f"{feature_set.path}.version", _columns(old_set, old),
+                                  _columns(feature_set, new),
+                                  (old_set.version, feature_set.version))
     old_models = {m.name: m for m in old.models}
     for model in new.models:
-        before = old_models.get(model.name)
-        if before is not None and (before.input_schema or model.input_schema):
+        old_model = old_models.get(model.name)
+        if old_model is not None and (old_model.input_schema or model.input_schema):
             version_path = f"{model.path}.schema_version" if model.schema_version else model.path
             changes += _versioned(f"model {model.name} input schema", model.path, version_path,
-                                  before.input_schema, model.input_schema,
-                                  (before.schema_version, model.schema_version))
+                                  old_model.input_schema, model.input_schema,
+                                  (old_model.schema_version, model.schema_version))
     return changes
 
 
 def _columns(feature_set: ir.FeatureSet, spec: ir.IR) -> tuple[ir.Field, ...]:
     """The entity key and the features as fields typed as in the source dataset; optional,
     so that an added feature counts as compatible."""
-    types = {f.name: f.type for f in spec.get(feature_set.dataset).fields}
+    types = {f.name: f.type for f in spec.get(feature_set.dataset, ir.Dataset).fields}
     entity = ir.Field(name=feature_set.entity, type=types.get(feature_set.entity))
     return (entity, *(ir.Field(name=name, type=types.get(name), nullable=True)
                       for name in feature_set.features))
@@ -148,7 +154,7 @@ def classify(subject: str, path: str, old: tuple[ir.Field, ...],
     return out
 
 
-def _field_changes(old: ir.Field, new: ir.Field, add) -> None:
+def _field_changes(old: ir.Field, new: ir.Field, add: _Add) -> None:
     name = new.name
     if old.type != new.type:
         # No type accepts any value: dropping the type widens, adding one narrows.
@@ -159,7 +165,8 @@ def _field_changes(old: ir.Field, new: ir.Field, add) -> None:
         add(name, "made-required", True, f"field {name} nullable → required")
     elif new.nullable and not old.nullable:
         add(name, "made-nullable", False, f"field {name} required → nullable")
-    for bound, tighter in (("min", lambda o, n: n > o), ("max", lambda o, n: n < o)):
+    # tighter(old, new): a min that rose (old < new), a max that fell (old > new)
+    for bound, tighter in (("min", operator.lt), ("max", operator.gt)):
         o, n = getattr(old, bound), getattr(new, bound)
         if o == n:
             continue
@@ -171,7 +178,7 @@ def _field_changes(old: ir.Field, new: ir.Field, add) -> None:
 
 
 def _values_change(name: str, old: tuple[Any, ...] | None, new: tuple[Any, ...] | None,
-                   add) -> None:
+                   add: _Add) -> None:
     if new is None:  # the restriction is gone: every value is allowed
         add(name, "values-widened", False, f"field {name} allowed values no longer restricted")
         return
@@ -187,7 +194,7 @@ def _values_change(name: str, old: tuple[Any, ...] | None, new: tuple[Any, ...] 
         add(name, "values-widened", False, f"field {name} values {_listed(gained)} now allowed")
 
 
-def _listed(values) -> str:
+def _listed(values: Iterable[Any]) -> str:
     return ", ".join(sorted(map(str, values)))
 
 
