@@ -49,7 +49,6 @@ def test_diff_of_a_report_and_a_spec_in_markdown(tmp_path, capsys):
     (["report", "diff", "only-one"], "usage: mlopsc report diff OLD NEW"),
     (["report", "a.yaml", "b.yaml"], "did you mean `mlopsc report diff OLD NEW`?"),
     (["report", "diff", "missing.json", "missing.yaml"], "missing.json: no such file"),
-    (["report", "--format", "text", str(FLAGSHIP)], "--format must be json or md"),
 ])
 def test_usage_errors_exit_2(argv, message, capsys):
     assert main(argv) == 2

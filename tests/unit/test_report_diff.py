@@ -21,7 +21,7 @@ from mlopsc.spec import Spec
 TODAY = datetime.date(2026, 11, 15)
 FLAGSHIP = (ROOT / "mlops.yaml").read_text()
 APPROVAL = ('      - {by: tom.okafor@acme.example, role: risk, date: "2026-11-07", '
-            'stage: production}\n')
+            'stage: production, version: "2.3.0"}\n')
 FIELD = "      - {name: customer_id, type: string, pii: true, classification: confidential}\n"
 WAIVER = """
 waivers:
