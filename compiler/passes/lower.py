@@ -9,10 +9,12 @@ the IR only when lowering it still fails; the driver keeps such an IR away from 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from enum import Enum
+from typing import Any, cast
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostic, Severity
@@ -23,6 +25,7 @@ from mlopsc.spec import Spec
 from mlopsc.spec import common as sc
 from mlopsc.spec import data as sd
 from mlopsc.spec import deployments as sdep
+from mlopsc.spec import governance as sg
 from mlopsc.spec import models as sm
 from mlopsc.spec import observability as so
 from mlopsc.spec import pipelines as sp
@@ -147,16 +150,24 @@ def _each(section: dict[str, Any], build: Callable[..., Any],
     return tuple(out)
 
 
-def _s(member) -> str:
+def _s(member: Enum) -> str:
     """An enum member's string value (``.value`` is slow on Python 3.11 enums)."""
-    return member._value_
+    value: str = member._value_  # the spec's enums are all str enums
+    return value
 
 
 def _seconds(text: str | None) -> float | None:
     return None if text is None else parse_duration(text)
 
 
-def _strs(values) -> tuple[str, ...]:
+def _required_seconds(text: str) -> float:
+    """Seconds in a duration an IR field requires. check_values reports a malformed one
+    (E305) and marks its entity broken; a broken entity's partial IR is judged by the policy
+    gate but never emitted, so the ``None`` it then holds is let through unchanged."""
+    return cast(float, parse_duration(text))
+
+
+def _strs(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(values)))
 
 
@@ -228,7 +239,7 @@ def _resources(r: sc.Resources | None) -> ir.Resources | None:
         gpu_count=r.gpu.count if r.gpu else 0, gpu_type=r.gpu.type if r.gpu else None)
 
 
-def _qty(value) -> str | None:
+def _qty(value: str | int | float | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -372,7 +383,8 @@ def _rollout(r: sdep.Rollout) -> ir.Rollout:
     if r.analysis is not None:
         a = r.analysis
         analysis = ir.Analysis(slos=tuple(ir.make_id("slo", s) for s in a.slos),
-                               interval_s=_seconds(a.interval), failure_limit=a.failure_limit,
+                               interval_s=_required_seconds(a.interval),
+                               failure_limit=a.failure_limit,
                                count=a.count)
     return ir.Rollout(
         strategy=_s(r.strategy), stable_version=r.stable_version,
@@ -412,7 +424,7 @@ def _deployment(name: str, d: sdep.Deployment, spec: Spec,
         schedule=d.schedule,
         probes=ir.Probes(readiness_path=d.probes.readiness_path,
                          liveness_path=d.probes.liveness_path,
-                         initial_delay_s=_seconds(d.probes.initial_delay))
+                         initial_delay_s=_required_seconds(d.probes.initial_delay))
         if d.probes else None,
         rollout=_rollout(d.rollout), security=_security(d.security),
         metrics_path=d.metrics_path, labels=dict(sorted(d.labels.items())),
@@ -428,10 +440,11 @@ def default_tiers(period_s: float) -> tuple[ir.AlertTier, ...]:
     """
     out = []
     for name, severity, share, long_window, short_window in DEFAULT_TIERS:
-        long_s = parse_duration(long_window)
+        long_s, short_s = parse_duration(long_window), parse_duration(short_window)
+        assert long_s is not None and short_s is not None  # DEFAULT_TIERS are well formed
         out.append(ir.AlertTier(name=name, severity=severity,
                                 burn_rate=round(share * period_s / long_s, 6),
-                                long_window_s=long_s, short_window_s=parse_duration(short_window),
+                                long_window_s=long_s, short_window_s=short_s,
                                 enabled=True))
     return tuple(out)
 
@@ -441,8 +454,9 @@ def _slo(name: str, s: so.Slo) -> ir.Slo:
     alerting = s.alerting
     if alerting.tiers is not None:
         tiers = tuple(ir.AlertTier(name=t.name, severity=_s(t.severity), burn_rate=t.burn_rate,
-                                   long_window_s=_seconds(t.long_window),
-                                   short_window_s=_seconds(t.short_window), enabled=t.enabled)
+                                   long_window_s=_required_seconds(t.long_window),
+                                   short_window_s=_required_seconds(t.short_window),
+                                   enabled=t.enabled)
                       for t in alerting.tiers)
     elif period is None:  # a malformed period (E305): no default tiers to scale
         tiers = ()
@@ -457,7 +471,8 @@ def _slo(name: str, s: so.Slo) -> ir.Slo:
                    selector=dict(sorted(s.sli.selector.items())),
                    error_selector=dict(sorted(s.sli.error_selector.items())),
                    threshold=s.sli.threshold),
-        objective=s.objective, period_s=period, tiers=tiers, runbook=alerting.runbook,
+        objective=s.objective, period_s=_required_seconds(s.period), tiers=tiers,
+        runbook=alerting.runbook,
         routing=_routing(alerting.routing),
         page_receiver=alerting.receivers.page or (
             alerting.routing.receiver if alerting.routing else None),
@@ -465,7 +480,7 @@ def _slo(name: str, s: so.Slo) -> ir.Slo:
 
 
 def _tier_dict(tier: ir.AlertTier) -> dict[str, Any]:
-    return {name: getattr(tier, name) for name in tier.__slots__}
+    return {f.name: getattr(tier, f.name) for f in dataclasses.fields(tier)}
 
 
 def _monitor(name: str, m: so.Monitor, spec: Spec) -> ir.Monitor:
@@ -498,7 +513,8 @@ def _monitor(name: str, m: so.Monitor, spec: Spec) -> ir.Monitor:
         model=ir.make_id("model", deployment.model) if deployment else None,
         dataset=ir.make_id("dataset", m.dataset) if m.dataset else None,
         features=tuple(features), metric=m.metric, threshold=m.threshold,
-        window_s=_seconds(m.window), for_s=_seconds(m.for_), severity=_s(m.severity),
+        window_s=_required_seconds(m.window), for_s=_required_seconds(m.for_),
+        severity=_s(m.severity),
         routing=_routing(m.routing), runbook=m.runbook, owner=m.owner)
 
 
@@ -518,7 +534,7 @@ def _governance(spec: Spec) -> ir.Governance:
         data=g.data)
 
 
-def _waiver(name: str, w) -> ir.Waiver:
+def _waiver(name: str, w: sg.Waiver) -> ir.Waiver:
     return ir.Waiver(id=ir.make_id("waiver", name), name=name, path=f"waivers.{name}",
                      rule=w.rule, subject=w.subject, reason=w.reason, approver=w.approver,
                      expires=w.expires)
