@@ -24,9 +24,9 @@ import gc
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from mlopsc.diagnostics import Diagnostics
+from mlopsc.diagnostics import Diagnostic, Diagnostics
 from mlopsc.reading.git_ignore import IgnoreCheck
 from mlopsc.reading.safe_read import MAX_BYTES, NotRegular, TooLarge, opened_path, read_fd
 from mlopsc.reading.safe_read import open_regular as _open_regular
@@ -217,6 +217,8 @@ class _Session:
             tree = self.parse(data, display)
             document = tree.document if tree else None
             if document is not None:
+                # A document is a mapping here, so its positions are a list node.
+                assert tree is not None and isinstance(tree.positions, list)
                 self.index.add_tree(tree.positions)
                 _Includes(self, document, tree.positions).run(display, real)
                 if environment is not None:
@@ -242,6 +244,7 @@ class _Session:
                         f"over the limit of {_size(limit)} for all of them together", where_)
             return None
         self.total += size
+        assert isinstance(data, bytes)  # a size alone is over the limit: reported above
         if data.startswith(_BOM):
             data = data[3:]
         self.files.append(display)
@@ -268,7 +271,7 @@ class _Session:
         return build_tree(data, display, diagnostics, max_depth=self.limits.max_depth,
                           budget=self.aliases), text
 
-    def forward(self, found, display: str, accepted: bool) -> None:
+    def forward(self, found: Diagnostic, display: str, accepted: bool) -> None:
         """Pass on a finding of an included file; its message is replaced by the code's
         title when the file is not a spec and the message could quote it."""
         if not accepted and found.code not in _CONTENT_FREE:
@@ -291,23 +294,30 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 # Positions trees (see mlopsc.source.Positions): small helpers to read and graft them.
 
 def _span_of(entry: Positions) -> RawSpan:
-    return entry[0] if type(entry) is list else entry
+    if type(entry) is list:
+        span: RawSpan = entry[0]
+        return span
+    return cast(RawSpan, entry)  # not a plain list: a leaf, its span
 
 
 def _child(entry: Positions, part: str | int) -> Positions:
     """The position of a child, or the parent's own when the child has none (an alias)."""
     if type(entry) is list:
         children = entry[1]
+        child: Positions
         if type(children) is dict and part in children:
-            return children[part]
+            child = children[part]
+            return child
         if type(children) is list and type(part) is int and 0 <= part < len(children):
-            return children[part]
+            child = children[part]
+            return child
     return _span_of(entry)
 
 
 def _key_span(entry: Positions, key: str) -> RawSpan:
     if type(entry) is list and entry[2] is not None and key in entry[2]:
-        return entry[2][key]
+        span: RawSpan = entry[2][key]
+        return span
     return _span_of(entry)
 
 
@@ -366,6 +376,7 @@ class _Includes:
             tree = self.load(name, span, key, shown)
             if tree is not None:
                 self.join(tree, shown)
+                assert tree.document is not None and tree.positions is not None  # see load
                 tasks.extend(self.entries(tree.document, tree.positions, shown, path,
                                           (*chain, (key, shown)), strict=True))
 
@@ -431,6 +442,8 @@ class _Includes:
 
     def join(self, tree: Tree, shown: str) -> None:
         document, positions = tree.document, tree.positions
+        # load() returns only a tree with a document, which comes with its positions.
+        assert document is not None and positions is not None
         self.check_api_version(document, positions, shown)
         for name, value in document.items():
             if name in _NOT_JOINED:
