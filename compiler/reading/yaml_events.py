@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -114,8 +115,8 @@ def _number(text: str) -> object:
         value = int(text, 8 if text[1] == "o" else 16) if len(text) <= _MAX_NUMBER_TEXT else -1
         return value if 0 <= value < _INT_END else OutOfRange(text)
     if _FLOAT.match(text):
-        value = float(text)
-        return value if -_INF < value < _INF else OutOfRange(text)
+        real = float(text)
+        return real if -_INF < real < _INF else OutOfRange(text)
     return text
 
 
@@ -123,7 +124,16 @@ def show_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
-def raw_span(start, end, file: str) -> RawSpan:
+class _Mark(Protocol):
+    """A parser position: PyYAML's ``Mark``, or the C parser's own class."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
+def raw_span(start: _Mark, end: _Mark, file: str) -> RawSpan:
     return (file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
@@ -186,7 +196,7 @@ class _Builder:
         self.report(code, message, span)
         return _Fatal()
 
-    def run(self, get_event) -> dict[str, Any] | None:
+    def run(self, get_event: Callable[[], Any]) -> dict[str, Any] | None:
         # One loop with everything in locals: it runs once per YAML node, and a spec of a
         # thousand models has more than half a million of them. Positions go into a tree
         # that mirrors the document (see mlopsc.source), so no path tuple is built here.
@@ -201,6 +211,13 @@ class _Builder:
 
         anchors: dict[str, object] = {}
         stack: list[tuple[Any, ...]] = self.stack
+        # The open container's state, saved on ``stack`` while a child is built. Any: a
+        # mapping's node and kids are dicts, a sequence's lists, in one hot loop.
+        node: Any
+        kids: Any
+        kkeys: Any
+        inner: list[Any]
+        pos: Positions
         kind, node, kids, kkeys, key, key_span, merges = _ROOT, None, None, None, no_key, None, None
         depth = deepest = nodes = documents = 0
         scalar_bytes = 0  # bytes of scalars, counting aliased ones each time
@@ -336,10 +353,14 @@ class _Builder:
         return self.finish(root, plain)
 
     def finish(self, root: object, plain: bool) -> dict[str, Any] | None:
-        span = self.positions[0] if isinstance(self.positions, list) else self.positions
-        if root is _MISSING or (root is None and plain and span[1:3] == span[3:5]):
+        positions = self.positions
+        span: RawSpan | None = positions[0] if isinstance(positions, list) else positions
+        # A root, once built, comes with its positions: span is None only with no root.
+        if root is _MISSING or (root is None and plain and span is not None
+                                and span[1:3] == span[3:5]):
             self.report("E103", "the file holds no YAML document", (self.file, 1, 1, 1, 1))
             return None
+        assert span is not None
         if not isinstance(root, dict) and self.mapping:
             # Only the kind: the text may be a file that is no spec at all (/etc/passwd).
             self.report("E113", f"the document is {_kind(root)}, not a mapping", span)
@@ -376,7 +397,9 @@ class _Builder:
             self.report("E109", f"unsupported YAML tag {show_tag(tag)}", span)
         return resolve_plain(value) if not style else value
 
-    def container_tag(self, event, is_map: bool) -> None:
+    def container_tag(self, event: Any, is_map: bool) -> None:
+        # event: a MappingStartEvent or SequenceStartEvent whose tag the caller saw is set
+        # (the stubs type its tag and marks as optional).
         expected = _TAG + ("map" if is_map else "seq")
         if event.tag not in ("!", expected):
             span = raw_span(event.start_mark, event.start_mark, self.file)
