@@ -6,7 +6,7 @@ import datetime
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.passes.check_parameters import check_parameters
@@ -87,7 +87,9 @@ def never_fires(value: str) -> bool:
 
     if value.startswith("@"):
         return False
-    _, _, days, months, weekdays = croniter(value).expanded
+    # The stubs say list[list[str]]; croniter gives ints for numbered fields ("*" stays a str).
+    expanded = cast("list[list[int | str]]", croniter(value).expanded)
+    _, _, days, months, weekdays = expanded
     day_numbers = [d for d in days if isinstance(d, int)]
     if weekdays != ["*"] or months == ["*"] or len(day_numbers) != len(days):
         return False
