@@ -35,7 +35,7 @@ DOS = "count([1 | some x in numbers.range(1, 100000); some y in numbers.range(1,
 # Issue 14's rule: 16 million iterations, 16 s unbounded.
 SIXTEEN_MILLION = "count([1 | some x in numbers.range(1, 4000); some y in numbers.range(1, 4000)])"
 
-RULE = """package org.bomb
+RULE = """package acme.bomb
 
 import rego.v1
 
@@ -89,7 +89,7 @@ def test_attacker_bundle_stops_at_the_timeout(tmp_path):
     assert result["rc"] == 1
     [finding] = [d for d in diagnostics(result) if d["code"] == "E406"]
     assert finding["file"].endswith("pol/bomb.rego") and finding["line"] == 5
-    assert "time limit of 3 s in data.org.bomb.deny" in finding["message"]
+    assert "time limit of 3 s in data.acme.bomb.deny" in finding["message"]
     assert elapsed < 3 + SLACK_S
     # 3 s of the bomb: well under the default memory limit, far under the 2.8 GB of 30 s.
     assert result["maxrss_kib"] < 2048 * 1024
@@ -102,7 +102,7 @@ def test_attacker_bundle_stops_at_the_memory_limit(tmp_path):
                                    cwd=tmp_path, timeout=120)
     assert result["rc"] == 1
     [finding] = [d for d in diagnostics(result) if d["code"] == "E406"]
-    assert "memory limit of 256 MiB in data.org.bomb.deny" in finding["message"]
+    assert "memory limit of 256 MiB in data.acme.bomb.deny" in finding["message"]
     # The child may map 256 MiB beyond what the CLI maps when it forks (~200 MB resident).
     assert result["maxrss_kib"] < 700 * 1024
     assert elapsed < 120
