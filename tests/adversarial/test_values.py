@@ -36,6 +36,7 @@ metadata:
 environments:
   dev:
     namespace: fraud-dev
+    tier: development
 datasets:
   events:
     owner: team-ml
@@ -273,7 +274,9 @@ VALID = [
 
 @pytest.mark.parametrize("name,old,new", VALID, ids=[c[0] for c in VALID])
 def test_values_at_the_limits_are_accepted(name, old, new, tmp_path):
-    assert errors(hostile(old, new)[0], tmp_path) == []
+    # The core's grammar accepts them; a target may still refuse what Kubernetes allows
+    # (kfp takes no `1n` or `1.` CPU: E512, now also at validate), which is its finding.
+    assert [e for e in errors(hostile(old, new)[0], tmp_path) if e[0] != "E512"] == []
 
 
 def test_overrides_are_judged_in_the_field_they_land_in(tmp_path):
