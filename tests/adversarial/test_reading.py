@@ -292,7 +292,7 @@ def test_max_bytes_counts_all_spec_files_together(tmp_path):
 
 
 DATA = [  # (id, content, exit code, words in the message)
-    ("dates", "org_since: 2024-01-01\n", 0, None),
+    ("dates", "custom: {org_since: 2024-01-01}\n", 0, None),
     ("nan", "threshold: .nan\n", 2, "threshold is nan"),
     ("inf-json", '{"threshold": 1e400}', 2, "E121"),
     ("deep", "a: " + "[" * 5000 + "]" * 5000 + "\n", 2, "E108"),

@@ -24,7 +24,7 @@ STAND_INS = {"$AS_OF": "2026-11-15", "AS_OF": "2026-11-15",
 
 
 def commands() -> list[str]:
-    found = [line for _, block in BLOCKS for line in block.splitlines()]
+    found = [line for lang, block in BLOCKS if lang != "python" for line in block.splitlines()]
     found += re.findall(r"`(mlopsc [^`]+)`", DOC)
     return sorted({line[line.index("mlopsc "):] for line in found if "mlopsc " in line
                    and not line.lstrip().startswith(("#", "name:", "- id:"))})
