@@ -8,7 +8,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from mlopsc.diagnostics import Severity
 
@@ -108,7 +108,15 @@ def add_report(parser: argparse.ArgumentParser, *, output_file: bool = True) -> 
                             help="write findings to FILE instead of standard output")
 
 
-def options_from(args: argparse.Namespace, **extra):
+if TYPE_CHECKING:
+    from mlopsc.api import Result
+    from mlopsc.driver import Options
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""What a command's ``register(sub)`` receives: ``sub.add_parser(...)`` adds the command."""
+
+
+def options_from(args: argparse.Namespace, **extra: Any) -> Options:
     from mlopsc.driver import Options
 
     return Options(
@@ -126,7 +134,7 @@ def options_from(args: argparse.Namespace, **extra):
     )
 
 
-def report(result, args: argparse.Namespace) -> int:
+def report(result: Result, args: argparse.Namespace) -> int:
     """Print the findings in the chosen format; return 1 when they block, else 0."""
     from mlopsc import __version__
     from mlopsc.formatters import render
@@ -222,7 +230,7 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _rule_docs(result) -> dict[str, tuple[str, str]] | None:
+def _rule_docs(result: Result) -> dict[str, tuple[str, str]] | None:
     policy = result.compilation.policy
     return getattr(policy, "rule_docs", None)
 

@@ -20,6 +20,7 @@ constant rates every window sees the same ratio.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from mlopsc import ir
@@ -92,7 +93,7 @@ def _slow_burn(tiers: list[ir.AlertTier]) -> float | None:
     return (ticket[-1] + upper) / 2
 
 
-def _series_maker(sli: ir.Sli):
+def _series_maker(sli: ir.Sli) -> Callable[[float | None], list[dict[str, Any]]]:
     """A function from an error ratio (``None``: no traffic) to input series."""
     if sli.type == "latency":
         le = number(sli.threshold or 0.0)
