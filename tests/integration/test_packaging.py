@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -92,3 +93,59 @@ def test_editable_install_finds_everything():
                 except ModuleNotFoundError:
                     continue
             assert root.joinpath(*parts[cut:]).is_file(), member
+
+
+# Imported only where the test suite runs them: the in-process real OPA of the parity tests.
+TEST_ONLY_IMPORTS = {"opa_bindings"}
+
+
+def _imported_distributions() -> set[str]:
+    """The distributions whose modules compiler/ and targets/ import (ast, not text)."""
+    import ast
+    from importlib.metadata import packages_distributions
+
+    owners = packages_distributions()
+    found: set[str] = set()
+    for source in [*ROOT.glob("compiler/**/*.py"), *ROOT.glob("targets/**/*.py")]:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.module
+                     and not node.level else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in TEST_ONLY_IMPORTS or top == "mlopsc":
+                    continue
+                assert top in owners, f"{source}: {top} is installed by no distribution"
+                found.update(owners[top])
+    return found
+
+
+def _closure(requirements: list[str]) -> set[str]:
+    """Every distribution the requirements install, transitively (by installed metadata)."""
+    import re
+    from importlib.metadata import PackageNotFoundError, requires
+
+    seen: set[str] = set()
+    todo = [r for r in requirements if "extra ==" not in r]
+    while todo:
+        name = re.split(r"[ ;<>=!~\[(]", todo.pop(), maxsplit=1)[0].lower().replace("_", "-")
+        if name in seen:
+            continue
+        seen.add(name)
+        with contextlib.suppress(PackageNotFoundError):
+            todo += [r for r in requires(name) or [] if "extra ==" not in r]
+    return seen
+
+
+def test_every_imported_library_is_a_declared_dependency(wheel):
+    """`pip install .` in a fresh venv installs what the code imports: a library that only
+    the test extra brought (jsonschema once) fails here, not on a user's first compile."""
+    with zipfile.ZipFile(wheel) as archive:
+        meta = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        lines = archive.read(meta).decode().splitlines()
+    declared = [line.split(":", 1)[1].strip() for line in lines
+                if line.startswith("Requires-Dist:")]
+    installed = _closure(declared)
+    missing = sorted(d for d in _imported_distributions()
+                     if d.lower().replace("_", "-") not in installed)
+    assert missing == [], f"imported but not a dependency of the wheel: {missing}"
