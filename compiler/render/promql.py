@@ -19,6 +19,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from mlopsc.render.escape import double_quoted
+
 __all__ = [
     "PromQLError",
     "duration",
@@ -37,7 +39,6 @@ __all__ = [
 
 _METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LABEL = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
-_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _RE2_META = re.compile(r"([\\.+*?()|\[\]{}^$])")
 _INERT = '{{ "{{" }}'
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
@@ -91,17 +92,7 @@ def quote(value: str) -> str:
     """
     if value.isprintable() and "\\" not in value and '"' not in value:
         return f'"{value}"'
-    out = []
-    for char in value:
-        if char in _SHORT_ESCAPES:
-            out.append(_SHORT_ESCAPES[char])
-        elif char.isprintable():
-            out.append(char)
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
+    return double_quoted(value)
 
 
 def regex_literal(value: str) -> str:

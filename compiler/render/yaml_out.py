@@ -19,10 +19,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, cast
 
+from mlopsc.render.escape import double_quoted
+
 # Strings that read back as themselves in every YAML version when written plain.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*|[0-9]+(?:ms|[smhdwy])")
 _AMBIGUOUS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-_DQ_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def dump(value: object, sort_keys: bool = False) -> str:
@@ -55,21 +56,9 @@ def _string(text: str) -> str:
         return text
     if text.isprintable() and text == text.strip() and text:
         return "'" + text.replace("'", "''") + "'"
-    return _double_quoted(text)
+    return double_quoted(text)
 
 
-def _double_quoted(text: str) -> str:
-    out = []
-    for char in text:
-        if char in _DQ_ESCAPES:
-            out.append(_DQ_ESCAPES[char])
-        elif char.isprintable():
-            out.append(char)
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
 
 
 def _block(value: object, indent: int, lines: list[str], sort: bool) -> None:
