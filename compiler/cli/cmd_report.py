@@ -31,9 +31,13 @@ def register(sub: Subparsers) -> None:
                     "`diff OLD NEW` say what changed between two reports or two specs.")
     parser.add_argument("operands", nargs="*", metavar="SPEC | diff OLD NEW",
                         help="a spec, or the word diff and two report.json files or specs")
-    parser.add_argument("--format", choices=("text", "json", "md"),
+    parser.add_argument("--format", choices=("text", "json", "md", "html"),
                         help="report: md (default; text is the same Markdown, which reads "
-                             "as plain text) or json; diff: text (default), json or md")
+                             "as plain text), json or html (one self-contained page); "
+                             "diff: text (default), json or md")
+    parser.add_argument("--base", metavar="OLD",
+                        help="html report: also show what changed since OLD (a report.json "
+                             "or a spec)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     parser.add_argument("--env", dest="environment", metavar="NAME",
                         help="apply environments.NAME.overrides")
@@ -69,11 +73,18 @@ def _report(args: argparse.Namespace) -> int:
         sys.stderr.write(render("text", result.diagnostics, index=result.index,
                                 tool_version=__version__))
         return EXIT_BLOCKED
+    if args.base and fmt != "html":
+        raise MlopscError("--base is for --format html; use `mlopsc report diff OLD NEW`")
+    spec_name = args.spec.replace("\\", "/").rsplit("/", 1)[-1]
+    notice = generated_notice(__version__, spec_name)
     if fmt == "json":
         content = dump_json(report)
+    elif fmt == "html":
+        from mlopsc.governance.html import html_report
+
+        content = html_report(result, report, notice, base=args.base,
+                              options=options_from(args)).encode()
     else:
-        spec_name = args.spec.replace("\\", "/").rsplit("/", 1)[-1]
-        notice = generated_notice(__version__, spec_name)
         content = render_markdown(report, notice).encode()
     _emit(args, content)
     return EXIT_OK
