@@ -57,14 +57,16 @@ CODES = (
          "review may tighten thresholds, never set its own terms or widen the organisation's.",
          "remove the key or entry from `governance.data`"),
     Code("E410", "mandatory rule switched off",
-         "`governance.disabled_rules` names a rule that the organisation's data lists in "
-         "`mandatory_rules`. The spec under review cannot switch it off: the entry is refused "
-         "and the rule runs.",
-         "remove the entry and fix the findings; only the organisation can change "
-         "`mandatory_rules`"),
+         "`governance.disabled_rules` names a rule that the organisation made mandatory: "
+         "listed in `mandatory_rules` of its data (`--data`), or annotated "
+         "`custom.mandatory: true` in one of its `--policy` bundles. The spec under review "
+         "cannot switch it off: the entry is refused and the rule runs.",
+         "remove the entry and fix the findings; only the organisation can change which "
+         "rules are mandatory"),
     Code("E411", "mandatory rule waived",
-         "A waiver names a rule that the organisation's data lists in `mandatory_rules`. The "
-         "waiver excuses nothing.",
+         "A waiver names a rule that the organisation made mandatory (`mandatory_rules` in "
+         "`--data`, or `custom.mandatory: true` in a `--policy` bundle). The waiver excuses "
+         "nothing.",
          "remove the waiver and fix the finding"),
     Code("E412", "waiver term too long",
          "A waiver expires later than `waivers.max_days` (organisation data) after the run's "

@@ -60,6 +60,8 @@ class Bundles:
     rule_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Where each rule code is declared: (file, line)."""
     hints: dict[str, str] = field(default_factory=dict)
+    mandatory: dict[str, str] = field(default_factory=dict)
+    """Rule code -> bundle, for each rule an annotation marks ``custom.mandatory: true``."""
     engine: regorus.Engine | None = None
     """A regorus engine holding every parsed module (tests only when asked for)."""
     names: tuple[str, ...] = ()
@@ -187,6 +189,8 @@ def _ref_parts(refr: dict[str, Any]) -> list[str]:
 
 
 def _declare(bundles: Bundles, module: Module, note: Annotation) -> None:
+    if note.mandatory:
+        bundles.mandatory.setdefault(note.code, module.bundle)
     known = bundles.rules.get(note.code)
     if known is not None:
         # One rule may have several bodies (e.g. one per section); their subjects add up.

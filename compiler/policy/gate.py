@@ -168,7 +168,9 @@ def run_gate(ir: IR, diagnostics: Diagnostics, options: GateOptions) -> PolicyRe
     org = load_checked(options.data_files, diagnostics)
     check_spec_data(ir.governance.data, org, diagnostics)
     engine = make_engine(bundles, org, options.opa_url, options.limits)
-    terms = OrgTerms.of(org, ir)
+    org_bundles = {name for name, _ in dirs[1:1 + len(options.policy_dirs)]}
+    terms = OrgTerms.of(org, ir).with_bundle_rules(
+        {code: bundle for code, bundle in bundles.mandatory.items() if bundle in org_bundles})
     today = options.today or datetime.date.today()
     disabled = switched_off(ir, bundles, diagnostics, terms)
     off = {d.rule for d in disabled}

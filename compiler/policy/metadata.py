@@ -1,7 +1,9 @@
 """Rule annotations: the ``# METADATA`` comment block above a rule, read as YAML.
 
 The block follows OPA's annotation format; mlopsc reads ``title``, ``description`` and, under
-``custom``, ``code``, ``severity``, ``applies_to`` and an optional ``hint``::
+``custom``, ``code``, ``severity``, ``applies_to``, an optional ``hint`` and an optional
+``mandatory`` (``true``: in a ``--policy`` bundle, the spec under review can neither switch the
+rule off nor waive it)::
 
     # METADATA
     # title: Every model has an owner
@@ -35,6 +37,8 @@ class Annotation:
     hint: str | None
     line: int
     """Line of the ``# METADATA`` marker."""
+    mandatory: bool = False
+    """``custom.mandatory``: honoured only for the organisation's ``--policy`` bundles."""
 
 
 class AnnotationError(ValueError):
@@ -88,7 +92,10 @@ def _annotation(raw: dict[str, Any], line: int, rule_name: str) -> Annotation:
         raise AnnotationError(line, f"`custom.applies_to` of {code} must list spec sections "
                                     f"({', '.join(_SECTIONS)})")
     hint = custom.get("hint")
+    mandatory = custom.get("mandatory", False)
+    if not isinstance(mandatory, bool):
+        raise AnnotationError(line, f"`custom.mandatory` of {code} must be true or false")
     return Annotation(code=code.strip(), title=str(raw.get("title") or code),
                       description=" ".join(str(raw.get("description") or "").split()),
                       severity=default_severity, applies_to=tuple(applies),
-                      hint=str(hint) if hint else None, line=line)
+                      hint=str(hint) if hint else None, line=line, mandatory=mandatory)

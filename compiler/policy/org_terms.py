@@ -1,6 +1,7 @@
 """The organisation's terms for exceptions: what the spec under review cannot grant itself.
 
-From organisation data (``--data``): ``mandatory_rules`` may not be switched off
+From organisation data (``--data``) and the organisation's ``--policy`` bundles (rules whose
+annotation says ``custom.mandatory: true``): mandatory rules may not be switched off
 (``governance.disabled_rules``, E410) or waived (E411); a waiver lasts at most
 ``waivers.max_days`` after the run's date (E412); waivers and disabled rules are approved by
 someone on ``waivers.approvers`` when the organisation lists them (E413), and never by the
@@ -9,7 +10,9 @@ owner of what they excuse (E414). An exception refused for any of these excuses 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +26,8 @@ class OrgTerms:
     """The terms read from organisation data (all empty: no term applies)."""
 
     mandatory: frozenset[str] = frozenset()
+    mandatory_by: dict[str, str] = field(default_factory=dict)
+    """Mandatory rule -> what made it so, for messages (absent: organisation data)."""
     max_days: int | None = None
     approvers: frozenset[str] = frozenset()
     owners: dict[str, str] = field(default_factory=dict)
@@ -41,6 +46,18 @@ class OrgTerms:
             approvers=frozenset(_norm(a) for a in approvers if isinstance(a, str))
             if isinstance(approvers, list) else frozenset(),
             owners=_owners(ir))
+
+    def with_bundle_rules(self, rules: Mapping[str, str]) -> OrgTerms:
+        """These terms, with ``rules`` (code -> ``--policy`` bundle) mandatory too."""
+        extra = {code.upper(): bundle for code, bundle in rules.items()
+                 if code.upper() not in self.mandatory}
+        by = {code: f"policy bundle {bundle}" for code, bundle in extra.items()}
+        return dataclasses.replace(self, mandatory=self.mandatory | frozenset(extra),
+                                   mandatory_by={**self.mandatory_by, **by})
+
+    def why_mandatory(self, rule: str) -> str:
+        """Where the rule was made mandatory: ``the organisation's data`` or its bundle."""
+        return self.mandatory_by.get(rule.upper(), "the organisation's data")
 
 
 def _upper(values: Any) -> list[str]:
@@ -65,7 +82,7 @@ def refuse_disabled(entry: DisabledRule, terms: OrgTerms, diagnostics: Diagnosti
     where: Path = parse_path(entry.path) or ("governance", "disabled_rules")
     refused = False
     if entry.rule.upper() in terms.mandatory:
-        diagnostics.add("E410", f"{entry.rule} is mandatory in the organisation's data; "
+        diagnostics.add("E410", f"{entry.rule} is mandatory in {terms.why_mandatory(entry.rule)}; "
                                 "governance.disabled_rules cannot switch it off",
                         path=(*where, "rule"))
         refused = True
@@ -83,7 +100,8 @@ def refuse_waiver(waiver: Waiver, subjects: set[str], terms: OrgTerms, today: da
     refused = False
     if waiver.rule.upper() in terms.mandatory:
         diagnostics.add("E411", f"waiver {waiver.name!r} waives {waiver.rule}, which is "
-                                "mandatory in the organisation's data", path=(*where, "rule"))
+                                f"mandatory in {terms.why_mandatory(waiver.rule)}",
+                        path=(*where, "rule"))
         refused = True
     refused |= _too_long(waiver, terms, today, (*where, "expires"), diagnostics)
     owners = {terms.owners[s] for s in subjects if s in terms.owners}

@@ -217,3 +217,69 @@ def test_approvals_dated_in_the_future_do_not_count(tmp_path, capsys):
     # judged against the run's date: the flagship's approvals are from 2026-11-05 and -07
     status, found = run(FLAGSHIP, capsys, "--today", "2026-11-06")
     assert status == 1 and ("GOV-014", "models.fraud-detector.approvals[1].date") in found
+
+
+# ------------------------------------------------------------------ mandatory by annotation
+ORG_RULE = """package acme.serving
+
+import rego.v1
+
+# METADATA
+# title: Deployments name a cost centre
+# custom:
+#   code: ACME-001
+#   severity: error
+#   applies_to: [deployments]
+#   mandatory: MANDATORY
+deny contains f if {
+	some d in input.deployments
+	d.name == "fraud-scorer"
+	f := {"code": "ACME-001", "msg": sprintf("deployment %q names no cost centre", [d.name]),
+		"path": d.path}
+}
+"""
+ACME_OFF = ("governance:\n", ("governance:\n  disabled_rules:\n    - {rule: ACME-001, "
+                              "reason: no cost centres yet, approver: ciso@acme.example}\n"))
+
+
+def _org_bundle(where: Path, mandatory: str = "true") -> str:
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "serving.rego").write_text(ORG_RULE.replace("MANDATORY", mandatory))
+    return str(where)
+
+
+def test_a_policy_bundle_rule_marked_mandatory_cannot_be_switched_off(tmp_path, capsys):
+    spec = flagship(tmp_path, ACME_OFF)
+    bundle = _org_bundle(tmp_path / "org-policy")
+    assert run(spec, capsys, "--policy", bundle) == (
+        1, [("ACME-001", "deployments.fraud-scorer"),
+            ("E410", "governance.disabled_rules[0].rule")])
+    from mlopsc.cli import main
+    assert main(["validate", str(spec), "--today", "2026-11-20", "--policy", bundle]) == 1
+    assert f"ACME-001 is mandatory in policy bundle {bundle}" in capsys.readouterr().out
+
+
+def test_a_policy_bundle_rule_marked_mandatory_cannot_be_waived(tmp_path, capsys):
+    waiver = WAIVER.replace("DEP-006", "ACME-001").replace("APPROVER", "ciso@acme.example")
+    spec = flagship(tmp_path)
+    spec.write_text(spec.read_text() + waiver.replace("SUBJECT", "deployments.fraud-scorer")
+                    .replace("EXPIRES", "2027-01-31"))
+    assert run(spec, capsys, "--policy", _org_bundle(tmp_path / "org-policy")) == (
+        1, [("ACME-001", "deployments.fraud-scorer"), ("E411", "waivers.manual-rollback.rule")])
+    # the same rule without the mark is waivable: the mark is what refuses
+    assert run(spec, capsys, "--policy", _org_bundle(tmp_path / "plain", "false")) == (0, [])
+
+
+def test_the_spec_cannot_make_its_own_bundle_mandatory_to_anyone(tmp_path, capsys):
+    """A bundle the spec names is the spec's: its mark binds nobody, so switching the rule off
+    is an ordinary (approved, reported) exception."""
+    spec = flagship(tmp_path, ACME_OFF, ("governance:\n", "governance:\n  policies: [own]\n"))
+    _org_bundle(tmp_path / "own")
+    status, found = run(spec, capsys)
+    assert status == 0
+    assert not [f for f in found if f[0] in ("E410", "ACME-001")]
+
+
+def test_a_mandatory_mark_that_is_not_a_boolean_is_e404(tmp_path, capsys):
+    spec = flagship(tmp_path)
+    assert run(spec, capsys, "--policy", _org_bundle(tmp_path / "p", '"yes"'))[0] == 1
