@@ -1,5 +1,11 @@
 """OpenLineage static metadata: a DatasetEvent per data contract, feature set and model, a
-JobEvent per pipeline with its input and output datasets, built with openlineage-python.
+JobEvent per pipeline, deployment, SLO and monitor (and per feature set or model that no
+pipeline makes) with its input and output datasets, built with openlineage-python.
+
+Every edge of the lineage graph appears as a job's input or output (see
+:mod:`mlopsc.lineage.ol_jobs`); datasets with a location are named as the OpenLineage naming
+spec says (:mod:`mlopsc.lineage.naming`), so the static events join the runtime events of
+the Airflow, Spark or dbt integrations.
 
 Static events describe the spec, not a moment, yet the standard requires ``eventTime``: it is
 SOURCE_DATE_EPOCH when set (the reproducible-builds convention) and the Unix epoch otherwise,
@@ -13,7 +19,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from mlopsc import __version__
-from mlopsc.ir import IR, Dataset, FeatureSet, Model, Pipeline
+from mlopsc.ir import IR, Dataset, Deployment, FeatureSet, Model, Monitor, Pipeline, Slo
+from mlopsc.lineage import ol_facets as facets
+from mlopsc.lineage.naming import Name, entity_name
+from mlopsc.lineage.ol_jobs import BUILD, PREDICTIONS, JobIO, job_io
 
 if TYPE_CHECKING:
     from openlineage.client.event_v2 import DatasetEvent, JobEvent
@@ -32,16 +41,36 @@ def event_time() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def name_of(ir: IR, node_id: str) -> Name:
+    """The OpenLineage ``(namespace, name)`` of a lineage node, a build job or a
+    deployment's predictions."""
+    if node_id.startswith(PREDICTIONS):
+        return ir.name, f"deployments/{node_id.removeprefix(PREDICTIONS)}/predictions"
+    if node_id.startswith(BUILD):
+        target = node_id.removeprefix(BUILD)
+        verb = "train" if target.startswith("model:") else "build"
+        return ir.name, f"{entity_name(ir.name, target)[1]}/{verb}"
+    location = ir.get(node_id, Dataset).location if node_id.startswith("dataset:") else None
+    return entity_name(ir.name, node_id, location)
+
+
 def static_events(ir: IR, *, version: str = __version__) -> list[dict[str, Any]]:
-    """Every event as JSON-ready data: datasets, feature sets, models, then jobs, by name;
-    ``version`` is the mlopsc version named as their producer (``Options.version``)."""
+    """Every event as JSON-ready data: datasets, feature sets, models, then jobs (pipelines,
+    build jobs, deployments, SLOs, monitors), each group by name; ``version`` is the mlopsc
+    version named as their producer (``Options.version``)."""
     from openlineage.client.serde import Serde
 
+    from mlopsc.passes.build_lineage import lineage_edges
+
     time, by = event_time(), producer(version)
+    jobs = [n.id for n in (*ir.pipelines, *ir.deployments, *ir.slos, *ir.monitors)]
+    table = job_io(jobs, lineage_edges(ir))
+    order = {"pipeline": 0, "build": 1, "deployment": 2, "slo": 3, "monitor": 4}
     events = [*(_dataset_event(ir, d, time, by) for d in ir.datasets),
               *(_feature_set_event(ir, f, time, by) for f in ir.features),
               *(_model_event(ir, m, time, by) for m in ir.models),
-              *(_job_event(ir, p, time, by) for p in ir.pipelines)]
+              *(_job_event(ir, table[job], time, by) for job in sorted(
+                  table, key=lambda j: (order[j.partition(":")[0]], name_of(ir, j))))]
     return [Serde.to_dict(event) for event in events]
 
 
@@ -59,79 +88,73 @@ def _one_line(text: str) -> str:
         "\u2029", "\\u2029")
 
 
-def _dataset_event(ir: IR, dataset: Dataset, time: str, by: str) -> DatasetEvent:
+def _static(ir: IR, node_id: str, time: str, by: str, more: dict[str, Any]) -> DatasetEvent:
     from openlineage.client.event_v2 import DatasetEvent, StaticDataset
-    from openlineage.client.facet_v2 import schema_dataset
 
-    facets = _common_facets(dataset.owner, dataset.description, by)
-    facets["schema"] = schema_dataset.SchemaDatasetFacet(
-        fields=[schema_dataset.SchemaDatasetFacetFields(
-            name=f.name, type=f.type, description=f.description, ordinal_position=i + 1)
-            for i, f in enumerate(dataset.fields)], producer=by)
+    namespace, name = name_of(ir, node_id)
     return DatasetEvent(eventTime=time, producer=by, dataset=StaticDataset(
-        namespace=ir.name, name=f"datasets/{dataset.name}", facets=facets))
+        namespace=namespace, name=name, facets=more))
+
+
+def _dataset_event(ir: IR, dataset: Dataset, time: str, by: str) -> DatasetEvent:
+    return _static(ir, dataset.id, time, by, facets.common(
+        dataset.owner, dataset.description, by,
+        schema=facets.schema(((f.name, f.type, f.description) for f in dataset.fields), by),
+        version=facets.version(dataset.version, by),
+        tags=facets.dataset_tags(dataset.tags, dataset.fields, by)))
 
 
 def _feature_set_event(ir: IR, feature_set: FeatureSet, time: str, by: str) -> DatasetEvent:
-    from openlineage.client.event_v2 import DatasetEvent, StaticDataset
-    from openlineage.client.facet_v2 import schema_dataset
-
-    types = {f.name: f.type for f in ir.get(feature_set.dataset, Dataset).fields}
-    facets = _common_facets(feature_set.owner, feature_set.description, by)
-    facets["schema"] = schema_dataset.SchemaDatasetFacet(
-        fields=[schema_dataset.SchemaDatasetFacetFields(
-            name=name, type=types.get(name), ordinal_position=i + 1)
-            for i, name in enumerate((feature_set.entity, *feature_set.features))],
-        producer=by)
-    return DatasetEvent(eventTime=time, producer=by, dataset=StaticDataset(
-        namespace=ir.name, name=f"features/{feature_set.name}", facets=facets))
+    # The entity key, then the features, typed and tagged as in the source dataset.
+    source = {f.name: f for f in ir.get(feature_set.dataset, Dataset).fields}
+    names = (feature_set.entity, *feature_set.features)
+    fields = [source[n] for n in names if n in source]
+    return _static(ir, feature_set.id, time, by, facets.common(
+        feature_set.owner, feature_set.description, by,
+        schema=facets.schema(((n, source[n].type if n in source else None, None)
+                              for n in names), by),
+        version=facets.version(feature_set.version, by),
+        tags=facets.dataset_tags((), fields, by)))
 
 
 def _model_event(ir: IR, model: Model, time: str, by: str) -> DatasetEvent:
-    from openlineage.client.event_v2 import DatasetEvent, StaticDataset
-
-    return DatasetEvent(eventTime=time, producer=by, dataset=StaticDataset(
-        namespace=ir.name, name=f"models/{model.name}",
-        facets=_common_facets(model.owner, model.description, by)))
+    return _static(ir, model.id, time, by, facets.common(
+        model.owner, model.description, by, version=facets.version(model.version, by),
+        tags=facets.dataset_tags(model.tags, model.input_schema, by)))
 
 
-def _job_event(ir: IR, pipeline: Pipeline, time: str, by: str) -> JobEvent:
+def _job_event(ir: IR, io: JobIO, time: str, by: str) -> JobEvent:
     from openlineage.client.event_v2 import InputDataset, Job, JobEvent, OutputDataset
-    from openlineage.client.facet_v2 import job_type_job
 
-    facets = _common_facets(pipeline.owner, pipeline.description, by, job=True)
-    facets["jobType"] = job_type_job.JobTypeJobFacet(
-        processingType="BATCH", integration=pipeline.orchestrator.upper(), jobType="DAG",
-        producer=by)
-    names = sorted({ref.dataset.partition(":")[2] for ref in pipeline.inputs}
-                   | {t.dataset.partition(":")[2] for t in pipeline.triggers if t.dataset})
-    outputs = [f"features/{f.partition(':')[2]}" for f in sorted(pipeline.feature_sets)]
-    if pipeline.model:
-        outputs.append(f"models/{pipeline.model.partition(':')[2]}")
+    namespace, name = name_of(ir, io.id)
+    inputs = sorted(name_of(ir, i) for i in io.inputs)
+    outputs = sorted(name_of(ir, o) for o in io.outputs)
     return JobEvent(eventTime=time, producer=by,
-                    job=Job(namespace=ir.name, name=pipeline.name, facets=facets),
-                    inputs=[InputDataset(namespace=ir.name, name=f"datasets/{n}") for n in names],
-                    outputs=[OutputDataset(namespace=ir.name, name=n) for n in outputs])
+                    job=Job(namespace=namespace, name=name, facets=_job_facets(ir, io.id, by)),
+                    inputs=[InputDataset(namespace=n, name=d) for n, d in inputs],
+                    outputs=[OutputDataset(namespace=n, name=d) for n, d in outputs])
 
 
-def _facet_classes(job: bool) -> tuple[Any, Any, Any]:
-    """(ownership facet, owner, documentation facet) classes for a job or a dataset: the
-    two families have the same shape but distinct types."""
-    if job:
-        from openlineage.client.facet_v2 import documentation_job, ownership_job
-        return (ownership_job.OwnershipJobFacet, ownership_job.Owner,
-                documentation_job.DocumentationJobFacet)
-    from openlineage.client.facet_v2 import documentation_dataset, ownership_dataset
-    return (ownership_dataset.OwnershipDatasetFacet, ownership_dataset.Owner,
-            documentation_dataset.DocumentationDatasetFacet)
-
-
-def _common_facets(owner: str | None, description: str | None, by: str, *,
-                   job: bool = False) -> dict[str, Any]:
-    owner_facet, owner_type, doc_facet = _facet_classes(job)
-    facets: dict[str, Any] = {}
-    if owner:
-        facets["ownership"] = owner_facet(owners=[owner_type(name=owner)], producer=by)
-    if description:
-        facets["documentation"] = doc_facet(description=description, producer=by)
-    return facets
+def _job_facets(ir: IR, job: str, by: str) -> dict[str, Any]:
+    kind = job.partition(":")[0]
+    if kind == "pipeline":
+        p = ir.get(job, Pipeline)
+        return facets.common(p.owner, p.description, by, job=True, jobType=facets.job_type(
+            "BATCH", p.orchestrator.upper(), "DAG", by), tags=facets.job_tags(p.tags, by))
+    if kind == "deployment":
+        d = ir.get(job, Deployment)
+        processing = "BATCH" if d.mode == "batch" else "STREAMING"
+        return facets.common(d.owner, d.description, by, job=True, jobType=facets.job_type(
+            processing, "KUBERNETES", "DEPLOYMENT", by))
+    if kind == "slo":
+        slo = ir.get(job, Slo)
+        return facets.common(None, slo.description, by, job=True, jobType=facets.job_type(
+            "STREAMING", "PROMETHEUS", "SLO", by))
+    if kind == "monitor":
+        monitor = ir.get(job, Monitor)
+        return facets.common(monitor.owner, None, by, job=True, jobType=facets.job_type(
+            "STREAMING", "PROMETHEUS", "MONITOR", by))
+    target = ir.get(job.removeprefix(BUILD))  # a build job: its target's owner
+    what = "MODEL" if isinstance(target, Model) else "FEATURE_SET"
+    return facets.common(getattr(target, "owner", None), None, by, job=True,
+                         jobType=facets.job_type("BATCH", "MLOPSC", what, by))

@@ -51,8 +51,12 @@ def test_flagship_files_start_as_documented():
         f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- {notice} -->\n<graphml ')
     events = [json.loads(line) for line in files["openlineage.jsonl"].decode().split("\n")[:-1]]
     assert [(e["dataset"]["name"] if "dataset" in e else e["job"]["name"]) for e in events] == [
-        "datasets/transactions", "features/transaction-features", "models/fraud-detector",
-        "fraud-features", "fraud-training"]
+        "curated/transactions", "features/transaction-features", "models/fraud-detector",
+        "fraud-features", "fraud-training", "deployments/fraud-scorer",
+        "deployments/fraud-scorer-shadow", "slos/scorer-availability", "slos/scorer-latency",
+        "slos/shadow-availability", "slos/shadow-latency", "monitors/scorer-feature-drift",
+        "monitors/scorer-performance", "monitors/shadow-feature-drift",
+        "monitors/transactions-freshness", "monitors/transactions-quality"]
     features_job = next(e for e in events if e.get("job", {}).get("name") == "fraud-features")
     assert [o["name"] for o in features_job["outputs"]] == ["features/transaction-features"]
 

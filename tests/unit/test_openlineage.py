@@ -31,18 +31,24 @@ def test_dataset_event_carries_the_contract_schema_and_owner():
     assert dataset["producer"] == "urn:mlopsc:" + __import__("mlopsc").__version__
     assert dataset["schemaURL"].endswith("#/$defs/DatasetEvent")
     body = dataset["dataset"]
-    assert (body["namespace"], body["name"]) == ("fraud-platform", "datasets/transactions")
+    # Named as the OpenLineage naming spec names its location, s3://payments-lake/curated/…
+    assert (body["namespace"], body["name"]) == ("s3://payments-lake", "curated/transactions")
     fields = body["facets"]["schema"]["fields"]
     assert [f["name"] for f in fields][:3] == ["transaction_id", "customer_id", "card_country"]
     assert fields[4] == {"name": "amount_eur", "type": "float", "ordinal_position": 5,
                          "fields": []}
     assert body["facets"]["ownership"]["owners"] == [{"name": "team-payments-data"}]
+    assert body["facets"]["version"]["datasetVersion"] == "3.2.0"
+    assert {"key": "pii", "value": "true", "field": "customer_id", "source": "MLOPSC"} in (
+        body["facets"]["tags"]["tags"])
 
 
 def test_job_events_link_inputs_to_outputs():
     jobs = {e["job"]["name"]: e for e in events() if "job" in e}
     training = jobs["fraud-training"]
-    assert [i["name"] for i in training["inputs"]] == ["datasets/transactions"]
+    assert [(i["namespace"], i["name"]) for i in training["inputs"]] == [
+        ("fraud-platform", "features/transaction-features"),
+        ("s3://payments-lake", "curated/transactions")]
     assert [o["name"] for o in training["outputs"]] == ["models/fraud-detector"]
     assert training["job"]["facets"]["jobType"]["integration"] == "KUBEFLOW"
     assert [o["name"] for o in jobs["fraud-features"]["outputs"]] == [
