@@ -1,0 +1,56 @@
+package mlopsc.security.secrets
+
+import rego.v1
+
+import data.mlopsc.lib.fixtures
+
+_env(value) := fixtures.with_deployment({"env": [{"name": "CONFIG", "value": value, "secret": null}]})
+
+test_compliant_platform_passes if {
+	count(deny) == 0 with input as fixtures.doc
+}
+
+test_each_shape_is_found_by_value_whatever_the_name if {
+	every value in [
+		"AKIAIOSFODNN7EXAMPLE",
+		"-----BEGIN RSA PRIVATE KEY-----",
+		"postgres://scorer:hunter2@db.internal:5432/fraud",
+		"ghp_0123456789abcdefghijABCDEFGHIJ0123456789",
+		"xoxb-1234567890-abcdefghij",
+		"AIzaSyA-0123456789abcdefghijklmnopqrstu",
+		"sk_live_0123456789abcdefghijklmn",
+	] {
+		deny == {{"code": "SEC-008", "msg": sprintf("deployments.web.env.CONFIG holds %s", [_kind(value)]), "path": "deployments.web.env.CONFIG"}} with input as _env(value)
+	}
+}
+
+_kind(value) := kind if {
+	some kind, pattern in _shapes
+	regex.match(pattern, value)
+}
+
+test_the_value_is_never_in_the_message if {
+	found := deny with input as _env("postgres://u:hunter2@h/db")
+	count(found) == 1
+	every f in found {
+		not contains(f.msg, "hunter2")
+	}
+}
+
+test_placeholders_and_plain_urls_pass if {
+	every value in ["postgres://scorer:${DB_PASSWORD}@db/fraud", "https://user@host/x", "s3://bucket/AKIA", "AKIAshort", "https://example.com/a:b@c"] {
+		count(deny) == 0 with input as _env(value)
+	}
+}
+
+test_arguments_and_commands if {
+	doc := fixtures.with_step({"args": ["--epochs", "3", "--db-password", "hunter2", "--api-key=abc123"], "command": ["python", "train.py"]})
+	{f.path | some f in deny} == {"pipelines.p.steps[0].args[3]", "pipelines.p.steps[0].args[4]"} with input as doc
+	ok := fixtures.with_step({"args": ["--db-password", "$(DB_PASSWORD)", "--token={{ var.value.t }}", "--password"]})
+	count(deny) == 0 with input as ok
+}
+
+test_dataset_locations if {
+	doc := fixtures.with_dataset({"location": "mysql://etl:s3cr3t@warehouse/tx"})
+	deny == {{"code": "SEC-008", "msg": "datasets.d.location holds a password inside a URL", "path": "datasets.d.location"}} with input as doc
+}
