@@ -26,4 +26,13 @@ CODES: tuple[Code, ...] = (
          "default becomes a param that may be null: runs started by the schedule or an asset "
          "event get `None` (the text `None` in arguments, `null` for a boolean).",
          "give the parameter a default"),
+    Code("W527", "nothing generated emits the asset of a data_change trigger",
+         "A `data_change` trigger becomes an Airflow asset (the dataset's `location` when it "
+         "is a URI Airflow keeps, else `mlopsc://datasets/<name>`), and the DAG runs when an "
+         "event of that asset arrives. mlopsc knows no job that writes the dataset, so "
+         "it generates no producer: unless the writer emits the event, the trigger never "
+         "fires (the schedule, if any, still does).",
+         "make the job that writes the dataset emit the asset event: an Airflow task with "
+         "`outlets=[Asset(uri=...)]`, or `POST /api/v2/assets/events` with the asset's id "
+         "from Airflow's REST API"),
 )

@@ -2,12 +2,17 @@
 
 Output (under ``airflow/``): ``dags/<dag id>.py``, rendered from the Jinja2 templates in
 ``templates/`` (``PackageLoader``, ``StrictUndefined``); each step is a
-``KubernetesPodOperator``. Settings:
+``KubernetesPodOperator``. ``dags/mlopsc-watch-<monitor>.py`` for every monitor a drift or
+performance trigger names: the watcher DAG that turns its firing alert into the asset
+event (:mod:`.watcher`). Settings:
 
 - ``--set airflow.artifact-root=PATH`` where ``$(inputs.X)``/``$(outputs.X)`` paths live
   (default ``/mlopsc/artifacts``, with W521);
 - ``--set airflow.gpu-node-label=LABEL`` the node label that picks a GPU type
-  (default ``nvidia.com/gpu.product``).
+  (default ``nvidia.com/gpu.product``);
+- ``--set airflow.prometheus-conn=ID``, ``airflow.trigger-cooldown=DURATION``,
+  ``airflow.watch-interval=DURATION``: the watchers' Prometheus connection (default
+  ``mlopsc_prometheus``), cooldown (``1h``) and interval (``1m``).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from mlopsc.render import gpu
 from mlopsc.render.pod_security import container_security, pod_security
 from mlopsc.source import entity_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
-from mlopsc.targets.airflow import DECLARATION, render
+from mlopsc.targets.airflow import DECLARATION, render, watcher
 from mlopsc.targets.airflow.literals import airflow_id, py_name, py_tpl
 
 DEFAULT_ARTIFACT_ROOT = "/mlopsc/artifacts"
@@ -55,13 +60,16 @@ class AirflowTarget:
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         template = environment().get_template("dag.py.j2")
+        pipelines = [p for p in ir_.pipelines if p.orchestrator == "airflow"]
         artifacts = []
-        for p in (p for p in ir_.pipelines if p.orchestrator == "airflow"):
+        for p in pipelines:
             if not _ids_ok(p, diagnostics):
                 continue
             dag = _dag(p, ir_, options.settings, diagnostics)
             text = template.render(dag=dag, header=options.header())
             artifacts.append(Artifact(f"dags/{dag['dag_id']}.py", text.encode()))
+        artifacts += watcher.emit(ir_, pipelines, environment().get_template("watcher.py.j2"),
+                                  options, diagnostics)
         return sorted(artifacts, key=lambda a: a.path)
 
 

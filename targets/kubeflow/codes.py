@@ -26,10 +26,15 @@ CODES: tuple[Code, ...] = (
          "not compiled.",
          "use `$(params.NAME)` for a value chosen at run time; otherwise remove the `{{` "
          "(e.g. pass the text through a ConfigMap or a file in the image)"),
-    Code("W511", "trigger cannot start a Kubeflow run",
-         "KFP v2 IR and its recurring runs know only schedules. A `data_change`, `drift` or "
-         "`performance` trigger has no place in either, so nothing in Kubeflow acts on it.",
-         "start runs from the alert or data event through the KFP API (`create_run`)"),
+    Code("W511", "data_change trigger cannot start a Kubeflow run",
+         "KFP v2 IR and its recurring runs know only schedules. For `drift` and "
+         "`performance` triggers mlopsc writes `<pipeline>.trigger.yaml`, a CronJob that "
+         "creates a run when the monitor's alert fires; a `data_change` trigger has no alert "
+         "to watch and mlopsc knows no job that writes the dataset, so nothing generated "
+         "starts the run.",
+         "make the job that writes the dataset create the run through the KFP API "
+         "(`kfp.Client().create_run_from_pipeline_package` or `POST /apis/v2beta1/runs`), or "
+         "watch a freshness or drift monitor of the dataset with a `drift` trigger"),
     Code("W512", "pipeline timeout not expressible in KFP",
          "KFP v2 IR has no whole-run timeout; each step's `timeout` is kept "
          "(`activeDeadlineSeconds` through kfp-kubernetes), the pipeline's is not.",

@@ -5,10 +5,14 @@ Output (under ``kubeflow/``):
 - ``<pipeline>.yaml``: the IR, compiled by kfp's own compiler (with the kfp-kubernetes
   platform spec when a step uses Secrets, node selectors, timeouts or a security context);
 - ``<pipeline>.recurring-run.yaml``: when the pipeline has a schedule, the KFP recurring
-  run that carries it (IR has no place for a schedule).
+  run that carries it (IR has no place for a schedule);
+- ``<pipeline>.trigger.yaml``: when drift or performance triggers name monitors, the
+  CronJob (and its ServiceAccount, Role, RoleBinding, ConfigMap) that creates a run when
+  one of their alerts fires (:mod:`.trigger`, :mod:`.run_on_alert`).
 
 ``--set kubeflow.gpu-node-label=LABEL`` names the node label that picks a GPU type
-(default ``nvidia.com/gpu.product``).
+(default ``nvidia.com/gpu.product``); ``kubeflow.prometheus-url``, ``kubeflow.kfp-endpoint``,
+``kubeflow.trigger-cooldown`` and ``kubeflow.trigger-image`` configure the trigger CronJob.
 """
 
 from __future__ import annotations
@@ -24,7 +28,16 @@ from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import entity_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
-from mlopsc.targets.kubeflow import DECLARATION, build, component, recurring, substitution, tasks
+from mlopsc.targets.kubeflow import (
+    DECLARATION,
+    build,
+    component,
+    recurring,
+    substitution,
+    tasks,
+    trigger,
+)
+from mlopsc.values.units import parse_duration
 
 DEFAULT_GPU_LABEL = "nvidia.com/gpu.product"
 
@@ -47,6 +60,9 @@ class KubeflowTarget:
             diagnostics.add("W515", f"kfp {kfp.__version__} is installed; outputs are stamped "
                             f"for kfp {build.PINNED_KFP} and may differ from the goldens")
         artifacts: list[Artifact] = []
+        cooldown = parse_duration(str(options.settings.get(
+            "kubeflow.trigger-cooldown", trigger.DEFAULTS["kubeflow.trigger-cooldown"])))
+        cooldown_s = max(1, int(cooldown or 0))
         stop = threading.Event()
 
         def compile_all() -> None:
@@ -61,6 +77,9 @@ class KubeflowTarget:
                 if p.schedule:
                     artifacts.append(Artifact(f"{p.name}.recurring-run.yaml",
                                               recurring.definition(p, options.header())))
+                if trigger.monitors(p):
+                    artifacts.append(Artifact(f"{p.name}.trigger.yaml", trigger.definition(
+                        p, options.settings, cooldown_s, options.header())))
 
         # kfp's task setters call inspect.stack(), whose cost grows with every frame above
         # them, and a frame without a module file behind it (`python -m mlopsc` runs under
@@ -121,11 +140,12 @@ def _unique(p: ir.Pipeline, field: str, where: dict[str, Any], pairs: list[Any],
 def _report_losses(p: ir.Pipeline, bag: Diagnostics) -> None:
     """What KFP v2 cannot hold, reported at the spec path (never dropped silently)."""
     where = entity_path(p.path)
-    for i, trigger in enumerate(p.triggers):
-        if trigger.type != "manual":
-            source = (trigger.dataset or trigger.monitor or "").partition(":")[2]
-            bag.add("W511", f"pipeline {p.name!r}: KFP cannot start a run on a "
-                    f"{trigger.type} trigger ({source})", path=where + ("triggers", i))
+    for i, t in enumerate(p.triggers):
+        # Drift and performance triggers get the trigger CronJob (trigger.py).
+        if t.type == "data_change":
+            source = (t.dataset or "").partition(":")[2]
+            bag.add("W511", f"pipeline {p.name!r}: nothing mlopsc generates starts a KFP run "
+                    f"when dataset {source!r} changes", path=where + ("triggers", i))
     if p.timeout_s is not None:
         bag.add("W512", f"pipeline {p.name!r}: KFP v2 IR has no whole-run timeout",
                 path=where + ("timeout",))
