@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import yaml
@@ -94,10 +95,10 @@ def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[int]:
 class Exporter(http.server.BaseHTTPRequestHandler):
     """Serves the drift gauges of the monitor's rules; ``value`` is shared and settable."""
 
-    series: list[str] = []
+    series: ClassVar[list[str]] = []
     value = 0.0
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         body = "".join(f"{s} {Exporter.value}\n" for s in Exporter.series).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; version=0.0.4")
@@ -113,10 +114,11 @@ class FakeKfp(http.server.BaseHTTPRequestHandler):
     versions newest first, runs filtered by display name (EQUALS, IS_SUBSTRING) newest
     first, and POST /runs, which records the run."""
 
-    runs: list[dict] = []
-    pipelines = {"pipe-1": {"pipeline_id": "pipe-1", "display_name": PIPELINE}}
-    versions = [{"pipeline_version_id": "ver-1", "created_at": "2026-01-01T00:00:00Z"},
-                {"pipeline_version_id": "ver-2", "created_at": "2026-02-01T00:00:00Z"}]
+    runs: ClassVar[list[dict]] = []
+    pipelines: ClassVar[dict] = {"pipe-1": {"pipeline_id": "pipe-1", "display_name": PIPELINE}}
+    versions: ClassVar[list[dict]] = [
+        {"pipeline_version_id": "ver-1", "created_at": "2026-01-01T00:00:00Z"},
+        {"pipeline_version_id": "ver-2", "created_at": "2026-02-01T00:00:00Z"}]
 
     def _answer(self, body: dict, code: int = 200) -> None:
         data = json.dumps(body).encode()
@@ -135,7 +137,7 @@ class FakeKfp(http.server.BaseHTTPRequestHandler):
         items = sorted(items, key=lambda i: i["created_at"], reverse=True)
         return items[:int(query.get("page_size", ["20"])[0])]
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         if url.path == "/apis/v2beta1/pipelines":
@@ -148,7 +150,7 @@ class FakeKfp(http.server.BaseHTTPRequestHandler):
         else:
             self._answer({"error": f"no route {url.path}"}, 404)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         if self.path != "/apis/v2beta1/runs":
             self._answer({"error": "no route"}, 404)
             return

@@ -4,11 +4,12 @@ metadata database (sqlite, AIRFLOW_HOME) what it caused. Prints one JSON object.
     python trigger_airflow_run.py DAG_FOLDER WATCHER_DAG_ID RETRAINING_DAG_ID
 
 Steps: the DAG files serialized into the database, as ``airflow dags reserialize`` does
-(in this process: one interpreter start less); ``dag.test()`` of the watcher twice (the same alert episode both times), the asset
-events and AssetDagRunQueue rows after each, then the scheduler's own code that turns
-queued asset events into DagRuns (``SchedulerJobRunner._create_dag_runs_asset_triggered``,
-fed by ``DagModel.dags_needing_dagruns``, as one scheduler loop does) and the retraining
-DAG's runs it created.
+(in this process: one interpreter start less); ``dag.test()`` of the watcher twice (the
+same alert episode both times), the asset events and AssetDagRunQueue rows after each,
+then the scheduler's own code that turns queued asset events into DagRuns
+(``SchedulerJobRunner._create_dag_runs_asset_triggered``, fed by
+``DagModel.dags_needing_dagruns``, as one scheduler loop does) and the retraining DAG's
+runs it created.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def main(folder: str, watcher: str, retraining: str) -> None:
     dag = bag.get_dag(watcher)
     first = _watch(dag)
     second = _watch(dag)
-    print(json.dumps({"import_errors": {**errors, **bag.import_errors}, "first": first, "second": second,
-                      "runs": _schedule(retraining)}, default=str))
+    print(json.dumps({"import_errors": {**errors, **bag.import_errors}, "first": first,
+                      "second": second, "runs": _schedule(retraining)}, default=str))
 
 
 if __name__ == "__main__":
