@@ -49,7 +49,7 @@ h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom
 flex-wrap:wrap;gap:4px 14px}table{border-collapse:collapse;margin:6px 0;font-size:13px}
 th,td{border:1px solid #d1d5db;padding:3px 8px;text-align:left;vertical-align:top;
 overflow-wrap:anywhere}th{background:#f3f4f6}tbody tr:nth-child(even){background:#f9fafb}
-tr.bad td{background:#fee2e2}tr.warn td{background:#fef9c3}tr.good td:first-child{
+tr.bad td{background:#fecaca}tr.warn td{background:#fef9c3}tr.good td:first-child{
 border-left:3px solid #16a34a}tr.added td:first-child{border-left:3px solid #16a34a}
 tr.removed td:first-child{border-left:3px solid #dc2626}tr.changed td:first-child{
 border-left:3px solid #d97706}figure{margin:0}.graph{overflow-x:auto;border:1px solid

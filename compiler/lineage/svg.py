@@ -106,7 +106,7 @@ def _edges(graph: nx.DiGraph[str], where: Layout) -> list[str]:
             d = (f"M{x},{y1 + NODE_H} L{x},{y2}" if y2 > y1 else f"M{x},{y1} L{x},{y2 + NODE_H}")
         out.append(f'<path class="edge" d="{d}" fill="none" stroke="#4b5563" '
                    f'stroke-width="1.2" marker-end="url(#lineage-arrow)">'
-                   f"<title>{esc(source)} {esc(relation)} {esc(target)}</title></path>")
+                   f"<title>{esc(one_line(f'{source} {relation} {target}'))}</title></path>")
     return out
 
 
@@ -138,9 +138,9 @@ def _nodes(graph: nx.DiGraph[str], where: Layout, chars: int) -> list[str]:
         spans = "".join(
             f'<tspan x="{x + 12}" y="{y + 3 + LINE_H * (i + 1)}" {_LINE_STYLE[min(i, 1)]}>'
             f"{esc(cut(line, chars))}</tspan>" for i, line in enumerate(lines))
-        tooltip = esc(node + "\n" + "\n".join(lines))
+        tooltip = esc("\n".join([one_line(node), *lines]))
         out.append(f'<g class="node kind-{_KIND_CLASS.sub("-", kind.lower())}" '
-                   f'data-id="{esc(node)}"><title>{tooltip}</title>'
+                   f'data-id="{esc(one_line(node))}"><title>{tooltip}</title>'
                    f'<rect x="{x}" y="{y}" width="{where.node_w}" height="{NODE_H}" '
                    f'rx="{radius}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
                    f'<text x="{x + 12}" y="{y + 6}">{spans}</text></g>')
