@@ -20,4 +20,21 @@ CODES: tuple[Code, ...] = (
          "nor which pipeline to run again when its training data changes.",
          "name the pipeline in the model's `training.pipeline`, or the model in the "
          "pipeline's `outputs.model`"),
+    Code("W586", "dataset location without an OpenLineage name",
+         "The dataset's `location` is not a URI that the OpenLineage naming spec names (no "
+         "scheme, a scheme mlopsc does not know, or a bucket, host or table left out). Its "
+         "OpenLineage events keep the namespace `metadata.name` and the name "
+         "`datasets/NAME`, so lineage tools never join them with the runtime events of the "
+         "Airflow, Spark or dbt integrations, which name the data by where it lives.",
+         "write the location as a URI: s3://bucket/path, gs://bucket/path, "
+         "abfss://container@account.dfs.core.windows.net/path, hdfs://host:port/path, "
+         "file:///path, bigquery://project.dataset.table, "
+         "snowflake://org-account/db.schema.table, postgres://host:5432/db.schema.table, "
+         "kafka://host:9092/topic (see docs/lineage.md)"),
+    Code("W587", "two datasets with one OpenLineage name",
+         "Two data contracts have locations that the OpenLineage naming spec names alike "
+         "(e.g. `s3://lake/t` and `s3://lake/t/`). A lineage consumer such as Marquez or "
+         "DataHub keeps one dataset per name, so the two contracts' schemas, owners and "
+         "versions overwrite each other.",
+         "give each contract its own location, or merge the two contracts"),
 )

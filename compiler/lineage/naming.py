@@ -21,7 +21,7 @@ table) gives ``None``: the dataset then keeps the mlopsc namespace (see
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 Name = tuple[str, str]
 """``(namespace, name)`` of an OpenLineage dataset or job."""
@@ -104,7 +104,7 @@ def _snowflake(scheme: str, authority: str, path: str) -> Name | None:
     return f"snowflake://{authority.lower()}", table
 
 
-_BUILDERS: tuple[tuple[object, Callable[[str, str, str], Name | None]], ...] = (
+_BUILDERS: tuple[tuple[Collection[str], Callable[[str, str, str], Name | None]], ...] = (
     (_OBJECT_STORES, _object_store), (_FILE_SYSTEMS, _file_system), (_DATABASES, _database),
     (_WAREHOUSES, _warehouse), ({"snowflake"}, _snowflake))
 

@@ -143,7 +143,8 @@ def _job_facets(ir: IR, job: str, by: str) -> dict[str, Any]:
             "BATCH", p.orchestrator.upper(), "DAG", by), tags=facets.job_tags(p.tags, by))
     if kind == "deployment":
         d = ir.get(job, Deployment)
-        processing = "BATCH" if d.mode == "batch" else "STREAMING"
+        # The jobType facet's processing types: an online model server is a SERVICE.
+        processing = {"batch": "BATCH", "streaming": "STREAMING"}.get(d.mode, "SERVICE")
         return facets.common(d.owner, d.description, by, job=True, jobType=facets.job_type(
             processing, "KUBERNETES", "DEPLOYMENT", by))
     if kind == "slo":

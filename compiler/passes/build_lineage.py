@@ -85,8 +85,11 @@ def build_lineage(ir: IR, edges: list[Edge] | None = None) -> nx.DiGraph[str]:
 
 def lineage_warnings(ir: IR, edges: list[Edge], diagnostics: Diagnostics) -> None:
     """W582 for datasets nothing reads (no edge leaves them), W583 for models no pipeline
-    produces (no ``produces`` edge enters them)."""
+    produces (no ``produces`` edge enters them); W586/W587 for OpenLineage dataset names."""
+    from mlopsc.lineage.naming_checks import naming_warnings
     from mlopsc.source import parse_path
+
+    naming_warnings(ir, diagnostics)
 
     sources = {source for source, _, _ in edges}
     produced = {target for _, target, relation in edges if relation == "produces"}

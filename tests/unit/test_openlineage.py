@@ -87,3 +87,40 @@ def test_a_malformed_source_date_epoch_is_exit_2_with_one_line(monkeypatch, caps
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "SOURCE_DATE_EPOCH='²'" in err
     assert not (tmp_path / "out").exists()
+
+
+def findings(tmp_path, locations: dict[str, str]) -> list:
+    """Validate the minimal example with its iris contract copied once per location."""
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "examples/minimal/mlops.yaml").read_text())
+    iris = spec["datasets"].pop("iris")
+    for name, location in locations.items():
+        spec["datasets"][name] = {**iris, "location": location}
+    spec["pipelines"]["iris-train"]["inputs"] = [{"dataset": n} for n in locations]
+    path = tmp_path / "mlops.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    result = api.validate(api.Options(spec=str(path)), targets=False)
+    return [d for d in result.diagnostics if d.code in ("W586", "W587")]
+
+
+def test_a_location_without_an_openlineage_name_is_w586(tmp_path):
+    found = findings(tmp_path, {"iris": "warehouse.analytics.iris", "other": "s3://b/k"})
+    assert [(d.code, str(d.path)) for d in found] == [("W586", "datasets.iris.location")]
+    assert "'warehouse.analytics.iris' has no OpenLineage name" in found[0].message
+    assert "s3://bucket/path" in found[0].hint
+
+
+def test_two_contracts_with_one_openlineage_name_are_w587(tmp_path):
+    found = findings(tmp_path, {"a": "s3://lake/t/", "b": "s3://lake/t", "c": "s3://lake/u"})
+    assert [(d.code, str(d.path)) for d in found] == [("W587", "datasets.b.location")]
+    assert found[0].message.startswith("datasets 'a' and 'b' are one OpenLineage dataset "
+                                       "(s3://lake t)")
+
+
+def test_the_examples_locations_are_named_except_churn_batch():
+    # churn-batch's warehouse.analytics.customer_activity names no system: W586.
+    for spec in sorted((ROOT / "examples").glob("*/mlops.yaml")) + [ROOT / "mlops.yaml"]:
+        result = api.validate(api.Options(spec=str(spec)), targets=False)
+        codes = {d.code for d in result.diagnostics} & {"W586", "W587"}
+        assert codes == ({"W586"} if spec.parent.name == "churn-batch" else set()), spec
