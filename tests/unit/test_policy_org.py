@@ -283,3 +283,15 @@ def test_the_spec_cannot_make_its_own_bundle_mandatory_to_anyone(tmp_path, capsy
 def test_a_mandatory_mark_that_is_not_a_boolean_is_e404(tmp_path, capsys):
     spec = flagship(tmp_path)
     assert run(spec, capsys, "--policy", _org_bundle(tmp_path / "p", '"yes"'))[0] == 1
+
+
+# ------------------------------------------------------------------ retention ceiling
+@pytest.mark.parametrize(("days", "expected"), [
+    (730, (0, [])),
+    (365, (1, [("DATA-005", "datasets.transactions.retention")])),
+    ("'730'", (1, [("E407", "")])),
+])
+def test_the_organisation_caps_how_long_personal_data_is_kept(tmp_path, capsys, days, expected):
+    """The flagship keeps its personal transactions 730 days."""
+    data = org(tmp_path, f"max_retention_days: {days}\n")
+    assert run(FLAGSHIP, capsys, "--data", data) == expected
