@@ -28,7 +28,7 @@ _personal(ds) if {
 #   hint: "set `retention: {period: ...}` to at most the organisation's `max_retention_days`"
 deny contains f if {
 	ceiling := object.get(config.cfg, "max_retention_days", null)
-	ceiling != null
+	is_number(ceiling) # a quoted number is E407 already
 	some ds in input.datasets
 	object.get(ds, "retention_s", null) == null
 	_personal(ds)
@@ -38,7 +38,7 @@ deny contains f if {
 
 deny contains f if {
 	ceiling := object.get(config.cfg, "max_retention_days", null)
-	ceiling != null
+	is_number(ceiling) # a quoted number is E407 already
 	some ds in input.datasets
 	kept := object.get(ds, "retention_s", null)
 	kept != null
