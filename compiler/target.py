@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 from mlopsc.codes import Code
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.ir import IR
+from mlopsc.output.apply import ApplyStep as ApplyStep  # re-exported for plugins
+from mlopsc.output.apply import HowToApply as HowToApply
 
 if TYPE_CHECKING:
     from mlopsc.passes.build_lineage import LineageGraph
@@ -106,7 +108,9 @@ class TargetDeclaration:
     ``orchestrators`` the names a pipeline's ``orchestrator`` may take because this target
     runs them; ``codes`` the diagnostic codes it emits (``mlopsc explain``,
     docs/diagnostics.md; a plugin numbers its codes 900-999); ``docs`` its user page, a
-    path in the mlopsc repository for a built-in or a URL for a plugin.
+    path in the mlopsc repository for a built-in or a URL for a plugin; ``apply`` how its
+    folder is applied (tool, stage, commands), for the output directory's ``README.md`` and
+    ``index.json`` (see :mod:`mlopsc.output.apply`).
 
     >>> TargetDeclaration("hello", "one greeting per model", "hello:Hello",
     ...                   orchestrators=("hello-flow",)).orchestrators
@@ -120,6 +124,7 @@ class TargetDeclaration:
     orchestrators: tuple[str, ...] = ()
     codes: tuple[Code, ...] = ()
     docs: str = ""
+    apply: HowToApply | None = None
 
     def __post_init__(self) -> None:
         for kind, names in (("target", (self.name,)), ("orchestrator", self.orchestrators)):

@@ -34,7 +34,8 @@ def emit(c: Compilation) -> None:
     )
     names = list(c.options.targets) if c.options.targets is not None else registry.default_targets()
     artifacts: list[Artifact] = []
-    for name, target in [*((n, registry.load(n)) for n in names), *_always()]:
+    always = list(_always())
+    for name, target in [*((n, registry.load(n)) for n in names), *always]:
         # Fail closed: whatever a target (a plugin too) raises becomes E501 and blocks the compile.
         try:
             produced = list(target.emit(c.ir, options, c.diagnostics))
@@ -44,7 +45,23 @@ def emit(c: Compilation) -> None:
         for artifact in produced:
             artifacts.append(Artifact(f"{name}/{artifact.path}", artifact.content))
     _reject_duplicates(artifacts, c.diagnostics)
+    artifacts += _index(artifacts, names, always, options.header())
     c.artifacts = sorted(artifacts, key=lambda a: a.path)
+
+
+def _index(artifacts: list[Artifact], names: list[str], always: list[tuple[str, Target]],
+           header: str) -> list[Artifact]:
+    """README.md and index.json: what each folder written is and how it is applied."""
+    from mlopsc.output.index import ALWAYS_APPLY, Folder, build
+
+    folders = []
+    for name in names:
+        declared = registry.declaration(name)
+        folders.append(Folder(name, declared.description, declared.docs, declared.apply))
+    for name, target in always:
+        folders.append(Folder(name, getattr(target, "description", ""), "",
+                              ALWAYS_APPLY.get(name), kind="always"))
+    return build(artifacts, folders, header)
 
 
 def _always() -> Iterator[tuple[str, Target]]:

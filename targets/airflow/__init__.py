@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlopsc.target import GPU_NODE_LABEL, Setting, TargetDeclaration
+from mlopsc.target import GPU_NODE_LABEL, ApplyStep, HowToApply, Setting, TargetDeclaration
 from mlopsc.targets.airflow.codes import CODES
 
 DECLARATION = TargetDeclaration(
@@ -23,6 +23,17 @@ DECLARATION = TargetDeclaration(
     orchestrators=("airflow",),
     codes=CODES,
     docs="docs/targets/airflow.md",
+    apply=HowToApply(
+        "Airflow 3 DAG files, dags/<pipeline>.py (and watcher DAGs that turn a firing alert "
+        "into the asset event a retraining DAG schedules on). Copy them into the DAGs folder "
+        "the DAG processor reads ([core] dags_folder, by default $AIRFLOW_HOME/dags; or ship "
+        "them with git-sync); Airflow picks them up, no restart needed.",
+        40,
+        (ApplyStep("cp", 'cp {path} "${AIRFLOW_HOME:-$HOME/airflow}/dags/"', each="dags/*.py",
+                   purpose="copy each DAG file into the DAGs folder"),
+         ApplyStep("airflow", "airflow dags list-import-errors",
+                   purpose="once the DAG processor has parsed them: files that failed to "
+                           "import (none expected)"))),
 )
 
 

@@ -7,8 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlopsc.target import GPU_NODE_LABEL, TargetDeclaration
+from mlopsc.target import GPU_NODE_LABEL, ApplyStep, HowToApply, TargetDeclaration
 from mlopsc.targets.kubeflow.codes import CODES
+
+# The recurring run as JSON with the uploaded pipeline's id added (python3 with PyYAML, as
+# mlopsc itself needs), posted to KFP's v2beta1 API.
+RECURRING_RUN_POST = (
+    "python3 -c 'import json, sys, yaml; run = yaml.safe_load(open(sys.argv[1])); "
+    "run[\"pipeline_version_reference\"] = {\"pipeline_id\": sys.argv[2]}; "
+    "json.dump(run, sys.stdout)' {path} \"$PIPELINE_ID\" | curl --fail -X POST "
+    "-H 'Content-Type: application/json' --data-binary @- "
+    "\"$KFP_ENDPOINT/apis/v2beta1/recurringruns\"")
 
 DECLARATION = TargetDeclaration(
     name="kubeflow",
@@ -18,6 +27,27 @@ DECLARATION = TargetDeclaration(
     orchestrators=("kubeflow",),
     codes=CODES,
     docs="docs/targets/kubeflow.md",
+    apply=HowToApply(
+        "Kubeflow Pipelines: <pipeline>.yaml is the KFP v2 IR, uploaded as a pipeline; "
+        "<pipeline>.recurring-run.yaml is its schedule, a KFP v2beta1 RecurringRun in the "
+        "API's field names; <pipeline>.trigger.yaml (when monitors trigger the pipeline) holds "
+        "Kubernetes objects applied with kubectl. KFP names an uploaded pipeline by an id its "
+        "server makes up, so the recurring run gets it after the upload: "
+        "pipeline_version_reference.pipeline_id (required by the API; pipeline_version_id may "
+        "stay unset, KFP then runs the latest version). Set KFP_ENDPOINT to the KFP API, e.g. "
+        "http://localhost:8888 after kubectl port-forward -n kubeflow svc/ml-pipeline "
+        "8888:8888.",
+        40,
+        (ApplyStep("kfp", 'kfp --endpoint "$KFP_ENDPOINT" --output json pipeline create '
+                   "-p {name} {path}", each="*.yaml",
+                   exclude=("*.recurring-run.yaml", "*.trigger.yaml"),
+                   purpose="upload each pipeline; the id it prints is PIPELINE_ID below"),
+         ApplyStep("curl", RECURRING_RUN_POST, each="*.recurring-run.yaml",
+                   purpose="create each recurring run, with PIPELINE_ID the id its "
+                           "pipeline's upload printed"),
+         ApplyStep("kubectl", "kubectl apply -f {path}", each="*.trigger.yaml",
+                   purpose="apply each pipeline's alert trigger (runs it when an alert "
+                           "fires)"))),
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlopsc.target import GPU_NODE_LABEL, Setting, TargetDeclaration
+from mlopsc.target import GPU_NODE_LABEL, ApplyStep, HowToApply, Setting, TargetDeclaration
 from mlopsc.targets.kubernetes.codes import CODES
 
 DECLARATION = TargetDeclaration(
@@ -28,6 +28,18 @@ DECLARATION = TargetDeclaration(
     },
     codes=CODES,
     docs="docs/targets/kubernetes.md",
+    apply=HowToApply(
+        "Kubernetes manifests, one kustomization per environment and deployment "
+        "(<environment>/<deployment>/): Deployments or Argo Rollouts with AnalysisTemplates, "
+        "Services, Istio VirtualServices, KServe InferenceServices, HPAs, PDBs, "
+        "ServiceMonitors, CronJobs. The cluster needs the CRDs they use (Argo Rollouts, "
+        "Istio, KServe, Prometheus Operator). With Argo CD or Flux, point one Application "
+        "(source.path) or Kustomization (spec.path) at each folder instead of kubectl apply.",
+        30,
+        (ApplyStep("kubectl", "kubectl kustomize {dir}", each="*/kustomization.yaml",
+                   purpose="render each folder (checks that it builds)"),
+         ApplyStep("kubectl", "kubectl apply -k {dir}", each="*/kustomization.yaml",
+                   purpose="apply each folder", when="applied with kubectl"))),
 )
 
 

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlopsc.target import TargetDeclaration
+from mlopsc.target import HowToApply, TargetDeclaration
 
 DECLARATION = TargetDeclaration(
     name="model-card",
     description="model cards: Markdown with Hugging Face front matter, and JSON, per model",
     emitter="mlopsc.targets.model_card.target:ModelCardTarget",
     docs="docs/governance.md",
+    apply=HowToApply(
+        "Model cards, per model: <model>.md (Markdown with Hugging Face YAML front matter; "
+        "a Hugging Face model repository's README.md) and JSON cards, with the JSON Schema "
+        "they are valid against. Publish them beside the model in its registry or docs site; "
+        "nothing to apply.",
+        90),
 )
 
 _LAZY = ("ModelCardTarget", "card_schema", "SCHEMA_FILE")

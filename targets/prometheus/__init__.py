@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlopsc.target import Setting, TargetDeclaration
+from mlopsc.target import ApplyStep, HowToApply, Setting, TargetDeclaration
 from mlopsc.targets.prometheus.codes import CODES
 
 DECLARATION = TargetDeclaration(
@@ -24,6 +24,24 @@ DECLARATION = TargetDeclaration(
     },
     codes=CODES,
     docs="docs/targets/prometheus.md",
+    apply=HowToApply(
+        "Prometheus rules: SLO recording rules, multi-window burn-rate alerts, drift, "
+        "data-quality and freshness alerts. rules/ holds plain rule files for prometheus.yml's "
+        "rule_files; operator/ the same rules as PrometheusRule objects for the Prometheus "
+        "Operator (use one of the two); tests/ promtool unit tests. Apply before kubernetes/: "
+        "rollout analysis queries these recording rules.",
+        20,
+        (ApplyStep("promtool", "promtool check rules {path}", each="rules/*.yaml",
+                   purpose="check each rule file"),
+         ApplyStep("promtool", "promtool test rules {path}", each="tests/*.test.yaml",
+                   purpose="run each unit test of the rules"),
+         ApplyStep("cp", "cp {path} /etc/prometheus/rules/", each="rules/*.yaml",
+                   purpose="install each rule file where rule_files: "
+                           "[/etc/prometheus/rules/*.yaml] reads it, then reload Prometheus "
+                           "(SIGHUP, or POST /-/reload with --web.enable-lifecycle)",
+                   when="plain Prometheus"),
+         ApplyStep("kubectl", "kubectl apply -k {dir}", each="operator/kustomization.yaml",
+                   purpose="apply the PrometheusRule objects", when="Prometheus Operator"))),
 )
 
 

@@ -12,7 +12,7 @@ orchestrator check, and imports the emitter (``emitter``) only when the target r
 
 from __future__ import annotations
 
-from mlopsc.target import TargetDeclaration
+from mlopsc.target import ApplyStep, HowToApply, TargetDeclaration
 from mlopsc_inventory.codes import CODES
 
 DOCS = "examples/plugin-target/README.md"
@@ -31,4 +31,6 @@ ARGO_WORKFLOWS = TargetDeclaration(
     orchestrators=("argo-workflows",),
     codes=CODES,
     docs=DOCS,
+    apply=HowToApply("submit each Workflow to Argo Workflows", 40,
+                     (ApplyStep("kubectl", "kubectl create -f {path}", each="*.yaml"),)),
 )
