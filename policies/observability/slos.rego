@@ -133,3 +133,25 @@ deny contains f if {
 	lib.blank(x.routing, "receiver")
 	f := lib.finding("OBS-004", sprintf("alerts of %s %q have no routing", [kind, x.name]), sprintf("%s.%srouting", [x.path, prefix]))
 }
+
+# METADATA
+# title: Drift monitors cover the model's inputs
+# description: >-
+#   Every input of a production model (its `input_schema`) is watched by a data-drift monitor
+#   on the deployment that serves it, except PII fields (which monitors may not expose,
+#   DATA-004). An input left out is where drift goes unseen.
+# custom:
+#   code: OBS-005
+#   severity: warning
+#   applies_to: [deployments]
+#   hint: "add the inputs to the `features:` of a data_drift monitor on this deployment"
+warn contains f if {
+	some d in _production
+	d.id in _watched_deployments
+	inputs := {i.name | some i in input.models[d.model_name].input_schema; not i.pii == true}
+	watched := {ft.name | some mon in _drift_monitors; mon.deployment == d.id; some ft in mon.features}
+	missing := inputs - watched
+	count(missing) > 0
+	f := lib.finding("OBS-005", sprintf("inputs of model %q not watched for drift on deployment %q: %s",
+		[d.model_name, d.name, concat(", ", sort(missing))]), d.path)
+}

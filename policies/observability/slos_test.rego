@@ -59,3 +59,16 @@ test_whitespace_is_no_runbook if {
 	doc := object.union(fixtures.doc, {"monitors": {"drift": {"runbook": " ", "routing": {"team": "\t"}}}})
 	{f.msg | some f in deny} == {"alerts of monitor \"drift\" have no runbook", "alerts of monitor \"drift\" have no routing"} with input as doc
 }
+
+_two_inputs := object.union(fixtures.doc, {"models": {"m": {"input_schema": [
+	{"name": "amount", "type": "float", "kind": "continuous", "pii": false},
+	{"name": "hour", "type": "integer", "kind": "continuous", "pii": false},
+	{"name": "email", "type": "string", "kind": "categorical", "pii": true},
+]}}})
+
+test_drift_monitors_cover_the_inputs if {
+	count(warn) == 0 with input as fixtures.doc
+	warn == {{"code": "OBS-005", "msg": "inputs of model \"m\" not watched for drift on deployment \"web\": hour", "path": "deployments.web"}} with input as _two_inputs
+	covered := object.union(_two_inputs, {"monitors": {"drift": {"features": [{"name": "amount"}, {"name": "hour"}]}}})
+	count(warn) == 0 with input as covered
+}
