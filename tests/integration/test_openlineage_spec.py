@@ -227,3 +227,15 @@ def test_the_schemas_reject_a_broken_event():
     tags["tags"][0].pop("value")
     with pytest.raises(ValidationError, match="'value' is a required property"):
         validate(tags, tags["_schemaURL"], schemas)
+
+
+def test_the_upstream_example_of_the_lineage_doc_is_the_real_output():
+    import re
+
+    from mlopsc.passes.build_lineage import upstream
+
+    text = (ROOT / "docs" / "lineage.md").read_text()
+    block = re.search(r"\$ mlopsc lineage --upstream (\S+)\n(.*?)```", text, re.S)
+    assert block is not None
+    graph = build_lineage(lowered(ROOT / "mlops.yaml"))
+    assert block[2].split() == upstream(graph, block[1])
