@@ -111,3 +111,71 @@ deny contains f if {
 	f := lib.finding("REG-005", sprintf("high-risk model %q falls under the EU AI Act but references no risk assessment", [m.name]),
 		sprintf("%s.risk_assessment", [m.path]))
 }
+
+# What the EU AI Act asks of a high-risk system beyond its risk assessment (REG-005), each
+# stated where the spec can show it: the article, and the gap.
+_ai_act_gaps(m) := {g |
+	some [gap, article] in [
+		["describes no human oversight", "Art. 14"],
+		["declares no accuracy metric with a threshold", "Art. 15"],
+		["states no intended use in its model card", "Art. 13"],
+		["states no limitations in its model card", "Art. 13"],
+		["is served in production with no performance monitor", "Art. 72"],
+	]
+	_ai_act_gap(m, gap)
+	g := sprintf("%s (%s)", [gap, article])
+}
+
+_ai_act_gap(m, "describes no human oversight") if lib.blank(m, "human_oversight")
+
+_ai_act_gap(m, "declares no accuracy metric with a threshold") if {
+	not _measured(m)
+}
+
+_ai_act_gap(m, "states no intended use in its model card") if lib.blank(m.card, "intended_use")
+
+_ai_act_gap(m, "states no limitations in its model card") if lib.blank(m.card, "limitations")
+
+_ai_act_gap(m, "is served in production with no performance monitor") if {
+	lib.production_model(m)
+	not _performance_watched(m)
+}
+
+_measured(m) if {
+	some metric in m.metrics
+	is_number(metric.threshold)
+}
+
+_performance_watched(m) if {
+	some mon in input.monitors
+	mon.type in {"performance", "concept_drift"}
+	_about(mon, m)
+}
+
+_about(mon, m) if mon.model == m.id
+
+_about(mon, m) if {
+	some d in input.deployments
+	d.id == mon.deployment
+	d.model == m.id
+}
+
+# METADATA
+# title: High-risk AI systems meet the EU AI Act's obligations the spec can show
+# description: >-
+#   A high-risk model under the EU AI Act describes its human oversight (Art. 14), declares
+#   an accuracy metric with a threshold (Art. 15), states its intended use and limitations
+#   (Art. 13), and, once served in production, is watched by a performance monitor
+#   (post-market monitoring, Art. 72). The risk assessment is REG-005.
+# custom:
+#   code: REG-006
+#   severity: error
+#   applies_to: [models]
+#   hint: "add what the message names: `human_oversight`, a metric with `threshold`, `card.intended_use` / `card.limitations`, or a `type: performance` monitor on its deployment"
+deny contains f if {
+	some m in input.models
+	"eu-ai-act" in m.regulations
+	m.risk_tier == "high"
+	some gap in _ai_act_gaps(m)
+	f := lib.finding("REG-006", sprintf("high-risk model %q falls under the EU AI Act and %s", [m.name, gap]), m.path)
+}

@@ -4,8 +4,14 @@ import rego.v1
 
 import data.mlopsc.lib.fixtures
 
+# The fixture platform with a performance monitor on its deployment (REG-006, Art. 72).
+_watched(model_patch) := object.union(fixtures.with_model(model_patch), {"monitors": {"perf": object.union(fixtures.monitor, {
+	"id": "monitor:perf", "name": "perf", "path": "monitors.perf", "type": "performance", "features": [],
+	"metric": "auc", "threshold": 0.8,
+})}})
+
 test_compliant_platform_passes if {
-	count(deny) == 0 with input as fixtures.with_model({"regulations": ["gdpr", "ecoa", "eu-ai-act"]})
+	count(deny) == 0 with input as _watched({"regulations": ["gdpr", "ecoa", "eu-ai-act"]})
 }
 
 test_gdpr_needs_retention_and_erasure if {
@@ -38,6 +44,25 @@ test_hipaa_needs_deidentified_data if {
 }
 
 test_eu_ai_act_high_risk_needs_risk_assessment if {
-	doc := fixtures.with_model({"regulations": ["eu-ai-act"], "risk_assessment": null})
+	doc := _watched({"regulations": ["eu-ai-act"], "risk_assessment": null})
 	deny == {{"code": "REG-005", "msg": "high-risk model \"m\" falls under the EU AI Act but references no risk assessment", "path": "models.m.risk_assessment"}} with input as doc
+}
+
+test_eu_ai_act_high_risk_obligations if {
+	bare := _watched({
+		"regulations": ["eu-ai-act"], "human_oversight": null, "card": {"intended_use": " ", "limitations": null},
+		"metrics": [{"name": "auc", "value": 0.9, "threshold": null}],
+	})
+	{f.msg | some f in deny} == {
+		"high-risk model \"m\" falls under the EU AI Act and describes no human oversight (Art. 14)",
+		"high-risk model \"m\" falls under the EU AI Act and declares no accuracy metric with a threshold (Art. 15)",
+		"high-risk model \"m\" falls under the EU AI Act and states no intended use in its model card (Art. 13)",
+		"high-risk model \"m\" falls under the EU AI Act and states no limitations in its model card (Art. 13)",
+	} with input as bare
+	unwatched := fixtures.with_model({"regulations": ["eu-ai-act"]})
+	{f.msg | some f in deny} == {"high-risk model \"m\" falls under the EU AI Act and is served in production with no performance monitor (Art. 72)"} with input as unwatched
+	# a monitor naming the model (not its deployment) counts too; other tiers are not judged
+	by_model := object.union(unwatched, {"monitors": {"perf": object.union(fixtures.monitor, {"id": "monitor:perf", "type": "concept_drift", "deployment": null})}})
+	count(deny) == 0 with input as by_model
+	count(deny) == 0 with input as fixtures.with_model({"regulations": ["eu-ai-act"], "risk_tier": "medium"})
 }
