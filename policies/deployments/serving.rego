@@ -96,3 +96,27 @@ deny contains f if {
 	f := lib.finding("DEP-009", sprintf("production deployment %q serves image %q, which is not pinned by a version tag or digest", [d.name, d.image]),
 		sprintf("%s.image", [d.path]))
 }
+
+# METADATA
+# title: Production serving requests resources and caps its memory
+# description: >-
+#   Every deployment in production (a shadow too: it runs beside the live pods) requests CPU
+#   and memory, so the scheduler places it where it fits and autoscaling on utilisation has a
+#   base, and limits its memory, so a leak ends in a restart of its own pod rather than
+#   evictions of its neighbours.
+# custom:
+#   code: DEP-010
+#   severity: error
+#   applies_to: [deployments]
+#   hint: "add `resources: {cpu: 500m, memory: 1Gi, memory_limit: 1Gi}`"
+deny contains f if {
+	some d in input.deployments
+	d.environment_tier == "production"
+	resources := object.get(d, "resources", null)
+	gaps := [what |
+		some [key, what] in [["cpu", "no CPU request"], ["memory", "no memory request"], ["memory_limit", "no memory limit"]]
+		lib.blank(resources, key)
+	]
+	count(gaps) > 0
+	f := lib.finding("DEP-010", sprintf("deployment %q in %s has %s", [d.name, d.environment, concat(", ", gaps)]), sprintf("%s.resources", [d.path]))
+}

@@ -45,3 +45,10 @@ test_production_serving_images_are_pinned if {
 	count(deny) == 0 with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve:2.0"})
 	count(warn) == 0 with input as fixtures.with_deployment({"image": "ghcr.io/acme/serve:latest"})
 }
+
+test_production_serving_requests_resources if {
+	{f.msg | some f in deny} == {"deployment \"web\" in prod has no CPU request, no memory limit"} with input as fixtures.with_deployment({"resources": {"cpu": " ", "memory_limit": null}})
+	{f.path | some f in deny} == {"deployments.web.resources"} with input as json.patch(fixtures.doc, [{"op": "remove", "path": "/deployments/web/resources"}])
+	staging := fixtures.with_deployment({"environment": "stg", "environment_tier": "staging", "resources": null})
+	count([f | some f in deny; f.code == "DEP-010"]) == 0 with input as staging
+}
