@@ -2,8 +2,13 @@
 
 Each section of the report is compared by stable id; every difference becomes a
 :class:`Change` with a sentence such as ``model fraud-detector: risk tier medium → high``.
-Changes are sorted by (section, subject, field, message), so the same two reports always
-give the same diff, and two diffs can themselves be diffed line by line.
+
+Order is by importance, and explicit: sections in :data:`SECTIONS` order; within a section,
+subjects by :data:`SUBJECT_ORDER` (then by id); within a subject, in the order its
+comparison yields them, which lists the headline fact first (a model's risk tier before
+the approvals that tier requires: ``diff_models.MODEL_ORDER``). Nothing depends on the
+order of the input lists, so the same two reports always give the same diff, and two diffs
+can themselves be diffed line by line.
 """
 
 from __future__ import annotations
@@ -12,24 +17,39 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from mlopsc.governance import diff_assets, diff_policies, diff_sections
+from mlopsc.governance import (
+    diff_assets,
+    diff_breaking,
+    diff_models,
+    diff_monitors,
+    diff_policies,
+    diff_sections,
+)
 from mlopsc.governance import markdown as md
 
-SECTIONS = ("platform", "models", "policies", "waivers", "regulations", "data_contracts",
-            "feature_sets", "slos", "deployments")
+SECTIONS = ("platform", "models", "policies", "waivers", "regulations", "breaking",
+            "data_contracts", "feature_sets", "deployments", "monitors", "slos")
+"""Sections in the order a diff lists them: what the report is about (platform), then what
+decides a release (models, policy results, waivers, regulations), then what breaks a
+consumer, then the data, what runs and what watches it."""
 TITLES = {"platform": "Platform", "models": "Models", "policies": "Policies",
           "waivers": "Waivers", "regulations": "Regulations",
+          "breaking": "Breaking changes",
           "data_contracts": "Data contracts", "feature_sets": "Feature sets",
-          "slos": "Service level objectives",
-          "deployments": "Deployments and rollouts"}
+          "deployments": "Deployments and rollouts", "monitors": "Monitors",
+          "slos": "Service level objectives"}
+SUBJECT_ORDER = {"policies": ("policies", "disabled:", "result:", "rule:")}
+"""Within the policies section: evaluation and engine, rules switched off, results, then
+the rule table."""
 FORMATS = ("text", "json", "md")
 # section -> function(old, new) yielding (subject, kind, field, old, new, message)
 COMPARE = {
-    "platform": diff_sections.platform, "models": diff_sections.models,
+    "platform": diff_sections.platform, "models": diff_models.models,
     "policies": diff_policies.policies, "waivers": diff_policies.waivers,
-    "regulations": diff_policies.regulations, "data_contracts": diff_assets.data_contracts,
-    "feature_sets": diff_assets.feature_sets,
-    "slos": diff_assets.slos, "deployments": diff_assets.deployments,
+    "regulations": diff_policies.regulations, "breaking": diff_breaking.breaking,
+    "data_contracts": diff_assets.data_contracts, "feature_sets": diff_assets.feature_sets,
+    "deployments": diff_assets.deployments, "monitors": diff_monitors.monitors,
+    "slos": diff_assets.slos,
 }
 
 
@@ -47,7 +67,11 @@ class Change:
     message: str
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (SECTIONS.index(self.section), self.subject, self.field or "", self.message)
+        """(section, subject rank, subject): a stable sort on it keeps each subject's
+        changes in the order its comparison yields them, headline first."""
+        order = SUBJECT_ORDER.get(self.section, ())
+        rank = next((i for i, p in enumerate(order) if self.subject.startswith(p)), len(order))
+        return (SECTIONS.index(self.section), rank, self.subject)
 
 
 @dataclass(frozen=True)

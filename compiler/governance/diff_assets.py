@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from mlopsc.governance.diff_fields import contract_fields
+from mlopsc.governance.diff_monitors import rollback
 from mlopsc.governance.diff_sections import (
     Item,
     Row,
@@ -16,9 +18,15 @@ from mlopsc.governance.diff_sections import (
     words,
 )
 
-CONTRACT_FIELDS = {"version": "version", "owner": "owner", "location": "location",
-                   "format": "format", "retention_s": "retention", "erasure": "erasure",
+# In the order a diff lists them: the promises to consumers and data subjects first.
+CONTRACT_FIELDS = {"version": "version", "retention_s": "retention", "erasure": "erasure",
                    "deidentified": "de-identified"}
+CONTRACT_LATER = {"freshness_max_age_s": "freshness max age",
+                  "freshness_field": "freshness timestamp field", "min_rows": "min rows",
+                  "max_rows": "max rows", "owner": "owner", "location": "location",
+                  "format": "format"}
+QUALITY_FIELDS = {"check": "check", "field": "field", "max_failure_ratio": "max failure ratio",
+                  "severity": "severity"}
 
 
 def _duration(seconds: Any) -> str:
@@ -28,10 +36,13 @@ def _duration(seconds: Any) -> str:
 
 
 def _show(field: str, value: Any) -> str:
-    if field in ("retention_s", "period_s", "ttl_s"):
+    if field in ("retention_s", "period_s", "ttl_s", "freshness_max_age_s"):
         return _duration(value)
     if field == "steps":
         return "/".join(str(s.get("weight")) for s in value) + " %" if value else "none"
+    if field == "step_pauses":
+        return ", ".join(f"{s.get('weight')} % for {_duration(s.get('pause_s'))}"
+                         for s in value) if value else "none"
     if field in ("model", "deployment", "source"):
         return _name(value)
     if field in ("analysis_slos", "slos"):
@@ -46,7 +57,10 @@ def data_contracts(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
         yield from _fields(subject, prefix, a, b, CONTRACT_FIELDS, _show)
-        yield from _contract_fields(subject, prefix, a.get("fields", []), b.get("fields", []))
+        yield from contract_fields(subject, prefix, "field", a.get("fields", []),
+                                   b.get("fields", []))
+        yield from _fields(subject, prefix, a, b, CONTRACT_LATER, _show)
+        yield from _quality(subject, prefix, a.get("quality") or [], b.get("quality") or [])
 
     yield from _entities(old, new, "data_contracts", added, "data contract", compare)
 
@@ -71,30 +85,20 @@ def feature_sets(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     yield from _entities(old, new, "feature_sets", added, "feature set", compare)
 
 
-def _contract_fields(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Iterator[Row]:
-    before, after = _keyed(old, lambda f: f["name"]), _keyed(new, lambda f: f["name"])
+def _quality(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Iterator[Row]:
+    before, after = _keyed(old, lambda q: q["name"]), _keyed(new, lambda q: q["name"])
     for name in sorted(before.keys() | after.keys()):
-        key = f"field:{name}"
+        key = f"quality:{name}"
         if name not in before:
-            pii = " (PII)" if after[name].get("pii") else ""
-            yield subject, "added", key, None, after[name], f"{prefix}: field {name} added{pii}"
+            yield (subject, "added", key, None, after[name],
+                   f"{prefix}: quality check {name} added ({after[name].get('check')})")
         elif name not in after:
-            yield subject, "removed", key, before[name], None, f"{prefix}: field {name} removed"
+            yield subject, "removed", key, before[name], None, \
+                f"{prefix}: quality check {name} removed"
         else:
-            yield from _field_change(subject, f"{prefix}: field {name}", key,
-                                     before[name], after[name])
-
-
-def _field_change(subject: str, prefix: str, key: str, a: Item, b: Item) -> Iterator[Row]:
-    for flag, yes, no in (("pii", "now marked PII", "no longer marked PII"),
-                          ("nullable", "now nullable", "no longer nullable")):
-        if bool(a.get(flag)) != bool(b.get(flag)):
-            yield (subject, "changed", f"{key}.{flag}", a.get(flag), b.get(flag),
-                   f"{prefix} {yes if b.get(flag) else no}")
-    for attr in ("type", "classification"):
-        if a.get(attr) != b.get(attr):
-            yield (subject, "changed", f"{key}.{attr}", a.get(attr), b.get(attr),
-                   f"{prefix}: {attr} {words(a.get(attr))} → {words(b.get(attr))}")
+            for row in _fields(subject, f"{prefix}: quality check {name}", before[name],
+                               after[name], QUALITY_FIELDS):
+                yield (row[0], row[1], f"{key}.{row[2]}", *row[3:])
 
 
 SLO_FIELDS = {"deployment": "deployment", "sli": "SLI", "objective": "objective",
@@ -114,11 +118,11 @@ def slos(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
 
 
 DEPLOYMENT_FIELDS = {"model": "model", "version": "version", "environment": "environment",
-                     "mode": "mode", "strategy": "rollout strategy",
+                     "strategy": "rollout strategy", "mode": "mode",
                      "stable_version": "stable version", "steps": "canary steps",
                      "mirror_percent": "mirror percentage",
                      "candidate_weight": "candidate weight", "analysis_slos": "analysis SLOs",
-                     "rollback": "rollback triggers", "slos": "SLOs"}
+                     "slos": "SLOs"}
 
 
 def deployments(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
@@ -128,5 +132,11 @@ def deployments(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
         yield from _fields(subject, prefix, a, b, DEPLOYMENT_FIELDS, _show)
+        steps_a, steps_b = a.get("steps") or [], b.get("steps") or []
+        if steps_a != steps_b and _show("steps", steps_a) == _show("steps", steps_b):
+            yield (subject, "changed", "steps.pause_s", steps_a, steps_b,
+                   (f"{prefix}: canary step pauses {_show('step_pauses', steps_a)} → "
+                   f"{_show('step_pauses', steps_b)}"))
+        yield from rollback(subject, prefix, a, b)
 
     yield from _entities(old, new, "deployments", added, "deployment", compare)

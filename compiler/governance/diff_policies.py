@@ -16,21 +16,31 @@ def policies(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     if was != now:
         yield ("policies", "changed", "evaluated", was, now,
                "policies are now evaluated" if now else "policies are no longer evaluated")
+    yield from _disabled(before.get("disabled", []), after.get("disabled", []))
     if was and now:
         yield from _fields("policies", "policies", before, after,
                            {"engine": "engine", "bundles": "bundles"})
-        yield from _rules(before.get("rules", []), after.get("rules", []))
+        # A rule switched off (or back on) leaves (or rejoins) the rule table: that is said
+        # once, by _disabled, not again as "policy X removed".
+        switched = {d.get("rule") for d in before.get("disabled", []) + after.get("disabled", [])}
         yield from _results(before.get("results", []), after.get("results", []))
-    yield from _disabled(before.get("disabled", []), after.get("disabled", []))
+        yield from _rules(before.get("rules", []), after.get("rules", []), switched)
 
 
-def _rules(old: list[Any], new: list[Any]) -> Iterator[Row]:
+RULE_FIELDS = {"severity": "severity", "title": "title", "domain": "domain",
+               "bundle": "bundle"}
+
+
+def _rules(old: list[Any], new: list[Any], switched: set[Any]) -> Iterator[Row]:
     before, after = _keyed(old, lambda r: r["code"]), _keyed(new, lambda r: r["code"])
-    for code in sorted(after.keys() - before.keys()):
+    for code in sorted(after.keys() - before.keys() - switched):
         yield (f"rule:{code}", "added", None, None, after[code],
                f"policy {code} added: {after[code].get('title')}")
-    for code in sorted(before.keys() - after.keys()):
+    for code in sorted(before.keys() - after.keys() - switched):
         yield f"rule:{code}", "removed", None, before[code], None, f"policy {code} removed"
+    for code in sorted(before.keys() & after.keys()):
+        yield from _fields(f"rule:{code}", f"policy {code}", before[code], after[code],
+                           RULE_FIELDS)
 
 
 def _status(result: Item) -> str:
@@ -59,12 +69,16 @@ def _disabled(old: list[Any], new: list[Any]) -> Iterator[Row]:
     before, after = _keyed(old, lambda r: r["rule"]), _keyed(new, lambda r: r["rule"])
     for rule in sorted(after.keys() - before.keys()):
         d = after[rule]
-        yield (f"rule:{rule}", "added", "disabled", None, d,
+        yield (f"disabled:{rule}", "added", "disabled", None, d,
                (f"policy {rule} switched off for every subject, approved by {d['approver']}: "
                 f"{d['reason']}"))
     for rule in sorted(before.keys() - after.keys()):
-        yield (f"rule:{rule}", "removed", "disabled", before[rule], None,
+        yield (f"disabled:{rule}", "removed", "disabled", before[rule], None,
                f"policy {rule} switched back on")
+    for rule in sorted(before.keys() & after.keys()):
+        yield from _fields(f"disabled:{rule}", f"policy {rule} switched off",
+                           before[rule], after[rule], {"approver": "approver",
+                                                       "reason": "reason"})
 
 
 # An added waiver that excuses nothing deserves the auditor's attention at once.

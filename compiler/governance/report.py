@@ -13,6 +13,13 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from mlopsc import __version__
+from mlopsc.governance.report_facts import (
+    contract_facts,
+    field_facts,
+    model_facts,
+    monitor_facts,
+    rollback_triggers,
+)
 from mlopsc.governance.tiers import requirements
 from mlopsc.ir import IR, Dataset, Deployment, FeatureSet, Model, Node, Slo
 
@@ -53,6 +60,7 @@ def build_report(ir: IR, policy: Any, today: datetime.date, *,
         "feature_sets": [_feature_set(f, ir) for f in _by_id(ir.features)],
         "slos": [_slo(s) for s in _by_id(ir.slos)],
         "deployments": [_deployment(d) for d in _by_id(ir.deployments)],
+        "monitors": [monitor_facts(m) for m in _by_id(ir.monitors)],
     }
     report["summary"] = _summary(report)
     return report
@@ -67,8 +75,8 @@ def _model(m: Model, ir: IR, policy: Any, deployments: list[str]) -> dict[str, A
     return {
         "id": m.id, "name": m.name, "path": m.path, "version": m.version, "stage": m.stage,
         "owner": m.owner, "risk_tier": m.risk_tier, "framework": m.framework,
-        "approvals": sorted(({"by": a.by, "role": a.role, "date": a.date, "stage": a.stage}
-                             for a in m.approvals),
+        "approvals": sorted(({"by": a.by, "role": a.role, "date": a.date, "stage": a.stage,
+                              "version": a.version} for a in m.approvals),
                             key=lambda a: (a["by"], a["role"], a["stage"] or "", a["date"])),
         "approvals_required": tier["approvals"] if tier else None,
         "approver_roles_required": tier["approver_roles"] if tier else [],
@@ -82,6 +90,7 @@ def _model(m: Model, ir: IR, policy: Any, deployments: list[str]) -> dict[str, A
                             "baseline": x.baseline, "higher_is_better": x.higher_is_better}
                            for x in m.metrics), key=lambda x: x["name"]),
         "fairness": _fairness(m),
+        **model_facts(m),
     }
 
 
@@ -93,7 +102,7 @@ def _fairness(m: Model) -> dict[str, Any] | None:
                 "higher_is_better": x.higher_is_better} for x in f.metrics]
     return {"protected_attributes": sorted(f.protected_attributes),
             "metrics": sorted(metrics, key=lambda x: x["name"]),
-            "disparate_impact_tested": f.disparate_impact_tested}
+            "disparate_impact_tested": f.disparate_impact_tested, "assessment": f.assessment}
 
 
 def _policies(ir: IR, policy: Any) -> dict[str, Any]:
@@ -140,14 +149,14 @@ def _regulations(ir: IR) -> list[dict[str, Any]]:
 
 
 def _contract(d: Dataset) -> dict[str, Any]:
-    fields = [{"name": f.name, "type": f.type, "nullable": f.nullable, "pii": f.pii,
-               "classification": f.classification} for f in d.fields]
+    fields = [field_facts(f) for f in d.fields]
     return {
         "id": d.id, "name": d.name, "owner": d.owner, "version": d.version,
         "location": d.location, "format": d.format, "personal_data": d.personal_data,
         "pii_fields": sorted(f.name for f in d.fields if f.pii),
         "fields": sorted(fields, key=lambda f: f["name"]),
         "retention_s": d.retention_s, "erasure": d.erasure, "deidentified": d.deidentified,
+        **contract_facts(d),
     }
 
 
@@ -179,6 +188,7 @@ def _deployment(d: Deployment) -> dict[str, Any]:
         "mirror_percent": r.mirror_percent, "candidate_weight": r.candidate_weight,
         "analysis_slos": sorted(r.analysis.slos) if r.analysis else [],
         "rollback": sorted(t.type for t in r.rollback),
+        "rollback_triggers": rollback_triggers(r.rollback),
         "slos": sorted(d.slos),
     }
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mlopsc.cli import main
-from mlopsc.tools.plan import _code, _fence
+from mlopsc.tools.plan_render import _code, _fence
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = ["--today", "2026-11-15"]
@@ -76,7 +76,8 @@ def test_plan_reports_outputs_governance_and_breaking_changes(repo, capsys):
                           "<code>governance/report.json</code></summary>\n")
     assert section(out, "Governance") == (
         "- model churn-model: risk tier medium → low\n"
-        "- data contract customer-activity: field support\\_calls\\_30d removed")
+        "- data contract customer-activity: field support\\_calls\\_30d removed\n"
+        "- monitor activity-drift: feature support\\_calls\\_30d no longer watched")
     assert section(out, "Breaking changes") == (
         "- **error E580** at `datasets.customer-activity.version`: data contract "
         "customer-activity: field support\\_calls\\_30d removed, but the major version did not "
@@ -108,7 +109,8 @@ def test_plan_with_no_change(repo, capsys):
     assert section(out, "Outputs") == "0 added, 0 removed, 0 changed"
     assert section(out, "Governance") == "No governance changes."
     assert section(out, "Breaking changes") == (
-        "No changes to data contracts, feature sets or model input schemas.")
+        "No schema or data-handling changes to data contracts, feature sets or model input "
+        "schemas.")
 
 
 def test_a_change_that_fixes_a_failing_policy_compares_with_the_blocked_base(repo, capsys):

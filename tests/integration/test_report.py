@@ -152,11 +152,21 @@ def test_inventory_and_contracts():
     assert report["models"][0] == {
         "id": "model:m", "name": "m", "path": "models.m", "version": "1.0.0",
         "stage": "production", "owner": "team", "risk_tier": "high", "framework": None,
-        "approvals": [{"by": "ann", "role": "risk", "date": "2026-01-02", "stage": None}],
+        "approvals": [{"by": "ann", "role": "risk", "date": "2026-01-02", "stage": None,
+                       "version": None}],
         "approvals_required": None, "approver_roles_required": [], "regulations": [],
         "training_data": [{"dataset": "dataset:d", "version": "1.0.0"}], "deployments": [],
         "training_feature_sets": [],
-        "metrics": [], "fairness": None}
+        "metrics": [], "fairness": None,
+        # What the diff compares beyond the inventory (report_facts): absent facts as None.
+        "task": None, "artifact": {"uri": None, "encrypted": False},
+        "card": dict.fromkeys(("intended_use", "out_of_scope_use", "limitations",
+                               "ethical_considerations", "fairness_assessment",
+                               "maintenance", "caveats")),
+        "training": {"pipeline": None, "code_version": None, "image": None,
+                     "continuous": False},
+        "explainability": None, "human_oversight": None, "risk_assessment": None,
+        "history": [], "schema_version": None, "input_schema": []}
     assert report["data_contracts"][0]["pii_fields"] == ["id"]
 
 

@@ -16,98 +16,135 @@ BASE = (ir.Field(name="id", type="string"),
         ir.Field(name="untyped", type=None, nullable=True))
 
 
-def changed(**updates) -> tuple[ir.Field, ...]:
+def _with(field: ir.Field, **values) -> ir.Field:
+    return ir.Field(**{**{s: getattr(field, s) for s in field.__slots__}, **values})
+
+
+def changed(_base=None, **updates) -> tuple[tuple[ir.Field, ...], tuple[ir.Field, ...]]:
+    """(old fields, new fields): BASE (its changed field first given ``_base`` values) and
+    BASE with ``updates``."""
+    base = tuple(_with(f, **_base) if _base and f.name in updates else f for f in BASE)
     out = []
-    for field in BASE:
+    for field in base:
         if field.name in updates:
             new = updates[field.name]
             if new is None:
                 continue
-            out.append(ir.Field(**{**{s: getattr(field, s) for s in field.__slots__}, **new}))
+            out.append(_with(field, **new))
         else:
             out.append(field)
-    return tuple(out) + tuple(updates.get("_added", ()))
+    return base, tuple(out) + tuple(updates.get("_added", ()))
 
 
+B, C, G = "breaking", "compatible", "governance"
+# (case, new fields, field, kind, effect for a data contract, for a model input schema, text)
 CASES = [
-    ("removed", changed(note=None), "note", "removed", True, "field note removed"),
-    ("renamed", changed(id={"name": "txn_id", "renamed_from": "id"}), "id", "renamed", True,
-     "field id renamed to txn_id"),
-    ("type narrowed", changed(amount={"type": "string"}), "amount", "type-narrowed", True,
+    ("removed", changed(note=None), "note", "field-removed", B, B, "field note removed"),
+    ("renamed", changed(id={"name": "txn_id", "renamed_from": "id"}), "id", "field-renamed",
+     B, B, "field id renamed to txn_id"),
+    ("type changed", changed(amount={"type": "string"}), "amount", "type-changed", B, B,
      "field amount type integer → string"),
-    ("type widened", changed(amount={"type": "float"}), "amount", "type-widened", False,
+    ("integer to float", changed(amount={"type": "float"}), "amount", "type-widened", B, C,
      "field amount type integer → float"),
-    ("min raised", changed(amount={"min": 10}), "amount", "range-narrowed", True,
-     "field amount min 0 → 10"),
-    ("max raised", changed(amount={"max": 5000}), "amount", "range-widened", False,
-     "field amount max 1000 → 5000"),
-    ("values narrowed", changed(country={"allowed_values": ("DE",)}), "country",
-     "values-narrowed", True, "field country values FR no longer allowed"),
-    ("values widened", changed(country={"allowed_values": ("DE", "FR", "NL")}), "country",
-     "values-widened", False, "field country values NL now allowed"),
-    ("values swapped", changed(country={"allowed_values": ("DE", "NL")}), "country",
-     "values-narrowed", True, "field country values FR no longer allowed (NL added)"),
-    ("values restricted", changed(id={"allowed_values": ("a", "b")}), "id",
-     "values-narrowed", True, "field id allowed values now restricted to a, b"),
-    ("values unrestricted", changed(country={"allowed_values": None}), "country",
-     "values-widened", False, "field country allowed values no longer restricted"),
-    ("max lowered", changed(amount={"max": 500}), "amount", "range-narrowed", True,
-     "field amount max 1000 → 500"),
-    ("min removed", changed(amount={"min": None}), "amount", "range-widened", False,
-     "field amount min 0 → none"),
-    ("bound added", changed(note={"max": 280}), "note", "range-narrowed", True,
-     "field note max none → 280"),
-    ("type added", changed(untyped={"type": "integer"}), "untyped", "type-narrowed", True,
-     "field untyped type none → integer"),
-    ("type dropped", changed(amount={"type": None}), "amount", "type-widened", False,
-     "field amount type integer → none"),
     ("category to string", changed(country={"type": "string"}), "country", "type-widened",
-     False, "field country type category → string"),
-    ("float to integer", changed(amount={"type": "float"}), "amount", "type-widened", False,
-     "field amount type integer → float"),
-    ("nullable made required", changed(note={"nullable": False}), "note", "made-required", True,
-     "field note nullable → required"),
-    ("required made nullable", changed(id={"nullable": True}), "id", "made-nullable", False,
+     B, C, "field country type category → string"),
+    ("min raised", changed(amount={"min": 10}), "amount", "min-raised", C, B,
+     "field amount min 0 → 10"),
+    ("min lowered", changed(amount={"min": -10}), "amount", "min-lowered", B, C,
+     "field amount min 0 → -10"),
+    ("min removed", changed(amount={"min": None}), "amount", "min-removed", B, C,
+     "field amount min 0 → none"),
+    ("max raised", changed(amount={"max": 5000}), "amount", "max-raised", B, C,
+     "field amount max 1000 → 5000"),
+    ("max lowered", changed(amount={"max": 500}), "amount", "max-lowered", C, B,
+     "field amount max 1000 → 500"),
+    ("max removed", changed(amount={"max": None}), "amount", "max-removed", B, C,
+     "field amount max 1000 → none"),
+    ("bound added", changed(note={"max": 280}), "note", "max-added", C, B,
+     "field note max none → 280"),
+    ("values removed", changed(country={"allowed_values": ("DE",)}), "country",
+     "values-removed", C, B, "field country values FR no longer allowed"),
+    ("value added", changed(country={"allowed_values": ("DE", "FR", "NL")}), "country",
+     "values-added", B, C, "field country values NL now allowed"),
+    ("values restricted", changed(id={"allowed_values": ("a", "b")}), "id",
+     "values-restricted", C, B, "field id allowed values now restricted to a, b"),
+    ("values unrestricted", changed(country={"allowed_values": None}), "country",
+     "values-unrestricted", B, C, "field country allowed values no longer restricted"),
+    ("type added", changed(untyped={"type": "integer"}), "untyped", "type-added", C, B,
+     "field untyped type none → integer"),
+    ("type dropped", changed(amount={"type": None}), "amount", "type-dropped", B, C,
+     "field amount type integer → none"),
+    ("nullable made required", changed(note={"nullable": False}), "note", "made-required",
+     C, B, "field note nullable → required"),
+    ("required made nullable", changed(id={"nullable": True}), "id", "made-nullable", B, C,
      "field id required → nullable"),
     ("added optional", changed(_added=[ir.Field(name="tip", type="float", nullable=True)]),
-     "tip", "added-optional", False, "field tip added (optional)"),
+     "tip", "field-added-optional", C, C, "field tip added (optional)"),
     ("added required", changed(_added=[ir.Field(name="tip", type="float")]),
-     "tip", "added-required", True, "field tip added (required)"),
+     "tip", "field-added-required", C, B, "field tip added (required)"),
+    ("PII flag dropped", changed(id={"pii": False}, _base={"pii": True}), "id", "pii-dropped",
+     G, G, "field id no longer marked PII"),
+    ("PII flag added", changed(id={"pii": True}), "id", "pii-added", G, G,
+     "field id now marked PII"),
+    ("classification lowered", changed(id={"classification": "internal"},
+                                       _base={"classification": "confidential"}),
+     "id", "classification-lowered", G, G, "field id classification confidential → internal"),
+    ("classification raised", changed(id={"classification": "restricted"}), "id",
+     "classification-raised", G, G, "field id classification none → restricted"),
 ]
 
 
-@pytest.mark.parametrize("name,new,field,kind,breaking,text", CASES, ids=[c[0] for c in CASES])
-def test_classification(name, new, field, kind, breaking, text):
-    (change,) = classify("data contract t", "datasets.t", BASE, new)
-    assert (change.field, change.kind, change.breaking, change.message) == \
-        (field, kind, breaking, f"data contract t: {text}")
+@pytest.mark.parametrize("name,new,field,kind,data,model,text", CASES, ids=[c[0] for c in CASES])
+def test_classification(name, new, field, kind, data, model, text):
+    base, new = new
+    for contract, effect in (("data contract", data), ("feature set", data),
+                             ("model input schema", model)):
+        (change,) = classify(contract, "t", "datasets.t", base, new)
+        assert (change.field, change.kind, change.effect, change.breaking, change.message) == \
+            (field, kind, effect, effect == "breaking", f"t: {text}"), contract
+
+
+def test_a_swapped_value_is_one_removal_and_one_addition():
+    _, new = changed(country={"allowed_values": ("DE", "NL")})
+    assert [(c.kind, c.effect) for c in classify("data contract", "t", "d", BASE, new)] == [
+        ("values-removed", "compatible"), ("values-added", "breaking")]
+
+
+def test_float_to_integer_is_a_type_change():
+    base = (ir.Field(name="x", type="float"),)
+    new = (ir.Field(name="x", type="integer"),)
+    (change,) = classify("model input schema", "t", "d", base, new)
+    assert (change.kind, change.breaking) == ("type-changed", True)
 
 
 def test_no_change():
-    assert classify("data contract t", "datasets.t", BASE, BASE) == []
+    assert classify("data contract", "t", "datasets.t", BASE, BASE) == []
 
 
 def test_a_rename_with_other_changes_is_reported_once_per_change():
-    new = changed(amount={"name": "amount_cents", "renamed_from": "amount", "max": 500})
-    assert [(c.field, c.kind, c.breaking) for c in classify("t", "datasets.t", BASE, new)] == [
-        ("amount", "renamed", True), ("amount_cents", "range-narrowed", True)]
+    _, new = changed(amount={"name": "amount_cents", "renamed_from": "amount", "max": 5000})
+    assert [(c.field, c.kind, c.breaking)
+            for c in classify("data contract", "t", "datasets.t", BASE, new)] == [
+        ("amount", "field-renamed", True), ("amount_cents", "max-raised", True)]
 
 
 def test_a_stale_renamed_from_says_nothing():
     # Left on the field from an earlier release: the old name is already gone in BASE.
-    later = changed(id={"renamed_from": "legacy_id"})
-    assert classify("t", "datasets.t", BASE, later) == []
+    _, later = changed(id={"renamed_from": "legacy_id"})
+    assert classify("data contract", "t", "datasets.t", BASE, later) == []
     # Naming a field that still exists is no rename: the new field is an addition.
     both = BASE + (ir.Field(name="id2", type="string", renamed_from="id"),)
-    assert [(c.field, c.kind) for c in classify("t", "datasets.t", BASE, both)] == [
-        ("id2", "added-required")]
+    assert [(c.field, c.kind)
+            for c in classify("data contract", "t", "datasets.t", BASE, both)] == [
+        ("id2", "field-added-required")]
 
 
 def test_an_undeclared_rename_is_a_removal_and_an_addition():
-    new = changed(id={"name": "txn_id"})
-    assert [(c.field, c.kind, c.message) for c in classify("t", "datasets.t", BASE, new)] == [
-        ("id", "removed", "t: field id removed"),
-        ("txn_id", "added-required", "t: field txn_id added (required)")]
+    _, new = changed(id={"name": "txn_id"})
+    assert [(c.field, c.kind, c.message)
+            for c in classify("model input schema", "t", "datasets.t", BASE, new)] == [
+        ("id", "field-removed", "t: field id removed"),
+        ("txn_id", "field-added-required", "t: field txn_id added (required)")]
 
 
 def _ir(text: str, tmp_path, name: str) -> ir.IR:
@@ -138,7 +175,7 @@ def test_breaking_change_needs_a_major_bump(tmp_path, new_version, unbumped):
         "      - {name: amount, type: float}\n", "")
     (change,) = compare(old, _ir(new_text, tmp_path, "new"))
     assert (change.kind, change.breaking, change.unbumped, change.path, change.version_path) \
-        == ("removed", True, unbumped, "datasets.tx", "datasets.tx.version")
+        == ("field-removed", True, unbumped, "datasets.tx", "datasets.tx.version")
 
 
 def test_a_compatible_change_needs_no_bump(tmp_path):
@@ -146,7 +183,7 @@ def test_a_compatible_change_needs_no_bump(tmp_path):
     new = _ir(SPEC.replace("VERSION", "1.0.0") + "      - {name: tip, type: float, "
               "nullable: true}\n", tmp_path, "new")
     (change,) = compare(old, new)
-    assert (change.kind, change.breaking, change.unbumped) == ("added-optional", False, False)
+    assert (change.kind, change.breaking, change.unbumped) == ("field-added-optional", False, False)
 
 
 MODEL = """\
@@ -205,13 +242,14 @@ def _features(version: str, features: str, entity: str = "id") -> str:
 
 
 @pytest.mark.parametrize("old,new,kind,breaking,unbumped,text", [
-    ("amount, country", _features("1.1.0", "amount"), "removed", True, True,
+    ("amount, country", _features("1.1.0", "amount"), "field-removed", True, True,
      "field country removed"),
-    ("amount, country", _features("2.0.0", "amount"), "removed", True, False,
+    ("amount, country", _features("2.0.0", "amount"), "field-removed", True, False,
      "field country removed"),
-    ("amount", _features("1.1.0", "amount, country"), "added-optional", False, False,
-     "field country added (optional)"),
-    ("amount", _features("1.1.0", "amount", entity="country"), "removed", True, True,
+    # A feature set's readers are not broken by a new feature, even one never null.
+    ("amount", _features("1.1.0", "amount, country"), "field-added-required", False, False,
+     "field country added (required)"),
+    ("amount", _features("1.1.0", "amount", entity="country"), "field-removed", True, True,
      "field id removed"),
 ], ids=["feature removed", "feature removed, major bump", "feature added", "entity changed"])
 def test_feature_set_changes(tmp_path, old, new, kind, breaking, unbumped, text):

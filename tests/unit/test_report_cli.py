@@ -34,9 +34,9 @@ def test_diff_of_two_specs(tmp_path, capsys):
     new.write_text(FLAGSHIP.read_text().replace("    risk_tier: high\n", "    risk_tier: medium\n"))
     assert main(["report", "diff", str(FLAGSHIP), str(new), *TODAY]) == 0
     assert capsys.readouterr().out == (
+        "model fraud-detector: risk tier high → medium\n"
         "model fraud-detector: approvals required 2 → 1\n"
-        "model fraud-detector: approver roles required compliance, risk → none\n"
-        "model fraud-detector: risk tier high → medium\n")
+        "model fraud-detector: approver roles required compliance, risk → none\n")
 
 
 def test_diff_of_a_report_and_a_spec_in_markdown(tmp_path, capsys):

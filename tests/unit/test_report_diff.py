@@ -122,44 +122,49 @@ def test_the_four_release_changes_read_exactly(tmp_path):
     new = edit(FLAGSHIP, APPROVAL, "") + WAIVER
     changes = diff_reports(report_of(old, tmp_path, "old"), report_of(new, tmp_path, "new"))
     assert changes.render("text") == (
-        "model fraud-detector: approval by tom.okafor@acme.example (risk, stage production) "
-        "removed\n"
+        "model fraud-detector: risk tier medium → high\n"
         "model fraud-detector: approvals required 1 → 2\n"
         "model fraud-detector: approver roles required none → compliance, risk\n"
-        "model fraud-detector: risk tier medium → high\n"
+        "model fraud-detector: approval by tom.okafor@acme.example (risk, stage production) "
+        "removed\n"
         "policy GOV-003 now waived on models.fraud-detector (waiver second-approval), "
         "was pass\n"
         "policy GOV-004 now failing on models.fraud-detector, was pass\n"
         "waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
         "compliance@acme.example, expires 2027-01-31\n"
+        "breaking, major version not bumped: data contract transactions: field merchant_id "
+        "removed (version 3.2.0 → 3.2.0)\n"
         "data contract transactions: field merchant_id removed\n")
     assert [(c.section, c.subject, c.kind, c.field) for c in changes.changes] == [
-        ("models", "model:fraud-detector", "removed",
-         "approval:tom.okafor@acme.example/risk/production"),
+        ("models", "model:fraud-detector", "changed", "risk_tier"),
         ("models", "model:fraud-detector", "changed", "approvals_required"),
         ("models", "model:fraud-detector", "changed", "approver_roles_required"),
-        ("models", "model:fraud-detector", "changed", "risk_tier"),
+        ("models", "model:fraud-detector", "removed",
+         "approval:tom.okafor@acme.example/risk/production"),
         ("policies", "result:GOV-003@models.fraud-detector", "changed", "status"),
         ("policies", "result:GOV-004@models.fraud-detector", "changed", "status"),
         ("waivers", "waiver:second-approval", "added", None),
+        ("breaking", "datasets.transactions", "removed", "field:merchant_id"),
         ("data_contracts", "dataset:transactions", "removed", "field:merchant_id")]
     # Markdown escapes what would be markup (`@` mentions, `_` emphasis).
     assert changes.render("md") == (
-        "## Governance changes (8)\n\n### Models\n\n"
-        "- model fraud-detector: approval by tom.okafor\\@acme.example (risk, stage "
-        "production) removed\n"
+        "## Governance changes (9)\n\n### Models\n\n"
+        "- model fraud-detector: risk tier medium → high\n"
         "- model fraud-detector: approvals required 1 → 2\n"
         "- model fraud-detector: approver roles required none → compliance, risk\n"
-        "- model fraud-detector: risk tier medium → high\n\n### Policies\n\n"
+        "- model fraud-detector: approval by tom.okafor\\@acme.example (risk, stage "
+        "production) removed\n\n### Policies\n\n"
         "- policy GOV-003 now waived on models.fraud-detector (waiver second-approval), "
         "was pass\n"
         "- policy GOV-004 now failing on models.fraud-detector, was pass\n\n### Waivers\n\n"
         "- waiver second-approval added: GOV-003 on models.fraud-detector, approved by "
-        "compliance\\@acme.example, expires 2027-01-31\n\n### Data contracts\n\n"
+        "compliance\\@acme.example, expires 2027-01-31\n\n### Breaking changes\n\n"
+        "- breaking, major version not bumped: data contract transactions: field "
+        "merchant\\_id removed (version 3.2.0 → 3.2.0)\n\n### Data contracts\n\n"
         "- data contract transactions: field merchant\\_id removed\n")
     data = json.loads(changes.render("json"))
     assert [c["message"] for c in data["changes"]] == changes.messages()
-    assert data["counts"] == {"added": 1, "removed": 2, "changed": 5}
+    assert data["counts"] == {"added": 1, "removed": 3, "changed": 5}
 
 
 def test_identical_specs_have_no_changes(tmp_path):
@@ -172,17 +177,17 @@ def test_risk_tier_diff_in_every_format(tmp_path):
                     tmp_path, "old")
     changes = diff_reports(old, report_of(FLAGSHIP, tmp_path, "new"))
     assert changes.render("text") == (
+        "model fraud-detector: risk tier low → high\n"
         "model fraud-detector: approvals required 1 → 2\n"
-        "model fraud-detector: approver roles required none → compliance, risk\n"
-        "model fraud-detector: risk tier low → high\n")
+        "model fraud-detector: approver roles required none → compliance, risk\n")
     assert changes.render("md") == (
         "## Governance changes (3)\n\n### Models\n\n"
+        "- model fraud-detector: risk tier low → high\n"
         "- model fraud-detector: approvals required 1 → 2\n"
-        "- model fraud-detector: approver roles required none → compliance, risk\n"
-        "- model fraud-detector: risk tier low → high\n")
+        "- model fraud-detector: approver roles required none → compliance, risk\n")
     data = json.loads(changes.render("json"))
     assert data["counts"] == {"added": 0, "removed": 0, "changed": 3}
-    assert data["changes"][2] == {
+    assert data["changes"][0] == {
         "section": "models", "subject": "model:fraud-detector", "kind": "changed",
         "field": "risk_tier", "old": "low", "new": "high",
         "message": "model fraud-detector: risk tier low → high"}
@@ -233,7 +238,10 @@ def test_diff_from_nothing_names_every_fact_both_ways(spec):
     report = load_report(str(spec), Options(today=TODAY))
     added, removed = diff_reports({}, report), diff_reports(report, {})
     lines = added.render("text").splitlines()
-    assert lines == added.messages() and len(lines) == len(removed.messages()) > 0
+    # Removing a contract breaks its consumers; adding one breaks nobody.
+    unbroken = [c for c in removed.changes if c.section != "breaking"]
+    assert lines == added.messages() and len(lines) == len(unbroken) > 0
+    assert {c.old for c in removed.changes if c.section == "breaking"} == {"contract-removed"}
     assert added.render("md").startswith(f"## Governance changes ({len(lines)})\n")
     data = json.loads(added.render("json"))
     assert [c["message"] for c in data["changes"]] == lines
