@@ -242,9 +242,11 @@ def test_hostile_spec_compiles_to_exports_that_say_what_it_says(tmp_path, monkey
     assert back.number_of_edges() == 4
 
     events = [json.loads(line) for line in files["lineage/openlineage.jsonl"].split("\n")[:-1]]
-    assert len(events) == 3
-    dataset, model, job = (e.get("dataset") or e.get("job") for e in events)
-    assert dataset["namespace"] == HOSTILE
+    assert len(events) == 4  # the contract, the model, the pipeline's and deployment's jobs
+    dataset, model, job, _ = (e.get("dataset") or e.get("job") for e in events)
+    # The contract is named by its location (s3://demo-data/iris.csv), the rest in the
+    # namespace metadata.name.
+    assert (dataset["namespace"], model["namespace"]) == ("s3://demo-data", HOSTILE)
     assert dataset["facets"]["documentation"]["description"] == HOSTILE + "\n" + FREE_TEXT
     assert dataset["facets"]["ownership"]["owners"] == [{"name": HOSTILE}]
     assert dataset["facets"]["schema"]["fields"][0]["description"] == HOSTILE
