@@ -84,6 +84,7 @@ class Field:
     pii: bool = False
     classification: str | None = None
     renamed_from: str | None = None
+    purpose: str | None = None
 
 
 @frozen

@@ -198,7 +198,7 @@ def _field(f: sd.ContractField) -> ir.Field:
         allowed_values=tuple(f.allowed_values) if f.allowed_values is not None else None,
         kind=_s(f.kind) if f.kind else None, pii=f.pii,
         classification=_s(f.classification) if f.classification else None,
-        renamed_from=f.renamed_from)
+        renamed_from=f.renamed_from, purpose=f.purpose)
 
 
 def _dataset(name: str, d: sd.Dataset) -> ir.Dataset:

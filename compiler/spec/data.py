@@ -77,6 +77,9 @@ class ContractField(SpecModel):
     """The field holds personal data."""
     classification: Classification | None = None
     """Data classification; required for PII fields by the default bundle."""
+    purpose: Text | None = None
+    """Why the field is processed (purpose limitation, GDPR art. 5(1)(b)); the default bundle
+    requires it for PII that a model takes as input or trains on."""
     renamed_from: str | None = None
     """The field's previous name, when renamed (a breaking change)."""
 

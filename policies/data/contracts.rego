@@ -82,3 +82,38 @@ deny contains f if {
 	feature.pii
 	f := lib.finding("DATA-004", sprintf("monitor %q watches the PII field %q", [mon.name, feature.name]), sprintf("%s.features[%d]", [mon.path, i]))
 }
+
+# Datasets some model trains on.
+_training_data contains ref.dataset if {
+	some m in input.models
+	some ref in m.training.datasets
+}
+
+# METADATA
+# title: PII a model uses states its purpose
+# description: >-
+#   Purpose limitation (GDPR art. 5(1)(b)): a PII field that a model takes as input, or that is
+#   in a dataset a model trains on, states why it is processed (`purpose`).
+# custom:
+#   code: DATA-006
+#   severity: error
+#   applies_to: [datasets, models]
+#   hint: "add `purpose: ...` to the field: why the model needs this personal data"
+deny contains f if {
+	some m in input.models
+	some i, field in m.input_schema
+	field.pii == true
+	lib.blank(field, "purpose")
+	f := lib.finding("DATA-006", sprintf("model %q takes the PII field %q as input without stating its purpose", [m.name, field.name]),
+		sprintf("%s.input_schema[%d]", [m.path, i]))
+}
+
+deny contains f if {
+	some ds in input.datasets
+	ds.id in _training_data
+	some i, field in ds.fields
+	field.pii == true
+	lib.blank(field, "purpose")
+	f := lib.finding("DATA-006", sprintf("PII field %q of training dataset %q states no purpose", [field.name, ds.name]),
+		sprintf("%s.fields[%d]", [ds.path, i]))
+}

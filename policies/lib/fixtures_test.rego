@@ -11,7 +11,7 @@ secure := {"run_as_non_root": true, "run_as_user": null, "privileged": false,
 
 dataset := {"id": "dataset:d", "name": "d", "path": "datasets.d", "owner": "team-data",
 	"version": "1.0.0", "fields": [
-		{"name": "user_id", "type": "string", "kind": null, "pii": true, "classification": "confidential"},
+		{"name": "user_id", "type": "string", "kind": null, "pii": true, "classification": "confidential", "purpose": "joins events to the account"},
 		{"name": "amount", "type": "float", "kind": "continuous", "pii": false, "classification": null},
 		{"name": "country", "type": "category", "kind": "categorical", "pii": false, "classification": null},
 	],

@@ -295,3 +295,11 @@ def test_the_organisation_caps_how_long_personal_data_is_kept(tmp_path, capsys, 
     """The flagship keeps its personal transactions 730 days."""
     data = org(tmp_path, f"max_retention_days: {days}\n")
     assert run(FLAGSHIP, capsys, "--data", data) == expected
+
+
+def test_personal_training_data_states_its_purpose(tmp_path, capsys):
+    """DATA-006 through the whole chain: the spec's `purpose` reaches the policy input."""
+    stated = "        purpose: Links a card's authorisations to count its recent transactions.\n"
+    for instead in ("", "        purpose: '  '\n"):
+        spec = flagship(tmp_path, (stated, instead))
+        assert run(spec, capsys) == (1, [("DATA-006", "datasets.transactions.fields[1]")])
