@@ -54,8 +54,8 @@ def risk_tiers(report: dict[str, Any]) -> Table:
 
 def approvals(report: dict[str, Any]) -> Table:
     return Table("approvals", "Approvals", (
-        "model", "approved by", "role", "stage", "date"), [
-        (m["name"], a["by"], a["role"], a["stage"], a["date"])
+        "model", "approved by", "role", "stage", "version approved", "date"), [
+        (m["name"], a["by"], a["role"], a["stage"], a.get("version"), a["date"])
         for m in report["models"] for a in m["approvals"]], "No approvals.")
 
 

@@ -25,17 +25,18 @@ from mlopsc.lineage.svg import STYLE
 
 ROOT = Path(__file__).resolve().parents[2]
 FLAGSHIP = ROOT / "mlops.yaml"
-WIDTH, HEIGHT = 1700, 1450  # the flagship's graph lies inside this viewport
+WIDTH, HEIGHT = 1700, 2000  # the flagship's graph lies inside this viewport
 HOSTILE = {  # spec value -> what a page made of unescaped text would do
     "team-payments-data": "<img src=x onerror=\"document.title='pwned-img'\">]]>{{ 7*7 }}",
     "team-fraud": "</svg><script>document.title='pwned-script'</script>\"onload=\"x",
 }
 
 
-def mlopsc(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def mlopsc(*args: str, cwd: Path = ROOT, seed: str = "0") -> subprocess.CompletedProcess[str]:
     done = subprocess.run([sys.executable, "-m", "mlopsc", *args], cwd=cwd, text=True,
                           capture_output=True, timeout=300, check=False,
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1796083200"})
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1796083200",
+                               "PYTHONHASHSEED": seed})
     assert done.returncode == 0, done.stderr
     return done
 
@@ -87,6 +88,17 @@ def flagship_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     mlopsc("report", str(FLAGSHIP), "--format", "html", "--base", str(tmp / "old.yaml"),
            "-o", str(page))
     return page, tmp / "old.yaml"
+
+
+def test_page_bytes_are_deterministic(flagship_page: tuple[Path, Path], tmp_path: Path
+                                      ) -> None:
+    """Another hash seed, and the base as a report.json rather than a spec: the same bytes."""
+    page, old = flagship_page
+    mlopsc("report", str(old), "--format", "json", "-o", str(tmp_path / "old.json"))
+    again = tmp_path / "again.html"
+    mlopsc("report", str(FLAGSHIP), "--format", "html", "--base", str(tmp_path / "old.json"),
+           "-o", str(again), seed="4242")
+    assert again.read_bytes() == page.read_bytes()
 
 
 def test_page_loads_without_console_messages(flagship_page: tuple[Path, Path]) -> None:
