@@ -1,11 +1,12 @@
-"""The model-card target: per model, ``<name>.md`` (Hugging Face-style YAML front matter)
-and ``<name>.json`` (Model Card Toolkit sections plus mlopsc's governance facts), and the
-JSON Schema of the JSON card, ``model-card.schema.json``.
+"""The model-card target: per model, ``<name>.md`` (Hugging Face YAML front matter),
+``<name>.json`` (a Model Card Toolkit card, schema v0.0.2) and ``<name>.mlopsc.json`` (what
+the toolkit has no place for: governance facts, thresholds, unmet requirements, waivers),
+and the JSON Schema of the last, ``model-card.mlopsc.schema.json``.
 
 Example::
 
     artifacts = ModelCardTarget().emit(ir, options, diagnostics)
-    [a.path for a in artifacts]   # ['fraud-detector.json', 'fraud-detector.md', ...]
+    [a.path for a in artifacts]   # ['model-card.mlopsc.schema.json', 'fraud-detector.json', ...]
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""A model's card as data: the Model Card Toolkit sections plus what mlopsc knows beyond them.
+"""What a model card says beyond the Model Card Toolkit's fields: ``<model>.mlopsc.json``.
 
-The four top-level sections follow Google's Model Card Toolkit schema (``model_details``,
-``model_parameters``, ``quantitative_analysis``, ``considerations``); ``mlopsc`` holds the
-governance facts the toolkit has no place for. ``model-card.schema.json`` describes it all.
+The toolkit card (:mod:`mlopsc.targets.model_card.toolkit`) has no place for the registry
+stage, metric thresholds, risk tier, approvals, regulations, fairness results, training
+provenance, deployments, lineage or the requirements a card fails, so they live in this
+sibling file, described by ``model-card.mlopsc.schema.json``. Its shape is fixed: a fact the
+spec does not give is ``null`` (or ``[]``), and ``missing_sections`` says which ones matter.
 """
 
 from __future__ import annotations
@@ -15,88 +17,71 @@ from mlopsc import __version__
 from mlopsc.governance.tiers import requirements as tier_requirements
 from mlopsc.ir import IR, Dataset, Deployment, FairnessMetric, Metric, Model, Slo
 from mlopsc.policy.result import PolicyResult
+from mlopsc.targets.model_card import requirements
 
-CARD_VERSION = 2
-"""2: ``model_parameters.data`` is a list of datasets, as in the toolkit's schema v0.0.2."""
+CARD_VERSION = 3
+"""2: ``model_parameters.data`` is a list of datasets, as in the toolkit's schema v0.0.2.
+3: the toolkit card holds the toolkit's fields only; the rest moved to ``<model>.mlopsc.json``.
+"""
+
+SCHEMA_FILE = "model-card.mlopsc.schema.json"
 
 
 def build_card(model: Model, ir: IR, lineage: nx.DiGraph[str] | None,
                policy: PolicyResult | None = None, *,
                version: str = __version__) -> dict[str, Any]:
-    """The JSON card of ``model`` (missing sections are listed, never fatal). With the
-    policy gate's result, the tier requirements are the ones the gate enforced. ``version``
-    is the mlopsc version the card names as its generator (a compile's ``Options.version``).
+    """The mlopsc file of ``model``'s card (missing sections are listed, never fatal). With
+    the policy gate's result, the tier requirements are the ones the gate enforced, and the
+    unmet requirements and their waivers are known. ``version`` is the mlopsc version the
+    card names as its generator (a compile's ``Options.version``).
 
     Example::
 
         card = build_card(ir.get("model:fraud-detector"), ir, build_lineage(ir))
-        card["mlopsc"]["risk_tier"]   # 'high'
+        card["risk_tier"]   # 'high'
     """
-    card: dict[str, Any] = {
+    return {
+        "$schema": SCHEMA_FILE,
         "card_version": CARD_VERSION,
         "generator": f"mlopsc {version}",
-        "model_details": _details(model),
-        "model_parameters": _parameters(model, ir),
-        "quantitative_analysis": _quantitative(model),
-        "considerations": _considerations(model),
-        "mlopsc": _governance(model, ir, lineage, policy),
+        "toolkit_card": f"{model.name}.json",
+        **_details(model),
+        "training_data": [_training_data(ref.dataset, ref.version, ir)
+                          for ref in sorted(model.training.datasets, key=lambda r: r.dataset)],
+        "metrics": [_metric(x) for x in model.metrics],
+        **_governance(model, ir, lineage, policy),
+        "missing_sections": requirements.missing(model, ir, policy),
+        "policy_evaluated": policy is not None,
+        "unmet_requirements": requirements.unmet(model, ir, policy),
+        "waivers": requirements.waivers(model, ir, policy),
     }
-    card["mlopsc"]["missing_sections"] = missing_sections(model, ir, policy)
-    return card
 
 
 def _details(m: Model) -> dict[str, Any]:
-    dated = [h.date for h in m.history if h.version == m.version]
     return {
-        "name": m.name,
-        "overview": m.description,
-        "version": {"name": m.version, "date": max(dated) if dated else None},
-        "owners": [{"name": m.owner}] if m.owner else [],
-        "path": m.artifact_uri,
-        "references": [{"reference": m.risk_assessment}] if m.risk_assessment else [],
-        "regulatory_requirements": ", ".join(m.regulations) or None,
-        "framework": m.framework,
-        "task": m.task,
-        "stage": m.stage,
+        "id": m.id, "name": m.name, "version": m.version, "framework": m.framework,
+        "task": m.task, "stage": m.stage,
         "stage_history": [{"stage": h.stage, "version": h.version, "date": h.date}
                           for h in m.history],
         "tags": sorted(m.tags),
-    }
-
-
-def _parameters(m: Model, ir: IR) -> dict[str, Any]:
-    return {
-        "model_architecture": m.framework,
-        # The toolkit's ``data`` is a list of datasets; mlopsc knows only the training data.
-        "data": [_training_data(ref.dataset, ref.version, ir)
-                 for ref in sorted(m.training.datasets, key=lambda r: r.dataset)],
-        "input_format": f"input schema version {m.schema_version}" if m.schema_version else None,
-        "input_format_map": [{"key": f.name, "value": f.type or "unspecified"}
-                             for f in m.input_schema],
-        "output_format": m.task,
+        "risk_assessment": m.risk_assessment,
+        "out_of_scope_use": m.card.out_of_scope_use,
+        "maintenance": m.card.maintenance,
     }
 
 
 def _training_data(dataset_id: str, trained_version: str, ir: IR) -> dict[str, Any]:
     d = ir.get(dataset_id, Dataset)  # lowering guarantees the reference resolves
-    return {
-        "name": d.name, "id": d.id, "link": d.location, "description": d.description,
-        "trained_on_version": trained_version, "contract_version": d.version,
-        "owner": d.owner,
-        "sensitive": {"sensitive_data": sorted(f.name for f in d.fields if f.pii)},
-    }
+    return {"name": d.name, "id": d.id, "location": d.location, "owner": d.owner,
+            "trained_on_version": trained_version, "contract_version": d.version,
+            "pii_fields": sorted(f.name for f in d.fields if f.pii)}
 
 
-def _metric_text(value: float | None) -> str | None:
-    return None if value is None else f"{value:g}"
-
-
-def _quantitative(m: Model) -> dict[str, Any]:
-    metrics = [{"type": x.name, "value": _metric_text(x.value),
-                "threshold": _metric_text(x.threshold), "baseline": _metric_text(x.baseline),
-                "higher_is_better": x.higher_is_better, "meets_threshold": _meets(x)}
-               for x in m.metrics]
-    return {"performance_metrics": metrics}
+def _metric(x: Metric) -> dict[str, Any]:
+    """A metric's facts beyond the toolkit's ``type`` and ``value`` (matched by ``type``)."""
+    return {"type": x.name, "value": x.value, "threshold": x.threshold,
+            "baseline": x.baseline, "higher_is_better": x.higher_is_better,
+            "meets_threshold": _meets(x)}
 
 
 def _meets(x: Metric | FairnessMetric) -> bool | None:
@@ -105,29 +90,9 @@ def _meets(x: Metric | FairnessMetric) -> bool | None:
     return x.value >= x.threshold if x.higher_is_better else x.value <= x.threshold
 
 
-def _considerations(m: Model) -> dict[str, Any]:
-    c = m.card
-
-    def described(text: str | None) -> list[dict[str, str]]:
-        return [{"description": text}] if text else []
-
-    return {
-        "users": [],
-        "use_cases": described(c.intended_use),
-        "out_of_scope_uses": described(c.out_of_scope_use),
-        "limitations": described(c.limitations),
-        "tradeoffs": described(c.caveats),
-        "ethical_considerations": [{"name": c.ethical_considerations,
-                                    "mitigation_strategy": c.fairness_assessment}]
-        if c.ethical_considerations else [],
-        "maintenance": c.maintenance,
-    }
-
-
 def _governance(m: Model, ir: IR, lineage: nx.DiGraph[str] | None,
                 policy: PolicyResult | None) -> dict[str, Any]:
     return {
-        "id": m.id,
         "risk_tier": m.risk_tier,
         "tier_requirements": tier_requirements(m.risk_tier, ir, policy),
         "approvals": [{"by": a.by, "role": a.role, "date": a.date, "stage": a.stage}
@@ -178,29 +143,3 @@ def _lineage(node: str, graph: nx.DiGraph[str] | None) -> dict[str, list[str]]:
         return {"upstream": [], "downstream": []}
     return {"upstream": sorted(nx.ancestors(graph, node)),
             "downstream": sorted(nx.descendants(graph, node))}
-
-
-def missing_sections(m: Model, ir: IR, policy: PolicyResult | None = None) -> list[str]:
-    """Card sections the spec gives nothing for (always expected, or required by the tier).
-
-    They are reported in the card; judging them is the policy bundle's job.
-    """
-    tier = tier_requirements(m.risk_tier, ir, policy) or {}
-    expected: dict[str, object] = {
-        "model_details.owners": m.owner, "model_details.overview": m.description,
-        "model_parameters.data": m.training.datasets,
-        "quantitative_analysis.performance_metrics": m.metrics,
-        "considerations.use_cases": m.card.intended_use,
-        "considerations.limitations": m.card.limitations,
-        "considerations.ethical_considerations": m.card.ethical_considerations,
-        "mlopsc.risk_tier": m.risk_tier,
-    }
-    if (tier.get("approvals") or 0) > 0:
-        expected["mlopsc.approvals"] = m.approvals
-    if tier.get("fairness_review"):
-        expected["mlopsc.fairness"] = m.fairness
-    if tier.get("explainability"):
-        expected["mlopsc.explainability"] = m.explainability
-    if tier.get("human_oversight"):
-        expected["mlopsc.human_oversight"] = m.human_oversight
-    return sorted(name for name, value in expected.items() if not value)

@@ -10,14 +10,14 @@ from mlopsc.diagnostics import Diagnostics
 from mlopsc.ir import IR
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
 from mlopsc.targets.model_card import DECLARATION
-from mlopsc.targets.model_card.card import build_card
+from mlopsc.targets.model_card.card import SCHEMA_FILE, build_card
 from mlopsc.targets.model_card.render import render_card
-
-SCHEMA_FILE = "model-card.schema.json"
+from mlopsc.targets.model_card.toolkit import toolkit_card
 
 
 def card_schema() -> dict[str, Any]:
-    """The JSON Schema of the JSON card (package data; also docs/schemas/)."""
+    """The JSON Schema of ``<model>.mlopsc.json`` (package data; also docs/schemas/). The
+    toolkit card ``<model>.json`` follows the Model Card Toolkit's own schema."""
     text = resources.files("mlopsc.targets.model_card").joinpath(SCHEMA_FILE).read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -28,7 +28,8 @@ def _json(data: Any) -> bytes:
 
 
 class ModelCardTarget:
-    """Compile models into model cards (Markdown and JSON) and the card's JSON Schema."""
+    """Compile models into model cards: per model the Markdown card, the Model Card Toolkit
+    card and the mlopsc file beside it; once, the mlopsc file's JSON Schema."""
 
     declaration: ClassVar[TargetDeclaration] = DECLARATION
 
@@ -36,9 +37,11 @@ class ModelCardTarget:
         lineage, policy = options.lineage, options.policy
         artifacts = [Artifact(SCHEMA_FILE, _json(card_schema()))]
         for model in ir.models:
-            card = build_card(model, ir, lineage, policy, version=options.version)
-            artifacts.append(Artifact(f"{model.name}.json",
-                                      _json({"$schema": SCHEMA_FILE, **card})))
+            toolkit = toolkit_card(model, ir)
+            extra = build_card(model, ir, lineage, policy, version=options.version)
+            artifacts.append(Artifact(f"{model.name}.json", _json(toolkit)))
+            # Model names are DNS-1123 labels (no dots): no model's card is another's file.
+            artifacts.append(Artifact(f"{model.name}.mlopsc.json", _json(extra)))
             artifacts.append(Artifact(f"{model.name}.md",
-                                      render_card(card, options.header()).encode()))
+                                      render_card(toolkit, extra, options.header()).encode()))
         return artifacts

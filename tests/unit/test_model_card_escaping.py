@@ -20,6 +20,7 @@ from mlopsc.governance.report import build_report
 from mlopsc.governance.report_md import render_markdown
 from mlopsc.passes.build_lineage import build_lineage
 from mlopsc.passes.lower import lower
+from mlopsc.policy.result import PolicyResult, RuleResult, WaiverUse
 from mlopsc.spec import Spec
 from mlopsc.target import EmitOptions
 from mlopsc.targets.model_card import ModelCardTarget
@@ -82,11 +83,23 @@ def spec_with(value: str) -> str:
     return SPEC.replace("VALUE", json.dumps(value))
 
 
+def waived_by(value: str) -> PolicyResult:
+    """A gate result whose finding and waiver carry ``value``: the card's "Unmet
+    requirements" and "Missing sections" render them."""
+    return PolicyResult(
+        engine="regorus", bundles=(), rules={}, disabled=(),
+        results=(RuleResult(rule="GOV-001", subject="models.m", status="waived",
+                            messages=(value,), waiver="w"),),
+        waivers=(WaiverUse(name="w", rule="GOV-001", subject="models.m", approver=value,
+                           reason=value, expires="2027-01-01", status="active",
+                           matched=("models.m.metrics",)),))
+
+
 def render_all(value: str) -> dict[str, str]:
     ir = lower(Spec.model_validate(yaml.safe_load(spec_with(value))))
     today = datetime.date(2026, 11, 15)
     options = EmitOptions(version="0.0.0", spec_name="mlops.yaml",
-                          lineage=build_lineage(ir), policy=None, today=today)
+                          lineage=build_lineage(ir), policy=waived_by(value), today=today)
     files = {a.path: a.content.decode()
              for a in ModelCardTarget().emit(ir, options, Diagnostics())}
     files["report.md"] = render_markdown(build_report(ir, None, today), options.header())
@@ -106,6 +119,8 @@ def test_markup_in_spec_strings_stays_text(name):
     if name == "m.md":  # the body, after the front matter
         evil, plain = evil.split("\n---\n", 1)[1], plain.split("\n---\n", 1)[1]
     assert structure(evil) == structure(plain)
+    if name == "m.md":  # the waiver's approver and the finding reach the card
+        assert "| GOV-001 | models.m | waived |" in evil and "quantitative\\_analysis" in evil
     assert "<script>" not in evil and "](" not in evil.replace("\\](", "")
 
 
@@ -118,9 +133,13 @@ def test_front_matter_survives_hostile_strings():
 
 
 def test_json_card_round_trips_hostile_strings():
-    card = json.loads(render_all(EVIL)["m.json"])
+    files = render_all(EVIL)
+    card = json.loads(files["m.json"])
     assert card["considerations"]["use_cases"] == [{"description": EVIL}]
     assert card["model_details"]["owners"] == [{"name": EVIL}]
+    extra = json.loads(files["m.mlopsc.json"])
+    assert extra["waivers"][0]["approver"] == EVIL
+    assert extra["unmet_requirements"][0]["findings"] == [EVIL]
 
 
 @pytest.mark.parametrize("value, expected", [
