@@ -32,7 +32,7 @@ def commands() -> list[str]:
 
 def test_workflow_blocks_are_yaml():
     yaml_blocks = [text for lang, text in BLOCKS if lang == "yaml"]
-    assert len(yaml_blocks) == 3
+    assert len(yaml_blocks) == 4
     for text in yaml_blocks:
         assert isinstance(yaml.safe_load(text), dict)
 
