@@ -49,6 +49,8 @@ def _schedule(dag) -> dict:
     if cron is None and inner is not None:
         cron = getattr(inner, "_expression", None)
     out["cron"] = cron
+    delta = getattr(timetable, "_delta", None)  # a timedelta schedule (watcher DAGs)
+    out["every_s"] = _seconds(delta) if delta is not None else None
     assets = getattr(timetable, "asset_condition", None)
     out["assets"] = sorted([a.name, a.uri] for a in _leaves(assets)) if assets else []
     return out
@@ -76,7 +78,20 @@ def _env(task) -> list:
     return out
 
 
+def _assets(items) -> list:
+    return sorted([a.name, a.uri] for a in items or [])
+
+
+def _python_task(task) -> dict:
+    """A watcher's @task (it runs in the worker): what it reads and emits, and its retries."""
+    return {"kind": type(task).__name__, "upstream": sorted(task.upstream_task_ids),
+            "inlets": _assets(task.inlets), "outlets": _assets(task.outlets),
+            "retries": task.retries}
+
+
 def _task(task, context) -> dict:
+    if not hasattr(task, "container_resources"):
+        return _python_task(task)
     # What the pod gets: every templated field rendered as the worker does before execute().
     task.render_template_fields(context)
     resources = task.container_resources

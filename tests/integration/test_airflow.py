@@ -88,8 +88,35 @@ def loaded(tmp_path_factory):
 def test_no_import_errors(loaded):
     result, pipelines = loaded
     assert result["import_errors"] == {}
-    assert sorted(result["dags"]) == sorted(pipelines)
+    watchers = {f"mlopsc-watch-{t.monitor.partition(':')[2]}" for p, _ in pipelines.values()
+                for t in p.triggers if t.type in ("drift", "performance")}
+    assert sorted(result["dags"]) == sorted([*pipelines, *watchers])
     assert {"fraud-features", "coverage"} <= set(pipelines)
+    assert "mlopsc-watch-scorer-feature-drift" in watchers
+
+
+@pytest.mark.integration
+def test_watchers_emit_what_dags_wait_for(loaded):
+    """Every monitor asset a DAG schedules on is the outlet of one watcher DAG, whose one
+    task (a @task in the worker, no retries) also reads it (inlet: the last event, for the
+    cooldown) and which runs every minute without catchup."""
+    result, _ = loaded
+    waited = {tuple(a) for dag in result["dags"].values() for a in dag["schedule"]["assets"]
+              if a[1].startswith("mlopsc://monitors/")}
+    emitted = {}
+    for dag_id, dag in result["dags"].items():
+        if not dag_id.startswith("mlopsc-watch-"):
+            continue
+        [task] = dag["tasks"].values()
+        assert task["kind"] == "_PythonDecoratedOperator" and task["retries"] == 0
+        assert task["inlets"] == task["outlets"] and len(task["outlets"]) == 1
+        assert dag["schedule"]["every_s"] == 60 and dag["catchup"] is False
+        assert dag["max_active_runs"] == 1
+        emitted[dag_id] = tuple(task["outlets"][0])
+    assert waited and waited == set(emitted.values())
+    for dag_id, (name, uri) in emitted.items():
+        monitor = dag_id.removeprefix("mlopsc-watch-")
+        assert (name, uri) == (f"monitor-{monitor}", f"mlopsc://monitors/{monitor}")
 
 
 ASPECTS = ["graph", "schedule", "retries", "containers", "arguments", "kubernetes", "names",
