@@ -192,6 +192,9 @@ def registry():
 def validate(document: dict, url: str, schemas) -> None:
     from jsonschema import Draft202012Validator, FormatChecker
 
+    # jsonschema checks a format only when its library is installed (rfc3339-validator,
+    # rfc3986-validator): without them eventTime and producer would pass unchecked.
+    assert {"date-time", "uri"} <= set(FormatChecker().checkers)
     Draft202012Validator({"$ref": url}, registry=schemas,
                          format_checker=FormatChecker()).validate(document)
 
@@ -222,6 +225,9 @@ def test_the_schemas_reject_a_broken_event():
     event = static_events(lowered(ROOT / "mlops.yaml"))[0]
     del event["dataset"]["name"]
     with pytest.raises(ValidationError, match="'name' is a required property"):
+        validate(event, event["schemaURL"], schemas)
+    event["dataset"]["name"], event["eventTime"] = "t", "yesterday"
+    with pytest.raises(ValidationError, match="'yesterday' is not a 'date-time'"):
         validate(event, event["schemaURL"], schemas)
     tags = event["dataset"]["facets"]["tags"]
     tags["tags"][0].pop("value")
