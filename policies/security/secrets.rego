@@ -31,11 +31,10 @@ _literals contains [value, sprintf("%s.env.%s", [c.path, e.name])] if {
 	value := e.value
 }
 
-_literals contains [value, sprintf("%s.%s[%d]", [s.path, field, i])] if {
-	some p in input.pipelines
-	some s in p.steps
+_literals contains [value, sprintf("%s.%s[%d]", [c.path, field, i])] if {
+	some c in _containers
 	some field in ["command", "args"]
-	some i, value in object.get(s, field, [])
+	some i, value in object.get(c, field, [])
 }
 
 _literals contains [ds.location, sprintf("%s.location", [ds.path])] if {
@@ -70,14 +69,13 @@ deny contains f if {
 }
 
 deny contains f if {
-	some p in input.pipelines
-	some s in p.steps
+	some c in _containers
 	some field in ["command", "args"]
-	values := object.get(s, field, [])
+	values := object.get(c, field, [])
 	some i, flag in values
 	regex.match(_flag, flag)
 	_literal_value(values, i + 1)
-	path := sprintf("%s.%s[%d]", [s.path, field, i + 1])
+	path := sprintf("%s.%s[%d]", [c.path, field, i + 1])
 	f := lib.finding("SEC-008", sprintf("%s passes a secret as a literal argument", [path]), path)
 }
 

@@ -46,6 +46,8 @@ test_placeholders_and_plain_urls_pass if {
 test_arguments_and_commands if {
 	doc := fixtures.with_step({"args": ["--epochs", "3", "--db-password", "hunter2", "--api-key=abc123"], "command": ["python", "train.py"]})
 	{f.path | some f in deny} == {"pipelines.p.steps[0].args[3]", "pipelines.p.steps[0].args[4]"} with input as doc
+	served := fixtures.with_deployment({"command": ["serve", "--token", "abc"], "args": ["--db=postgres://u:pw@db/x"]})
+	{f.path | some f in deny} == {"deployments.web.command[2]", "deployments.web.args[0]"} with input as served
 	ok := fixtures.with_step({"args": ["--db-password", "$(DB_PASSWORD)", "--token={{ var.value.t }}", "--password"]})
 	count(deny) == 0 with input as ok
 }
