@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlopsc.governance import html_tables as tables
 from mlopsc.governance.html_tables import Table
-from mlopsc.lineage.common import one_line
-from mlopsc.lineage.svg import comment_text, svg_element
+from mlopsc.lineage.svg import comment_text, one_line, svg_element
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -18,7 +18,8 @@ import unicodedata
 
 import networkx as nx
 
-from mlopsc.lineage.common import KINDS, kind_groups, node_label, one_line, sorted_edges, xml_text
+from mlopsc.lineage.common import KINDS, kind_groups, node_label, sorted_edges, xml_text
+from mlopsc.lineage.common import one_line as _one_line
 from mlopsc.lineage.svg_layout import MARGIN, NODE_H, Layout, layout
 
 # kind -> (fill, stroke, corner radius): the colours of the DOT export.
@@ -152,8 +153,15 @@ def _lines(attrs: dict[str, object]) -> list[str]:
     return [one_line(line) for line in node_label(dict(attrs)).split("\n")]
 
 
+def one_line(text: str) -> str:
+    """:func:`mlopsc.lineage.common.one_line`, without its loop for the common case."""
+    return text if text.isprintable() else _one_line(text)
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a monospace font: wide East Asian characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
