@@ -408,6 +408,12 @@ class Autoscaling:
 
 
 @frozen
+class PredictionLog:
+    location: str
+    retention_s: float
+
+
+@frozen
 class Probes:
     readiness_path: str
     liveness_path: str
@@ -447,6 +453,7 @@ class Deployment(Node):
     """Ids of the SLOs of this deployment."""
     monitors: tuple[str, ...]
     """Ids of the monitors watching this deployment."""
+    prediction_log: PredictionLog | None = None
 
 
 # ---------------------------------------------------------------- observability

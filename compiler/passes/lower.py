@@ -429,7 +429,10 @@ def _deployment(name: str, d: sdep.Deployment, spec: Spec,
         rollout=_rollout(d.rollout), security=_security(d.security),
         metrics_path=d.metrics_path, labels=dict(sorted(d.labels.items())),
         risk_tier=_s(model.risk_tier) if model and model.risk_tier else None,
-        slos=tuple(slos), monitors=tuple(monitors))
+        slos=tuple(slos), monitors=tuple(monitors),
+        prediction_log=ir.PredictionLog(location=d.prediction_log.location,
+                                        retention_s=_required_seconds(d.prediction_log.retention))
+        if d.prediction_log else None)
 
 
 def default_tiers(period_s: float) -> tuple[ir.AlertTier, ...]:

@@ -133,6 +133,18 @@ class Autoscaling(SpecModel):
     target_requests_per_second: float | None = Field(None, gt=0)
 
 
+class PredictionLog(SpecModel):
+    """Where the platform records a deployment's requests and predictions (record-keeping,
+    EU AI Act art. 12 and 19). Declared for the gate and auditors; mlopsc does not configure
+    the logger that writes there."""
+
+    location: str
+    """The log store (URI or table)."""
+    retention: PositiveDuration
+    """How long records are kept; the default bundle asks at least 183d of a high-risk model
+    under the EU AI Act (REG-006)."""
+
+
 class Probes(SpecModel):
     readiness_path: str = "/ready"
     liveness_path: str = "/health"
@@ -169,6 +181,8 @@ class Deployment(SpecModel):
     schedule: Cron | None = None
     """Batch scoring schedule."""
     probes: Probes | None = None
+    prediction_log: PredictionLog | None = None
+    """Where requests and predictions are recorded, and for how long."""
     rollout: Rollout = Rollout()
     """How new versions replace the serving one."""
     security: SecurityContext = SecurityContext()

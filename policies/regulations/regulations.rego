@@ -121,6 +121,7 @@ _ai_act_gaps(m) := {g |
 		["states no intended use in its model card", "Art. 13"],
 		["states no limitations in its model card", "Art. 13"],
 		["is served in production with no performance monitor", "Art. 72"],
+		["is served in production without a prediction log kept at least 183 days", "Art. 12, 19"],
 	]
 	_ai_act_gap(m, gap)
 	g := sprintf("%s (%s)", [gap, article])
@@ -140,6 +141,15 @@ _ai_act_gap(m, "is served in production with no performance monitor") if {
 	lib.production_model(m)
 	not _performance_watched(m)
 }
+
+_ai_act_gap(m, "is served in production without a prediction log kept at least 183 days") if {
+	some d in input.deployments
+	d.model == m.id
+	d.environment_tier == "production"
+	not _logged(d)
+}
+
+_logged(d) if d.prediction_log.retention_s >= 183 * 86400
 
 _measured(m) if {
 	some metric in m.metrics
@@ -166,12 +176,13 @@ _about(mon, m) if {
 #   A high-risk model under the EU AI Act describes its human oversight (Art. 14), declares
 #   an accuracy metric with a threshold (Art. 15), states its intended use and limitations
 #   (Art. 13), and, once served in production, is watched by a performance monitor
-#   (post-market monitoring, Art. 72). The risk assessment is REG-005.
+#   (post-market monitoring, Art. 72) and records its predictions for at least six months
+#   (`prediction_log`, Art. 12 and 19). The risk assessment is REG-005.
 # custom:
 #   code: REG-006
 #   severity: error
 #   applies_to: [models]
-#   hint: "add what the message names: `human_oversight`, a metric with `threshold`, `card.intended_use` / `card.limitations`, or a `type: performance` monitor on its deployment"
+#   hint: "add what the message names: `human_oversight`, a metric with `threshold`, `card.intended_use` / `card.limitations`, a `type: performance` monitor on its deployment, or `prediction_log: {location: ..., retention: 183d}` on its production deployments"
 deny contains f if {
 	some m in input.models
 	"eu-ai-act" in m.regulations

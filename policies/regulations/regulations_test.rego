@@ -5,7 +5,7 @@ import rego.v1
 import data.mlopsc.lib.fixtures
 
 # The fixture platform with a performance monitor on its deployment (REG-006, Art. 72).
-_watched(model_patch) := object.union(fixtures.with_model(model_patch), {"monitors": {"perf": object.union(fixtures.monitor, {
+_watched(model_patch) := object.union(_with_log(model_patch), {"monitors": {"perf": object.union(fixtures.monitor, {
 	"id": "monitor:perf", "name": "perf", "path": "monitors.perf", "type": "performance", "features": [],
 	"metric": "auc", "threshold": 0.8,
 })}})
@@ -59,10 +59,22 @@ test_eu_ai_act_high_risk_obligations if {
 		"high-risk model \"m\" falls under the EU AI Act and states no intended use in its model card (Art. 13)",
 		"high-risk model \"m\" falls under the EU AI Act and states no limitations in its model card (Art. 13)",
 	} with input as bare
-	unwatched := fixtures.with_model({"regulations": ["eu-ai-act"]})
+	unwatched := _with_log({"regulations": ["eu-ai-act"]})
 	{f.msg | some f in deny} == {"high-risk model \"m\" falls under the EU AI Act and is served in production with no performance monitor (Art. 72)"} with input as unwatched
 	# a monitor naming the model (not its deployment) counts too; other tiers are not judged
 	by_model := object.union(unwatched, {"monitors": {"perf": object.union(fixtures.monitor, {"id": "monitor:perf", "type": "concept_drift", "deployment": null})}})
 	count(deny) == 0 with input as by_model
 	count(deny) == 0 with input as fixtures.with_model({"regulations": ["eu-ai-act"], "risk_tier": "medium"})
+}
+
+_with_log(model_patch) := object.union(fixtures.with_model(model_patch), {"deployments": {
+	"web": {"prediction_log": {"location": "s3://logs/web", "retention_s": 183 * 86400}},
+	"web-shadow": {"prediction_log": {"location": "s3://logs/web", "retention_s": 183 * 86400}},
+}})
+
+test_eu_ai_act_prediction_log if {
+	short := object.union(_watched({"regulations": ["eu-ai-act"]}), {"deployments": {"web": {"prediction_log": {"retention_s": 30 * 86400}}}})
+	{f.msg | some f in deny} == {"high-risk model \"m\" falls under the EU AI Act and is served in production without a prediction log kept at least 183 days (Art. 12, 19)"} with input as short
+	none := json.patch(_watched({"regulations": ["eu-ai-act"]}), [{"op": "remove", "path": "/deployments/web-shadow/prediction_log"}])
+	{f.path | some f in deny} == {"models.m"} with input as none
 }

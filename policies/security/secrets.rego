@@ -42,6 +42,11 @@ _literals contains [ds.location, sprintf("%s.location", [ds.path])] if {
 	is_string(ds.location)
 }
 
+_literals contains [d.prediction_log.location, sprintf("%s.prediction_log.location", [d.path])] if {
+	some d in input.deployments
+	is_string(d.prediction_log.location)
+}
+
 _containers := array.concat([s | some p in input.pipelines; some s in p.steps], [d | some d in input.deployments])
 
 # METADATA

@@ -56,3 +56,8 @@ test_dataset_locations if {
 	doc := fixtures.with_dataset({"location": "mysql://etl:s3cr3t@warehouse/tx"})
 	deny == {{"code": "SEC-008", "msg": "datasets.d.location holds a password inside a URL", "path": "datasets.d.location"}} with input as doc
 }
+
+test_prediction_log_locations if {
+	doc := fixtures.with_deployment({"prediction_log": {"location": "postgres://audit:pw1@db/log", "retention_s": 1}})
+	{f.path | some f in deny} == {"deployments.web.prediction_log.location"} with input as doc
+}
