@@ -10,15 +10,27 @@ from typing import Any
 from mlopsc.target import GPU_NODE_LABEL, ApplyStep, HowToApply, Setting, TargetDeclaration
 from mlopsc.targets.airflow.codes import CODES
 
+_DURATION = r"([1-9][0-9]{0,5}(s|m|h|d))+"
+
 DECLARATION = TargetDeclaration(
     name="airflow",
-    description="Airflow 3 DAG file per Airflow pipeline (KubernetesPodOperator)",
+    description="Airflow 3 DAG file per Airflow pipeline (KubernetesPodOperator), alert "
+                "watcher DAGs",
     emitter="mlopsc.targets.airflow.target:AirflowTarget",
     settings={
         "artifact-root": Setting("where step artifacts live in the pods (default "
                                  "/mlopsc/artifacts)", pattern=r"/[^\x00]*",
                                  expected="an absolute path"),
         "gpu-node-label": GPU_NODE_LABEL,
+        "prometheus-conn": Setting("the Airflow connection (HTTP) of the Prometheus the "
+                                   "watcher DAGs ask (default mlopsc_prometheus)",
+                                   pattern=r"[A-Za-z0-9_.-]{1,250}",
+                                   expected="an Airflow connection id"),
+        "trigger-cooldown": Setting("the least time between two asset events of one "
+                                    "monitor's watcher (default 1h)", pattern=_DURATION,
+                                    expected="a duration such as 30m or 1h"),
+        "watch-interval": Setting("how often a watcher DAG asks Prometheus (default 1m)",
+                                  pattern=_DURATION, expected="a duration such as 30s or 1m"),
     },
     orchestrators=("airflow",),
     codes=CODES,

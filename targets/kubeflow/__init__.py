@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlopsc.target import GPU_NODE_LABEL, ApplyStep, HowToApply, TargetDeclaration
+from mlopsc.target import GPU_NODE_LABEL, ApplyStep, HowToApply, Setting, TargetDeclaration
 from mlopsc.targets.kubeflow.codes import CODES
+
+_URL = r"https?://[A-Za-z0-9.:\[\]_~%/-]{1,2000}"
 
 # The recurring run as JSON with the uploaded pipeline's id added (python3 with PyYAML, as
 # mlopsc itself needs), posted to KFP's v2beta1 API.
@@ -21,9 +23,26 @@ RECURRING_RUN_POST = (
 
 DECLARATION = TargetDeclaration(
     name="kubeflow",
-    description="KFP v2 IR YAML per Kubeflow pipeline (kfp compiler), recurring runs",
+    description="KFP v2 IR YAML per Kubeflow pipeline (kfp compiler), recurring runs, "
+                "alert trigger CronJobs",
     emitter="mlopsc.targets.kubeflow.target:KubeflowTarget",
-    settings={"gpu-node-label": GPU_NODE_LABEL},
+    settings={
+        "gpu-node-label": GPU_NODE_LABEL,
+        "prometheus-url": Setting("the Prometheus the trigger CronJobs ask (default "
+                                  "http://prometheus-operated.monitoring.svc:9090)",
+                                  pattern=_URL, expected="an http(s) URL"),
+        "kfp-endpoint": Setting("the KFP API server the trigger CronJobs call (default "
+                                "http://ml-pipeline.kubeflow.svc.cluster.local:8888)",
+                                pattern=_URL, expected="an http(s) URL"),
+        "trigger-cooldown": Setting("the least time between two runs one trigger CronJob "
+                                    "starts (default 1h)",
+                                    pattern=r"([1-9][0-9]{0,5}(s|m|h|d))+",
+                                    expected="a duration such as 30m or 1h"),
+        "trigger-image": Setting("the Python 3.11+ image the trigger CronJobs run (default "
+                                 "python:3.12-slim; pin it by digest)",
+                                 pattern=r"[a-z0-9][a-z0-9._/:@-]{0,254}",
+                                 expected="an image reference"),
+    },
     orchestrators=("kubeflow",),
     codes=CODES,
     docs="docs/targets/kubeflow.md",
