@@ -45,7 +45,7 @@ def _show(field: str, value: Any) -> str:
                          for s in value) if value else "none"
     if field in ("model", "deployment", "source"):
         return _name(value)
-    if field in ("analysis_slos", "slos"):
+    if field in ("analysis_slos", "slos", "produced_by"):
         return words([_name(v) for v in value or []])
     return words(value)
 
@@ -68,7 +68,7 @@ def data_contracts(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
 FEATURE_SET_FIELDS = {"version": "version", "owner": "owner", "source": "source",
                       "entity": "entity key", "online": "served online",
                       "offline": "served offline", "ttl_s": "online TTL",
-                      "pii_features": "PII features"}
+                      "pii_features": "PII features", "produced_by": "produced by"}
 
 
 def feature_sets(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:

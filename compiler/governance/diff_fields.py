@@ -11,7 +11,7 @@ from mlopsc.governance.diff_sections import Item, Row, _keyed, words
 _FLAGS = (("pii", "now marked PII", "no longer marked PII"),
           ("nullable", "now nullable", "no longer nullable"))
 _ATTRS = {"type": "type", "classification": "classification", "min": "min", "max": "max",
-          "kind": "kind", "renamed_from": "renamed from"}
+          "kind": "kind", "renamed_from": "renamed from", "purpose": "purpose"}
 
 
 def contract_fields(subject: str, prefix: str, noun: str, old: list[Any],
@@ -41,8 +41,17 @@ def _field_change(subject: str, prefix: str, key: str, a: Item, b: Item) -> Iter
     for attr, label in _ATTRS.items():
         if a.get(attr) != b.get(attr):
             yield (subject, "changed", f"{key}.{attr}", a.get(attr), b.get(attr),
-                   f"{prefix}: {label} {words(a.get(attr))} → {words(b.get(attr))}")
+                   (f"{prefix}: {label} {words(a.get(attr))} → {words(b.get(attr))}"
+                   f"{_direction(attr, a.get(attr), b.get(attr))}"))
     yield from _allowed(subject, prefix, key, a.get("allowed_values"), b.get("allowed_values"))
+
+
+def _direction(attr: str, old: Any, new: Any) -> str:
+    """Whether a bound now lets fewer values through (narrowed) or more (widened)."""
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new))
+    if attr not in ("min", "max") or not numbers:
+        return ""
+    return " (narrowed)" if (new > old) == (attr == "min") else " (widened)"
 
 
 def _allowed(subject: str, prefix: str, key: str, old: Any, new: Any) -> Iterator[Row]:

@@ -122,9 +122,9 @@ def _metrics(subject: str, prefix: str, key: str, old: list[Any], new: list[Any]
         a, b = before[name], after[name]
         was, now = meets(a), meets(b)
         if was is not None and now is not None and was != now:
-            side = "above" if b.get("higher_is_better", True) else "below"
-            verdict = (f"now meets its {threshold_name}" if now else
-                       f"now misses its {threshold_name} (no longer {side} it)")
+            side = "below" if b.get("higher_is_better", True) else "above"
+            verdict = f"now meets its {threshold_name}" if now else \
+                f"now {side} its {threshold_name}"
             yield (subject, "changed", f"{field}.meets_threshold", was, now,
                    (f"{prefix} {name} {verdict}: value {words(b.get('value'))}, threshold "
                    f"{words(b.get('threshold'))}"))

@@ -73,8 +73,8 @@ def _threshold(subject: str, prefix: str, key: str, kind: Any, old: Any,
 
 def trigger_words(t: Item) -> str:
     """A rollback trigger as a reader tells it apart: its type and what it watches."""
-    watched = [f"SLO {t['slo']}" if t.get("slo") else "",
-               f"monitor {t['monitor']}" if t.get("monitor") else "",
+    watched = [f"SLO {_name(t['slo'])}" if t.get("slo") else "",
+               f"monitor {_name(t['monitor'])}" if t.get("monitor") else "",
                f"threshold {words(t['threshold'])}" if t.get("threshold") is not None else ""]
     what = ", ".join(w for w in watched if w)
     return f"rollback trigger {t.get('type')}" + (f" ({what})" if what else "")

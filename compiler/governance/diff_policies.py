@@ -22,21 +22,25 @@ def policies(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
                            {"engine": "engine", "bundles": "bundles"})
         # A rule switched off (or back on) leaves (or rejoins) the rule table: that is said
         # once, by _disabled, not again as "policy X removed".
-        switched = {d.get("rule") for d in before.get("disabled", []) + after.get("disabled", [])}
-        yield from _results(before.get("results", []), after.get("results", []))
-        yield from _rules(before.get("rules", []), after.get("rules", []), switched)
+        off = {d.get("rule") for d in before.get("disabled", [])}
+        now_off = {d.get("rule") for d in after.get("disabled", [])}
+        yield from _results(before.get("results", []), after.get("results", []),
+                            now_off - off)
+        yield from _rules(before.get("rules", []), after.get("rules", []), now_off - off,
+                          off - now_off)
 
 
 RULE_FIELDS = {"severity": "severity", "title": "title", "domain": "domain",
                "bundle": "bundle"}
 
 
-def _rules(old: list[Any], new: list[Any], switched: set[Any]) -> Iterator[Row]:
+def _rules(old: list[Any], new: list[Any], switched_off: set[Any],
+           switched_on: set[Any]) -> Iterator[Row]:
     before, after = _keyed(old, lambda r: r["code"]), _keyed(new, lambda r: r["code"])
-    for code in sorted(after.keys() - before.keys() - switched):
+    for code in sorted(after.keys() - before.keys() - switched_on):
         yield (f"rule:{code}", "added", None, None, after[code],
                f"policy {code} added: {after[code].get('title')}")
-    for code in sorted(before.keys() - after.keys() - switched):
+    for code in sorted(before.keys() - after.keys() - switched_off):
         yield f"rule:{code}", "removed", None, before[code], None, f"policy {code} removed"
     for code in sorted(before.keys() & after.keys()):
         yield from _fields(f"rule:{code}", f"policy {code}", before[code], after[code],
@@ -49,14 +53,20 @@ def _status(result: Item) -> str:
     return f"policy {result['rule']} {words_} on {result['subject']}{waiver}"
 
 
-def _results(old: list[Any], new: list[Any]) -> Iterator[Row]:
-    before, after = _keyed(old, lambda r: r["id"]), _keyed(new, lambda r: r["id"])
+def _results(old: list[Any], new: list[Any], switched_off: set[Any]) -> Iterator[Row]:
+    """Results by rule and subject; a rule switched off is said once (by ``_disabled``),
+    not again for each subject it is no longer evaluated on."""
+    # Keyed by what the id is made of, so that a result's rule or subject is compared.
+    before = _keyed(old, lambda r: f"{r['rule']}@{r['subject']}")
+    after = _keyed(new, lambda r: f"{r['rule']}@{r['subject']}")
     for key in sorted(before.keys() | after.keys()):
         subject = f"result:{key}"
         if key not in before:
             yield subject, "added", "status", None, after[key]["status"], _status(after[key])
         elif key not in after:
             r = before[key]
+            if r["rule"] in switched_off:
+                continue
             yield (subject, "removed", "status", r["status"], None,
                    f"policy {r['rule']} no longer evaluated on {r['subject']}")
         elif (before[key]["status"], before[key].get("waiver")) != \

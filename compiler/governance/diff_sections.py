@@ -21,7 +21,8 @@ def words(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:g}"
+        # Exact and short: 1000000.0 reads 1000000 (not 1e+06), 0.78 reads 0.78.
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, list):
         return ", ".join(words(v) for v in value)
     return str(value)
@@ -73,6 +74,9 @@ def _entities(old: dict[str, Any], new: dict[str, Any], section: str,
         elif node_id not in after:
             yield node_id, "removed", None, before[node_id], None, f"{prefix} removed"
         else:
+            a, b = before[node_id].get("name"), after[node_id].get("name")
+            if a != b:
+                yield node_id, "changed", "name", a, b, f"{noun} {a} renamed to {b}"
             yield from compare(node_id, prefix, before[node_id], after[node_id])
 
 

@@ -22,7 +22,7 @@ def field_facts(f: Field) -> dict[str, Any]:
     return {"name": f.name, "type": f.type, "nullable": f.nullable, "pii": f.pii,
             "classification": f.classification, "kind": f.kind, "min": f.min, "max": f.max,
             "allowed_values": list(f.allowed_values) if f.allowed_values is not None else None,
-            "renamed_from": f.renamed_from}
+            "renamed_from": f.renamed_from, "purpose": f.purpose}
 
 
 def model_facts(m: Model) -> dict[str, Any]:

@@ -22,7 +22,8 @@ TODAY = datetime.date(2026, 11, 15)
 FLAGSHIP = (ROOT / "mlops.yaml").read_text()
 APPROVAL = ('      - {by: tom.okafor@acme.example, role: risk, date: "2026-11-07", '
             'stage: production, version: "2.3.0"}\n')
-FIELD = "      - {name: customer_id, type: string, pii: true, classification: confidential}\n"
+FIELD = ("      - {name: transaction_id, type: string, description: Unique id of the "
+         "authorisation.}\n")
 WAIVER = """
 waivers:
   second-approval:
@@ -31,6 +32,18 @@ waivers:
     reason: The second approver signs after the quarterly risk committee.
     approver: compliance@acme.example
     expires: "2027-01-31"
+"""
+OVERSIGHT = ("    human_oversight:\n      description: Analysts review every step-up that a "
+             "customer disputes and can override the model's decision.\n"
+             "      reviewers: [fraud-operations]\n")
+QUALITY_MONITOR = """\
+  transactions-quality:
+    type: data_quality
+    dataset: transactions
+    window: 1h
+    severity: warning
+    routing: {team: team-payments-data}
+    runbook: https://runbooks.acme.example/data/transactions-quality
 """
 
 
@@ -96,6 +109,81 @@ CASES = [
      FLAGSHIP, edit(FLAGSHIP, "auc_pr: {value: 0.81, threshold: 0.78,",
                     "auc_pr: {value: 0.81, threshold: 0.7,"),
      "model fraud-detector: metric auc_pr: threshold 0.78 → 0.7"),
+    # Facts beyond the inventory: the card, provenance, oversight, constraints, monitors.
+    ("intended use changed",
+     FLAGSHIP, edit(FLAGSHIP, "intended_use: Score card authorisations in real time;",
+                    "intended_use: Score card and loan authorisations in real time;"),
+     ('model fraud-detector: intended use "Score card authorisations in real time; scores '
+      'above 0.92 send the payment to step-up authentication, never to an outright decline." '
+      '→ "Score card and loan authorisations in real time; scores above 0.92 send the '
+      'payment to step-up authentication, never to an outright decline."')),
+    ("artifact replaced at the same version",
+     FLAGSHIP, edit(FLAGSHIP, "uri: s3://acme-models/fraud-detector/2.3.0/model.json",
+                    "uri: s3://acme-models/fraud-detector/2.3.0/model-retrained.json"),
+     ("model fraud-detector: artifact URI s3://acme-models/fraud-detector/2.3.0/model.json → "
+      "s3://acme-models/fraud-detector/2.3.0/model-retrained.json while the version stays "
+      "2.3.0")),
+    ("training code version changed",
+     FLAGSHIP, edit(FLAGSHIP, "code_version: 8f3c2a1e", "code_version: 0000000e"),
+     ("model fraud-detector: training code version 8f3c2a1e9b7d4c6f0a5e2d1b3c4a5f6e7d8c9b0a → "
+      "0000000e9b7d4c6f0a5e2d1b3c4a5f6e7d8c9b0a")),
+    ("per-decision explanations off",
+     FLAGSHIP, edit(FLAGSHIP, "      per_decision: true\n", "      per_decision: false\n"),
+     "model fraud-detector: no longer explained per decision (per-decision explanations off)"),
+    ("oversight reviewers emptied",
+     FLAGSHIP, edit(FLAGSHIP, "reviewers: [fraud-operations]", "reviewers: []"),
+     "model fraud-detector: human oversight reviewers emptied: nobody reviews the decisions"),
+    ("human oversight section deleted",
+     FLAGSHIP, edit(FLAGSHIP, OVERSIGHT, ""), "model fraud-detector: human oversight removed"),
+    ("risk assessment deleted",
+     FLAGSHIP, edit(FLAGSHIP, "    risk_assessment: https://wiki.acme.example/risk/"
+                    "fraud-detector-2.3\n", ""),
+     ("model fraud-detector: risk assessment removed (was "
+      "https://wiki.acme.example/risk/fraud-detector-2.3)")),
+    ("stage history rewritten",
+     FLAGSHIP, edit(FLAGSHIP, 'version: "2.3.0", date: "2026-10-28"',
+                    'version: "2.3.0", date: "2026-11-08"'),
+     ("model fraud-detector: stage history rewritten: staging 2.3.0 on 2026-10-28, "
+      "production 2.3.0 on 2026-11-09 → staging 2.3.0 on 2026-11-08, production 2.3.0 on "
+      "2026-11-09")),
+    ("metric falls below its threshold",
+     FLAGSHIP, edit(FLAGSHIP, "auc_pr: {value: 0.81,", "auc_pr: {value: 0.7,"),
+     ("model fraud-detector: metric auc_pr now below its promotion threshold: value 0.7, "
+      "threshold 0.78")),
+    ("allowed values narrowed",
+     FLAGSHIP, edit(FLAGSHIP, "[DE, FR, GB, NL, US, other]", "[DE, FR, GB, NL, US]"),
+     ("data contract transactions: field card_country: allowed values narrowed, other no "
+      "longer allowed")),
+    ("max narrowed",
+     FLAGSHIP, edit(FLAGSHIP, "min: 0, max: 1000000}", "min: 0, max: 500000}"),
+     "data contract transactions: field amount_eur: max 1000000 → 500000 (narrowed)"),
+    ("model input field removed",
+     FLAGSHIP, edit(FLAGSHIP, "      - {name: amount_eur, type: float, kind: continuous, "
+                    "min: 0}\n", ""),
+     "model fraud-detector: input field amount_eur removed"),
+    ("model input field removed is breaking",
+     FLAGSHIP, edit(FLAGSHIP, "      - {name: amount_eur, type: float, kind: continuous, "
+                    "min: 0}\n", ""),
+     ("breaking, major version not bumped: model fraud-detector input schema: field "
+      "amount_eur removed (version 1.1.0 → 1.1.0)")),
+    ("drift threshold loosened",
+     FLAGSHIP, edit(FLAGSHIP, "method: psi, threshold: 0.25}", "method: psi, threshold: 0.4}"),
+     ("monitor scorer-feature-drift: feature merchant_category: drift threshold 0.25 → 0.4 "
+      "(loosened)")),
+    ("monitor deleted",
+     FLAGSHIP, edit(FLAGSHIP, QUALITY_MONITOR, ""), "monitor transactions-quality removed"),
+    ("rollback trigger removed, told apart from the other",
+     FLAGSHIP, edit(FLAGSHIP, "        - {type: slo_breach, slo: scorer-latency}\n", ""),
+     "deployment fraud-scorer: rollback trigger slo_breach (SLO scorer-latency) removed"),
+    ("PII flag dropped is governance-significant",
+     FLAGSHIP, edit(FLAGSHIP, "        pii: true\n        classification: confidential\n"
+                    "        purpose: Links", "        classification: confidential\n"
+                    "        purpose: Links"),
+     ("governance-significant: data contract transactions: field customer_id no longer "
+      "marked PII")),
+    ("retention changed is governance-significant",
+     FLAGSHIP, edit(FLAGSHIP, "retention: {period: 730d,", "retention: {period: 365d,"),
+     "governance-significant: data contract transactions: retention 730 d → 365 d"),
     ("regulation added for every model",
      FLAGSHIP, edit(FLAGSHIP, "  regulations: [gdpr]\n", "  regulations: [gdpr, eu-ai-act]\n"),
      "regulation eu-ai-act now in force for every model"),
@@ -165,6 +253,20 @@ def test_the_four_release_changes_read_exactly(tmp_path):
     data = json.loads(changes.render("json"))
     assert [c["message"] for c in data["changes"]] == changes.messages()
     assert data["counts"] == {"added": 1, "removed": 3, "changed": 5}
+
+
+def test_the_headline_comes_first_and_a_rule_switched_off_is_said_once(tmp_path):
+    new = edit(FLAGSHIP, "    risk_tier: high\n", "    risk_tier: unacceptable\n")
+    new = edit(new, "  regulations: [gdpr]\n", "  regulations: [gdpr]\n  disabled_rules:\n"
+               "    - {rule: GOV-012, reason: Shadow stage retired., approver: cro@acme.example}\n")
+    lines = diff_reports(report_of(FLAGSHIP, tmp_path, "old"),
+                         report_of(new, tmp_path, "new")).messages()
+    assert lines[:3] == ["model fraud-detector: risk tier high → unacceptable",
+                         "model fraud-detector: approvals required 2 → 0",
+                         "model fraud-detector: approver roles required compliance, risk → none"]
+    about_gov_012 = [line for line in lines if "GOV-012" in line]
+    assert about_gov_012 == [("policy GOV-012 switched off for every subject, approved by "
+                             "cro@acme.example: Shadow stage retired.")]
 
 
 def test_identical_specs_have_no_changes(tmp_path):
