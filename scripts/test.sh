@@ -1,46 +1,79 @@
 #!/usr/bin/env bash
 # Installs everything the tests use, then runs them. The README's second quick-start command.
-#   - Debian packages: prometheus (promtool), graphviz (dot), and nodejs + npm when no
-#     Node.js is on PATH                                          [when run as root]
+#   - Debian packages: prometheus (promtool), graphviz (dot), kubernetes-client (kubectl),
+#     and nodejs + npm when no Node.js is on PATH                 [when run as root]
 #   - Mermaid's parser from npm, pinned in tests/node (package-lock.json)
-#   - mlopsc with its test extra, and the example plugin target
-#   - a separate venv with Apache Airflow 3 (its pins clash with kfp's)
+#   - .venv-test: mlopsc (editable) with its test extra, the example plugin target and the
+#     real OPA bindings, pinned by constraints/test.txt (scripts/test-venv.sh)
+#   - .venv-airflow: Apache Airflow 3 (its pins clash with kfp's; scripts/airflow-venv.sh)
+# The interpreter or venv that runs this script is left as it was: nothing is installed into
+# it, and the tests run in .venv-test. A second run reuses both venvs and node_modules while
+# their pins are unchanged. docs/testing.md says what they take on disk and how to remove them.
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
+START=$SECONDS
+
+# step TITLE COMMAND...: a line before and after, with the seconds the step took.
+step() {
+  local title=$1 t0=$SECONDS
+  shift
+  echo "== $title ..."
+  "$@"
+  echo "== $title: done in $((SECONDS - t0))s (setup so far $((SECONDS - START))s)"
+}
+
+apt_install() {
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# npm ci empties node_modules first; a stamp of the lock file skips it when nothing changed.
+npm_install() {
+  local stamp=tests/node/node_modules/.mlopsc-lock want
+  want=$(sha256sum tests/node/package-lock.json | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "   tests/node/node_modules is up to date"
+    return
+  fi
+  npm ci --prefix tests/node --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$want" >"$stamp"
+}
 
 need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "== apt-get install ${need_apt[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+    step "apt-get install ${need_apt[*]}" apt_install "${need_apt[@]}"
   else
     echo "missing ${need_apt[*]}: install them (Debian: apt-get install ${need_apt[*]})" >&2
     exit 2
   fi
 fi
 
-echo "== pip install mlopsc[test]"
-"$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[test]'
-"$PYTHON" -m pip install --quiet --disable-pip-version-check -e examples/plugin-target
-# A real OPA for the engine-parity tests: OPA's Go engine (v1.20.2) behind ctypes. The wheel
-# declares Python >=3.14, but its pure-ctypes wrapper runs on 3.11 (the tests prove it), so it
-# is installed here, pinned, past that check and without dependencies (it has none).
-"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps \
-  --ignore-requires-python opa-golib-python-bindings==0.4.4
+step "npm ci (Mermaid's parser, tests/node)" npm_install
 
-echo "== npm ci (Mermaid's parser)"
-npm ci --prefix tests/node --no-audit --no-fund --loglevel=error >/dev/null
+TEST_PYTHON=
+test_venv() { TEST_PYTHON=$(PYTHON="$PYTHON" bash scripts/test-venv.sh); }
+step "test venv (.venv-test: mlopsc[test], the example plugin, OPA)" test_venv
 
-echo "== Airflow venv"
-export MLOPSC_AIRFLOW_PYTHON
-MLOPSC_AIRFLOW_PYTHON=$(bash scripts/airflow-venv.sh)
+export MLOPSC_AIRFLOW_PYTHON=
+airflow_venv() {
+  # Built from the base interpreter of .venv-test, never from an activated venv.
+  local base
+  base=$("$TEST_PYTHON" -c 'import sys; print(sys._base_executable)')
+  MLOPSC_AIRFLOW_PYTHON=$(PYTHON=$base bash scripts/airflow-venv.sh)
+}
+step "Airflow venv (.venv-airflow)" airflow_venv
 
-echo "== pytest (one worker per core)"
-exec "$PYTHON" -m pytest -n auto "$@"
+# As `activate` would: a tool run by name (mlopsc, ruff, mypy, python) is the test venv's.
+VENV=$(dirname "$(dirname "$TEST_PYTHON")")
+export VIRTUAL_ENV=$VENV PATH="$VENV/bin:$PATH"
+unset PYTHONHOME PYTHONPATH
+echo "== pytest -n auto in $VENV (setup took $((SECONDS - START))s; pytest reports its own time)"
+exec "$TEST_PYTHON" -m pytest -n auto "$@"
