@@ -90,6 +90,12 @@ def flagship_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     return page, tmp / "old.yaml"
 
 
+@pytest.fixture(scope="module")
+def flagship_dom(flagship_page: tuple[Path, Path]) -> Load:
+    """The flagship page loaded once: its DOM and console messages."""
+    return dump_dom(flagship_page[0])
+
+
 def test_page_bytes_are_deterministic(flagship_page: tuple[Path, Path], tmp_path: Path
                                       ) -> None:
     """Another hash seed, and the base as a report.json rather than a spec: the same bytes."""
@@ -101,9 +107,8 @@ def test_page_bytes_are_deterministic(flagship_page: tuple[Path, Path], tmp_path
     assert again.read_bytes() == page.read_bytes()
 
 
-def test_page_loads_without_console_messages(flagship_page: tuple[Path, Path]) -> None:
-    page, _old = flagship_page
-    assert dump_dom(page).console == []
+def test_page_loads_without_console_messages(flagship_dom: Load) -> None:
+    assert flagship_dom.console == []
 
 
 def test_console_check_catches_errors_and_csp_violations(tmp_path: Path) -> None:
@@ -118,10 +123,10 @@ def test_console_check_catches_errors_and_csp_violations(tmp_path: Path) -> None
     assert any("undefinedFunction" in line for line in dump_dom(erring).console)
 
 
-def test_dom_holds_every_lineage_node_and_every_change(flagship_page: tuple[Path, Path]
-                                                       ) -> None:
-    page, old = flagship_page
-    dom = Dom(dump_dom(page).stdout)
+def test_dom_holds_every_lineage_node_and_every_change(flagship_page: tuple[Path, Path],
+                                                       flagship_dom: Load) -> None:
+    _page, old = flagship_page
+    dom = Dom(flagship_dom.stdout)
     graph = json.loads(mlopsc("lineage", str(FLAGSHIP), "--graph-format", "json").stdout)
     assert sorted(dom.nodes) == sorted(n["id"] for n in graph["nodes"])
     assert dom.tags.count("svg") == 1 and "script" not in dom.tags
@@ -134,17 +139,18 @@ def test_dom_holds_every_lineage_node_and_every_change(flagship_page: tuple[Path
     assert dom.title == "Governance report: fraud-platform"
 
 
-def test_screenshot_shows_the_graph(flagship_page: tuple[Path, Path], tmp_path: Path) -> None:
+def test_screenshot_shows_the_graph(flagship_page: tuple[Path, Path], flagship_dom: Load,
+                                    tmp_path: Path) -> None:
     page, _old = flagship_page
-    dom = Dom(dump_dom(page).stdout)
+    dom = Dom(flagship_dom.stdout)
     assert {n.partition(":")[0] for n in dom.nodes} == set(STYLE)
     assert _kinds_not_shown(page, dom, tmp_path / "shot.png") == []
 
 
 def test_screenshot_check_fails_without_the_graph(flagship_page: tuple[Path, Path],
-                                                  tmp_path: Path) -> None:
+                                                  flagship_dom: Load, tmp_path: Path) -> None:
     page, _old = flagship_page
-    dom = Dom(dump_dom(page).stdout)
+    dom = Dom(flagship_dom.stdout)
     stripped = tmp_path / "no-graph.html"
     markup = page.read_text(encoding="utf-8")
     stripped.write_text(re.sub(r"<svg .*?</svg>", "", markup, flags=re.S), encoding="utf-8")
