@@ -5,10 +5,14 @@ from mlopsc.codes import Code
 CODES: tuple[Code, ...] = (
     Code("E580", "breaking change without a major version bump",
          "A data contract, a feature set or a model's input schema changed in a way that "
-         "breaks its consumers (a field or feature removed or renamed, a type or range "
-         "narrowed, a nullable field made required, a required field added) but its major "
-         "version stayed the same. "
-         "Consumers pin major versions; they would read data they cannot handle.",
+         "breaks its consumers, judged from the consumer's side (docs/plan.md has the table): "
+         "for a data contract or feature set, whose readers rely on every promise, a field "
+         "removed or renamed, a type changed, a max raised or removed, a min lowered or "
+         "removed, an allowed value added, a required field made nullable; for a model "
+         "input schema, whose callers feed the model, a change that makes the model accept "
+         "less (a field removed or made required, a bound tightened, an allowed value "
+         "removed, a narrower type). The major version stayed the same. "
+         "Consumers pin major versions; they would meet data or refusals they cannot handle.",
          "bump the major version (e.g. 3.2.0 -> 4.0.0), or make the change compatible"),
     Code("W582", "orphan dataset",
          "A data contract that no pipeline, feature set, model or monitor reads. It may be "
