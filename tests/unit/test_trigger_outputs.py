@@ -128,3 +128,45 @@ def test_watcher_dag_id_clash_is_e521():
 def test_dataclass_pipeline_has_the_fields_used():
     names = {f.name for f in dataclasses.fields(ir.Pipeline)}
     assert {"name", "namespace", "service_account", "triggers", "parameters"} <= names
+
+
+def _continuous_monitor_triggers(ir_):
+    """(pipeline, monitor) for every continuously trained model whose training pipeline
+    PIPE-005 lets pass on a drift or performance trigger."""
+    pipelines = {p.id: p for p in ir_.pipelines}
+    out = set()
+    for m in ir_.models:
+        p = pipelines.get(m.training.pipeline) if m.training else None
+        if p is None or not getattr(m.training, "continuous", False):
+            continue
+        out |= {(p.name, t.monitor.partition(":")[2]) for t in p.triggers
+                if t.type in ("drift", "performance")}
+    return out
+
+
+@pytest.mark.parametrize("orchestrator", ["kubeflow", "airflow"])
+def test_pipe005_and_the_outputs_agree(orchestrator):
+    """PIPE-005 passes a continuously trained model on a drift or performance trigger; the
+    outputs then hold what starts the run on that alert, in either orchestrator."""
+    from mlopsc import api
+    from mlopsc.targets.airflow import AirflowTarget
+    from mlopsc.targets.kubeflow import KubeflowTarget
+
+    result = api.validate(api.Options(spec="mlops.yaml"))
+    assert result.ir is not None
+    assert "PIPE-005" not in {d.code for d in result.diagnostics}
+    ir_ = dataclasses.replace(result.ir, pipelines=tuple(
+        dataclasses.replace(p, orchestrator=orchestrator) for p in result.ir.pipelines))
+    pairs = _continuous_monitor_triggers(ir_)
+    assert pairs, "the flagship retrains on drift"
+    target = KubeflowTarget() if orchestrator == "kubeflow" else AirflowTarget()
+    files = {a.path: a.content for a in target.emit(ir_, EmitOptions("0", "mlops.yaml"),
+                                                    Diagnostics())}
+    for pipeline, monitor in pairs:
+        if orchestrator == "kubeflow":
+            config = yaml.safe_load_all(files[f"{pipeline}.trigger.yaml"])
+            [configmap] = [d for d in config if d["kind"] == "ConfigMap"]
+            assert monitor in json.loads(configmap["data"]["config.json"])["monitors"]
+        else:
+            source = files[f"dags/mlopsc-watch-{monitor}.py"].decode()
+            assert _constants(source)["MONITOR"] == monitor
