@@ -260,3 +260,38 @@ def test_feature_set_changes(tmp_path, old, new, kind, breaking, unbumped, text)
             changes[0].version_path) == (
         kind, breaking, unbumped, f"feature set tx-features: {text}",
         "features.tx-features.version")
+
+
+def test_a_removed_contract_is_in_the_plan_not_no_changes(tmp_path):
+    """The plan's Breaking section lists a removed contract (its Governance section says
+    `data contract x removed` too) rather than saying nothing changed."""
+    from mlopsc.tools.plan import Plan
+    from mlopsc.tools.plan_render import NO_SCHEMA_CHANGES, render_markdown
+
+    extra = "  extra:\n    version: \"1.0.0\"\n    fields:\n      - {name: id, type: string}\n"
+    old = _ir(SPEC.replace("VERSION", "1.0.0") + extra, tmp_path, "old")
+    new = _ir(SPEC.replace("VERSION", "1.0.0"), tmp_path, "new")
+    changes = compare(old, new)
+    assert [(c.kind, c.breaking, c.unbumped, c.path) for c in changes] == [
+        ("contract-removed", True, False, "datasets.extra")]
+    text = render_markdown(Plan(base="HEAD", breaking=changes, governance=[]), "mlops.yaml")
+    assert "- breaking: data contract extra removed\n" in text
+    assert NO_SCHEMA_CHANGES not in text
+
+
+def test_retention_and_a_feature_sets_source_bounds_are_classified(tmp_path):
+    spec = FEATURES.replace("VERSION", "1.0.0").replace("ENTITY", "id").replace(
+        "FEATURES", "amount")
+
+    def version(max_: int, retention: str) -> str:
+        return spec.replace("      - {name: amount, type: float}\n",
+                            f"      - {{name: amount, type: float, max: {max_}}}\n"
+                            ).replace("features:\n", retention + "features:\n", 1)
+
+    old = _ir(version(100, ""), tmp_path, "old")
+    new = _ir(version(500, "    retention: {period: 30d}\n"), tmp_path, "new")
+    # The feature set exposes its source's promise, so its readers break with it.
+    assert [(c.subject, c.kind, c.effect, c.unbumped) for c in compare(old, new)] == [
+        ("data contract tx", "max-raised", "breaking", True),
+        ("data contract tx", "retention-changed", "governance", False),
+        ("feature set tx-features", "max-raised", "breaking", True)]
