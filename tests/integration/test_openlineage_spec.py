@@ -86,6 +86,29 @@ def test_feature_sets_are_inputs_of_the_job_that_trains_on_them():
     assert jobs["fraud-platform", "slos/scorer-latency"][0] == {predictions}
 
 
+
+def test_data_no_pipeline_makes_gets_a_job_of_its_own(tmp_path):
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "mlops.yaml").read_text())
+    del spec["pipelines"]["fraud-features"]["outputs"]
+    del spec["pipelines"]["fraud-training"]["outputs"]
+    del spec["models"]["fraud-detector"]["training"]["pipeline"]
+    path = tmp_path / "mlops.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    ir = lowered(path)
+    jobs = jobs_of(static_events(ir))
+    lake = ("s3://payments-lake", "curated/transactions")
+    features = ("fraud-platform", "features/transaction-features")
+    model = ("fraud-platform", "models/fraud-detector")
+    assert jobs["fraud-platform", "features/transaction-features/build"] == ({lake}, {features})
+    assert jobs["fraud-platform", "models/fraud-detector/train"] == ({lake, features}, {model})
+    assert jobs["fraud-platform", "fraud-training"][1] == set()
+    graph = build_lineage(ir)
+    assert [e for e in graph.edges(data="relation") if not represented(
+        name_of(ir, e[0]), name_of(ir, e[1]), graph.nodes[e[0]]["kind"] in DATA,
+        graph.nodes[e[1]]["kind"] in DATA, jobs)] == []
+
 # location -> the naming class of openlineage-python that names the same data.
 NAMING = [
     ("s3://payments-lake/curated/transactions/",
