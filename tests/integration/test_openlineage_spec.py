@@ -2,22 +2,25 @@
 job input or output, datasets are named as the naming spec (and openlineage-python's own
 naming classes) name their location, the facets carry version, PII and classification
 tags and owners, and every event and facet validates against the OpenLineage spec's JSON
-schemas (tests/fixtures/openlineage/, see SOURCE.md there)."""
+schemas as openlineage-python's generated models hold them (ol_models.py; see
+tests/fixtures/openlineage/SOURCE.md for why the schema files are not vendored)."""
 
 from __future__ import annotations
 
+import copy
 import datetime
+import importlib.metadata
 import json
-import os
 from pathlib import Path
 
+import ol_models
 import pytest
 from conftest import ROOT, example_id, example_specs
 from openlineage.client.naming import dataset as ol_naming
 
 from mlopsc import api
 from mlopsc.lineage.naming import dataset_name
-from mlopsc.lineage.openlineage import name_of, static_events
+from mlopsc.lineage.openlineage import name_of, render, static_events
 from mlopsc.passes.build_lineage import build_lineage
 
 DATA = ("dataset", "feature-set", "model")
@@ -186,80 +189,192 @@ def test_facets_carry_version_tags_and_owners():
     assert jobs["deployments/fraud-scorer"]["jobType"]["processingType"] == "SERVICE"
 
 
-# ---------------------------------------------------------------- the spec's JSON schemas
-SCHEMAS = ROOT / "tests" / "fixtures" / "openlineage"
-
-
-def schema_dirs() -> list[Path]:
-    """Where the spec's schemas are looked for: the vendored fixtures, then
-    $MLOPSC_OPENLINEAGE_SPEC, then shared/schemas/openlineage beside the repository."""
-    dirs = [SCHEMAS / "spec"]
-    if os.environ.get("MLOPSC_OPENLINEAGE_SPEC"):
-        dirs.append(Path(os.environ["MLOPSC_OPENLINEAGE_SPEC"]))
-    return [*dirs, ROOT.parent / "shared" / "schemas" / "openlineage"]
-
-
-def registry():
-    """Every schema file under the first folder that has OpenLineage.json, by its ``$id``;
-    no retrieval, so an unknown reference fails instead of reaching the network."""
-    from referencing import Registry, Resource
-
-    found = next((d for d in schema_dirs() if (d / "OpenLineage.json").is_file()), None)
-    assert found is not None, (
-        "the OpenLineage spec's JSON schemas are missing: see tests/fixtures/openlineage/"
-        f"SOURCE.md (looked in {[str(d) for d in schema_dirs()]})")
-    resources = [Resource.from_contents(json.loads(p.read_text()))
-                 for p in sorted(found.rglob("*.json"))]
-    return Registry().with_resources((r.contents["$id"], r) for r in resources)
-
-
-def validate(document: dict, url: str, schemas) -> None:
-    from jsonschema import Draft202012Validator, FormatChecker
-
-    # jsonschema checks a format only when its library is installed: rfc3986-validator
-    # (pinned in the test extra) for the producer's `uri`. `date-time` needs
-    # rfc3339-validator, which the test environment need not have: eventTime is checked by
-    # the test below instead.
-    assert "uri" in set(FormatChecker().checkers)
-    Draft202012Validator({"$ref": url}, registry=schemas,
-                         format_checker=FormatChecker()).validate(document)
-
-
+# ------------------------------------------- openlineage-python's models of the spec
 def facets_of(event: dict) -> list[dict]:
     holders = [event.get("dataset"), event.get("job"), *event.get("inputs", []),
                *event.get("outputs", [])]
     return [facet for h in holders if h for facet in h.get("facets", {}).values()]
 
 
+def test_the_models_are_those_of_the_pinned_client():
+    # The schema URLs below, and the docs, name the spec versions openlineage-python
+    # 1.54.0 was generated from; another version may know other ones.
+    assert importlib.metadata.version("openlineage-python") == "1.54.0"
+    assert sorted(ol_models.EVENTS) == [
+        f"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/{kind}"
+        for kind in ("DatasetEvent", "JobEvent", "RunEvent")]
+
+
 @pytest.mark.parametrize("spec", example_specs(), ids=example_id)
-def test_events_and_facets_are_valid_against_the_openlineage_schemas(spec):
-    schemas = registry()
+def test_events_and_facets_are_valid_against_the_openlineage_models(spec):
     events = static_events(lowered(spec))
     checked = set()
     for event in events:
-        validate(event, event["schemaURL"], schemas)
+        kind = ol_models.check_event(event)
+        assert kind.__name__ == ("DatasetEvent" if "dataset" in event else "JobEvent")
+        assert ol_models.round_trip(event) == event
         assert datetime.datetime.strptime(event["eventTime"], "%Y-%m-%dT%H:%M:%SZ")
-        for facet in facets_of(event):
-            validate(facet, facet["_schemaURL"], schemas)
-            checked.add(facet["_schemaURL"].rsplit("/", 1)[-1])
+        checked.update(f["_schemaURL"].split("/")[-1] for f in facets_of(event))
     assert events and checked
 
 
-def test_the_schemas_reject_a_broken_event():
-    from jsonschema import ValidationError
+def test_the_rendered_file_round_trips_through_the_client():
+    ir = lowered(ROOT / "mlops.yaml")
+    lines = render(ir).decode().splitlines()
+    assert [json.loads(line) for line in lines] == static_events(ir)
+    for line in lines:
+        event = json.loads(line)
+        assert ol_models.round_trip(event) == event
 
-    schemas = registry()
-    event = static_events(lowered(ROOT / "mlops.yaml"))[0]
-    del event["dataset"]["name"]
-    with pytest.raises(ValidationError, match="'name' is a required property"):
-        validate(event, event["schemaURL"], schemas)
-    event["dataset"]["name"], event["producer"] = "t", "not a uri"
-    with pytest.raises(ValidationError, match="'not a uri' is not a 'uri'"):
-        validate(event, event["schemaURL"], schemas)
-    tags = event["dataset"]["facets"]["tags"]
-    tags["tags"][0].pop("value")
-    with pytest.raises(ValidationError, match="'value' is a required property"):
-        validate(tags, tags["_schemaURL"], schemas)
+
+def test_every_facet_kind_mlopsc_writes_is_checked():
+    seen = {(key, facet["_schemaURL"]) for spec in example_specs()
+            for event in static_events(lowered(spec)) for holder in (
+                event.get("dataset"), event.get("job")) if holder
+            for key, facet in holder["facets"].items()}
+    assert {key for key, _ in seen} == set(ol_models.FACET_KEYS)
+    assert {url.split("#")[0].split("/spec/")[1] for _, url in seen} == {
+        "facets/1-2-0/SchemaDatasetFacet.json", "facets/1-0-1/DatasetVersionDatasetFacet.json",
+        "facets/1-0-0/TagsDatasetFacet.json", "facets/1-0-0/TagsJobFacet.json",
+        "facets/1-0-1/OwnershipDatasetFacet.json", "facets/1-0-1/OwnershipJobFacet.json",
+        "facets/1-1-0/DocumentationDatasetFacet.json",
+        "facets/1-1-0/DocumentationJobFacet.json", "facets/2-0-4/JobTypeJobFacet.json"}
+
+
+def flagship(kind: str) -> dict:
+    """The first DatasetEvent (``dataset``) or JobEvent (``job``) of the flagship."""
+    return next(e for e in static_events(lowered(ROOT / "mlops.yaml")) if kind in e)
+
+
+def run_event() -> dict:
+    from openlineage.client.event_v2 import Job, Run, RunEvent, RunState
+    from openlineage.client.serde import Serde
+
+    return Serde.to_dict(RunEvent(
+        eventType=RunState.COMPLETE, eventTime="2025-01-01T00:00:00Z", producer="urn:mlopsc:0",
+        run=Run(runId="01932d6b-5c8f-7a9e-8f0b-0123456789ab"),
+        job=Job(namespace="fraud-platform", name="fraud-training")))
+
+
+def _drop_name(e):
+    del e["dataset"]["name"]
+
+
+def _drop_producer(e):
+    del e["dataset"]["facets"]["version"]["_producer"]
+
+
+def _drop_tag_value(e):
+    del e["dataset"]["facets"]["tags"]["tags"][0]["value"]
+
+
+def _set(path: tuple, value):
+    def change(event):
+        *parents, last = path
+        for key in parents:
+            event = event[key]
+        event[last] = value
+    return change
+
+
+URL = "https://openlineage.io/spec/facets/{}#/$defs/{}"
+JOB_EVENT = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent"
+# (how the event is broken, the JSON path named, the reason given)
+BROKEN = {
+    "missing dataset name": (
+        "dataset", _drop_name, "$.dataset.name", "required field of StaticDataset missing"),
+    "missing facet _producer": (
+        "dataset", _drop_producer, "$.dataset.facets.version._producer",
+        "required field of DatasetVersionDatasetFacet missing"),
+    "missing tag value": (
+        "dataset", _drop_tag_value, "$.dataset.facets.tags.tags[0].value",
+        "required field of TagsDatasetFacetFields missing"),
+    "unknown event key": (
+        "dataset", _set(("extra",), 1), "$.extra", "unknown key: DatasetEvent has no such field"),
+    "unknown facet key": (
+        "job", _set(("job", "facets", "jobType", "kind"), "DAG"), "$.job.facets.jobType.kind",
+        "unknown key: JobTypeJobFacet has no such field"),
+    "a JobEvent with a run": (
+        "job", _set(("run",), {"runId": "x"}), "$.run",
+        "unknown key: JobEvent has no such field"),
+    "int for a string": (
+        "dataset", _set(("dataset", "namespace"), 7), "$.dataset.namespace",
+        "7 is a int, the model wants str"),
+    "string for an int": (
+        "dataset", _set(("dataset", "facets", "schema", "fields", 0, "ordinal_position"), "1"),
+        "$.dataset.facets.schema.fields[0].ordinal_position", "'1' is a str, the model wants int"),
+    "bool for an int": (
+        "dataset", _set(("dataset", "facets", "schema", "fields", 0, "ordinal_position"), True),
+        "$.dataset.facets.schema.fields[0].ordinal_position",
+        "True is a bool, the model wants int"),
+    "object for a list": (
+        "job", _set(("inputs",), {}), "$.inputs", "a list, not dict"),
+    "null": (
+        "dataset", _set(("dataset", "facets", "documentation", "description"), None),
+        "$.dataset.facets.documentation.description", "null: the spec's types have no null"),
+    "producer not a URI": (
+        "dataset", _set(("producer",), "not a uri"), "$.producer", "'not a uri' is not a URI"),
+    "older facet schema version": (
+        "dataset", _set(("dataset", "facets", "version", "_schemaURL"), URL.format(
+            "1-0-0/DatasetVersionDatasetFacet.json", "DatasetVersionDatasetFacet")),
+        "$.dataset.facets.version._schemaURL",
+        "is not the schema URL of the 'version' facet openlineage-python knows"),
+    "a job facet on a dataset": (
+        "dataset", _set(("dataset", "facets", "jobType"), {
+            "_producer": "urn:mlopsc:0", "processingType": "BATCH", "integration": "MLOPSC",
+            "_schemaURL": URL.format("2-0-4/JobTypeJobFacet.json", "JobTypeJobFacet")}),
+        "$.dataset.facets.jobType", "no DatasetFacet of openlineage-python has the key 'jobType'"),
+    "a facet under another key": (
+        "dataset", lambda e: e["dataset"]["facets"].update(
+            schemaFacet=e["dataset"]["facets"].pop("schema")),
+        "$.dataset.facets.schemaFacet",
+        "no DatasetFacet of openlineage-python has the key 'schemaFacet'"),
+    "unknown facet": (
+        "job", _set(("job", "facets", "mlopsc"), {
+            "_producer": "urn:mlopsc:0", "_schemaURL": "https://mlopsc.dev/Facet.json"}),
+        "$.job.facets.mlopsc", "no JobFacet of openlineage-python has the key 'mlopsc'"),
+    "event schemaURL of another kind": (
+        "dataset", _set(("schemaURL",), JOB_EVENT),
+        "$.dataset", "unknown key: JobEvent has no such field"),
+    "event schemaURL of another spec version": (
+        "dataset", _set(("schemaURL",), JOB_EVENT.replace("2-0-2", "2-0-1")),
+        "$.schemaURL", "is not the schemaURL openlineage-python writes"),
+    "eventType not in the enum": (
+        "run", _set(("eventType",), "DONE"), "$.eventType",
+        "'DONE' is not a EventType: one of ['START', 'RUNNING', 'COMPLETE'"),
+}
+
+
+@pytest.mark.parametrize("kind, break_it, path, reason", BROKEN.values(), ids=BROKEN)
+def test_the_models_reject_a_broken_event(kind, break_it, path, reason):
+    event = run_event() if kind == "run" else flagship(kind)
+    ol_models.check_event(copy.deepcopy(event))
+    break_it(event)
+    with pytest.raises(ol_models.ModelError) as error:
+        ol_models.check_event(event)
+    assert error.value.path == path
+    assert reason in error.value.reason
+
+
+def test_the_client_itself_rejects_what_its_validators_refuse():
+    # eventTime and runId pass the type check (strings) but not the models' validators.
+    event = flagship("dataset")
+    event["eventTime"] = "2025-01-01"
+    with pytest.raises(ol_models.ModelError, match="Parsed date-time has to contain time"):
+        ol_models.round_trip(event)
+    run = run_event()
+    run["run"]["runId"] = "not-a-uuid"
+    with pytest.raises(ol_models.ModelError, match="openlineage-python rejects it"):
+        ol_models.round_trip(run)
+
+
+def test_a_value_the_client_would_not_write_back_fails_the_round_trip():
+    # A facet field left out that the model defaults (the schema facet's nested `fields`):
+    # valid for the spec, but not what openlineage-python writes, so not what mlopsc writes.
+    event = flagship("dataset")
+    del event["dataset"]["facets"]["schema"]["fields"][0]["fields"]
+    ol_models.check_event(event)
+    assert ol_models.round_trip(event) != event
 
 
 def test_the_upstream_example_of_the_lineage_doc_is_the_real_output():
