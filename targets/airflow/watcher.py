@@ -7,8 +7,12 @@ a DAG on a short interval whose one task (a plain ``@task``, run in the worker) 
 Prometheus' ``/api/v1/alerts`` for the monitor's firing alerts (the Prometheus target puts
 the label ``monitor="<name>"`` on every alert of a monitor) and, when one fires, emits the
 asset event. The event's ``extra`` names the alert episode (the earliest ``activeAt`` of
-the firing alerts); the task reads the asset's last event (it is an inlet too) and emits
-nothing when that event is of the same episode or younger than the cooldown.
+the firing alerts); the task remembers the last episode it emitted and when, in the Airflow
+Variable ``mlopsc_watch_<monitor>``, and emits nothing when the alert is of the same
+episode or the last event is younger than the cooldown. (The asset's own last event, read
+as an inlet, would do, but Airflow 3.1's execution API fails to serve an asset event whose
+queued run has not started yet: the watcher would fail every minute while the retraining
+run waits.)
 
 A ``data_change`` trigger's asset is the dataset's: the job that writes the dataset must
 emit it, which mlopsc cannot generate; W527 says so.
@@ -70,6 +74,7 @@ def watcher(monitor: str, pipelines: list[str], settings: dict[str, Any]) -> dic
     return {
         "monitor": monitor, "dag_id": dag_id(monitor), "asset_name": name, "asset_uri": uri,
         "conn_id": str(settings.get("airflow.prometheus-conn", DEFAULT_CONN_ID)),
+        "state_key": f"mlopsc_watch_{monitor}",
         "cooldown_s": seconds(settings, "airflow.trigger-cooldown", DEFAULT_COOLDOWN),
         "interval_s": seconds(settings, "airflow.watch-interval", DEFAULT_INTERVAL),
         "doc": (f"Emits the asset event that starts {', '.join(pipelines)} when an alert of "

@@ -17,8 +17,9 @@
   version, and the parameters under the IR's input names. Rerun in the same episode:
   nothing; a later episode within the cooldown: nothing; after the cooldown: a run.
 
-Every wait is bounded and the whole test must take less than 90 s; the processes it
-starts are stopped in ``finally`` blocks.
+Every wait is bounded and the whole test must take less than 90 s (on a quiet machine:
+``MLOPSC_E2E_BUDGET_S`` raises the bound); the processes it starts are stopped in
+``finally`` blocks.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ PIPELINE = "fraud-training"
 WATCHER = f"mlopsc-watch-{MONITOR}"
 HELPER = ROOT / "tests" / "integration" / "trigger_airflow_run.py"
 OPTIONS = EmitOptions("0.0.0", "mlops.yaml")
-BUDGET_S = 90
+# The whole test's bound. A loaded shared machine may need more: MLOPSC_E2E_BUDGET_S.
+BUDGET_S = float(os.environ.get("MLOPSC_E2E_BUDGET_S", "90"))
 
 
 def _port() -> int:
@@ -282,7 +284,8 @@ def _airflow(ir_, home: Path, prom: str, deadline: float) -> None:
     assert sorted(p.name for p in (home / "dags").iterdir()) == [f"{PIPELINE}.py",
                                                                  f"{WATCHER}.py"]
     python, env = airflow_python(), _airflow_env(home, prom)
-    done = subprocess.run([python, str(HELPER), str(home / "dags"), WATCHER, PIPELINE], env=env,
+    done = subprocess.run([python, str(HELPER), str(home / "dags"), WATCHER, PIPELINE,
+                           f"mlopsc_watch_{MONITOR}"], env=env,
                           capture_output=True, text=True, check=False,
                           timeout=max(1, deadline - time.monotonic()))
     assert done.returncode == 0, done.stderr[-3000:]
@@ -301,6 +304,13 @@ def _airflow(ir_, home: Path, prom: str, deadline: float) -> None:
     [run] = found["runs"]
     assert run["run_type"] == "asset_triggered" and run["state"] == "queued"
     assert run["consumed"] == [event["extra"]]
+    # Another episode emitted just now: within the cooldown, skipped (while the retraining
+    # run above is still queued, not started: the watcher must not fail then either).
+    assert found["cooling"]["states"] == {"watch": "skipped"}
+    assert found["cooling"]["events"] == first["events"]
+    # ... two hours ago: past the cooldown, a second event of the same episode's alert.
+    assert found["cooled"]["states"] == {"watch": "success"}
+    assert len(found["cooled"]["events"]) == 2
 
 
 def _manifest(ir_) -> tuple[dict, str, str]:

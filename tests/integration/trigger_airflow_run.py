@@ -1,7 +1,7 @@
 """Run by the Airflow venv's python for test_trigger_e2e: test a watcher DAG, then ask the
 metadata database (sqlite, AIRFLOW_HOME) what it caused. Prints one JSON object.
 
-    python trigger_airflow_run.py DAG_FOLDER WATCHER_DAG_ID RETRAINING_DAG_ID
+    python trigger_airflow_run.py DAG_FOLDER WATCHER_DAG_ID RETRAINING_DAG_ID STATE_VARIABLE
 
 Steps: the DAG files serialized into the database, as ``airflow dags reserialize`` does
 (in this process: one interpreter start less); ``dag.test()`` of the watcher twice (the
@@ -9,7 +9,8 @@ same alert episode both times), the asset events and AssetDagRunQueue rows after
 then the scheduler's own code that turns queued asset events into DagRuns
 (``SchedulerJobRunner._create_dag_runs_asset_triggered``, fed by
 ``DagModel.dags_needing_dagruns``, as one scheduler loop does) and the retraining DAG's
-runs it created.
+runs it created. Then the cooldown: the watcher's state says another episode emitted just
+now (third test: nothing), then two hours ago (fourth test: a second event).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
+from datetime import UTC
 
 
 def _events(session) -> list[dict]:
@@ -80,7 +82,17 @@ def _reserialize() -> dict:
     return errors
 
 
-def main(folder: str, watcher: str, retraining: str) -> None:
+def _remember(key: str, hours_ago: float) -> None:
+    """The watcher's state as if another episode had emitted ``hours_ago``."""
+    from datetime import datetime, timedelta
+
+    from airflow.models.variable import Variable
+
+    at = datetime.now(UTC) - timedelta(hours=hours_ago)
+    Variable.set(key, json.dumps({"episode": "another", "at": at.isoformat()}))
+
+
+def main(folder: str, watcher: str, retraining: str, state: str) -> None:
     warnings.simplefilter("ignore")
     from airflow.models.dagbag import DagBag
 
@@ -89,9 +101,15 @@ def main(folder: str, watcher: str, retraining: str) -> None:
     dag = bag.get_dag(watcher)
     first = _watch(dag)
     second = _watch(dag)
+    runs = _schedule(retraining)
+    _remember(state, 0)
+    cooling = _watch(dag)
+    _remember(state, 2)
+    cooled = _watch(dag)
     print(json.dumps({"import_errors": {**errors, **bag.import_errors}, "first": first,
-                      "second": second, "runs": _schedule(retraining)}, default=str))
+                      "second": second, "runs": runs, "cooling": cooling, "cooled": cooled},
+                     default=str))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])
