@@ -60,7 +60,8 @@ def data_contracts(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
         yield from contract_fields(subject, prefix, "field", a.get("fields", []),
                                    b.get("fields", []))
         yield from _fields(subject, prefix, a, b, CONTRACT_LATER, _show)
-        yield from _quality(subject, prefix, a.get("quality") or [], b.get("quality") or [])
+        if ("quality" in a) == ("quality" in b):  # an older report did not record them
+            yield from _quality(subject, prefix, a.get("quality") or [], b.get("quality") or [])
 
     yield from _entities(old, new, "data_contracts", added, "data contract", compare)
 

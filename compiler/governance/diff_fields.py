@@ -39,11 +39,15 @@ def _field_change(subject: str, prefix: str, key: str, a: Item, b: Item) -> Iter
             yield (subject, "changed", f"{key}.{flag}", a.get(flag), b.get(flag),
                    f"{prefix} {yes if b.get(flag) else no}")
     for attr, label in _ATTRS.items():
+        if (attr in a) != (attr in b):  # a report of an older mlopsc did not record it
+            continue
         if a.get(attr) != b.get(attr):
             yield (subject, "changed", f"{key}.{attr}", a.get(attr), b.get(attr),
                    (f"{prefix}: {label} {words(a.get(attr))} → {words(b.get(attr))}"
                    f"{_direction(attr, a.get(attr), b.get(attr))}"))
-    yield from _allowed(subject, prefix, key, a.get("allowed_values"), b.get("allowed_values"))
+    if ("allowed_values" in a) == ("allowed_values" in b):
+        yield from _allowed(subject, prefix, key, a.get("allowed_values"),
+                            b.get("allowed_values"))
 
 
 def _direction(attr: str, old: Any, new: Any) -> str:

@@ -25,9 +25,17 @@ TRAINING = {"code_version": "training code version", "pipeline": "training pipel
             "image": "training image", "continuous": "continuous training"}
 
 
+def recorded(key: str, old: Item, new: Item) -> bool:
+    """Both sides record ``key``: a report of an older mlopsc lacks the facts it did not
+    record, and absent is not the same as empty."""
+    return key in old and key in new
+
+
 def _section(subject: str, prefix: str, key: str, name: str, old: Item,
              new: Item) -> Iterator[Row]:
     """A whole optional section added or removed."""
+    if not recorded(key, old, new):
+        return
     a, b = old.get(key), new.get(key)
     if a is None and b is not None:
         yield subject, "added", key, None, b, f"{prefix}: {name} added"
@@ -65,7 +73,7 @@ def explainability(subject: str, prefix: str, old: Item, new: Item) -> Iterator[
 
 def risk_assessment(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
     a, b = old.get("risk_assessment"), new.get("risk_assessment")
-    if a == b:
+    if a == b or not recorded("risk_assessment", old, new):
         return
     kind, text = (("removed", f"risk assessment removed (was {a})") if not b else
                   ("added", f"risk assessment added: {b}") if not a else
@@ -74,7 +82,9 @@ def risk_assessment(subject: str, prefix: str, old: Item, new: Item) -> Iterator
 
 
 def card(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
-    yield from _nested(subject, prefix, "card", old.get("card"), new.get("card"), CARD, quoted)
+    if recorded("card", old, new):
+        yield from _nested(subject, prefix, "card", old.get("card"), new.get("card"), CARD,
+                           quoted)
 
 
 def _entry(r: Item) -> str:
@@ -84,7 +94,7 @@ def _entry(r: Item) -> str:
 def history(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
     """Entries appended are news; any other change rewrites the record and says so."""
     a, b = old.get("history") or [], new.get("history") or []
-    if a == b:
+    if a == b or not recorded("history", old, new):
         return
     if b[:len(a)] == a:
         for r in b[len(a):]:
@@ -97,6 +107,8 @@ def history(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
 
 
 def artifact(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
+    if not recorded("artifact", old, new):
+        return
     a, b = old.get("artifact") or {}, new.get("artifact") or {}
     if a.get("uri") != b.get("uri"):
         same = (f" while the version stays {new.get('version')}"
@@ -107,11 +119,13 @@ def artifact(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
 
 
 def training(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
-    yield from _nested(subject, prefix, "training", old.get("training"), new.get("training"),
+    if recorded("training", old, new):
+        yield from _nested(subject, prefix, "training", old.get("training"), new.get("training"),
                        TRAINING)
 
 
 def input_schema(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
     yield from _fields(subject, prefix, old, new, {"schema_version": "input schema version"})
-    yield from contract_fields(subject, prefix, "input field", old.get("input_schema") or [],
-                               new.get("input_schema") or [])
+    if recorded("input_schema", old, new):
+        yield from contract_fields(subject, prefix, "input field", old["input_schema"] or [],
+                                   new["input_schema"] or [])

@@ -177,6 +177,8 @@ def _approvals(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Ite
                 f"{prefix}: {_approval_words(before[key])} removed"
             continue
         for attr in ("date", "version"):
+            if (attr in before[key]) != (attr in after[key]):
+                continue  # an older report did not record the version approved
             was, now = before[key].get(attr), after[key].get(attr)
             if was != now:
                 yield (subject, "changed", f"{field}.{attr}", before[key], after[key],

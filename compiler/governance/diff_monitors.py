@@ -29,6 +29,9 @@ def monitors(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
         watched = m.get("deployment") or m.get("dataset") or m.get("model")
         return f"monitor {m.get('name')} added ({m.get('type')} of {_name(watched)})"
 
+    if old and new and ("monitors" in old) != ("monitors" in new):
+        return  # a report of an older mlopsc did not record its monitors
+
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
         yield from _fields(subject, prefix, a, b, MONITOR_FIELDS, _show)
         yield from _features(subject, prefix, b.get("type"), a.get("features") or [],

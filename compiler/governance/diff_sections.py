@@ -38,9 +38,13 @@ def _keyed(items: Iterable[Item], key: Callable[[Item], str]) -> dict[str, Item]
 
 def _fields(subject: str, prefix: str, old: Item, new: Item,
             labels: dict[str, str], show: Callable[[str, Any], str] | None = None) -> Iterator[Row]:
-    """A ``changed`` row for every labelled field whose value differs."""
+    """A ``changed`` row for every labelled field whose value differs. A field one side
+    lacks altogether (a report of an older mlopsc, which did not record it) is not
+    compared: absent is not the same as empty."""
     show = show or (lambda _field, value: words(value))
     for field, label in labels.items():
+        if (field in old) != (field in new) and old and new:
+            continue
         before, after = old.get(field), new.get(field)
         if before != after:
             yield (subject, "changed", field, before, after,

@@ -353,3 +353,36 @@ def test_diff_from_nothing_names_every_fact_both_ways(spec):
 def test_change_records_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         diff_reports({}, {"models": [{"id": "model:m", "name": "m"}]}).changes[0].kind = "x"
+
+
+NEW_MODEL_FACTS = ("task", "card", "artifact", "training", "explainability", "human_oversight",
+                   "risk_assessment", "history", "schema_version", "input_schema")
+NEW_FIELD_FACTS = ("kind", "min", "max", "allowed_values", "renamed_from", "purpose")
+NEW_CONTRACT_FACTS = ("freshness_max_age_s", "freshness_field", "min_rows", "max_rows",
+                      "quality")
+
+
+def test_a_report_of_an_older_mlopsc_compares_without_noise(tmp_path):
+    """Facts an older report did not record are not compared: absent is not empty."""
+    new = report_of(FLAGSHIP, tmp_path, "new")
+    old = json.loads(json.dumps(new))
+    del old["monitors"]
+    for m in old["models"]:
+        for key in NEW_MODEL_FACTS:
+            del m[key]
+        for a in m["approvals"]:
+            del a["version"]
+        del m["fairness"]["assessment"]
+    for c in old["data_contracts"]:
+        for key in NEW_CONTRACT_FACTS:
+            del c[key]
+        for f in c["fields"]:
+            for key in NEW_FIELD_FACTS:
+                del f[key]
+    for d in old["deployments"]:
+        del d["rollback_triggers"]
+    assert diff_reports(old, new).messages() == []
+    assert diff_reports(new, old).messages() == []
+    # What an older report did record still compares.
+    old["models"][0]["risk_tier"] = "medium"
+    assert diff_reports(old, new).messages()[0] == "model fraud-detector: risk tier medium → high"
