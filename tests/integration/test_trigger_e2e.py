@@ -359,3 +359,20 @@ def _kubeflow(ir_, folder: Path, prom: str, deadline: float) -> None:
         run["created_at"] = old.strftime("%Y-%m-%dT%H:%M:%SZ")
         trigger()
         assert len(FakeKfp.runs) == 2
+
+
+def test_trigger_manifests_validate():
+    """The trigger's objects pass kubernetes-validate (strict), as the kubernetes target's do."""
+    import kubernetes_validate
+    from test_kubernetes_helpers import K8S_VERSION
+
+    ir_ = _flagship_ir()
+    artifacts = {a.path: a.content for a in KubeflowTarget().emit(ir_, OPTIONS, Diagnostics())}
+    docs = list(yaml.safe_load_all(artifacts[f"{PIPELINE}.trigger.yaml"]))
+    assert [d["kind"] for d in docs] == ["ServiceAccount", "Role", "RoleBinding", "ConfigMap",
+                                         "CronJob"]
+    for doc in docs:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)  # raises when invalid
+    with pytest.raises(kubernetes_validate.ValidationError):
+        docs[4]["spec"]["schedule_"] = docs[4]["spec"].pop("schedule")
+        kubernetes_validate.validate(docs[4], K8S_VERSION, strict=True)
