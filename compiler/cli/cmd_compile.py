@@ -2,45 +2,50 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import click
+
+from mlopsc.cli import complete
+from mlopsc.cli.base import Command
 from mlopsc.cli.common import (
     EXIT_BLOCKED,
     EXIT_OK,
-    add_policy,
-    add_report,
-    add_spec,
-    add_targets,
+    Args,
     options_from,
+    policy_options,
     report,
+    report_options,
+    run_command,
+    spec_options,
+    target_options,
     targets_from,
 )
 
 if TYPE_CHECKING:
     from mlopsc.api import Result
-    from mlopsc.cli.common import Subparsers
     from mlopsc.output.write import Written
 
 
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser("compile", help="validate, then write the compiled outputs",
-                            description="Validate, then write every selected target to DIR.")
-    add_spec(parser)
-    parser.add_argument("-o", "--out", required=True, metavar="DIR", help="output directory")
-    add_targets(parser)
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 when DIR differs from a fresh compile")
-    parser.add_argument("--prune", action="store_true",
-                        help="delete files in DIR that mlopsc did not write (otherwise they "
-                             "stop the compile); directories are never deleted")
-    add_policy(parser)
-    add_report(parser)
-    parser.set_defaults(handler=run)
+@click.command("compile", cls=Command, short_help="validate, then write the compiled outputs",
+               help="Validate, then write every selected target to DIR.")
+@spec_options
+@click.option("-o", "--out", required=True, metavar="DIR", shell_complete=complete.directories,
+              help="output directory")
+@target_options
+@click.option("--check", is_flag=True,
+              help="write nothing; exit 1 when DIR differs from a fresh compile")
+@click.option("--prune", is_flag=True,
+              help="delete files in DIR that mlopsc did not write (otherwise they stop the "
+                   "compile); directories are never deleted")
+@policy_options
+@report_options()
+def command(**params: Any) -> int:
+    return run_command(run, params)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     from mlopsc import api
 
     options = options_from(args, **targets_from(args))

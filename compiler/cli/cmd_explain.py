@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import click
+
+from mlopsc.cli import complete
+from mlopsc.cli.base import Command, Operand
+from mlopsc.cli.common import Args, run_command
 from mlopsc.errors import MlopscError
 
 if TYPE_CHECKING:
-    from mlopsc.cli.common import Subparsers
     from mlopsc.policy.bundle import Bundles
 
 
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser("explain", help="explain a diagnostic code")
-    parser.add_argument("code", help="e.g. E306")
-    parser.set_defaults(handler=run)
+@click.command("explain", cls=Command, short_help="explain a diagnostic code",
+               help="Explain a diagnostic code or a rule of the default policy bundle: what "
+                    "it means and how to fix it.")
+@click.argument("code", cls=Operand, shell_complete=complete.codes, help="e.g. E306")
+def command(**params: Any) -> int:
+    return run_command(run, params)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     from mlopsc.codes import UnknownCode, suggest
     from mlopsc.tools.explain import explain
 

@@ -8,54 +8,57 @@ standard output instead of the graph.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import click
+
+from mlopsc.cli import complete
+from mlopsc.cli.base import Command
 from mlopsc.cli.common import (
     EXIT_BLOCKED,
     EXIT_OK,
-    add_report,
-    add_spec,
+    Args,
     options_from,
     report,
+    report_options,
+    run_command,
+    spec_options,
     write_file,
 )
 from mlopsc.errors import MlopscError
 
 if TYPE_CHECKING:
     from mlopsc.api import Result
-    from mlopsc.cli.common import Subparsers
     from mlopsc.passes.build_lineage import LineageGraph
 
 # The keys of mlopsc.lineage.output.FORMATS, listed here so that `--help` imports no networkx.
 GRAPH_FORMATS = ("json", "dot", "mermaid", "graphml", "openlineage")
 
 
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser(
-        "lineage", help="print the lineage graph or what depends on a node",
-        description="Print the lineage graph (the bytes compile writes under lineage/), or "
-                    "list the nodes downstream or upstream of one node. Findings go to "
-                    "standard error, so standard output (or --output-file) holds only the "
-                    "graph.")
-    add_spec(parser)
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--impact", metavar="NODE",
-                       help="list everything downstream of NODE (e.g. dataset:transactions)")
-    group.add_argument("--upstream", metavar="NODE", help="list everything NODE came from")
-    parser.add_argument("--graph-format", choices=GRAPH_FORMATS,
-                        help="how the graph is printed: node-link JSON (default), Graphviz "
-                             "DOT, Mermaid, GraphML or OpenLineage static events (JSON lines)")
-    parser.add_argument("--output-file", dest="graph_file", metavar="FILE",
-                        help="write the graph (or the node list) to FILE instead of standard "
-                             "output")
-    add_report(parser, output_file=False)
-    parser.set_defaults(handler=run)
+@click.command(
+    "lineage", cls=Command, short_help="print the lineage graph or what depends on a node",
+    help="Print the lineage graph (the bytes compile writes under lineage/), or list the "
+         "nodes downstream or upstream of one node. Findings go to standard error, so "
+         "standard output (or --output-file) holds only the graph.")
+@spec_options
+@click.option("--impact", metavar="NODE",
+              help="list everything downstream of NODE (e.g. dataset:transactions)")
+@click.option("--upstream", metavar="NODE", help="list everything NODE came from")
+@click.option("--graph-format", type=click.Choice(GRAPH_FORMATS),
+              help="how the graph is printed: node-link JSON (default), Graphviz DOT, "
+                   "Mermaid, GraphML or OpenLineage static events (JSON lines)")
+@click.option("--output-file", "graph_file", metavar="FILE", shell_complete=complete.files,
+              help="write the graph (or the node list) to FILE instead of standard output")
+@report_options(output_file=False)
+def command(**params: Any) -> int:
+    if params["impact"] is not None and params["upstream"] is not None:
+        raise click.UsageError("--impact and --upstream exclude each other; give one")
+    return run_command(run, params)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     from mlopsc.api import Result
     from mlopsc.diagnostics import Severity
     from mlopsc.driver import run as run_passes
@@ -80,20 +83,20 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report_aside(result: Result, args: argparse.Namespace) -> None:
+def _report_aside(result: Result, args: Args) -> None:
     """Findings go to standard error, never where the graph goes."""
     with contextlib.redirect_stdout(sys.stderr):
         report(result, args)
 
 
-def _nodes(graph: LineageGraph, node: str, args: argparse.Namespace) -> bytes:
+def _nodes(graph: LineageGraph, node: str, args: Args) -> bytes:
     from mlopsc.passes.build_lineage import downstream, upstream
 
     found = (downstream if args.impact else upstream)(graph, node)
     return "".join(f"{item}\n" for item in found).encode()
 
 
-def _graph(result: Result, graph: LineageGraph, args: argparse.Namespace) -> bytes:
+def _graph(result: Result, graph: LineageGraph, args: Args) -> bytes:
     from mlopsc import __version__
     from mlopsc.lineage.output import render
     from mlopsc.target import EmitOptions
@@ -105,7 +108,7 @@ def _graph(result: Result, graph: LineageGraph, args: argparse.Namespace) -> byt
     return render(args.graph_format or "json", graph, ir, notice)
 
 
-def _emit(args: argparse.Namespace, content: bytes) -> None:
+def _emit(args: Args, content: bytes) -> None:
     if args.graph_file:  # never through a symlink a pull request planted (see write_file)
         write_file(args.graph_file, content)
         return

@@ -2,41 +2,44 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import Any
 
+import click
+
+from mlopsc.cli import complete
+from mlopsc.cli.base import Command
 from mlopsc.cli.common import (
     EXIT_BLOCKED,
     EXIT_OK,
-    add_policy,
-    add_spec,
+    Args,
     options_from,
+    policy_options,
+    run_command,
+    spec_options,
     write_file,
 )
 
-if TYPE_CHECKING:
-    from mlopsc.cli.common import Subparsers
+
+@click.command("plan", cls=Command,
+               short_help="what a change does to outputs and governance facts",
+               help="Compile SPEC now and at git ref REF and print a Markdown summary of the "
+                    "differences.")
+@spec_options
+@click.option("--base", required=True, metavar="REF",
+              help="git ref to compare with, e.g. origin/main or HEAD~1")
+@click.option("--fail-on-breaking", is_flag=True,
+              help="exit 1 when a breaking change lacks a major version bump (E580; without "
+                   "it plan reports E580 and exits 0)")
+@click.option("--full-output", metavar="FILE", shell_complete=complete.files,
+              help="also write the whole plan (every diff, no line cut) to FILE; the printed "
+                   "plan stays under 60,000 characters and names FILE")
+@policy_options
+def command(**params: Any) -> int:
+    return run_command(run, params)
 
 
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser("plan", help="what a change does to outputs and governance facts",
-                            description="Compile SPEC now and at git ref REF and print a "
-                                        "Markdown summary of the differences.")
-    add_spec(parser)
-    parser.add_argument("--base", required=True, metavar="REF",
-                        help="git ref to compare with, e.g. origin/main or HEAD~1")
-    parser.add_argument("--fail-on-breaking", action="store_true",
-                        help="exit 1 when a breaking change lacks a major version bump "
-                             "(E580; without it plan reports E580 and exits 0)")
-    parser.add_argument("--full-output", metavar="FILE",
-                        help="also write the whole plan (every diff, no line cut) to FILE; "
-                             "the printed plan stays under 60,000 characters and names FILE")
-    add_policy(parser)
-    parser.set_defaults(handler=run)
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     from mlopsc import __version__
     from mlopsc.formatters import render
     from mlopsc.tools.plan import make_plan, render_full, render_markdown

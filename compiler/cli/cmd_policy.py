@@ -6,41 +6,45 @@ file does not parse or coverage is below the threshold; 2 when DIR cannot be rea
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK
+import click
+
+from mlopsc.cli import complete
+from mlopsc.cli.base import Command, Group, Operand
+from mlopsc.cli.common import EXIT_BLOCKED, EXIT_OK, Args, policy_limit_options, run_command
 
 if TYPE_CHECKING:
-    from mlopsc.cli.common import Subparsers
     from mlopsc.policy.testing import TestReport
 
 
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser("policy", help="work with Rego policy bundles (`policy test`)",
-                            description="Work with Rego policy bundles.")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
-    test = actions.add_parser(
-        "test", help="run every test_ rule of a bundle, with coverage",
-        description="Run every `test_` rule of the bundle in DIR (default: mlopsc's own bundle) "
-                    "and report line coverage of its policy files.")
-    test.add_argument("directory", nargs="?", metavar="DIR",
-                      help="the bundle directory (default: the bundle shipped with mlopsc)")
-    test.add_argument("--threshold", type=float, default=0.0, metavar="N",
-                      help="fail when line coverage is below N percent")
-    test.add_argument("--format", choices=("text", "json"), default="text")
-    test.add_argument("-v", "--verbose", action="store_true",
-                      help="also list passing tests and the coverage of every file")
-    from mlopsc.policy.limits import limit_flags
-
-    limit_flags(test)  # --policy-timeout, --policy-memory: tests are Rego code too
-    parser.set_defaults(handler=run)
+@click.group("policy", cls=Group, short_help="work with Rego policy bundles (`policy test`)",
+             help="Work with Rego policy bundles.")
+def command() -> None:
+    """The actions are its subcommands."""
 
 
-def run(args: argparse.Namespace) -> int:
+@command.command(
+    "test", cls=Command, short_help="run every test_ rule of a bundle, with coverage",
+    help="Run every `test_` rule of the bundle in DIR (default: mlopsc's own bundle) and "
+         "report line coverage of its policy files.")
+@click.argument("directory", cls=Operand, required=False, metavar="[DIR]",
+                shell_complete=complete.directories,
+                help="the bundle directory (default: the bundle shipped with mlopsc)")
+@click.option("--threshold", type=float, default=0.0, metavar="N",
+              help="fail when line coverage is below N percent")
+@click.option("--format", type=click.Choice(("text", "json")), default="text",
+              help="how the results are printed")
+@click.option("-v", "--verbose", is_flag=True,
+              help="also list passing tests and the coverage of every file")
+@policy_limit_options  # --policy-timeout, --policy-memory: tests are Rego code too
+def test(**params: Any) -> int:
+    return run_command(run, params)
+
+
+def run(args: Args) -> int:
     from mlopsc.policy.limits import limits_of
     from mlopsc.policy.testing import run_tests
 
@@ -51,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok and not below else EXIT_BLOCKED
 
 
-def _text(report: TestReport, args: argparse.Namespace, below: bool) -> str:
+def _text(report: TestReport, args: Args, below: bool) -> str:
     lines = [f"ERROR {error}" for error in report.errors]
     for case in report.cases:
         if not case.passed:

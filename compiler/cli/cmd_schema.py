@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from mlopsc.cli.common import Subparsers
+import click
 
-
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser("schema", help="print the JSON Schema of mlops.yaml")
-    parser.set_defaults(handler=run)
+from mlopsc.cli.base import Command
+from mlopsc.cli.common import Args, run_command
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command("schema", cls=Command, short_help="print the JSON Schema of mlops.yaml",
+               help="Print the JSON Schema of mlops.yaml (for editors).")
+def command(**params: Any) -> int:
+    return run_command(run, params)
+
+
+def run(args: Args) -> int:
     from mlopsc import api
 
     print(json.dumps(api.schema(), indent=2, sort_keys=True))

@@ -5,16 +5,22 @@ imported but the declarations."""
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
+import click
 
-def register(sub: Any) -> None:
-    parser = sub.add_parser("targets", help="list compile targets")
-    parser.set_defaults(handler=run)
+from mlopsc.cli.base import Command
+from mlopsc.cli.common import Args, run_command
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command("targets", cls=Command, short_help="list compile targets",
+               help="List the compile targets, built-in and plugins, one per line: name, "
+                    "origin, orchestrators, diagnostic codes and what it writes.")
+def command(**params: Any) -> int:
+    return run_command(run, params)
+
+
+def run(args: Args) -> int:
     from mlopsc import registry
 
     declared = registry.declarations()

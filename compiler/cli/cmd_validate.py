@@ -4,37 +4,37 @@ same flags give the same findings and the same exit code."""
 
 from __future__ import annotations
 
-import argparse
-from typing import TYPE_CHECKING
+from typing import Any
 
+import click
+
+from mlopsc.cli.base import Command
 from mlopsc.cli.common import (
-    add_policy,
-    add_report,
-    add_spec,
-    add_targets,
+    Args,
     options_from,
+    policy_options,
     report,
+    report_options,
+    run_command,
+    spec_options,
+    target_options,
     targets_from,
 )
 
-if TYPE_CHECKING:
-    from mlopsc.cli.common import Subparsers
+
+@click.command(
+    "validate", cls=Command, short_help="check a spec (schema, references, policies, targets)",
+    help="Check a spec: schema, references, policies and what each selected target can "
+         "express (nothing is written). Exit 0 pass, 1 blocked, 2 could not run.")
+@spec_options
+@target_options
+@policy_options
+@report_options()
+def command(**params: Any) -> int:
+    return run_command(run, params)
 
 
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser(
-        "validate", help="check a spec (schema, references, policies, targets)",
-        description="Check a spec: schema, references, policies and what each selected "
-                    "target can express (nothing is written). Exit 0 pass, 1 blocked, "
-                    "2 could not run.")
-    add_spec(parser)
-    add_targets(parser)
-    add_policy(parser)
-    add_report(parser)
-    parser.set_defaults(handler=run)
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     from mlopsc import api
 
     return report(api.validate(options_from(args, **targets_from(args))), args)

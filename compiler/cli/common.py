@@ -1,84 +1,145 @@
-"""Flags shared by commands, option building, reporting and the exit-code contract."""
+"""Options shared by commands (click decorators), option building, reporting and the
+exit-code contract.
+
+A command module declares its options with these decorators, e.g.::
+
+    @click.command("validate", cls=Command)
+    @spec_options
+    @report_options()
+    def command(**params: Any) -> int:
+        return run_command(run, params)
+
+and :func:`run_command` calls ``run(args)`` with the parsed :class:`Args`.
+"""
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import gc
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import click
+
+from mlopsc.cli import complete
+from mlopsc.cli.base import Operand, parsed
+from mlopsc.cli.files import write_file as write_file  # re-exported: commands import it here
 from mlopsc.diagnostics import Severity
 
 EXIT_OK, EXIT_BLOCKED, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 # Findings about how mlopsc was called rather than about the spec: `--env prd` names no
 # environment of the spec (E114), as `--target kubernets` names no target; both exit 2.
 USAGE_CODES = frozenset({"E114"})
 
-
-def add_spec(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", nargs="?", default="mlops.yaml",
-                        help="the spec file (default: ./mlops.yaml)")
-    parser.add_argument("--env", dest="environment", metavar="NAME",
-                        help="apply environments.NAME.overrides")
-    add_limits(parser)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def add_limits(parser: argparse.ArgumentParser) -> None:
-    """``--max-bytes`` and ``--root``: how much a spec may read, and from where."""
-    parser.add_argument("--max-bytes", type=max_bytes, metavar="N",
-                        help="largest spec accepted, all its files together, in bytes "
-                             "(default 67108864, at most 1073741824)")
-    parser.add_argument("--root", metavar="DIR",
-                        help="the spec root: includes and spec-given policy bundles must be "
-                             "regular files under DIR (default: the git work tree holding "
-                             "the spec, else its folder)")
+class Args(SimpleNamespace):
+    """The parsed command line of one command, by parameter name (``args.spec``,
+    ``args.fail_on``): what a command's ``run(args)`` reads."""
+
+
+def _stack(*decorators: Callable[[Any], Any]) -> Callable[[F], F]:
+    """Apply ``decorators`` as if written one above the other, in this order (``--help``
+    lists the options in the same order)."""
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+    return apply
 
 
 def max_bytes(text: str) -> int:
-    """Parse ``--max-bytes``: a whole number from 1 to 1 GiB (argparse says why not)."""
+    """Parse ``--max-bytes``: a whole number from 1 to 1 GiB (:class:`ValueError` says why
+    not)."""
     from mlopsc.reading.safe_read import clamp_max_bytes
 
     digits = text.strip()
     if not digits.lstrip("+-").isdigit() or not digits.isascii():
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number of bytes")
+        raise ValueError(f"{text[:40]!r} is not a whole number of bytes")
     # More than 20 digits is out of range anyway; int() of it could even hit Python's limit.
     value = int(digits) if len(digits) <= 20 else -1
-    try:
-        return clamp_max_bytes(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    return clamp_max_bytes(value)
 
 
-def add_policy(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--policy", action="append", default=[], metavar="DIR",
-                        help="an extra Rego bundle directory (repeatable)")
-    parser.add_argument("--data", action="append", default=[], metavar="FILE",
-                        help="organisation data for policies, JSON or YAML (repeatable)")
-    parser.add_argument("--opa-url", default=os.environ.get("MLOPSC_OPA_URL"), metavar="URL",
-                        help="evaluate policies on this OPA server (env MLOPSC_OPA_URL)")
-    parser.add_argument("--today", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="judge waiver expiry as of this date (default: SOURCE_DATE_EPOCH "
-                             "or today)")
-    from mlopsc.policy.limits import limit_flags
+limit_options = _stack(
+    click.option("--max-bytes", callback=parsed(max_bytes), metavar="N",
+                 help="largest spec accepted, all its files together, in bytes "
+                      "(default 67108864, at most 1073741824)"),
+    click.option("--root", metavar="DIR", shell_complete=complete.directories,
+                 help="the spec root: includes and spec-given policy bundles must be regular "
+                      "files under DIR (default: the git work tree holding the spec, else its "
+                      "folder)"),
+)
+"""``--max-bytes`` and ``--root``: how much a spec may read, and from where."""
 
-    limit_flags(parser)  # --policy-timeout, --policy-memory
+environment_option = click.option(
+    "--env", "environment", metavar="NAME", shell_complete=complete.environments,
+    help="apply environments.NAME.overrides")
+"""``--env NAME``; its completion offers the environments of the spec on the line."""
+
+spec_options = _stack(
+    click.argument("spec", cls=Operand, required=False, default="mlops.yaml",
+                   metavar="[SPEC]", shell_complete=complete.files,
+                   help="the spec file (default: ./mlops.yaml)"),
+    environment_option,
+    limit_options,
+)
+"""The ``[SPEC]`` operand, ``--env`` and :data:`limit_options`."""
 
 
-def add_targets(parser: argparse.ArgumentParser) -> None:
-    """``--target`` and ``--set``: which targets run (their checks, or their outputs too)."""
-    parser.add_argument("--target", action="append", metavar="NAME",
-                        help="only this target (repeatable; see `mlopsc targets`)")
-    parser.add_argument("--set", action="append", default=[], metavar="TARGET.KEY=VALUE",
-                        help="a target setting, e.g. kubernetes.flavour=kserve")
+def policy_limit_options(function: F) -> F:
+    """``--policy-timeout`` and ``--policy-memory``: the bounds of every policy evaluation."""
+    from mlopsc.policy.limits import (
+        DEFAULT_MEMORY_MIB,
+        DEFAULT_TIMEOUT_S,
+        memory_mib,
+        timeout_seconds,
+    )
+
+    return _stack(
+        click.option("--policy-timeout", metavar="SECONDS",
+                     callback=parsed(timeout_seconds, DEFAULT_TIMEOUT_S),
+                     help="wall-clock limit of the policy evaluation; past it the gate fails "
+                          f"closed with E406 (default {DEFAULT_TIMEOUT_S:g})"),
+        click.option("--policy-memory", metavar="MIB",
+                     callback=parsed(memory_mib, DEFAULT_MEMORY_MIB),
+                     help="memory the policy evaluation may use, in MiB; past it the gate "
+                          f"fails closed with E406 (default {DEFAULT_MEMORY_MIB})"),
+    )(function)
 
 
-def targets_from(args: argparse.Namespace) -> dict[str, Any]:
+policy_options = _stack(
+    click.option("--policy", multiple=True, metavar="DIR", shell_complete=complete.directories,
+                 help="an extra Rego bundle directory (repeatable)"),
+    click.option("--data", multiple=True, metavar="FILE", shell_complete=complete.files,
+                 help="organisation data for policies, JSON or YAML (repeatable)"),
+    click.option("--opa-url", envvar="MLOPSC_OPA_URL", metavar="URL",
+                 help="evaluate policies on this OPA server (env MLOPSC_OPA_URL)"),
+    click.option("--today", callback=parsed(datetime.date.fromisoformat), metavar="YYYY-MM-DD",
+                 help="judge waiver expiry as of this date (default: SOURCE_DATE_EPOCH or "
+                      "today)"),
+    policy_limit_options,
+)
+"""Extra bundles, organisation data, the OPA server, the day and the policy limits."""
+
+target_options = _stack(
+    click.option("--target", multiple=True, metavar="NAME", shell_complete=complete.targets,
+                 help="only this target (repeatable; see `mlopsc targets`)"),
+    click.option("--set", multiple=True, metavar="TARGET.KEY=VALUE",
+                 help="a target setting, e.g. kubernetes.flavour=kserve"),
+)
+"""``--target`` and ``--set``: which targets run (their checks, or their outputs too)."""
+
+
+def targets_from(args: Args) -> dict[str, Any]:
     """The ``targets`` and ``settings`` of :class:`~mlopsc.driver.Options` from
-    :func:`add_targets`' flags; an unknown target name fails before any work (exit 2)."""
+    :data:`target_options`; an unknown target name fails before any work (exit 2)."""
     from mlopsc.errors import MlopscError
     from mlopsc.registry import load
 
@@ -94,29 +155,46 @@ def targets_from(args: argparse.Namespace) -> dict[str, Any]:
     return {"targets": targets, "settings": settings}
 
 
-def add_report(parser: argparse.ArgumentParser, *, output_file: bool = True) -> None:
+def report_options(*, output_file: bool = True) -> Callable[[F], F]:
     """``--format`` and ``--fail-on`` for findings, and (unless the command writes something
     else there, as ``lineage`` does) ``--output-file`` for them."""
     from mlopsc.formatters import FORMATS
 
-    parser.add_argument("--format", choices=FORMATS, default="text",
-                        help="how findings are printed")
-    parser.add_argument("--fail-on", choices=("error", "warning"), default="error",
-                        help="the least severity that blocks (exit 1)")
+    options = [
+        click.option("--format", type=click.Choice(FORMATS), default="text",
+                     help="how findings are printed"),
+        click.option("--fail-on", type=click.Choice(("error", "warning")), default="error",
+                     help="the least severity that blocks (exit 1)"),
+    ]
     if output_file:
-        parser.add_argument("--output-file", metavar="FILE",
-                            help="write findings to FILE instead of standard output")
+        options.append(click.option("--output-file", metavar="FILE",
+                                    shell_complete=complete.files,
+                                    help="write findings to FILE instead of standard output"))
+    return _stack(*options)
 
+
+def add_limits(parser: Any) -> None:
+    """Temporary: cmd_report's argparse options until it is on click."""
+    from mlopsc.cli._legacy import add_limits as legacy
+
+    legacy(parser)
+
+
+def add_policy(parser: Any) -> None:
+    """Temporary: cmd_report's argparse options until it is on click."""
+    from mlopsc.cli._legacy import add_policy as legacy
+
+    legacy(parser)
+
+
+Subparsers = Any  # temporary, cmd_report
 
 if TYPE_CHECKING:
     from mlopsc.api import Result
     from mlopsc.driver import Options
 
-Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-"""What a command's ``register(sub)`` receives: ``sub.add_parser(...)`` adds the command."""
 
-
-def options_from(args: argparse.Namespace, **extra: Any) -> Options:
+def options_from(args: Any, **extra: Any) -> Options:  # Args once cmd_report is on click
     from mlopsc.driver import Options
 
     return Options(
@@ -134,7 +212,7 @@ def options_from(args: argparse.Namespace, **extra: Any) -> Options:
     )
 
 
-def report(result: Result, args: argparse.Namespace) -> int:
+def report(result: Result, args: Args) -> int:
     """Print the findings in the chosen format; return 1 when they block, else 0."""
     from mlopsc import __version__
     from mlopsc.formatters import render
@@ -154,115 +232,49 @@ def report(result: Result, args: argparse.Namespace) -> int:
     return EXIT_BLOCKED if result.blocked(Severity.parse(args.fail_on)) else EXIT_OK
 
 
-def write_file(name: str, content: bytes) -> None:
-    """Write ``content`` to the file ``name`` given on the command line, never through a link.
-
-    The CI owner chooses the folders of ``name``; its last component may be something a
-    pull request committed (``findings.txt`` as a symlink to a file outside the
-    repository). So an existing ``name`` that is a symlink or not a regular file is refused
-    (:class:`~mlopsc.errors.MlopscError`, exit 2), and the bytes go to a new file beside it
-    that is then renamed onto ``name``: a rename replaces a symlink planted after the check,
-    it never writes through it. An existing file keeps its permission bits.
-    """
-    from mlopsc.errors import MlopscError
-
-    mode = _existing_mode(name)
-    folder = os.path.dirname(name) or "."
-    try:
-        temp, handle = _temp_beside(folder, os.path.basename(name))
-    except OSError as error:
-        raise MlopscError(f"cannot write {name}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, name)
-    except OSError as error:
-        _remove(temp)
-        raise MlopscError(f"cannot write {name}: {error.strerror or error}") from None
-    except BaseException:
-        _remove(temp)
-        raise
-
-
-def _existing_mode(name: str) -> int | None:
-    """The permission bits of the regular file ``name``; ``None`` when there is none yet."""
-    import stat
-
-    from mlopsc.errors import MlopscError
-
-    try:
-        found = os.lstat(name)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise MlopscError(f"cannot write {name}: {error.strerror or error}") from None
-    if stat.S_ISLNK(found.st_mode):
-        raise MlopscError(f"refusing to write {name}: it is a symbolic link, which mlopsc "
-                          "never writes through; delete it or name another file")
-    if not stat.S_ISREG(found.st_mode):
-        kind = "a directory" if stat.S_ISDIR(found.st_mode) else "not a regular file"
-        raise MlopscError(f"refusing to write {name}: it is {kind}")
-    return stat.S_IMODE(found.st_mode)
-
-
-def _temp_beside(folder: str, base: str) -> tuple[str, int]:
-    """A new, empty file ``.BASE.<16 hex>.mlopsc-tmp`` in ``folder``, opened for writing."""
-    import secrets
-
-    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-             | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
-    for attempt in range(100):
-        temp = os.path.join(folder, f".{base}.{secrets.token_hex(8)}.mlopsc-tmp")
-        try:  # 0o666: the umask decides, as for any file the user creates
-            return temp, os.open(temp, flags, 0o666)
-        except FileExistsError:
-            if attempt == 99:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _remove(path: str) -> None:
-    import contextlib
-
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
 def _rule_docs(result: Result) -> dict[str, tuple[str, str]] | None:
     policy = result.compilation.policy
     return getattr(policy, "rule_docs", None)
 
 
-def run_command(args: argparse.Namespace) -> int:
-    """Call the command, turning every known failure into one line and exit 2."""
+def run_command(run: Callable[[Args], int], params: dict[str, Any]) -> int:
+    """Call a command's ``run`` with its parsed ``params``, turning every known failure into
+    one line and its exit code: 2 could not run, 130 interrupted, 141 broken pipe."""
     from mlopsc.errors import EXPECTED_ERRORS
     from mlopsc.printable import printable
 
-    handler: Callable[[argparse.Namespace], int] = args.handler
     # One command is one short batch: what it allocates lives until it ends, so the cyclic
     # collector would only rescan a large heap again and again (a quarter of `mlopsc report`
     # on 1,000 models). The driver does the same for its passes; this covers the outputs.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return handler(args)
+        return run(Args(**params))
     except EXPECTED_ERRORS() as error:
         # Messages may quote names a spec or a repository chose: no control character,
         # ESC or bidi control reaches the log raw (line breaks between listed items stay).
         print(f"mlopsc: error: {printable(str(error), keep=chr(10))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("mlopsc: interrupted", file=sys.stderr)
-        return 130
+        return interrupted()
     except BrokenPipeError:
-        # The reader went away (`mlopsc schema | head`): nothing is wrong with the output.
-        # Point stdout at /dev/null so the interpreter's last flush cannot fail again, and
-        # exit as a process killed by SIGPIPE would.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 141
+        return broken_pipe()
     finally:
         if was_enabled:
             gc.enable()
+
+
+def interrupted() -> int:
+    """Ctrl-C: one line, exit 130."""
+    print("mlopsc: interrupted", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+def broken_pipe() -> int:
+    """The reader went away (`mlopsc schema | head`): nothing is wrong with the output.
+
+    Point stdout at /dev/null so the interpreter's last flush cannot fail again, and exit
+    as a process killed by SIGPIPE would (141)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE

@@ -1,4 +1,5 @@
-"""How long and how much memory a policy evaluation may take, and the flags that say so.
+"""How long and how much memory a policy evaluation may take, and the parsers of the flags
+that say so.
 
 Importing it loads no engine (the package :mod:`mlopsc.policy` imports lazily), so the
 command line can declare ``--policy-timeout`` and ``--policy-memory`` cheaply;
@@ -7,7 +8,6 @@ command line can declare ``--policy-timeout`` and ``--policy-memory`` cheaply;
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -29,20 +29,9 @@ class PolicyLimits:
 DEFAULT_LIMITS = PolicyLimits()
 
 
-def limit_flags(parser: argparse.ArgumentParser) -> None:
-    """``--policy-timeout`` and ``--policy-memory``: the bounds of every policy evaluation."""
-    parser.add_argument("--policy-timeout", type=timeout_seconds, metavar="SECONDS",
-                        default=DEFAULT_TIMEOUT_S,
-                        help="wall-clock limit of the policy evaluation; past it the gate "
-                             f"fails closed with E406 (default {DEFAULT_TIMEOUT_S:g})")
-    parser.add_argument("--policy-memory", type=memory_mib, metavar="MIB",
-                        default=DEFAULT_MEMORY_MIB,
-                        help="memory the policy evaluation may use, in MiB; past it the gate "
-                             f"fails closed with E406 (default {DEFAULT_MEMORY_MIB})")
-
-
-def limits_of(args: argparse.Namespace) -> PolicyLimits:
-    """The :class:`PolicyLimits` the flags of :func:`limit_flags` ask for."""
+def limits_of(args: object) -> PolicyLimits:
+    """The :class:`PolicyLimits` the command line's ``--policy-timeout`` and
+    ``--policy-memory`` ask for (parsed options with those attribute names)."""
     return PolicyLimits(getattr(args, "policy_timeout", DEFAULT_TIMEOUT_S),
                         getattr(args, "policy_memory", DEFAULT_MEMORY_MIB))
 
@@ -52,9 +41,9 @@ def timeout_seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of seconds") from None
+        raise ValueError(f"{text[:40]!r} is not a number of seconds") from None
     if not 0 < value <= MAX_TIMEOUT_S:  # also refuses nan and inf
-        raise argparse.ArgumentTypeError(f"must be more than 0 and at most {MAX_TIMEOUT_S:g}")
+        raise ValueError(f"must be more than 0 and at most {MAX_TIMEOUT_S:g}")
     return value
 
 
@@ -62,9 +51,9 @@ def memory_mib(text: str) -> int:
     """Parse ``--policy-memory``: a whole number of MiB from 64 to 1 TiB."""
     digits = text.strip()
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 8:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number of MiB "
-                                         f"(64 to {MAX_MEMORY_MIB})")
+        raise ValueError(f"{text[:40]!r} is not a whole number of MiB "
+                         f"(64 to {MAX_MEMORY_MIB})")
     value = int(digits)
     if not 64 <= value <= MAX_MEMORY_MIB:
-        raise argparse.ArgumentTypeError(f"must be from 64 to {MAX_MEMORY_MIB} MiB")
+        raise ValueError(f"must be from 64 to {MAX_MEMORY_MIB} MiB")
     return value

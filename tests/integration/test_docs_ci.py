@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlopsc.cli import build_parser, main
+from mlopsc.cli import main, parse_args
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
@@ -41,7 +41,7 @@ def test_workflow_blocks_are_yaml():
 def test_command_parses(command):
     words = shlex.split(re.split(r"\s(?:\|\||>)\s", command)[0])
     assert words[0] == "mlopsc"
-    build_parser().parse_args([STAND_INS.get(w, w) for w in words[1:]])
+    parse_args([STAND_INS.get(w, w) for w in words[1:]])
 
 
 def test_commands_were_found():

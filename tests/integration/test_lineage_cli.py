@@ -66,7 +66,7 @@ def test_node_link_json_is_the_default(capsysbinary):
 
 
 @pytest.mark.parametrize("args,message", [
-    (("--graph-format", "svg"), "invalid choice: 'svg'"),
+    (("--graph-format", "svg"), "Invalid value for '--graph-format': 'svg' is not one of"),
     (("--graph-format", "dot", "--impact", "dataset:transactions"),
      "--graph-format prints the whole graph; leave it out with --impact or --upstream"),
     (("--upstream", "model:fraud-detectr"),
