@@ -69,7 +69,7 @@ class AirflowTarget:
             text = template.render(dag=dag, header=options.header())
             artifacts.append(Artifact(f"dags/{dag['dag_id']}.py", text.encode()))
         artifacts += watcher.emit(ir_, pipelines, environment().get_template("watcher.py.j2"),
-                                  options, diagnostics)
+                                  options, diagnostics, _watcher_clashes(pipelines, diagnostics))
         return sorted(artifacts, key=lambda a: a.path)
 
 
@@ -167,6 +167,20 @@ def _retry(step: ir.Step, bag: Diagnostics) -> dict[str, Any]:
         delay = min(delay, r.max_backoff_s)  # Airflow caps only exponential delays itself
     return {"retries": r.limit, "retry_delay_s": delay, "exponential": exponential,
             "max_retry_delay_s": r.max_backoff_s}
+
+
+def _watcher_clashes(pipelines: list[ir.Pipeline], bag: Diagnostics) -> frozenset[str]:
+    """E521 for a pipeline whose DAG id is a watcher's; the monitors whose watcher is left out."""
+    taken = {airflow_id(p.name): p for p in pipelines}
+    clashes = set()
+    for monitor in watcher.watched(pipelines):
+        p = taken.get(watcher.dag_id(monitor))
+        if p is not None:
+            bag.add("E521", f"pipeline {p.name!r} has the DAG id of the watcher of monitor "
+                    f"{monitor!r}", path=entity_path(p.path) + ("name",),
+                    hint="rename the pipeline")
+            clashes.add(monitor)
+    return frozenset(clashes)
 
 
 def _ids_ok(p: ir.Pipeline, bag: Diagnostics) -> bool:

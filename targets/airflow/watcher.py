@@ -83,17 +83,13 @@ def watcher(monitor: str, pipelines: list[str], settings: dict[str, Any]) -> dic
 
 
 def emit(ir_: ir.IR, pipelines: list[ir.Pipeline], template: Any, options: EmitOptions,
-         bag: Diagnostics) -> list[Artifact]:
-    """The watcher DAG files of ``pipelines`` (the Airflow ones), after W527 and E521."""
+         bag: Diagnostics, skip: frozenset[str] = frozenset()) -> list[Artifact]:
+    """The watcher DAG files of ``pipelines`` (the Airflow ones), after W527; none for the
+    monitors in ``skip`` (their DAG id is a pipeline's: the target reports E521)."""
     _unproduced_assets(ir_, pipelines, bag)
-    taken = {airflow_id(p.name): p for p in pipelines}
     out = []
     for monitor, names in watched(pipelines).items():
-        if dag_id(monitor) in taken:
-            p = taken[dag_id(monitor)]
-            bag.add("E521", f"pipeline {p.name!r} has the DAG id of the watcher of monitor "
-                    f"{monitor!r}", path=entity_path(p.path) + ("name",),
-                    hint="rename the pipeline")
+        if monitor in skip:
             continue
         data = watcher(monitor, names, options.settings)
         text = template.render(w=data, header=options.header())

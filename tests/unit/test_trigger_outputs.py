@@ -117,12 +117,16 @@ def test_watcher_dag_id_clash_is_e521():
                         orchestrator="airflow")
     q = SimpleNamespace(name="train", path="pipelines.train", orchestrator="airflow",
                         triggers=(ir.Trigger(type="drift", monitor="monitor:m"),))
+    from mlopsc.targets.airflow.target import _watcher_clashes
+
     bag = Diagnostics()
-    ir_ = SimpleNamespace(datasets=())
-    out = watcher.emit(ir_, [p, q], environment().get_template("watcher.py.j2"),
-                       EmitOptions("0", "mlops.yaml"), bag)
-    assert out == []
+    skip = _watcher_clashes([p, q], bag)
+    assert skip == {"m"}
     assert [d.code for d in bag] == ["E521"]
+    out = watcher.emit(SimpleNamespace(datasets=()), [p, q],
+                       environment().get_template("watcher.py.j2"),
+                       EmitOptions("0", "mlops.yaml"), Diagnostics(), skip)
+    assert out == []
 
 
 def test_dataclass_pipeline_has_the_fields_used():
