@@ -19,6 +19,7 @@ Every failure is a :class:`ModelError` naming the JSON path and the reason.
 from __future__ import annotations
 
 import enum
+import re
 import types
 import typing
 from typing import Any
@@ -39,7 +40,6 @@ from openlineage.client.facet_v2 import (
     tags_run,
 )
 from openlineage.client.serde import Serde
-from rfc3986_validator import validate_rfc3986  # type: ignore[import-untyped]
 
 EVENTS: dict[str, type] = {cls._get_schema(): cls for cls in (RunEvent, JobEvent, DatasetEvent)}
 """The ``schemaURL`` event_v2 writes -> the event class (OpenLineage.json 2-0-2)."""
@@ -61,7 +61,13 @@ REQUIRED_WITH_DEFAULT = frozenset({"producer", "schemaURL", "_producer", "_schem
 """Required by the spec (BaseEvent, BaseFacet) although the models give them defaults."""
 
 URIS = REQUIRED_WITH_DEFAULT
-"""Fields whose spec format is ``uri`` (checked as RFC 3986 URIs)."""
+"""Fields whose spec format is ``uri``: the models only ``urlparse`` them, which accepts any
+string, so :data:`URI` checks them."""
+
+URI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*")
+"""An RFC 3986 URI: a scheme (section 3.1), then only characters the grammar allows
+(unreserved, reserved, percent-encoded)."""
 
 
 class ModelError(ValueError):
@@ -114,7 +120,7 @@ def _check_object(value: Any, cls: type, path: str) -> None:
     for f in fields:
         if f.name in value:
             _check_value(value[f.name], hints[f.name], f"{path}.{f.name}")
-            if f.name in URIS and not validate_rfc3986(value[f.name], rule="URI"):
+            if f.name in URIS and not URI.fullmatch(value[f.name]):
                 raise ModelError(f"{path}.{f.name}", f"{value[f.name]!r} is not a URI")
         elif f.default is attr.NOTHING or f.name in REQUIRED_WITH_DEFAULT:
             raise ModelError(f"{path}.{f.name}", f"required field of {cls.__name__} missing")

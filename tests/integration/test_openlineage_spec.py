@@ -314,6 +314,9 @@ BROKEN = {
         "$.dataset.facets.documentation.description", "null: the spec's types have no null"),
     "producer not a URI": (
         "dataset", _set(("producer",), "not a uri"), "$.producer", "'not a uri' is not a URI"),
+    "facet producer with a space": (
+        "job", _set(("job", "facets", "jobType", "_producer"), "urn:mlopsc:0 1"),
+        "$.job.facets.jobType._producer", "'urn:mlopsc:0 1' is not a URI"),
     "older facet schema version": (
         "dataset", _set(("dataset", "facets", "version", "_schemaURL"), URL.format(
             "1-0-0/DatasetVersionDatasetFacet.json", "DatasetVersionDatasetFacet")),
