@@ -17,9 +17,9 @@
   version, and the parameters under the IR's input names. Rerun in the same episode:
   nothing; a later episode within the cooldown: nothing; after the cooldown: a run.
 
-Every wait is bounded and the whole test must take less than 90 s (on a quiet machine:
-``MLOPSC_E2E_BUDGET_S`` raises the bound); the processes it starts are stopped in
-``finally`` blocks.
+Every wait is bounded, and the whole test by 420 s (``MLOPSC_E2E_BUDGET_S``): a guard
+against a hang, not a speed target (it took 72-115 s on a loaded 2-core-share machine); the
+processes it starts are stopped in ``finally`` blocks.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ PIPELINE = "fraud-training"
 WATCHER = f"mlopsc-watch-{MONITOR}"
 HELPER = ROOT / "tests" / "integration" / "trigger_airflow_run.py"
 OPTIONS = EmitOptions("0.0.0", "mlops.yaml")
-# The whole test's bound. A loaded shared machine may need more: MLOPSC_E2E_BUDGET_S.
-BUDGET_S = float(os.environ.get("MLOPSC_E2E_BUDGET_S", "90"))
+# The whole test's bound, against hangs (speed belongs in benchmarks): MLOPSC_E2E_BUDGET_S.
+BUDGET_S = float(os.environ.get("MLOPSC_E2E_BUDGET_S", "420"))
 
 
 def _port() -> int:
