@@ -10,16 +10,18 @@ Who the consumer is decides the direction:
   change that lets more values through (a bound raised or removed, an allowed value added,
   a required field made nullable, another type) breaks a reader that relied on the promise;
   a change that lets fewer through (narrowing) keeps every promise and is compatible.
-- a **model input schema** states what the model accepts. The model is its consumer; the
-  party a change can break is every caller that feeds the model (the scoring client, the
-  batch job, the feature pipeline). So the direction flips: accepting less (a bound raised,
-  an allowed value removed, a field made required or removed) rejects inputs that callers
-  send today and is breaking; accepting more is compatible.
+- a **model input schema** states what the model accepts, and both directions break
+  someone: accepting less (a bound raised, an allowed value removed, a field made required
+  or removed) rejects inputs that callers send today; accepting more (a bound relaxed, a
+  value added, another type) takes the model outside the domain it was validated on, which
+  its metrics, fairness review and approvals cover, and a typed serving protocol (KServe's
+  v2 datatypes) refuses a tensor of the old type. Only an optional input added is
+  compatible.
 
 Example::
 
     effect("data contract", "max-raised")        # 'breaking'
-    effect("model input schema", "max-raised")   # 'compatible'
+    effect("model input schema", "max-raised")   # 'breaking'
 """
 
 from __future__ import annotations
@@ -39,24 +41,24 @@ RULES: dict[str, tuple[str, str | None, str | None, str | None]] = {
     "field-added-required": ("required (non-nullable) field added", _C, _C, _B),
     "field-added-optional": ("optional (nullable) field added", _C, _C, _C),
     "type-widened": (("type widened by value: integer → float or decimal, float → decimal, "
-                     "category → string, date → timestamp"), _B, _B, _C),
+                     "category → string, date → timestamp"), _B, _B, _B),
     "type-changed": ("any other change from one type to another", _B, _B, _B),
-    "type-dropped": ("type dropped (the field is untyped now)", _B, _B, _C),
+    "type-dropped": ("type dropped (the field is untyped now)", _B, _B, _B),
     "type-added": ("type given to an untyped field", _C, _C, _B),
     "min-raised": ("`min` raised", _C, _C, _B),
     "min-added": ("`min` added", _C, _C, _B),
-    "min-lowered": ("`min` lowered", _B, _B, _C),
-    "min-removed": ("`min` removed", _B, _B, _C),
+    "min-lowered": ("`min` lowered", _B, _B, _B),
+    "min-removed": ("`min` removed", _B, _B, _B),
     "max-lowered": ("`max` lowered", _C, _C, _B),
     "max-added": ("`max` added", _C, _C, _B),
-    "max-raised": ("`max` raised", _B, _B, _C),
-    "max-removed": ("`max` removed", _B, _B, _C),
+    "max-raised": ("`max` raised", _B, _B, _B),
+    "max-removed": ("`max` removed", _B, _B, _B),
     "values-removed": ("allowed values removed", _C, _C, _B),
     "values-restricted": ("a list of allowed values introduced", _C, _C, _B),
-    "values-added": ("allowed values added", _B, _B, _C),
-    "values-unrestricted": ("the list of allowed values dropped", _B, _B, _C),
+    "values-added": ("allowed values added", _B, _B, _B),
+    "values-unrestricted": ("the list of allowed values dropped", _B, _B, _B),
     "made-required": ("nullable field made required", _C, _C, _B),
-    "made-nullable": ("required field made nullable", _B, _B, _C),
+    "made-nullable": ("required field made nullable", _B, _B, _B),
     "pii-dropped": ("PII flag dropped", _G, _G, _G),
     "pii-added": ("PII flag added", _G, _G, _G),
     "classification-lowered": (("classification lowered (restricted > confidential > "
