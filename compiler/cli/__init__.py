@@ -42,13 +42,7 @@ def cli() -> click.Group:
     click.version_option(__version__, "--version", prog_name=PROG,
                          message="%(prog)s %(version)s")(group)
     for name in COMMANDS:
-        module = importlib.import_module(f"mlopsc.cli.cmd_{name}")
-        found = getattr(module, "command", None)
-        if found is None:
-            from mlopsc.cli._legacy import legacy_command
-
-            found = legacy_command(name, module)
-        group.add_command(found)
+        group.add_command(importlib.import_module(f"mlopsc.cli.cmd_{name}").command)
     return group
 
 

@@ -5,48 +5,51 @@ OLD and NEW are each a ``report.json`` or a spec (compiled up to the policy gate
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import Any
 
+import click
+
+from mlopsc.cli import complete
+from mlopsc.cli.base import Command, Operand
 from mlopsc.cli.common import (
     EXIT_BLOCKED,
     EXIT_OK,
-    add_limits,
-    add_policy,
+    Args,
+    environment_option,
+    limit_options,
     options_from,
+    policy_options,
+    run_command,
     write_file,
 )
 from mlopsc.errors import MlopscError
 
-if TYPE_CHECKING:
-    from mlopsc.cli.common import Subparsers
+
+@click.command(
+    "report", cls=Command, short_help="governance report of a spec, or `report diff OLD NEW`",
+    help="Print the governance report of SPEC (default ./mlops.yaml), or with `diff OLD NEW` "
+         "say what changed between two reports or two specs.\n\n\b\n"
+         "mlopsc report [SPEC] [OPTIONS]\nmlopsc report diff OLD NEW [OPTIONS]")
+@click.argument("operands", cls=Operand, nargs=-1, metavar="[SPEC | diff OLD NEW]",
+                shell_complete=complete.report_operands,
+                help="a spec, or the word diff and two report.json files or specs")
+@click.option("--format", type=click.Choice(("text", "json", "md", "html")),
+              help="report: md (default; text is the same Markdown, which reads as plain "
+                   "text), json or html (one self-contained page); diff: text (default), json "
+                   "or md")
+@click.option("--base", metavar="OLD", shell_complete=complete.files,
+              help="html report: also show what changed since OLD (a report.json or a spec)")
+@click.option("-o", "--output", metavar="FILE", shell_complete=complete.files,
+              help="write to FILE, not stdout")
+@environment_option
+@limit_options
+@policy_options
+def command(**params: Any) -> int:
+    return run_command(run, params)
 
 
-def register(sub: Subparsers) -> None:
-    parser = sub.add_parser(
-        "report", help="governance report of a spec, or `report diff OLD NEW`",
-        usage="mlopsc report [SPEC] [options]\n       mlopsc report diff OLD NEW [options]",
-        description="Print the governance report of SPEC (default ./mlops.yaml), or with "
-                    "`diff OLD NEW` say what changed between two reports or two specs.")
-    parser.add_argument("operands", nargs="*", metavar="SPEC | diff OLD NEW",
-                        help="a spec, or the word diff and two report.json files or specs")
-    parser.add_argument("--format", choices=("text", "json", "md", "html"),
-                        help="report: md (default; text is the same Markdown, which reads "
-                             "as plain text), json or html (one self-contained page); "
-                             "diff: text (default), json or md")
-    parser.add_argument("--base", metavar="OLD",
-                        help="html report: also show what changed since OLD (a report.json "
-                             "or a spec)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
-    parser.add_argument("--env", dest="environment", metavar="NAME",
-                        help="apply environments.NAME.overrides")
-    add_limits(parser)
-    add_policy(parser)
-    parser.set_defaults(handler=run)
-
-
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     operands = list(args.operands)
     if operands[:1] == ["diff"]:
         if len(operands) != 3:
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     return _report(args)
 
 
-def _report(args: argparse.Namespace) -> int:
+def _report(args: Args) -> int:
     from mlopsc import __version__
     from mlopsc.formatters import render
     from mlopsc.governance.inputs import report_for
@@ -90,7 +93,7 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _diff(args: argparse.Namespace, old: str, new: str) -> int:
+def _diff(args: Args, old: str, new: str) -> int:
     from mlopsc.governance.diff import diff_reports
     from mlopsc.governance.inputs import load_report
 
@@ -101,7 +104,7 @@ def _diff(args: argparse.Namespace, old: str, new: str) -> int:
     return EXIT_OK
 
 
-def _emit(args: argparse.Namespace, content: bytes) -> None:
+def _emit(args: Args, content: bytes) -> None:
     if args.output:  # never through a symlink a pull request planted (see write_file)
         write_file(args.output, content)
     else:  # the bytes as they are, UTF-8, whatever the terminal's encoding

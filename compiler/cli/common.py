@@ -173,28 +173,12 @@ def report_options(*, output_file: bool = True) -> Callable[[F], F]:
     return _stack(*options)
 
 
-def add_limits(parser: Any) -> None:
-    """Temporary: cmd_report's argparse options until it is on click."""
-    from mlopsc.cli._legacy import add_limits as legacy
-
-    legacy(parser)
-
-
-def add_policy(parser: Any) -> None:
-    """Temporary: cmd_report's argparse options until it is on click."""
-    from mlopsc.cli._legacy import add_policy as legacy
-
-    legacy(parser)
-
-
-Subparsers = Any  # temporary, cmd_report
-
 if TYPE_CHECKING:
     from mlopsc.api import Result
     from mlopsc.driver import Options
 
 
-def options_from(args: Any, **extra: Any) -> Options:  # Args once cmd_report is on click
+def options_from(args: Args, **extra: Any) -> Options:
     from mlopsc.driver import Options
 
     return Options(
