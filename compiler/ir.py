@@ -421,6 +421,18 @@ class Probes:
 
 
 @frozen
+class Traffic:
+    """Which router serves an online deployment's traffic, and the Gateway it attaches to."""
+
+    router: str = "istio"
+    """``istio`` or ``gateway-api``."""
+    gateway_name: str | None = None
+    gateway_namespace: str | None = None
+    path: str | None = None
+    """Where the router was chosen (``deployments.X.traffic`` or ``environments.E.traffic``)."""
+
+
+@frozen
 class Deployment(Node):
     model: str
     model_name: str
@@ -454,6 +466,8 @@ class Deployment(Node):
     monitors: tuple[str, ...]
     """Ids of the monitors watching this deployment."""
     prediction_log: PredictionLog | None = None
+    traffic: Traffic = field(default_factory=Traffic)
+    """The traffic router: the deployment's ``traffic``, then its environment's."""
 
 
 # ---------------------------------------------------------------- observability

@@ -432,7 +432,25 @@ def _deployment(name: str, d: sdep.Deployment, spec: Spec,
         slos=tuple(slos), monitors=tuple(monitors),
         prediction_log=ir.PredictionLog(location=d.prediction_log.location,
                                         retention_s=_required_seconds(d.prediction_log.retention))
-        if d.prediction_log else None)
+        if d.prediction_log else None,
+        traffic=_traffic(name, d, spec))
+
+
+def _traffic(name: str, d: sdep.Deployment, spec: Spec) -> ir.Traffic:
+    """The deployment's ``traffic`` fields over its environment's; Istio when neither sets it."""
+    env = spec.environments.get(d.environment)
+    layers = [(f"environments.{d.environment}.traffic", env.traffic if env else None),
+              (f"deployments.{name}.traffic", d.traffic)]
+    router, gateway, path = "istio", None, None
+    for where, traffic in layers:
+        if traffic is None:
+            continue
+        if traffic.router is not None:
+            router, path = _s(traffic.router), f"{where}.router"
+        if traffic.gateway is not None:
+            gateway = traffic.gateway
+    return ir.Traffic(router=router, gateway_name=gateway.name if gateway else None,
+                      gateway_namespace=gateway.namespace if gateway else None, path=path)
 
 
 def default_tiers(period_s: float) -> tuple[ir.AlertTier, ...]:

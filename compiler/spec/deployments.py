@@ -126,6 +126,34 @@ class Rollout(SpecModel):
     """Rolling: pods that may be unavailable during an update (a count or `25%`)."""
 
 
+class Router(StrEnum):
+    istio = "istio"
+    """An Istio VirtualService per online deployment."""
+    gateway_api = "gateway-api"
+    """A Kubernetes Gateway API HTTPRoute per online deployment, attached to `gateway`."""
+
+
+class GatewayRef(SpecModel):
+    """The Gateway API Gateway that a deployment's HTTPRoute attaches to (`parentRefs`)."""
+
+    name: str
+    namespace: str | None = None
+    """Defaults to the HTTPRoute's own namespace."""
+
+
+class Traffic(SpecModel):
+    """Which traffic router splits, mirrors and matches requests of online deployments.
+
+    Set on an environment for all its deployments; a deployment's own `traffic` overrides
+    each field it sets.
+    """
+
+    router: Router | None = None
+    """`istio` (the default) or `gateway-api`."""
+    gateway: GatewayRef | None = None
+    """With `gateway-api`: the Gateway the routes attach to."""
+
+
 class Autoscaling(SpecModel):
     min_replicas: int = Field(ge=0, le=INT32_MAX)
     max_replicas: int = Field(ge=1, le=INT32_MAX)
@@ -191,3 +219,5 @@ class Deployment(SpecModel):
     """Where Prometheus scrapes the server's metrics."""
     labels: dict[str, str] = {}
     """Extra labels on every object of the deployment."""
+    traffic: Traffic | None = None
+    """The traffic router, overriding the environment's `traffic` field by field."""

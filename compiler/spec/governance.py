@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, JsonValue
 
 from mlopsc.spec.common import INT32_MAX, MULTILINE, IsoDate, SpecModel, Text
+from mlopsc.spec.deployments import Traffic
 from mlopsc.spec.regulations import RegulationId
 
 
@@ -79,6 +80,8 @@ class Environment(SpecModel):
     """The Kubernetes namespace; defaults to the environment's name."""
     description: Text | None = None
     cluster: str | None = None
+    traffic: Traffic | None = None
+    """The traffic router of the environment's online deployments (default `istio`)."""
     # Any text a field allows may stand here; it is checked again in its field when merged.
     overrides: dict[str, Annotated[JsonValue, MULTILINE]] = {}
     """A partial spec deep-merged over the spec with `--env NAME`."""

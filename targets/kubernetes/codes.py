@@ -73,4 +73,27 @@ CODES: tuple[Code, ...] = (
          "of the rollback template; the prometheus target still alerts on the drift monitor.",
          "remove the `drift` rollback trigger; use `slo_breach`, `error_rate` or `latency`, "
          "which compare the new pods against their SLO"),
+    Code("E345", "Gateway API route has no Gateway",
+         "With `traffic.router: gateway-api` every online canary, blue-green, shadow or A/B "
+         "deployment gets an HTTPRoute, which must name the Gateway it attaches to "
+         "(`parentRefs`); neither the deployment nor its environment sets "
+         "`traffic.gateway.name`. No manifests are written for the deployment.",
+         "set `traffic: {router: gateway-api, gateway: {name: GW, namespace: NS}}` on the "
+         "environment"),
+    Code("E346", "mirror share not expressible in the Gateway API",
+         "The Gateway API's RequestMirror filter takes a whole `percent` or a `fraction` of "
+         "two int32 numbers; the spec's `mirror_percent` needs a denominator above 2^31-1. "
+         "No manifests are written for the deployment.",
+         "use a whole percentage or one with a few decimals, e.g. `12.5`"),
+    Code("W563", "cookie match is implementation-specific",
+         "The Gateway API has no cookie match: an A/B `match.cookie` becomes a "
+         "`RegularExpression` match on the `Cookie` header, whose support and regex dialect "
+         "are implementation-specific, so some Gateways reject or misread the route.",
+         "check that your Gateway supports RegularExpression header matches, or use "
+         "`match.header`"),
+    Code("W564", "gateway-api router does not apply",
+         "The Gateway API router writes HTTPRoutes for online deployments served by plain "
+         "workloads; a KServe deployment routes its own traffic and a batch or streaming "
+         "deployment takes no requests, so no HTTPRoute is written for it.",
+         "remove `traffic.router: gateway-api` from the deployment"),
 )

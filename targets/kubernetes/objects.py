@@ -9,6 +9,7 @@ from mlopsc.targets.kubernetes import (
     analysis,
     autoscaling,
     checks,
+    gateway,
     istio,
     kserve,
     monitoring,
@@ -22,7 +23,7 @@ from mlopsc.targets.kubernetes.meta import canary_service, derived_name
 def objects(ctx: Ctx) -> list[dict[str, Any]]:
     """Every object of the deployment (empty when the strategy cannot be expressed)."""
     d = ctx.d
-    if not checks.strategy_supported(ctx):
+    if not checks.strategy_supported(ctx) or not gateway.usable(ctx):
         return []
     if ctx.flavour == "kserve":
         checks.kserve_limits(ctx)
@@ -75,8 +76,11 @@ def _progressive(ctx: Ctx) -> list[dict[str, Any]]:
     found = [rollouts.rollout(ctx, templates), *templates, workloads.service(ctx, d.name),
              workloads.service(ctx, second)]
     if d.mode == "online":
-        found.append(istio.canary(ctx, second) if d.rollout.strategy == "canary"
-                     else istio.blue_green(ctx))
+        gw = gateway.selected(ctx)
+        if d.rollout.strategy == "canary":
+            found.append(gateway.canary(ctx, second) if gw else istio.canary(ctx, second))
+        else:
+            found.append(gateway.blue_green(ctx) if gw else istio.blue_green(ctx))
     return found + _scaling(ctx, (rollouts.API, "Rollout", d.name), d.name)
 
 
@@ -90,8 +94,16 @@ def _side_by_side(ctx: Ctx) -> list[dict[str, Any]]:
         workloads.deployment(ctx, stable_name, stable_version, "stable"),
         workloads.deployment(ctx, candidate, d.version, "candidate"),
         workloads.service(ctx, d.name, "stable"), workloads.service(ctx, candidate, "candidate"),
-        istio.shadow(ctx) if d.rollout.strategy == "shadow"
-        else istio.ab(ctx, checks.ab_header(ctx)),
+        _side_route(ctx),
     ]
     found += _scaling(ctx, ("apps/v1", "Deployment", stable_name), stable_name, "stable")
     return found + _scaling(ctx, ("apps/v1", "Deployment", candidate), candidate, "candidate")
+
+
+def _side_route(ctx: Ctx) -> dict[str, Any]:
+    """The shadow or A/B route, under the deployment's router (Istio or the Gateway API)."""
+    gw = gateway.selected(ctx)
+    if ctx.d.rollout.strategy == "shadow":
+        return gateway.shadow(ctx) if gw else istio.shadow(ctx)
+    header = checks.ab_header(ctx)
+    return gateway.ab(ctx, header) if gw else istio.ab(ctx, header)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlopsc import ir
-from mlopsc.targets.kubernetes import analysis, pod
+from mlopsc.targets.kubernetes import analysis, gateway, pod
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import canary_service, derived_name, selector_labels
 from mlopsc.targets.kubernetes.workloads import replicas_field
@@ -70,8 +70,8 @@ def _canary(ctx: Ctx, templates: list[dict[str, Any]]) -> dict[str, Any]:
                               "steps": steps(d.rollout)}
     if d.mode == "online":
         # Host-level split: the route's two destinations are the stable and canary Services.
-        canary["trafficRouting"] = {"istio": {"virtualServices": [{"name": d.name,
-                                                                   "routes": [ROUTE]}]}}
+        canary["trafficRouting"] = gateway.plugin(ctx) if gateway.selected(ctx) else \
+            {"istio": {"virtualServices": [{"name": d.name, "routes": [ROUTE]}]}}
     update = {k: v for k, v in (("maxSurge", d.rollout.max_surge),
                                 ("maxUnavailable", d.rollout.max_unavailable)) if v is not None}
     canary.update(update)
