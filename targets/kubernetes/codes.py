@@ -94,6 +94,7 @@ CODES: tuple[Code, ...] = (
     Code("W564", "gateway-api router does not apply",
          "The Gateway API router writes HTTPRoutes for online deployments served by plain "
          "workloads; a KServe deployment routes its own traffic and a batch or streaming "
-         "deployment takes no requests, so no HTTPRoute is written for it.",
+         "deployment takes no requests, so the deployment's own `traffic.router: "
+         "gateway-api` writes no HTTPRoute (an environment-wide choice skips them silently).",
          "remove `traffic.router: gateway-api` from the deployment"),
 )

@@ -131,6 +131,8 @@ def usable(ctx: Ctx) -> bool:
     if not selected(ctx):
         return True
     if ctx.flavour == "kserve" or d.mode != "online":
+        if not (traffic.path or "").startswith("deployments."):
+            return True  # an environment-wide choice: such deployments simply keep no route
         what = "the kserve flavour (KServe routes its own traffic)" \
             if ctx.flavour == "kserve" else f"a {d.mode} deployment (no requests to route)"
         ctx.bag.add("W564", f"deployment '{d.name}': the gateway-api router does not apply to "
