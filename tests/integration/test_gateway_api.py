@@ -213,3 +213,14 @@ def test_validate_warns_where_the_router_does_not_apply(tmp_path):
     spec = _variant(tmp_path, "    traffic: {router: istio}\n",
                     "    traffic: {router: gateway-api}\n    flavour: kserve\n")
     assert "W564" in _validate_codes(spec)
+
+
+def test_a_deployment_overrides_the_environment_field_by_field(tmp_path):
+    """The deployment's gateway replaces the environment's; the router stays the env's."""
+    spec = _variant(tmp_path, "  iris-bluegreen:\n",
+                    "  iris-bluegreen:\n    traffic: {gateway: {name: internal}}\n")
+    files, _, _ = _compile(spec)
+    route = _object(files, "iris-bluegreen", "httproute-")
+    assert route["spec"]["parentRefs"] == [{"group": "gateway.networking.k8s.io",
+                                            "kind": "Gateway", "name": "internal"}]
+    assert gateway_errors([route])[0]["errors"] == []
