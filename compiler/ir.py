@@ -397,6 +397,8 @@ class Rollout:
     rollback: tuple[RollbackTrigger, ...]
     max_surge: str | int | None
     max_unavailable: str | int | None
+    mirror_of: str | None = None
+    """Shadow: the name of the deployment whose client-facing route mirrors to this one."""
 
 
 @frozen

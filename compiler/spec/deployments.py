@@ -110,6 +110,8 @@ class Rollout(SpecModel):
     """Canary steps."""
     mirror_percent: float | None = None
     """Shadow: share of requests mirrored to the candidate."""
+    mirror_of: str | None = None
+    """Shadow: the deployment whose live traffic is mirrored (its route gets the mirror)."""
     match: Match | None = None
     """A/B: which requests go to the candidate."""
     candidate_weight: int | None = Field(None, le=INT32_MAX)

@@ -78,30 +78,34 @@ _fairness_gaps(m) := gaps if {
 	}
 }
 
-# The (model, version) pairs that have a shadow or A/B deployment, built once: a lookup per
-# deployment rather than a scan of every deployment per deployment.
-_staged contains [e.model, e.version] if {
+# The (model, version, mirrored deployment) triples of shadow deployments, built once: a
+# lookup per deployment rather than a scan of every deployment per deployment. A shadow
+# counts only for the deployment whose live traffic it mirrors (`rollout.mirror_of`): a
+# shadow behind its own host sees no client's requests.
+_staged contains [e.model, e.version, e.rollout.mirror_of] if {
 	some e in input.deployments
-	e.rollout.strategy in {"shadow", "ab"}
+	e.rollout.strategy == "shadow"
+	is_string(e.rollout.mirror_of)
 }
 
 # METADATA
-# title: A shadow or A/B stage before full rollout where the tier requires it
+# title: A shadow stage that mirrors the deployment before full rollout where the tier requires it
 # description: >-
 #   A production deployment of a model whose tier requires it (by default high) that does
-#   not itself run in shadow or A/B mode has a shadow or A/B deployment of the same version.
+#   not itself run in shadow or A/B mode has a shadow deployment of the same model and
+#   version whose `rollout.mirror_of` names it, so the shadow sees its live traffic.
 # custom:
 #   code: GOV-011
 #   severity: error
 #   applies_to: [deployments]
-#   hint: "stage this version first: another deployment of the same model and version with `rollout: {strategy: shadow, mirror_percent: 100}` (or `strategy: ab`)"
+#   hint: "stage this version first: another deployment of the same model and version with `rollout: {strategy: shadow, mirror_of: THIS-DEPLOYMENT, mirror_percent: 100}`"
 deny contains f if {
 	some d in input.deployments
 	not d.rollout.strategy in {"shadow", "ab"}
 	d.environment_tier == "production" # lib.production_deployment, inline
 	m := input.models[d.model_name]
 	lib.tier(m).shadow_before_rollout
-	not [d.model, d.version] in _staged
-	f := lib.finding("GOV-011", sprintf("%s-risk model %q version %s reaches deployment %q without a shadow or A/B stage",
+	not [d.model, d.version, d.name] in _staged
+	f := lib.finding("GOV-011", sprintf("%s-risk model %q version %s reaches deployment %q without a shadow stage mirroring it",
 		[m.risk_tier, m.name, d.version, d.name]), sprintf("%s.rollout.strategy", [d.path]))
 }

@@ -38,11 +38,26 @@ test_fairness_needs_attributes_and_metrics if {
 
 test_canary_without_shadow if {
 	doc := json.patch(fixtures.doc, [{"op": "remove", "path": "/deployments/web-shadow"}])
-	deny == {{"code": "GOV-011", "msg": "high-risk model \"m\" version 1.0.0 reaches deployment \"web\" without a shadow or A/B stage", "path": "deployments.web.rollout.strategy"}} with input as doc
+	deny == {{"code": "GOV-011", "msg": "high-risk model \"m\" version 1.0.0 reaches deployment \"web\" without a shadow stage mirroring it", "path": "deployments.web.rollout.strategy"}} with input as doc
 }
 
 test_shadow_of_another_version_does_not_count if {
 	doc := object.union(fixtures.doc, {"deployments": {"web-shadow": {"version": "0.9.0"}}})
+	fixtures.codes(deny) == {"GOV-011"} with input as doc
+}
+
+test_shadow_mirroring_nothing_does_not_count if {
+	doc := object.union(fixtures.doc, {"deployments": {"web-shadow": {"rollout": {"mirror_of": null}}}})
+	fixtures.codes(deny) == {"GOV-011"} with input as doc
+}
+
+test_shadow_mirroring_another_deployment_does_not_count if {
+	doc := object.union(fixtures.doc, {"deployments": {"web-shadow": {"rollout": {"mirror_of": "other"}}}})
+	fixtures.codes(deny) == {"GOV-011"} with input as doc
+}
+
+test_ab_deployment_of_the_version_is_no_shadow if {
+	doc := object.union(fixtures.doc, {"deployments": {"web-shadow": {"rollout": {"strategy": "ab"}}}})
 	fixtures.codes(deny) == {"GOV-011"} with input as doc
 }
 

@@ -61,7 +61,7 @@ deployment := {"id": "deployment:web", "name": "web", "path": "deployments.web",
 
 shadow := object.union(deployment, {"id": "deployment:web-shadow", "name": "web-shadow",
 	"path": "deployments.web-shadow", "rollout": {"strategy": "shadow", "steps": [],
-	"mirror_percent": 100, "analysis": null, "rollback": [{"type": "error_rate", "threshold": 0.02}]},
+	"mirror_percent": 100, "mirror_of": "web", "analysis": null, "rollback": [{"type": "error_rate", "threshold": 0.02}]},
 	"slos": [], "monitors": []})
 
 slo(name, type) := {"id": concat(":", ["slo", name]), "name": name, "path": concat(".", ["slos", name]),

@@ -60,6 +60,73 @@ def strategy_supported(ctx: Ctx) -> bool:
                             f"so the {strategy} strategy has nothing to route",
                     path=ctx.where("rollout", "strategy"))
         return False
+    _shadow_fields(ctx)
+    return True
+
+
+def _shadow_fields(ctx: Ctx) -> None:
+    """W561: a shadow that mirrors no live traffic; W562: ``mirror_of`` off a shadow."""
+    d = ctx.d
+    if d.rollout.strategy == "shadow" and d.rollout.mirror_of is None and d.mode == "online":
+        ctx.bag.add("W561", f"deployment '{d.name}': the shadow mirrors only requests sent to "
+                            f"'{d.name}' itself; no live traffic of another deployment is "
+                            "mirrored", path=ctx.where("rollout", "strategy"),
+                    hint="name the deployment clients call: `rollout: {mirror_of: NAME}`")
+    elif d.rollout.strategy != "shadow" and d.rollout.mirror_of is not None:
+        ctx.bag.add("W562", f"deployment '{d.name}': `mirror_of` applies to the shadow strategy "
+                            f"only; the {d.rollout.strategy} strategy ignores it",
+                    path=ctx.where("rollout", "mirror_of"),
+                    hint="remove `mirror_of`, or use `strategy: shadow`")
+
+
+def _mirror_problem(d: ir.Deployment, target: ir.Deployment | None) -> str | None:
+    """Why ``target`` cannot be the deployment ``d`` mirrors (E343), or None."""
+    if target is None:
+        return "no such deployment"
+    if target.name == d.name:
+        return "a shadow cannot mirror itself"
+    if target.rollout.strategy == "shadow":
+        return "it is itself a shadow, which no client calls"
+    if target.mode != "online":
+        return f"it is a {target.mode} deployment, which takes no requests"
+    if (target.environment, target.namespace) != (d.environment, d.namespace):
+        return (f"it runs in environment {target.environment!r}, namespace "
+                f"{target.namespace!r}; the shadow in {d.environment!r}, {d.namespace!r}")
+    return None
+
+
+def _route_problem(ctx: Ctx, target: ir.Deployment) -> str | None:
+    """Why ``target``'s route cannot carry the mirror (E344), or None."""
+    if (ctx.settings.flavour or target.flavour) == "kserve":
+        return "it is served by KServe, which has no traffic mirroring"
+    if target.traffic.router != "istio":
+        return f"it routes through the {target.traffic.router} router"
+    if target.rollout.strategy == "rolling":
+        return "a rolling deployment has no Istio VirtualService"
+    return None
+
+
+def mirror_target(ctx: Ctx) -> bool:
+    """The deployment ``mirror_of`` names can carry the mirror: E343 / E344 otherwise."""
+    d, name = ctx.d, ctx.d.rollout.mirror_of
+    target = next((t for t in ctx.ir.deployments if t.name == name), None)
+    problem = _mirror_problem(d, target)
+    if problem is None and target is not None and istio.mirroring(
+            Ctx(d=target, ir=ctx.ir, settings=ctx.settings, bag=ctx.bag)) is not d:
+        problem = "another shadow (first by name) already mirrors it; a route has one mirror"
+    if problem is not None:
+        ctx.bag.add("E343", f"deployment '{d.name}': cannot mirror '{name}': {problem}",
+                    path=ctx.where("rollout", "mirror_of"),
+                    hint="name an online deployment of the same environment and namespace "
+                         "that clients call")
+        return False
+    route = _route_problem(ctx, target) if target is not None else None
+    if route is not None:
+        ctx.bag.add("E344", f"deployment '{d.name}': '{name}' cannot carry the mirror: {route}",
+                    path=ctx.where("rollout", "mirror_of"),
+                    hint="mirror a deployment with `flavour: deployment`, the istio router and "
+                         "the canary, blue-green or ab strategy")
+        return False
     return True
 
 

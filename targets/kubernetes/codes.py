@@ -85,6 +85,30 @@ CODES: tuple[Code, ...] = (
          "two int32 numbers; the spec's `mirror_percent` needs a denominator above 2^31-1. "
          "No manifests are written for the deployment.",
          "use a whole percentage or one with a few decimals, e.g. `12.5`"),
+    Code("E343", "shadow cannot mirror the deployment it names",
+         "A shadow deployment's `rollout.mirror_of` names the deployment whose live traffic "
+         "is copied to the shadow's candidate. It must be another online deployment, not a "
+         "shadow, of the same environment and namespace (the mirror host is a Service of "
+         "that namespace), and only one shadow may mirror a deployment (an Istio route has "
+         "one mirror). No manifests are written for the shadow.",
+         "set `mirror_of` to the online deployment clients call, in the same environment"),
+    Code("E344", "mirrored deployment has no route for the mirror",
+         "The mirror is written on the `primary` route of the mirrored deployment's Istio "
+         "VirtualService. A rolling deployment has no VirtualService, KServe has no traffic "
+         "mirroring, and the Gateway API router does not carry a shadow's mirror. No "
+         "manifests are written for the shadow.",
+         "mirror a `flavour: deployment` deployment with the istio router and the canary, "
+         "blue-green or ab strategy"),
+    Code("W561", "shadow mirrors no live traffic",
+         "A shadow without `rollout.mirror_of` runs a stable and a candidate copy behind its "
+         "own host and mirrors only the requests sent to that host. Clients call another "
+         "deployment, so live traffic reaches the candidate only if something sends it to "
+         "the shadow's host; nothing mlopsc writes does.",
+         "set `rollout: {strategy: shadow, mirror_of: NAME}` with the deployment clients call"),
+    Code("W562", "mirror_of on a strategy other than shadow",
+         "`rollout.mirror_of` names the deployment whose traffic a shadow mirrors; on any "
+         "other strategy nothing reads it.",
+         "remove `mirror_of`, or use `strategy: shadow`"),
     Code("W563", "cookie match is implementation-specific",
          "The Gateway API has no cookie match: an A/B `match.cookie` becomes a "
          "`RegularExpression` match on the `Cookie` header, whose support and regex dialect "

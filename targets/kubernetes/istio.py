@@ -3,8 +3,12 @@
 - canary: route ``primary`` to the stable Service (100) and the canary Service (0); Argo
   Rollouts changes the weights at each step;
 - blue-green: every request to the active Service, which Argo switches on promotion;
-- shadow: every request to the stable Service, and ``mirrorPercentage`` of them copied to
-  the candidate, whose answers Istio discards: it never answers users;
+- shadow with ``mirror_of``: no route of its own; the route of the deployment it mirrors
+  (its ``primary`` route, which Argo Rollouts re-weights for a canary and otherwise leaves
+  as written) copies ``mirrorPercentage`` of the live requests to the shadow's candidate
+  Service, whose answers Istio discards: it never answers users;
+- shadow without ``mirror_of`` (standalone, W561): every request to the shadow's own stable
+  Service, and ``mirrorPercentage`` of them copied to its candidate;
 - ab: requests whose header or cookie matches go to the candidate; the others split by
   ``candidate_weight``.
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mlopsc import ir
 from mlopsc.render.promql import number, regex_literal
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import derived_name
@@ -50,7 +55,33 @@ def _destination(ctx: Ctx, host: str, weight: int | None = None) -> dict[str, An
     return out
 
 
+def mirroring(ctx: Ctx) -> ir.Deployment | None:
+    """The shadow deployment that mirrors this deployment's live traffic (the first by name
+    when several claim it; checks.mirror_of reports the others)."""
+    if ctx.d.rollout.strategy == "shadow":
+        return None
+    found = sorted((s for s in ctx.ir.deployments if s.rollout.strategy == "shadow"
+                    and s.rollout.mirror_of == ctx.d.name
+                    and s.environment == ctx.d.environment and s.name != ctx.d.name),
+                   key=lambda s: s.name)
+    return found[0] if found else None
+
+
+def _with_mirror(ctx: Ctx, route: dict[str, Any]) -> dict[str, Any]:
+    """``route`` plus the mirror to the candidate of the shadow that mirrors this deployment."""
+    shadow_d = mirroring(ctx)
+    if shadow_d is None:
+        return route
+    percent = shadow_d.rollout.mirror_percent or 0.0
+    return {**route,
+            "mirror": {"host": derived_name(shadow_d.name, "candidate"),
+                       "port": {"number": shadow_d.port}},
+            "mirrorPercentage": {"value": float(number(percent))}}
+
+
 def _virtual_service(ctx: Ctx, http: list[dict[str, Any]]) -> dict[str, Any]:
+    # The mirror goes on the route every request not matched earlier takes: ``primary``.
+    http = [_with_mirror(ctx, r) if r.get("name") == "primary" else r for r in http]
     spec = {"hosts": [ctx.d.name], "http": http}
     return ctx.obj(API, "VirtualService", ctx.d.name, spec)
 

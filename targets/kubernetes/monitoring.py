@@ -12,6 +12,10 @@ deployment:
 - the pods' version, model and track (``app_kubernetes_io_version``, ``mlopsc_io_model``,
   ``mlopsc_io_track``), and for Argo Rollouts their ``rollouts_pod_template_hash``, by
   which analyses tell the new version's pods from the stable ones.
+
+A shadow deployment's metrics Service selects only its candidate pods: its SLOs judge the
+candidate, and a Service over the stable copy too would dilute the candidate's error
+ratio (half its value at a 100% mirror, where both copies see the same requests).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ def metrics_service(ctx: Ctx) -> dict[str, Any]:
         "clusterIP": "None",
         "ports": [{"name": pod.PORT_NAME, "port": d.port, "protocol": "TCP",
                    "targetPort": pod.PORT_NAME}],
-        "selector": selector_labels(d)})
+        "selector": selector_labels(d, "candidate" if d.rollout.strategy == "shadow" else None)})
     service["metadata"]["labels"][ROLE] = "metrics"
     return service
 

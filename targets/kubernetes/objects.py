@@ -36,6 +36,8 @@ def objects(ctx: Ctx) -> list[dict[str, Any]]:
     strategy = d.rollout.strategy
     if strategy in ("canary", "blue-green"):
         found = _progressive(ctx)
+    elif strategy == "shadow" and d.rollout.mirror_of is not None:
+        found = _mirrored_candidate(ctx)
     elif strategy in ("shadow", "ab"):
         found = _side_by_side(ctx)
     else:
@@ -97,6 +99,18 @@ def _side_by_side(ctx: Ctx) -> list[dict[str, Any]]:
         _side_route(ctx),
     ]
     found += _scaling(ctx, ("apps/v1", "Deployment", stable_name), stable_name, "stable")
+    return found + _scaling(ctx, ("apps/v1", "Deployment", candidate), candidate, "candidate")
+
+
+def _mirrored_candidate(ctx: Ctx) -> list[dict[str, Any]]:
+    """A shadow of another deployment: only the candidate runs; that deployment's route
+    mirrors to it (istio.mirroring), so there is no second stable copy and no own route."""
+    if not checks.mirror_target(ctx):
+        return []
+    checks.unenforced(ctx, "the shadow strategy (a mirror on another deployment's route)")
+    candidate = istio.candidate_service(ctx)
+    found = [workloads.deployment(ctx, candidate, ctx.d.version, "candidate"),
+             workloads.service(ctx, candidate, "candidate")]
     return found + _scaling(ctx, ("apps/v1", "Deployment", candidate), candidate, "candidate")
 
 

@@ -176,7 +176,8 @@ def test_blue_green_services_promotion_and_counted_analyses():
 
 def test_shadow_mirrors_to_a_candidate_that_never_answers():
     objs, diagnostics = build(SHADOW)
-    assert diagnostics == []
+    # Standalone (no mirror_of): W561 says no live traffic of another deployment is mirrored.
+    assert [d.code for d in diagnostics] == ["W561"]
     http = one(objs, "virtualservice-api.yaml")["spec"]["http"]
     assert http == [{"mirror": {"host": "api-candidate", "port": {"number": 8080}},
                      "mirrorPercentage": {"value": 12.5}, "name": "primary",

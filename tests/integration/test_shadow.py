@@ -1,0 +1,136 @@
+"""The flagship's shadow stage, as a platform runs it.
+
+- the client-facing route (``fraud-scorer``'s VirtualService, ``primary`` route) mirrors
+  100 % of live requests to the shadow's candidate Service; the shadow deploys only the
+  candidate and has no route of its own;
+- ``mirror_of`` is checked by ``validate``: E343 (no usable deployment), E344 (no route
+  that can carry the mirror), W561 (a shadow that mirrors nobody), W562 (mirror_of off a
+  shadow);
+- the shadow SLO reads only the candidate: the scrape is simulated from the generated
+  metrics Services and ServiceMonitors (which pods each selects, which ``service`` label
+  it writes), and the real promtool computes the SLO's ratio from those series: stable
+  pods healthy, candidate at 10 % errors under a 100 % mirror reads 10 %, not 5 %.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+from test_alert_behaviour import counter, fires, flagship
+
+from mlopsc import __version__
+from mlopsc.diagnostics import Diagnostics
+from mlopsc.driver import Options, run
+from mlopsc.target import EmitOptions
+from mlopsc.targets.kubernetes.target import KubernetesTarget
+
+pytestmark = pytest.mark.integration
+SHADOW_ROLLOUT = "      strategy: shadow\n      mirror_of: fraud-scorer\n"
+
+
+def manifests(spec: Path) -> tuple[dict[str, dict], list[str]]:
+    """The kubernetes target's objects by path, and the codes of everything reported."""
+    compilation = run(Options(spec=str(spec)), until="lower")
+    bag = Diagnostics()
+    artifacts = KubernetesTarget().emit(compilation.ir, EmitOptions(__version__, "mlops.yaml"),
+                                        bag)
+    codes = [d.code for d in [*compilation.diagnostics, *bag]]
+    return {a.path: yaml.safe_load(a.content) for a in artifacts
+            if not a.path.endswith("kustomization.yaml")}, codes
+
+
+def variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = (ROOT / "mlops.yaml").read_text()
+    assert text.count(old) == 1, old
+    path = tmp_path / "mlops.yaml"
+    path.write_text(text.replace(old, new))
+    return path
+
+
+def test_client_route_mirrors_to_the_shadow_candidate():
+    objs, codes = manifests(ROOT / "mlops.yaml")
+    assert not {"E343", "E344", "W561", "W562"} & set(codes)
+    http = objs["prod/fraud-scorer/virtualservice-fraud-scorer.yaml"]["spec"]["http"]
+    assert [r["name"] for r in http] == ["primary"]
+    assert http[0]["mirror"] == {"host": "fraud-scorer-shadow-candidate",
+                                 "port": {"number": 8080}}
+    assert http[0]["mirrorPercentage"] == {"value": 100.0}
+    # the canary's weights are still on the same route, which Argo Rollouts re-weights
+    assert [d["destination"]["host"] for d in http[0]["route"]] == \
+        ["fraud-scorer", "fraud-scorer-canary"]
+    shadow = sorted(p.rsplit("/", 1)[1] for p in objs if p.startswith("prod/fraud-scorer-shadow/"))
+    assert "deployment-fraud-scorer-shadow-candidate.yaml" in shadow
+    assert not [p for p in shadow if "stable" in p or p.startswith("virtualservice")]
+
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    (SHADOW_ROLLOUT, "      strategy: shadow\n      mirror_of: nobody\n", "E343"),
+    (SHADOW_ROLLOUT, "      strategy: shadow\n      mirror_of: fraud-scorer-shadow\n", "E343"),
+    (SHADOW_ROLLOUT, "      strategy: shadow\n", "W561"),
+    ("      strategy: canary\n", "      strategy: canary\n      mirror_of: fraud-scorer\n",
+     "W562"),
+])
+def test_mirror_of_is_checked(tmp_path, old, new, code):
+    _, codes = manifests(variant(tmp_path, old, new))
+    assert code in codes
+
+
+def test_a_rolling_deployment_cannot_carry_the_mirror(tmp_path):
+    path = variant(tmp_path, "      strategy: canary\n", "      strategy: rolling\n")
+    text = path.read_text()
+    # the canary-only settings go too, so rolling is otherwise valid
+    start = text.index("      strategy: rolling\n")
+    end = text.index("\n\n", start)
+    path.write_text(text[:start] + "      strategy: rolling\n" + text[end:])
+    _, codes = manifests(path)
+    assert "E344" in codes
+
+
+def _selects(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def scraped_service_labels(objs: dict[str, dict], pod_labels: dict[str, str]) -> list[str]:
+    """The ``service`` label of each series a pod's scrape yields: one per metrics Service
+    selecting the pod, relabelled by the ServiceMonitor that selects that Service."""
+    found = []
+    for svc in (o for o in objs.values() if o["kind"] == "Service"
+                and o["metadata"]["labels"].get("mlopsc.io/role") == "metrics"):
+        if not _selects(svc["spec"]["selector"], pod_labels):
+            continue
+        for mon in (o for o in objs.values() if o["kind"] == "ServiceMonitor"):
+            if _selects(mon["spec"]["selector"]["matchLabels"], svc["metadata"]["labels"]):
+                relabel = mon["spec"]["endpoints"][0]["relabelings"][0]
+                found.append(relabel["replacement"])
+    return found
+
+
+def _pod_labels(objs: dict[str, dict], path: str) -> dict[str, str]:
+    obj = objs[path]
+    return dict(obj["spec"]["template"]["metadata"]["labels"])
+
+
+def test_shadow_slo_reads_only_the_candidate(tmp_path):
+    """100 requests a minute reach the stable pods (all healthy); the mirror copies each to
+    the candidate, which fails 10 of them. The SLO's 5-minute error ratio must be 0.1."""
+    objs, _ = manifests(ROOT / "mlops.yaml")
+    stable = _pod_labels(objs, "prod/fraud-scorer/rollout-fraud-scorer.yaml")
+    candidate = _pod_labels(objs, "prod/fraud-scorer-shadow/"
+                                  "deployment-fraud-scorer-shadow-candidate.yaml")
+    assert scraped_service_labels(objs, stable) == ["fraud-scorer"]
+    assert scraped_service_labels(objs, candidate) == ["fraud-scorer-shadow"]
+    series = []
+    for pod, ok, bad in (("stable", 100, 0), ("candidate", 90, 10)):
+        labels = stable if pod == "stable" else candidate
+        for service in scraped_service_labels(objs, labels):
+            base = f'namespace="fraud-prod",service="{service}",pod="{pod}"'
+            series += [counter(f'http_requests_total{{{base},code="200"}}', (ok, 30)),
+                       counter(f'http_requests_total{{{base},code="500"}}', (bad, 30))]
+    expected = [{"labels": 'mlopsc:slo_error_ratio:rate5m{deployment="fraud-scorer-shadow",'
+                           'namespace="fraud-prod",slo="shadow-availability"}', "value": 0.1}]
+    fires(flagship("prod"), "rules/slo-shadow-availability.yaml", series, [], tmp_path,
+          exprs=[{"expr": 'mlopsc:slo_error_ratio:rate5m{slo="shadow-availability"}',
+                  "eval_time": "20m", "exp_samples": expected}])
