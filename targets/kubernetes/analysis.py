@@ -182,6 +182,10 @@ def _template(ctx: Ctx, name: str, metrics: list[dict[str, Any]]) -> dict[str, A
     return ctx.obj(API, "AnalysisTemplate", name, spec)
 
 
+template = _template
+"""An AnalysisTemplate of ``metrics`` (E540 for a metric Argo would substitute)."""
+
+
 def _window_s(ctx: Ctx) -> float:
     analysis = ctx.d.rollout.analysis
     return max(analysis.interval_s if analysis else 0.0, MIN_WINDOW_S)
@@ -199,6 +203,10 @@ def _metric(ctx: Ctx, name: str, query: str, condition: dict[str, Any],
     if count is not None:
         metric["count"] = count
     return metric
+
+
+metric = _metric
+"""One analysis metric on the Prometheus that analyses query."""
 
 
 def _gate_metric(ctx: Ctx, slo: ir.Slo, count: int | None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from mlopsc.targets.kubernetes import (
     kserve,
     monitoring,
     rollouts,
+    shadow_gate,
     workloads,
 )
 from mlopsc.targets.kubernetes.context import Ctx
@@ -62,7 +63,9 @@ def _scaling(ctx: Ctx, target: tuple[str, str, str], name: str,
 
 def _templates(ctx: Ctx) -> list[dict[str, Any]]:
     try:
-        return analysis.templates(ctx, counted=ctx.d.rollout.strategy == "blue-green")
+        verdict = shadow_gate.template(ctx)  # shadow before canary: its first step
+        return analysis.templates(ctx, counted=ctx.d.rollout.strategy == "blue-green") + \
+            ([verdict] if verdict else [])
     except PromQLError as error:
         ctx.bag.add("E536", f"deployment '{ctx.d.name}': cannot build the analysis queries: "
                             f"{error}", path=ctx.where("rollout"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlopsc import ir
-from mlopsc.targets.kubernetes import analysis, gateway, pod
+from mlopsc.targets.kubernetes import analysis, gateway, pod, shadow_gate
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import canary_service, derived_name, selector_labels
 from mlopsc.targets.kubernetes.workloads import replicas_field
@@ -66,8 +66,11 @@ def _analysis(templates: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _canary(ctx: Ctx, templates: list[dict[str, Any]]) -> dict[str, Any]:
     d = ctx.d
+    # Shadow before canary: the shadow's verdict is the first step, before any weight.
+    first = shadow_gate.first_step(templates, d)
+    templates = [t for t in templates if t["metadata"]["name"] != shadow_gate.verdict_name(d)]
     canary: dict[str, Any] = {"canaryService": canary_service(d), "stableService": d.name,
-                              "steps": steps(d.rollout)}
+                              "steps": first + steps(d.rollout)}
     if d.mode == "online":
         # Host-level split: the route's two destinations are the stable and canary Services.
         canary["trafficRouting"] = gateway.plugin(ctx) if gateway.selected(ctx) else \

@@ -134,3 +134,22 @@ def test_shadow_slo_reads_only_the_candidate(tmp_path):
     fires(flagship("prod"), "rules/slo-shadow-availability.yaml", series, [], tmp_path,
           exprs=[{"expr": 'mlopsc:slo_error_ratio:rate5m{slo="shadow-availability"}',
                   "eval_time": "20m", "exp_samples": expected}])
+
+
+def test_canary_waits_for_the_shadow_verdict(tmp_path):
+    """Shadow before canary: the Rollout's first step runs the shadow SLOs' analysis, before
+    any weight; without a shadow mirroring it, the canary starts with its first weight."""
+    objs, _ = manifests(ROOT / "mlops.yaml")
+    rollout = objs["prod/fraud-scorer/rollout-fraud-scorer.yaml"]["spec"]["strategy"]["canary"]
+    assert rollout["steps"][0] == {"analysis": {"templates": [
+        {"templateName": "fraud-scorer-shadow-verdict"}]}}
+    assert "setWeight" in rollout["steps"][1]
+    background = [t["templateName"] for t in rollout["analysis"]["templates"]]
+    assert "fraud-scorer-shadow-verdict" not in background
+    verdict = objs["prod/fraud-scorer/analysistemplate-fraud-scorer-shadow-verdict.yaml"]
+    queries = [m["provider"]["prometheus"]["query"] for m in verdict["spec"]["metrics"]]
+    assert all('service="fraud-scorer-shadow"' in q for q in queries)
+    assert all(m["count"] >= 1 for m in verdict["spec"]["metrics"])  # the step ends
+    objs, _ = manifests(variant(tmp_path, "      mirror_of: fraud-scorer\n", ""))
+    rollout = objs["prod/fraud-scorer/rollout-fraud-scorer.yaml"]["spec"]["strategy"]["canary"]
+    assert "setWeight" in rollout["steps"][0]
