@@ -11,17 +11,29 @@ import data.mlopsc.lib
 _shapes := {
 	"an AWS access key id": `\b(AKIA|ASIA)[0-9A-Z]{16}\b`,
 	"a private key": `-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`,
-	"a password inside a URL": `[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@$%{][^/\s@]*@`,
 	"a GitHub token": `\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b`,
 	"a Slack token": `\bxox[abprs]-[A-Za-z0-9-]{10,}`,
 	"a Google API key": `\bAIza[0-9A-Za-z_-]{35}\b`,
 	"a Stripe live secret key": `\b(sk|rk)_live_[0-9A-Za-z]{24,}\b`,
 }
 
-# `--password=hunter2` in one argument; `--password hunter2` is two (see _flag_value).
-_flag := `(?i)^--?[a-z0-9_-]*(password|passwd|secret|token|api[-_]?key)$`
+# Where a secret is written beside its name; the captured group is the secret, which is
+# reported unless it is a placeholder filled in at run time (see _placeholder).
+_keyed := {
+	# scheme://user:password@host (the user may be empty: redis://:password@host)
+	"a password inside a URL": `[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@`,
+	# password=... in a query string, a libpq or JDBC key=value string, an .ini line
+	"a password in a key=value string": `(?i)(?:^|[?&;\s])(?:password|passwd|pwd|pass)=([^&;\s]+)`,
+	# --password=hunter2, --db-pass:hunter2 (one argument; two arguments: _flag)
+	"a secret as a literal argument": `(?i)^--?[a-z0-9_-]*(?:password|passwd|pwd|pass|secret|token|api[-_]?key|credentials?)[=:](.+)$`,
+}
 
-_flag_assigned := `(?i)^--?[a-z0-9_-]*(password|passwd|secret|token|api[-_]?key)=[^$%{\s]`
+# A flag whose value is the next argument: `--password hunter2`, `--password= hunter2`.
+_flag := `(?i)^--?[a-z0-9_-]*(password|passwd|pwd|pass|secret|token|api[-_]?key|credentials?)[=:]?$`
+
+# Run-time placeholders, exactly: Kubernetes' $(VAR), a shell's ${VAR}, Jinja's {{ ... }},
+# Python's %(name)s. Anything else beginning with $, { or % is a literal (`$ecret99`).
+_placeholder := `^(\$\([A-Za-z_][A-Za-z0-9_]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\{\{[^{}]*\}\}|%\([A-Za-z_][A-Za-z0-9_]*\)s)$`
 
 # Every literal string a spec puts into a container or a dataset, with its path.
 _literals contains [value, sprintf("%s.env.%s", [c.path, e.name])] if {
@@ -69,8 +81,10 @@ deny contains f if {
 
 deny contains f if {
 	some [value, path] in _literals
-	regex.match(_flag_assigned, value)
-	f := lib.finding("SEC-008", sprintf("%s passes a secret as a literal argument", [path]), path)
+	some kind, pattern in _keyed
+	some match in regex.find_all_string_submatch_n(pattern, value, -1)
+	not regex.match(_placeholder, match[1])
+	f := lib.finding("SEC-008", sprintf("%s holds %s", [path, kind]), path)
 }
 
 deny contains f if {
@@ -84,11 +98,11 @@ deny contains f if {
 	f := lib.finding("SEC-008", sprintf("%s passes a secret as a literal argument", [path]), path)
 }
 
-# The argument after a flag is a literal, not a placeholder filled in at run time
-# (`$(DB_PASSWORD)`, `${...}`, `{{...}}`, `%(...)s`).
+# The argument after a flag is a literal, not a placeholder filled in at run time.
 _literal_value(values, i) if {
 	i < count(values)
 	value := values[i]
 	value != ""
-	not regex.match(`^[$%{]`, value)
+	not regex.match(_placeholder, value)
+	not startswith(value, "-")
 }
