@@ -76,4 +76,6 @@ VENV=$(dirname "$(dirname "$TEST_PYTHON")")
 export VIRTUAL_ENV=$VENV PATH="$VENV/bin:$PATH"
 unset PYTHONHOME PYTHONPATH
 echo "== pytest -n auto in $VENV (setup took $((SECONDS - START))s; pytest reports its own time)"
-exec "$TEST_PYTHON" -m pytest -n auto "$@"
+# loadgroup: a module whose tests share an expensive fixture (a venv, a compile) marks its
+# tests with one xdist_group, so that fixture is built on one worker only.
+exec "$TEST_PYTHON" -m pytest -n auto --dist loadgroup "$@"

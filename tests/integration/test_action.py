@@ -40,6 +40,9 @@ def _copy_tree(dest: Path) -> None:
             shutil.copy2(source, dest / name)
 
 
+# One worker builds the module fixture (scripts/test.sh runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("action")
+
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The action's path (a copy of the tree) and a venv on PATH, as a runner would have."""

@@ -41,6 +41,9 @@ def _files(out: Path) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
 
 
+# One worker builds the module fixture (scripts/test.sh runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("out-index")
+
 @pytest.fixture(scope="module")
 def flagship(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
