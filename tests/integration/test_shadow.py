@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -153,3 +155,16 @@ def test_canary_waits_for_the_shadow_verdict(tmp_path):
     objs, _ = manifests(variant(tmp_path, "      mirror_of: fraud-scorer\n", ""))
     rollout = objs["prod/fraud-scorer/rollout-fraud-scorer.yaml"]["spec"]["strategy"]["canary"]
     assert "setWeight" in rollout["steps"][0]
+
+
+def test_validate_reports_a_bad_mirror_of_at_its_line(tmp_path):
+    """``validate`` (targets run in memory) points at the `mirror_of` value."""
+    text = (ROOT / "examples/recommender/mlops.yaml").read_text()
+    assert text.count("mirror_of: ranker-ab\n") == 1
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(text.replace("mirror_of: ranker-ab\n", "mirror_of: nobody\n"))
+    done = subprocess.run([sys.executable, "-m", "mlopsc", "validate", str(spec)],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    line = next(i for i, t in enumerate(spec.read_text().splitlines(), 1) if "nobody" in t)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"mlops.yaml:{line}:18: error[E343]" in done.stdout + done.stderr
