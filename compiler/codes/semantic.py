@@ -169,4 +169,10 @@ CODES = (
          "Kubernetes wants an absolute path and refuses one holding ':'; a path with '..' "
          "or '//' names another folder than it appears to.",
          "write an absolute path without '..', '//', a trailing '/' or ':', e.g. /dev/shm"),
+    Code("E341", "link with a scheme other than http(s)",
+         "A runbook or risk-assessment reference becomes a link in Alertmanager, Grafana and "
+         "the model cards. Only `https://` and `http://` URLs, or references without a "
+         "scheme (a document id, a relative path), are accepted: a `javascript:` or `data:` "
+         "link would run in the reader's browser.",
+         "use an https:// URL, or a document id or relative path without a scheme"),
 )

@@ -168,6 +168,19 @@ def _regex(path: Path, value: Any, bag: Diagnostics) -> None:
                      "repetition")
 
 
+# A scheme, as RFC 3986 spells it, before the first ':' that comes before any '/', '?' or '#'.
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _link(path: Path, value: Any, bag: Diagnostics) -> None:
+    # Runbooks and risk assessments become links in Alertmanager, Grafana and model cards;
+    # a `javascript:` or `data:` one would run in the reader's browser.
+    scheme = _SCHEME.match(value) if isinstance(value, str) else None
+    if scheme is not None and scheme.group(1).lower() not in ("http", "https"):
+        bag.add("E341", f"{path[-1]}: {_short(value)} is a {scheme.group(1)!r} link", path=path,
+                hint="use an https:// URL, or a document id or relative path without a scheme")
+
+
 def _short(value: Any, limit: int = 60) -> str:
     """The value as the message quotes it: repr, cut (a finding never reprints megabytes)."""
     text = repr(value) if not isinstance(value, str) or len(value) <= 4 * limit else (
@@ -184,4 +197,5 @@ _CHECKS: dict[str, Callable[[Path, Any, Diagnostics], None]] = {
     "version": _version,
     "date": _date,
     "regex": _regex,
+    "link": _link,
 }

@@ -14,9 +14,9 @@ class ValueKind(str):
     """Marks a string field whose content has its own syntax, checked by ``check_values``."""
 
 
-DURATION, POSITIVE_DURATION, CRON, QUANTITY, IMAGE, VERSION, DATE, REGEX = (
+DURATION, POSITIVE_DURATION, CRON, QUANTITY, IMAGE, VERSION, DATE, REGEX, LINK = (
     ValueKind(k) for k in ("duration", "positive_duration", "cron", "quantity", "image",
-                           "version", "date", "regex")
+                           "version", "date", "regex", "link")
 )
 
 
@@ -93,6 +93,12 @@ Version = Annotated[
 ]
 IsoDate = Annotated[str, Field(description="An ISO 8601 date, `YYYY-MM-DD`."), DATE]
 Regex = Annotated[str, Field(description="A regular expression (RE2 syntax)."), REGEX]
+Link = Annotated[
+    str,
+    Field(min_length=1, description="An `https://` or `http://` URL, or a reference without "
+                                    "a scheme (a document id or a relative path)."),
+    LINK,
+]
 Owner = Annotated[
     str,
     Field(min_length=1,

@@ -168,7 +168,7 @@ class PredictionLog(SpecModel):
     EU AI Act art. 12 and 19). Declared for the gate and auditors; mlopsc does not configure
     the logger that writes there."""
 
-    location: str
+    location: str = Field(min_length=1)
     """The log store (URI or table)."""
     retention: PositiveDuration
     """How long records are kept; the default bundle asks at least 183d of a high-risk model

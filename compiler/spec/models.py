@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from mlopsc.spec.common import Image, IsoDate, Owner, SpecModel, Text, Version
+from mlopsc.spec.common import Image, IsoDate, Link, Owner, SpecModel, Text, Version
 from mlopsc.spec.data import ContractField
 from mlopsc.spec.regulations import RegulationId
 
@@ -173,7 +173,7 @@ class Model(SpecModel):
     regulations: list[RegulationId] = []
     """Regulations that apply, by canonical id (any case), e.g. `gdpr`, `ccpa`, `ecoa`,
     `fcra`, `hipaa`, `eu-ai-act`; an unknown one is E209."""
-    risk_assessment: str | None = None
+    risk_assessment: Link | None = None
     """Reference (URI or document id) of the risk assessment."""
     tags: list[str] = []
     labels: dict[str, str] = {}

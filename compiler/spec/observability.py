@@ -8,6 +8,7 @@ from pydantic import Field
 
 from mlopsc.spec.common import (
     Duration,
+    Link,
     Owner,
     PositiveDuration,
     Regex,
@@ -72,7 +73,7 @@ class Alerting(SpecModel):
     """Raise the ticket tiers."""
     tiers: list[AlertTier] | None = None
     """Replace the default tiers (scaled from the SRE workbook's 30-day tiers)."""
-    runbook: str | None = None
+    runbook: Link | None = None
     routing: Routing | None = None
     receivers: Receivers = Receivers()
     """Receivers per tier; `routing.receiver` is the page receiver's default."""
@@ -133,5 +134,5 @@ class Monitor(SpecModel):
     """How long the condition must hold before the alert fires."""
     severity: Severity = Severity.warning
     routing: Routing | None = None
-    runbook: str | None = None
+    runbook: Link | None = None
     owner: Owner | None = None

@@ -149,7 +149,10 @@ _ai_act_gap(m, "is served in production without a prediction log kept at least 1
 	not _logged(d)
 }
 
-_logged(d) if d.prediction_log.retention_s >= 183 * 86400
+_logged(d) if {
+	d.prediction_log.retention_s >= 183 * 86400
+	not lib.blank(d.prediction_log, "location")
+}
 
 _measured(m) if {
 	some metric in m.metrics

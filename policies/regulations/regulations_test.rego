@@ -77,4 +77,6 @@ test_eu_ai_act_prediction_log if {
 	{f.msg | some f in deny} == {"high-risk model \"m\" falls under the EU AI Act and is served in production without a prediction log kept at least 183 days (Art. 12, 19)"} with input as short
 	none := json.patch(_watched({"regulations": ["eu-ai-act"]}), [{"op": "remove", "path": "/deployments/web-shadow/prediction_log"}])
 	{f.path | some f in deny} == {"models.m"} with input as none
+	blank := object.union(_watched({"regulations": ["eu-ai-act"]}), {"deployments": {"web": {"prediction_log": {"location": " "}}}})
+	{f.path | some f in deny} == {"models.m"} with input as blank
 }

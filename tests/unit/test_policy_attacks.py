@@ -140,3 +140,22 @@ def test_well_formed_kubernetes_names_pass(tmp_path, capsys):
                     "[{key: nvidia.com/gpu, value: present}]")))
     status, found = run(spec, capsys)
     assert (status, codes(found)) == (0, [])
+
+
+# ------------------------------------------------------------------ links
+@pytest.mark.parametrize("link", ["javascript:alert(3)", "JavaScript:alert(3)",
+                                  "data:text/html,<script>x</script>", "vbscript:x", "file:///etc"])
+def test_a_link_that_would_run_in_the_readers_browser_is_refused(tmp_path, capsys, link):
+    """Runbooks become links in Alertmanager and Grafana, risk assessments in model cards."""
+    spec = flagship(tmp_path, ("runbook: https://runbooks.acme.example/fraud/drift",
+                               f"runbook: {link!r}"),
+                    ("risk_assessment: ", f"risk_assessment: {link!r} # "))
+    assert run(spec, capsys) == (1, [("E341", "models.fraud-detector.risk_assessment"),
+                                     ("E341", "monitors.scorer-feature-drift.runbook")])
+
+
+@pytest.mark.parametrize("link", ["https://wiki.acme.example/risk/fraud", "RISK-2026-014",
+                                  "docs/risk/fraud.md", "http://intranet/runbook"])
+def test_web_links_and_references_without_a_scheme_pass(tmp_path, capsys, link):
+    spec = flagship(tmp_path, ("risk_assessment: ", f"risk_assessment: {link!r} # "))
+    assert run(spec, capsys) == (0, [])
