@@ -10,6 +10,7 @@ nothing rather than fail: a traceback in the middle of a command line helps nobo
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable
 
@@ -17,6 +18,7 @@ import click
 from click.shell_completion import CompletionItem
 
 _SPEC_READ_LIMIT = 1 << 20
+_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 Completer = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
 
@@ -93,7 +95,9 @@ def _environment_names(spec: str) -> list[str]:
     declared = data.get("environments") if isinstance(data, dict) else None
     if not isinstance(declared, dict):
         return []
-    return [name for name in declared if isinstance(name, str)]
+    # Only names the spec accepts (DNS-1123 labels): a name holding a newline or a space would
+    # split the shell's line-based completion protocol into entries nobody declared.
+    return [name for name in declared if isinstance(name, str) and _LABEL.fullmatch(name)]
 
 
 def codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:

@@ -19,8 +19,9 @@ DECLARATION = TargetDeclaration(
     emitter="mlopsc.targets.airflow.target:AirflowTarget",
     settings={
         "artifact-root": Setting("where step artifacts live in the pods (default "
-                                 "/mlopsc/artifacts)", pattern=r"/[^\x00]*",
-                                 expected="an absolute path"),
+                                 "/mlopsc/artifacts)", pattern=r"/[A-Za-z0-9._/-]*",
+                                 expected="an absolute path of letters, digits and . _ - / "
+                                          "(no $, which Kubernetes expands in arguments)"),
         "gpu-node-label": GPU_NODE_LABEL,
         "prometheus-conn": Setting("the Airflow connection (HTTP) of the Prometheus the "
                                    "watcher DAGs ask (default mlopsc_prometheus)",

@@ -95,7 +95,7 @@ def compile_hostile(tmp_path, orchestrator: str, target: str, settings=None):
 def hostile_dag(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     artifacts = compile_hostile(tmp, "airflow", "airflow",
-                                {"airflow.artifact-root": f"/mnt/{NASTY}"})
+                                {"airflow.artifact-root": "/mnt/artifacts.v1/_-"})
     write_dags(artifacts, tmp / "out")
     return dagbag(tmp / "out" / "airflow" / "dags")
 
@@ -119,9 +119,9 @@ FIELDS = [
     ("command", lambda d: d["tasks"]["first"]["cmds"], [NASTY, *FRAGMENTS, "python"]),
     ("arguments", lambda d: d["tasks"]["first"]["arguments"],
      [NASTY, f"--lr={NASTY}0.5${NASTY}", NASTY, TAIL, "--out",
-      f"{NASTY}/mnt/{NASTY}/hostile/RUN/first/result", *FRAGMENTS]),
+      f"{NASTY}/mnt/artifacts.v1/_-/hostile/RUN/first/result", *FRAGMENTS]),
     ("input path", lambda d: d["tasks"]["second"]["arguments"],
-     [f"{NASTY}/mnt/{NASTY}/hostile/RUN/first/result"]),
+     [f"{NASTY}/mnt/artifacts.v1/_-/hostile/RUN/first/result"]),
     ("env", lambda d: {e["name"]: e["value"] if e["secret"] is None else e["secret"]
                        for e in d["tasks"]["first"]["env"]},
      {"LITERAL": NASTY, "SECRET": ["s3cret", "tok"],

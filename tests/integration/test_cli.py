@@ -304,6 +304,8 @@ def test_lineage_output_file_holds_the_graph_and_findings_go_to_stderr(tmp_path,
     ("kubernets.flavour=kserve", "unknown target 'kubernets'; did you mean 'kubernetes'?"),
     ("airflow.artifact-root=relative", ("--set airflow.artifact-root=relative: expected an "
      "absolute path")),
+    ("airflow.artifact-root=/x$(REGISTRY_TOKEN)", ("--set airflow.artifact-root=/x$(REGISTRY_TOKEN)"
+     ": expected an absolute path of letters, digits and . _ - / (no $")),
 ])
 def test_a_mistyped_setting_is_refused(tmp_path, capsys, setting, message):
     out = tmp_path / "out"

@@ -86,6 +86,13 @@ def test_environments_complete_from_the_spec_on_the_line(tmp_path):
     assert complete("bash", "mlopsc validate --env ", "3") == ["plain,prod", "plain,staging"]
 
 
+def test_environments_offer_only_names_the_spec_accepts(tmp_path):
+    """A name with a newline would split the line-based protocol into an invented entry."""
+    spec = tmp_path / "team.yaml"
+    spec.write_text('environments:\n  "prod\\nEVIL $(id)": {}\n  dev: {}\n  "Bad Name": {}\n')
+    assert complete("bash", f"mlopsc validate {spec} --env ", "4") == ["plain,dev"]
+
+
 @pytest.mark.parametrize("content", [None, "not: [yaml", "environments: [a, b]", "- a\n"])
 def test_environments_offer_nothing_for_a_spec_without_them(tmp_path, content):
     if content is not None:
