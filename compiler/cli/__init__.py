@@ -8,7 +8,7 @@ anywhere on the line. Exit codes, for every command: 0 pass, 1 findings block th
 141 broken pipe.
 
 >>> main(["explain", "E306"])  # doctest: +ELLIPSIS
-E306: ...
+# E306: ...
 0
 """
 

@@ -49,7 +49,7 @@ def test_at_least_30_rules_each_fully_annotated():
         assert info.title and info.title != code, code
         assert info.description, code
         assert info.applies_to, code
-        warning = code in ("GOV-012", "GOV-013", "DEP-008")
+        warning = code in ("GOV-012", "GOV-013", "DEP-008", "OBS-005")
         assert info.severity == ("warning" if warning else "error"), code
         assert info.domain in DOMAINS, code
 
