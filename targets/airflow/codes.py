@@ -26,7 +26,7 @@ CODES: tuple[Code, ...] = (
          "default becomes a param that may be null: runs started by the schedule or an asset "
          "event get `None` (the text `None` in arguments, `null` for a boolean).",
          "give the parameter a default"),
-    Code("W527", "nothing generated emits the asset of a data_change trigger",
+    Code("N527", "nothing generated emits the asset of a data_change trigger",
          "A `data_change` trigger becomes an Airflow asset (the dataset's `location` when it "
          "is a URI Airflow keeps, else `mlopsc://datasets/<name>`), and the DAG runs when an "
          "event of that asset arrives. mlopsc knows no job that writes the dataset, so "

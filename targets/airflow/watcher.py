@@ -15,7 +15,7 @@ queued run has not started yet: the watcher would fail every minute while the re
 run waits.)
 
 A ``data_change`` trigger's asset is the dataset's: the job that writes the dataset must
-emit it, which mlopsc cannot generate; W527 says so.
+emit it, which mlopsc cannot generate; N527 says so.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def watcher(monitor: str, pipelines: list[str], settings: dict[str, Any]) -> dic
 
 def emit(ir_: ir.IR, pipelines: list[ir.Pipeline], template: Any, options: EmitOptions,
          bag: Diagnostics, skip: frozenset[str] = frozenset()) -> list[Artifact]:
-    """The watcher DAG files of ``pipelines`` (the Airflow ones), after W527; none for the
+    """The watcher DAG files of ``pipelines`` (the Airflow ones), after N527; none for the
     monitors in ``skip`` (their DAG id is a pipeline's: the target reports E521)."""
     _unproduced_assets(ir_, pipelines, bag)
     out = []
@@ -103,7 +103,7 @@ def _unproduced_assets(ir_: ir.IR, pipelines: list[ir.Pipeline], bag: Diagnostic
         for i, t in enumerate(p.triggers):
             if t.type == "data_change":
                 name, uri = render.asset(datasets.get(t.dataset), t)
-                bag.add("W527", f"pipeline {p.name!r} waits for an event of asset {uri!r} "
+                bag.add("N527", f"pipeline {p.name!r} waits for an event of asset {uri!r} "
                         f"(dataset {name!r}), which nothing mlopsc generates emits: the job "
                         "that writes the dataset must emit it",
                         path=entity_path(p.path) + ("triggers", i))
