@@ -89,10 +89,14 @@ class Kfp:
         return items
 
     def last_run(self, display_name: str, operation: str = "EQUALS") -> dict[str, Any] | None:
-        """The newest run whose display name equals (or contains) ``display_name``."""
+        """The newest run whose display name equals (or starts with) ``display_name``.
+
+        KFP filters by substring only, so `new-fraud-training on alert ...` would match the
+        prefix `fraud-training on alert `: the runs are filtered again here, by prefix."""
         runs = self._list("runs", "runs", {"key": "display_name", "operation": operation,
                                            "string_value": display_name})
-        return runs[0] if runs else None
+        ours = [r for r in runs if str(r.get("display_name", "")).startswith(display_name)]
+        return ours[0] if ours else None
 
     def version(self, pipeline: str) -> tuple[str, str]:
         """(pipeline id, newest version id) of the pipeline uploaded as ``pipeline``."""

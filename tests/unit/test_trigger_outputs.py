@@ -174,3 +174,21 @@ def test_pipe005_and_the_outputs_agree(orchestrator):
         else:
             source = files[f"dags/mlopsc-watch-{monitor}.py"].decode()
             assert _constants(source)["MONITOR"] == monitor
+
+
+def test_the_kfp_cooldown_counts_only_this_pipelines_runs():
+    """KFP's display-name filter is a substring match: a run of `new-fraud-training` holds
+    `fraud-training on alert `. Only runs whose name starts with the prefix count."""
+    from mlopsc.targets.kubeflow import run_on_alert
+
+    class Listed(run_on_alert.Kfp):
+        def __init__(self, runs):
+            self.runs = runs
+
+        def _list(self, path, field, predicate):
+            return self.runs
+
+    other = {"display_name": "new-fraud-training on alert drift since 1", "created_at": "x"}
+    ours = {"display_name": "fraud-training on alert drift since 2", "created_at": "y"}
+    assert Listed([other]).last_run("fraud-training on alert ", "IS_SUBSTRING") is None
+    assert Listed([other, ours]).last_run("fraud-training on alert ", "IS_SUBSTRING") == ours
