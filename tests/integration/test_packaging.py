@@ -30,6 +30,10 @@ def expected_members() -> set[str]:
     return members
 
 
+# One worker builds the wheel: two builds in the same source tree (build/, the egg-info)
+# race (scripts/test.sh runs with --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("packaging")
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
