@@ -10,11 +10,11 @@ from mlopsc.governance.diff_monitors import rollback
 from mlopsc.governance.diff_sections import (
     Item,
     Row,
-    _added_removed,
-    _entities,
-    _fields,
-    _keyed,
-    _name,
+    added_removed,
+    entities,
+    fields,
+    keyed,
+    name_of,
     words,
 )
 
@@ -44,9 +44,9 @@ def _show(field: str, value: Any) -> str:
         return ", ".join(f"{s.get('weight')} % for {_duration(s.get('pause_s'))}"
                          for s in value) if value else "none"
     if field in ("model", "deployment", "source"):
-        return _name(value)
+        return name_of(value)
     if field in ("analysis_slos", "slos", "produced_by"):
-        return words([_name(v) for v in value or []])
+        return words([name_of(v) for v in value or []])
     return words(value)
 
 
@@ -56,14 +56,14 @@ def data_contracts(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
         return f"data contract {c.get('name')} added (version {c.get('version')}{pii})"
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
-        yield from _fields(subject, prefix, a, b, CONTRACT_FIELDS, _show)
+        yield from fields(subject, prefix, a, b, CONTRACT_FIELDS, _show)
         yield from contract_fields(subject, prefix, "field", a.get("fields", []),
                                    b.get("fields", []))
-        yield from _fields(subject, prefix, a, b, CONTRACT_LATER, _show)
+        yield from fields(subject, prefix, a, b, CONTRACT_LATER, _show)
         if ("quality" in a) == ("quality" in b):  # an older report did not record them
             yield from _quality(subject, prefix, a.get("quality") or [], b.get("quality") or [])
 
-    yield from _entities(old, new, "data_contracts", added, "data contract", compare)
+    yield from entities(old, new, "data_contracts", added, "data contract", compare)
 
 
 FEATURE_SET_FIELDS = {"version": "version", "owner": "owner", "source": "source",
@@ -76,18 +76,18 @@ def feature_sets(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(f: Item) -> str:
         pii = f", PII: {words(f.get('pii_features'))}" if f.get("pii_features") else ""
         return (f"feature set {f.get('name')} added (version {f.get('version')}, from "
-                f"{_name(f.get('source') or '')}{pii})")
+                f"{name_of(f.get('source') or '')}{pii})")
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
-        yield from _fields(subject, prefix, a, b, FEATURE_SET_FIELDS, _show)
-        yield from _added_removed(subject, prefix, "feature", a.get("features", []),
+        yield from fields(subject, prefix, a, b, FEATURE_SET_FIELDS, _show)
+        yield from added_removed(subject, prefix, "feature", a.get("features", []),
                                   b.get("features", []))
 
-    yield from _entities(old, new, "feature_sets", added, "feature set", compare)
+    yield from entities(old, new, "feature_sets", added, "feature set", compare)
 
 
 def _quality(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Iterator[Row]:
-    before, after = _keyed(old, lambda q: q["name"]), _keyed(new, lambda q: q["name"])
+    before, after = keyed(old, lambda q: q["name"]), keyed(new, lambda q: q["name"])
     for name in sorted(before.keys() | after.keys()):
         key = f"quality:{name}"
         if name not in before:
@@ -97,7 +97,7 @@ def _quality(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Itera
             yield subject, "removed", key, before[name], None, \
                 f"{prefix}: quality check {name} removed"
         else:
-            for row in _fields(subject, f"{prefix}: quality check {name}", before[name],
+            for row in fields(subject, f"{prefix}: quality check {name}", before[name],
                                after[name], QUALITY_FIELDS):
                 yield (row[0], row[1], f"{key}.{row[2]}", *row[3:])
 
@@ -109,13 +109,13 @@ SLO_FIELDS = {"deployment": "deployment", "sli": "SLI", "objective": "objective"
 def slos(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(s: Item) -> str:
         return (f"SLO {s.get('name')} added ({s.get('sli')} of deployment "
-                f"{_name(s.get('deployment'))}, objective {words(s.get('objective'))} % over "
+                f"{name_of(s.get('deployment'))}, objective {words(s.get('objective'))} % over "
                 f"{_duration(s.get('period_s'))})")
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
-        yield from _fields(subject, prefix, a, b, SLO_FIELDS, _show)
+        yield from fields(subject, prefix, a, b, SLO_FIELDS, _show)
 
-    yield from _entities(old, new, "slos", added, "SLO", compare)
+    yield from entities(old, new, "slos", added, "SLO", compare)
 
 
 DEPLOYMENT_FIELDS = {"model": "model", "version": "version", "environment": "environment",
@@ -128,11 +128,11 @@ DEPLOYMENT_FIELDS = {"model": "model", "version": "version", "environment": "env
 
 def deployments(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(d: Item) -> str:
-        return (f"deployment {d.get('name')} added (model {_name(d.get('model'))} "
+        return (f"deployment {d.get('name')} added (model {name_of(d.get('model'))} "
                 f"{d.get('version')} in {d.get('environment')}, rollout {d.get('strategy')})")
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
-        yield from _fields(subject, prefix, a, b, DEPLOYMENT_FIELDS, _show)
+        yield from fields(subject, prefix, a, b, DEPLOYMENT_FIELDS, _show)
         steps_a, steps_b = a.get("steps") or [], b.get("steps") or []
         if steps_a != steps_b and _show("steps", steps_a) == _show("steps", steps_b):
             yield (subject, "changed", "steps.pause_s", steps_a, steps_b,
@@ -140,4 +140,4 @@ def deployments(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
                    f"{_show('step_pauses', steps_b)}"))
         yield from rollback(subject, prefix, a, b)
 
-    yield from _entities(old, new, "deployments", added, "deployment", compare)
+    yield from entities(old, new, "deployments", added, "deployment", compare)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mlopsc.governance.diff_sections import Item, Row, _keyed, words
+from mlopsc.governance.diff_sections import Item, Row, keyed, words
 
 _FLAGS = (("pii", "now marked PII", "no longer marked PII"),
           ("nullable", "now nullable", "no longer nullable"))
@@ -19,7 +19,7 @@ def contract_fields(subject: str, prefix: str, noun: str, old: list[Any],
     """Fields by name: ``{prefix}: {noun} x removed`` (noun ``field`` or ``input field``),
     added (``(PII)`` when it is), and every constraint that changed."""
     key_of = "field" if noun == "field" else "input"
-    before, after = _keyed(old, lambda f: f["name"]), _keyed(new, lambda f: f["name"])
+    before, after = keyed(old, lambda f: f["name"]), keyed(new, lambda f: f["name"])
     for name in sorted(before.keys() | after.keys()):
         key = f"{key_of}:{name}"
         if name not in before:

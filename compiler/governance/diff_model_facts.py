@@ -10,9 +10,9 @@ from mlopsc.governance.diff_fields import contract_fields
 from mlopsc.governance.diff_sections import (
     Item,
     Row,
-    _added_removed,
-    _fields,
-    _nested,
+    added_removed,
+    fields,
+    nested,
     quoted,
     words,
 )
@@ -48,10 +48,10 @@ def human_oversight(subject: str, prefix: str, old: Item, new: Item) -> Iterator
     a, b = old.get("human_oversight"), new.get("human_oversight")
     if a is None or b is None:
         return
-    yield from _nested(subject, prefix, "human_oversight", a, b,
+    yield from nested(subject, prefix, "human_oversight", a, b,
                        {"description": "human oversight description"}, quoted)
     before, after = a.get("reviewers") or [], b.get("reviewers") or []
-    yield from _added_removed(subject, prefix, "human oversight reviewer", before, after)
+    yield from added_removed(subject, prefix, "human oversight reviewer", before, after)
     if before and not after:
         yield (subject, "changed", "human_oversight.reviewers", before, after,
                f"{prefix}: human oversight reviewers emptied: nobody reviews the decisions")
@@ -67,7 +67,7 @@ def explainability(subject: str, prefix: str, old: Item, new: Item) -> Iterator[
             "no longer explained per decision (per-decision explanations off)"
         yield (subject, "changed", "explainability.per_decision", a.get("per_decision"),
                b.get("per_decision"), f"{prefix}: {now}")
-    yield from _nested(subject, prefix, "explainability", a, b,
+    yield from nested(subject, prefix, "explainability", a, b,
                        {"method": "explainability method"})
 
 
@@ -83,7 +83,7 @@ def risk_assessment(subject: str, prefix: str, old: Item, new: Item) -> Iterator
 
 def card(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
     if recorded("card", old, new):
-        yield from _nested(subject, prefix, "card", old.get("card"), new.get("card"), CARD,
+        yield from nested(subject, prefix, "card", old.get("card"), new.get("card"), CARD,
                            quoted)
 
 
@@ -115,17 +115,17 @@ def artifact(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
                 if old.get("version") == new.get("version") else "")
         yield (subject, "changed", "artifact.uri", a.get("uri"), b.get("uri"),
                f"{prefix}: artifact URI {words(a.get('uri'))} → {words(b.get('uri'))}{same}")
-    yield from _nested(subject, prefix, "artifact", a, b, {"encrypted": "artifact encrypted"})
+    yield from nested(subject, prefix, "artifact", a, b, {"encrypted": "artifact encrypted"})
 
 
 def training(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
     if recorded("training", old, new):
-        yield from _nested(subject, prefix, "training", old.get("training"), new.get("training"),
+        yield from nested(subject, prefix, "training", old.get("training"), new.get("training"),
                        TRAINING)
 
 
 def input_schema(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
-    yield from _fields(subject, prefix, old, new, {"schema_version": "input schema version"})
+    yield from fields(subject, prefix, old, new, {"schema_version": "input schema version"})
     if recorded("input_schema", old, new):
         yield from contract_fields(subject, prefix, "input field", old["input_schema"] or [],
                                    new["input_schema"] or [])

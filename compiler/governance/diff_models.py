@@ -23,12 +23,12 @@ from mlopsc.governance.diff_model_facts import (
 from mlopsc.governance.diff_sections import (
     Item,
     Row,
-    _added_removed,
-    _entities,
-    _fields,
-    _keyed,
-    _name,
-    _nested,
+    added_removed,
+    entities,
+    fields,
+    keyed,
+    name_of,
+    nested,
     quoted,
     words,
 )
@@ -44,11 +44,11 @@ def models(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
         return (f"model {m.get('name')} added (version {words(m.get('version'))}, stage "
                 f"{words(m.get('stage'))}, risk tier {words(m.get('risk_tier'))})")
 
-    yield from _entities(old, new, "models", added, "model", _model)
+    yield from entities(old, new, "models", added, "model", _model)
 
 
 def _headline(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
-    yield from _fields(subject, prefix, old, new, HEADLINE)
+    yield from fields(subject, prefix, old, new, HEADLINE)
 
 
 def _approvals_of(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
@@ -56,7 +56,7 @@ def _approvals_of(subject: str, prefix: str, old: Item, new: Item) -> Iterator[R
 
 
 def _regulations(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
-    yield from _added_removed(subject, prefix, "regulation", old.get("regulations", []),
+    yield from added_removed(subject, prefix, "regulation", old.get("regulations", []),
                               new.get("regulations", []))
 
 
@@ -73,13 +73,13 @@ def _fairness_of(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Ro
 def _training_data(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
     yield from _training(subject, prefix, old.get("training_data", []),
                          new.get("training_data", []))
-    yield from _added_removed(subject, prefix, "training feature set",
+    yield from added_removed(subject, prefix, "training feature set",
                               old.get("training_feature_sets", []),
                               new.get("training_feature_sets", []))
 
 
 def _later(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
-    yield from _fields(subject, prefix, old, new, LATER)
+    yield from fields(subject, prefix, old, new, LATER)
 
 
 Compare = Callable[[str, str, Item, Item], Iterator[Row]]
@@ -109,7 +109,7 @@ def _metrics(subject: str, prefix: str, key: str, old: list[Any], new: list[Any]
              attrs: tuple[str, ...], threshold_name: str) -> Iterator[Row]:
     """Metrics by name: added (with threshold), removed, whether each meets its threshold
     now (first: that is the news), and each attribute that changed."""
-    before, after = _keyed(old, lambda x: x["name"]), _keyed(new, lambda x: x["name"])
+    before, after = keyed(old, lambda x: x["name"]), keyed(new, lambda x: x["name"])
     for name in sorted(before.keys() | after.keys()):
         field = f"{key}:{name}"
         if name not in before:
@@ -146,12 +146,12 @@ def _fairness(subject: str, prefix: str, old: Item | None, new: Item | None) -> 
     yield from _metrics(subject, f"{prefix}: fairness metric", "fairness_metric",
                         old.get("metrics", []), new.get("metrics", []), ("threshold", "value"),
                         "threshold")
-    yield from _added_removed(subject, prefix, "protected attribute",
+    yield from added_removed(subject, prefix, "protected attribute",
                               old.get("protected_attributes", []),
                               new.get("protected_attributes", []))
-    yield from _fields(subject, prefix, old, new,
+    yield from fields(subject, prefix, old, new,
                        {"disparate_impact_tested": "disparate impact tested"})
-    yield from _nested(subject, prefix, "fairness", old, new, {"assessment": "fairness assessment"},
+    yield from nested(subject, prefix, "fairness", old, new, {"assessment": "fairness assessment"},
                        quoted)
 
 def _approval_key(a: Item) -> str:
@@ -164,7 +164,7 @@ def _approval_words(a: Item) -> str:
 
 
 def _approvals(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Iterator[Row]:
-    before, after = _keyed(old, _approval_key), _keyed(new, _approval_key)
+    before, after = keyed(old, _approval_key), keyed(new, _approval_key)
     for key in sorted(before.keys() | after.keys()):
         field = f"approval:{key}"
         if key not in before:
@@ -187,10 +187,10 @@ def _approvals(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Ite
 
 
 def _training(subject: str, prefix: str, old: list[Any], new: list[Any]) -> Iterator[Row]:
-    before = _keyed(old, lambda r: r["dataset"])
-    after = _keyed(new, lambda r: r["dataset"])
+    before = keyed(old, lambda r: r["dataset"])
+    after = keyed(new, lambda r: r["dataset"])
     for ds in sorted(before.keys() | after.keys()):
-        field, name = f"training_data:{ds}", _name(ds)
+        field, name = f"training_data:{ds}", name_of(ds)
         if ds not in before:
             yield (subject, "added", field, None, after[ds],
                    (f"{prefix}: now trained on data contract {name} version "

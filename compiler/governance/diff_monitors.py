@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mlopsc.governance.diff_sections import Item, Row, _entities, _fields, _keyed, _name, words
+from mlopsc.governance.diff_sections import Item, Row, entities, fields, keyed, name_of, words
 from mlopsc.tools.contracts import duration
 
 MONITOR_FIELDS = {"type": "type", "deployment": "deployment", "model": "model",
@@ -20,29 +20,29 @@ def _show(field: str, value: Any) -> str:
     if field in ("window_s", "for_s"):
         return duration(value)
     if field in ("deployment", "model", "dataset"):
-        return _name(value) if value else "none"
+        return name_of(value) if value else "none"
     return words(value)
 
 
 def monitors(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     def added(m: Item) -> str:
         watched = m.get("deployment") or m.get("dataset") or m.get("model")
-        return f"monitor {m.get('name')} added ({m.get('type')} of {_name(watched)})"
+        return f"monitor {m.get('name')} added ({m.get('type')} of {name_of(watched)})"
 
     if old and new and ("monitors" in old) != ("monitors" in new):
         return  # a report of an older mlopsc did not record its monitors
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
-        yield from _fields(subject, prefix, a, b, MONITOR_FIELDS, _show)
+        yield from fields(subject, prefix, a, b, MONITOR_FIELDS, _show)
         yield from _features(subject, prefix, b.get("type"), a.get("features") or [],
                              b.get("features") or [])
 
-    yield from _entities(old, new, "monitors", added, "monitor", compare)
+    yield from entities(old, new, "monitors", added, "monitor", compare)
 
 
 def _features(subject: str, prefix: str, kind: Any, old: list[Any],
               new: list[Any]) -> Iterator[Row]:
-    before, after = _keyed(old, lambda f: f["name"]), _keyed(new, lambda f: f["name"])
+    before, after = keyed(old, lambda f: f["name"]), keyed(new, lambda f: f["name"])
     for name in sorted(before.keys() | after.keys()):
         key = f"feature:{name}"
         if name not in before:
@@ -76,8 +76,8 @@ def _threshold(subject: str, prefix: str, key: str, kind: Any, old: Any,
 
 def trigger_words(t: Item) -> str:
     """A rollback trigger as a reader tells it apart: its type and what it watches."""
-    watched = [f"SLO {_name(t['slo'])}" if t.get("slo") else "",
-               f"monitor {_name(t['monitor'])}" if t.get("monitor") else "",
+    watched = [f"SLO {name_of(t['slo'])}" if t.get("slo") else "",
+               f"monitor {name_of(t['monitor'])}" if t.get("monitor") else "",
                f"threshold {words(t['threshold'])}" if t.get("threshold") is not None else ""]
     what = ", ".join(w for w in watched if w)
     return f"rollback trigger {t.get('type')}" + (f" ({what})" if what else "")
@@ -87,10 +87,10 @@ def rollback(subject: str, prefix: str, old: Item, new: Item) -> Iterator[Row]:
     """Rollback triggers by type and what they watch; from the bare type list when a report
     of an older mlopsc has no ``rollback_triggers``."""
     if "rollback_triggers" not in old or "rollback_triggers" not in new:
-        yield from _fields(subject, prefix, old, new, {"rollback": "rollback triggers"})
+        yield from fields(subject, prefix, old, new, {"rollback": "rollback triggers"})
         return
-    before = _keyed(old["rollback_triggers"], trigger_words)
-    after = _keyed(new["rollback_triggers"], trigger_words)
+    before = keyed(old["rollback_triggers"], trigger_words)
+    after = keyed(new["rollback_triggers"], trigger_words)
     for key in sorted(before.keys() - after.keys()):
         yield (subject, "removed", f"rollback:{key}", before[key], None,
                f"{prefix}: {key} removed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mlopsc.governance.diff_sections import Item, Row, _entities, _fields, _keyed, words
+from mlopsc.governance.diff_sections import Item, Row, entities, fields, keyed, words
 
 _NOW = {"fail": "now failing", "pass": "now passing", "waived": "now waived"}
 
@@ -18,7 +18,7 @@ def policies(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
                "policies are now evaluated" if now else "policies are no longer evaluated")
     yield from _disabled(before.get("disabled", []), after.get("disabled", []))
     if was and now:
-        yield from _fields("policies", "policies", before, after,
+        yield from fields("policies", "policies", before, after,
                            {"engine": "engine", "bundles": "bundles"})
         # A rule switched off (or back on) leaves (or rejoins) the rule table: that is said
         # once, by _disabled, not again as "policy X removed".
@@ -36,14 +36,14 @@ RULE_FIELDS = {"severity": "severity", "title": "title", "domain": "domain",
 
 def _rules(old: list[Any], new: list[Any], switched_off: set[Any],
            switched_on: set[Any]) -> Iterator[Row]:
-    before, after = _keyed(old, lambda r: r["code"]), _keyed(new, lambda r: r["code"])
+    before, after = keyed(old, lambda r: r["code"]), keyed(new, lambda r: r["code"])
     for code in sorted(after.keys() - before.keys() - switched_on):
         yield (f"rule:{code}", "added", None, None, after[code],
                f"policy {code} added: {after[code].get('title')}")
     for code in sorted(before.keys() - after.keys() - switched_off):
         yield f"rule:{code}", "removed", None, before[code], None, f"policy {code} removed"
     for code in sorted(before.keys() & after.keys()):
-        yield from _fields(f"rule:{code}", f"policy {code}", before[code], after[code],
+        yield from fields(f"rule:{code}", f"policy {code}", before[code], after[code],
                            RULE_FIELDS)
 
 
@@ -57,8 +57,8 @@ def _results(old: list[Any], new: list[Any], switched_off: set[Any]) -> Iterator
     """Results by rule and subject; a rule switched off is said once (by ``_disabled``),
     not again for each subject it is no longer evaluated on."""
     # Keyed by what the id is made of, so that a result's rule or subject is compared.
-    before = _keyed(old, lambda r: f"{r['rule']}@{r['subject']}")
-    after = _keyed(new, lambda r: f"{r['rule']}@{r['subject']}")
+    before = keyed(old, lambda r: f"{r['rule']}@{r['subject']}")
+    after = keyed(new, lambda r: f"{r['rule']}@{r['subject']}")
     for key in sorted(before.keys() | after.keys()):
         subject = f"result:{key}"
         if key not in before:
@@ -76,7 +76,7 @@ def _results(old: list[Any], new: list[Any], switched_off: set[Any]) -> Iterator
 
 
 def _disabled(old: list[Any], new: list[Any]) -> Iterator[Row]:
-    before, after = _keyed(old, lambda r: r["rule"]), _keyed(new, lambda r: r["rule"])
+    before, after = keyed(old, lambda r: r["rule"]), keyed(new, lambda r: r["rule"])
     for rule in sorted(after.keys() - before.keys()):
         d = after[rule]
         yield (f"disabled:{rule}", "added", "disabled", None, d,
@@ -86,7 +86,7 @@ def _disabled(old: list[Any], new: list[Any]) -> Iterator[Row]:
         yield (f"disabled:{rule}", "removed", "disabled", before[rule], None,
                f"policy {rule} switched back on")
     for rule in sorted(before.keys() & after.keys()):
-        yield from _fields(f"disabled:{rule}", f"policy {rule} switched off",
+        yield from fields(f"disabled:{rule}", f"policy {rule} switched off",
                            before[rule], after[rule], {"approver": "approver",
                                                        "reason": "reason"})
 
@@ -106,9 +106,9 @@ def waivers(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
                 f"{_WAIVER_CAVEAT.get(w.get('status'), '')}")
 
     def compare(subject: str, prefix: str, a: Item, b: Item) -> Iterator[Row]:
-        yield from _fields(subject, prefix, a, b, WAIVER_FIELDS)
+        yield from fields(subject, prefix, a, b, WAIVER_FIELDS)
 
-    yield from _entities(old, new, "waivers", added, "waiver", compare)
+    yield from entities(old, new, "waivers", added, "waiver", compare)
 
 
 def regulations(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
@@ -123,7 +123,7 @@ def regulations(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
             yield (subject, "changed", "in_force_for_all", a.get("in_force_for_all"), now,
                    f"{prefix} {'now' if now else 'no longer'} in force for every model")
 
-    for row in _entities(old, new, "regulations", added, "regulation", compare):
+    for row in entities(old, new, "regulations", added, "regulation", compare):
         if row[1] == "removed":
             yield (*row[:5], f"regulation {row[3].get('name')} no longer in force")
         else:

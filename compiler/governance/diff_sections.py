@@ -28,15 +28,15 @@ def words(value: Any) -> str:
     return str(value)
 
 
-def _name(node_id: str | None) -> str:
+def name_of(node_id: str | None) -> str:
     return (node_id or "").partition(":")[2] or (node_id or "")
 
 
-def _keyed(items: Iterable[Item], key: Callable[[Item], str]) -> dict[str, Item]:
+def keyed(items: Iterable[Item], key: Callable[[Item], str]) -> dict[str, Item]:
     return {key(item): item for item in items}
 
 
-def _fields(subject: str, prefix: str, old: Item, new: Item,
+def fields(subject: str, prefix: str, old: Item, new: Item,
             labels: dict[str, str], show: Callable[[str, Any], str] | None = None) -> Iterator[Row]:
     """A ``changed`` row for every labelled field whose value differs. A field one side
     lacks altogether (a report of an older mlopsc, which did not record it) is not
@@ -51,12 +51,12 @@ def _fields(subject: str, prefix: str, old: Item, new: Item,
                    f"{prefix}: {label} {show(field, before)} → {show(field, after)}")
 
 
-def _nested(subject: str, prefix: str, key: str, old: Item | None, new: Item | None,
+def nested(subject: str, prefix: str, key: str, old: Item | None, new: Item | None,
             labels: dict[str, str], show: Callable[[str, Any], str] | None = None
             ) -> Iterator[Row]:
-    """``_fields`` of the object under ``key`` (absent reads as empty); the field of each
+    """``fields`` of the object under ``key`` (absent reads as empty); the field of each
     row is ``key.field``."""
-    for row in _fields(subject, prefix, old or {}, new or {}, labels, show):
+    for row in fields(subject, prefix, old or {}, new or {}, labels, show):
         yield (row[0], row[1], f"{key}.{row[2]}", *row[3:])
 
 
@@ -65,14 +65,15 @@ def quoted(_field: str, value: Any) -> str:
     return "none" if value in (None, "") else f'"{value}"'
 
 
-def _entities(old: dict[str, Any], new: dict[str, Any], section: str,
+def entities(old: dict[str, Any], new: dict[str, Any], section: str,
               describe_added: Callable[[Item], str],
               noun: str, compare: Callable[[str, str, Item, Item], Iterable[Row]]) -> Iterator[Row]:
     """Added, removed and changed entities of a section keyed by ``id``."""
-    before = _keyed(old.get(section, []), lambda x: x["id"])
-    after = _keyed(new.get(section, []), lambda x: x["id"])
+    before = keyed(old.get(section, []), lambda x: x["id"])
+    after = keyed(new.get(section, []), lambda x: x["id"])
     for node_id in sorted(before.keys() | after.keys()):
-        prefix = f"{noun} {before.get(node_id, after.get(node_id, {})).get('name', _name(node_id))}"
+        entity = before.get(node_id, after.get(node_id, {}))
+        prefix = f"{noun} {entity.get('name', name_of(node_id))}"
         if node_id not in before:
             yield node_id, "added", None, None, after[node_id], describe_added(after[node_id])
         elif node_id not in after:
@@ -84,7 +85,7 @@ def _entities(old: dict[str, Any], new: dict[str, Any], section: str,
             yield from compare(node_id, prefix, before[node_id], after[node_id])
 
 
-def _added_removed(subject: str, prefix: str, noun: str, old: list[Any],
+def added_removed(subject: str, prefix: str, noun: str, old: list[Any],
                    new: list[Any]) -> Iterator[Row]:
     for item in sorted(set(new) - set(old)):
         yield subject, "added", f"{noun}:{item}", None, item, f"{prefix}: {noun} {item} added"
@@ -95,5 +96,5 @@ def _added_removed(subject: str, prefix: str, noun: str, old: list[Any],
 # ---------------------------------------------------------------- platform
 def platform(old: dict[str, Any], new: dict[str, Any]) -> Iterator[Row]:
     labels = {"name": "name", "owner": "owner", "environment": "environment"}
-    yield from _fields("platform", "platform", old.get("platform", {}), new.get("platform", {}),
+    yield from fields("platform", "platform", old.get("platform", {}), new.get("platform", {}),
                        labels)
