@@ -1,18 +1,23 @@
 """SARIF rule metadata as GitHub code scanning reads it: help, helpUri, security severity.
 
-Help links are relative to the repository root (``docs/diagnostics.md#e306-...``): the
-project publishes its documentation in the repository, so the link holds in every fork and
-at every version without naming a host.
+SARIF 2.1.0 (3.49.12) wants ``helpUri`` to be an absolute URI, and the log is uploaded to
+the user's repository, where a relative ``docs/...`` link would resolve against the user's
+tree. Help links therefore name mlopsc's repository at the release that wrote the log
+(``https://github.com/mlopsc/mlopsc/blob/v0.1.0/docs/diagnostics.md#e306-...``), so the
+text a finding links to is the text of the version that produced it.
 """
 
 from __future__ import annotations
 
 import re
 
+from mlopsc import __version__
 from mlopsc.codes import UnknownCode, lookup
 from mlopsc.diagnostics import Severity
 from mlopsc.formatters._common import RuleDocs, default_severity, describe
 
+DOCS_BASE = f"https://github.com/mlopsc/mlopsc/blob/v{__version__}/"
+"""mlopsc's repository at this release's tag (docs/ci.md's pre-commit ``rev``)."""
 DIAGNOSTICS_DOC = "docs/diagnostics.md"
 POLICIES_DOC = "docs/policies.md#the-default-rules"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
@@ -36,19 +41,20 @@ def anchor(heading: str) -> str:
 
 
 def help_uri(code: str) -> str:
-    """The documentation of ``code``: its section of docs/diagnostics.md, or the table of
-    default rules in docs/policies.md for a policy rule the code table does not know.
+    """The documentation of ``code`` (an absolute URI): its section of docs/diagnostics.md,
+    or the table of default rules in docs/policies.md for a policy rule the code table does
+    not know.
 
-    >>> help_uri("E306")
+    >>> help_uri("E306").removeprefix(DOCS_BASE)
     'docs/diagnostics.md#e306-canary-weights-do-not-rise'
-    >>> help_uri("GOV-001")
+    >>> help_uri("GOV-001").removeprefix(DOCS_BASE)
     'docs/policies.md#the-default-rules'
     """
     try:
         row = lookup(code)
     except UnknownCode:
-        return POLICIES_DOC
-    return f"{DIAGNOSTICS_DOC}#{anchor(f'{row.code}: {row.title}')}"
+        return DOCS_BASE + POLICIES_DOC
+    return f"{DOCS_BASE}{DIAGNOSTICS_DOC}#{anchor(f'{row.code}: {row.title}')}"
 
 
 def security_severity(code: str, level: Severity) -> str | None:

@@ -12,9 +12,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from mlopsc import __version__
 from mlopsc.diagnostics import Diagnostic, Severity
 from mlopsc.formatters import render
-from mlopsc.formatters.sarif_rules import anchor
+from mlopsc.formatters.sarif_rules import DOCS_BASE, anchor
 from mlopsc.source import Span
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +95,9 @@ def test_every_rule_has_help_and_a_help_uri_that_exists(repo_log):
                                                                       "y")])
     for rule in rules + log["runs"][0]["tool"]["driver"]["rules"]:
         assert rule["help"]["text"] and rule["help"]["markdown"], rule["id"]
-        doc, _, fragment = rule["helpUri"].partition("#")
+        # SARIF 3.49.12: an absolute URI; mlopsc's repository at this release's tag.
+        assert rule["helpUri"].startswith(f"https://github.com/mlopsc/mlopsc/blob/v{__version__}/")
+        doc, _, fragment = rule["helpUri"].removeprefix(DOCS_BASE).partition("#")
         assert doc in ("docs/diagnostics.md", "docs/policies.md"), rule["id"]
         assert fragment in (anchors if doc == "docs/diagnostics.md" else policy_anchors)
         assert rule["helpUri"] in rule["help"]["markdown"]
