@@ -6,8 +6,10 @@
 #   - .venv-test: mlopsc (editable) with its test extra, the example plugin target and the
 #     real OPA bindings, pinned by constraints/test.txt (scripts/test-venv.sh)
 #   - .venv-airflow: Apache Airflow 3 (its pins clash with kfp's; scripts/airflow-venv.sh)
+#   - .venv-checkov: checkov, which scans the flagship's manifests (its pins clash with the
+#     test venv's; scripts/checkov-venv.sh)
 # The interpreter or venv that runs this script is left as it was: nothing is installed into
-# it, and the tests run in .venv-test. A second run reuses both venvs and node_modules while
+# it, and the tests run in .venv-test. A second run reuses the venvs and node_modules while
 # their pins are unchanged. docs/testing.md says what they take on disk and how to remove them.
 # Extra arguments go to pytest.
 set -euo pipefail
@@ -70,6 +72,14 @@ airflow_venv() {
   MLOPSC_AIRFLOW_PYTHON=$(PYTHON=$base bash scripts/airflow-venv.sh)
 }
 step "Airflow venv (.venv-airflow)" airflow_venv
+
+export MLOPSC_CHECKOV=
+checkov_venv() {
+  local base
+  base=$("$TEST_PYTHON" -c 'import sys; print(sys._base_executable)')
+  MLOPSC_CHECKOV=$(PYTHON=$base bash scripts/checkov-venv.sh)
+}
+step "checkov venv (.venv-checkov)" checkov_venv
 
 # As `activate` would: a tool run by name (mlopsc, ruff, mypy, python) is the test venv's.
 VENV=$(dirname "$(dirname "$TEST_PYTHON")")
