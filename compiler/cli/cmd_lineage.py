@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mlopsc.passes.build_lineage import LineageGraph
 
 # The keys of mlopsc.lineage.output.FORMATS, listed here so that `--help` imports no networkx.
-GRAPH_FORMATS = ("json", "dot", "mermaid", "graphml", "openlineage")
+GRAPH_FORMATS = ("json", "dot", "mermaid", "graphml", "openlineage", "svg")
 
 
 @click.command(

@@ -71,8 +71,21 @@ FORMATS: dict[str, tuple[str, Callable[[nx.DiGraph[str], IR, str], bytes]]] = {
 }
 
 
+def _svg(graph: nx.DiGraph[str], ir: IR, notice: str) -> bytes:
+    from mlopsc.lineage.svg import render_svg
+
+    return render_svg(graph, notice).encode()
+
+
+ON_REQUEST: dict[str, Callable[[nx.DiGraph[str], IR, str], bytes]] = {"svg": _svg}
+"""Formats ``mlopsc lineage --graph-format`` prints but a compile does not write: an SVG
+drawing (the governance report's) is for reading, and ``graph.dot`` already renders to one."""
+
+
 def render(fmt: str, graph: nx.DiGraph[str], ir: IR, notice: str) -> bytes:
     """One export as bytes, e.g. ``render("dot", graph, ir, options.header())``."""
+    if fmt in ON_REQUEST:
+        return ON_REQUEST[fmt](graph, ir, notice)
     return FORMATS[fmt][1](graph, ir, notice)
 
 

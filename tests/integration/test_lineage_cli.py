@@ -14,7 +14,7 @@ from conftest import ROOT
 from mlopsc import api
 from mlopsc.cli import main
 from mlopsc.cli.cmd_lineage import GRAPH_FORMATS
-from mlopsc.lineage.output import FORMATS
+from mlopsc.lineage.output import FORMATS, ON_REQUEST
 
 FLAGSHIP = str(ROOT / "mlops.yaml")
 
@@ -44,11 +44,11 @@ def _no_source_date_epoch(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
-def test_formats_of_the_cli_are_the_formats_written():
-    assert tuple(FORMATS) == GRAPH_FORMATS
+def test_formats_of_the_cli_are_the_formats_written_and_svg():
+    assert (*FORMATS, *ON_REQUEST) == GRAPH_FORMATS
 
 
-@pytest.mark.parametrize("fmt", GRAPH_FORMATS)
+@pytest.mark.parametrize("fmt", tuple(FORMATS))
 def test_graph_format_prints_the_bytes_compile_writes(fmt, capsysbinary):
     written = {a.path: a.content for a in
                api.compile(api.Options(spec=FLAGSHIP, targets=())).artifacts}
@@ -56,6 +56,24 @@ def test_graph_format_prints_the_bytes_compile_writes(fmt, capsysbinary):
     out = capsysbinary.readouterr()
     assert out.out == written[f"lineage/{FORMATS[fmt][0]}"]
     assert out.err == b""
+
+
+def test_svg_is_the_drawing_of_the_report_page_with_one_group_per_node(capsysbinary):
+    import xml.etree.ElementTree as ET
+
+    from mlopsc.lineage.svg import svg_element
+
+    assert main(["lineage", FLAGSHIP, "--graph-format", "svg"]) == 0
+    out = capsysbinary.readouterr()
+    assert out.err == b""
+    text = out.out.decode()
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<!-- ')
+    graph = api.compile(api.Options(spec=FLAGSHIP, targets=())).compilation.lineage
+    assert svg_element(graph) in text  # the governance report's drawing, byte for byte
+    root = ET.fromstring(text.split("\n", 2)[2])
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    labels = {t.text for t in root.iter("{http://www.w3.org/2000/svg}tspan")}
+    assert {"fraud-scorer", "transactions"} <= labels
 
 
 def test_node_link_json_is_the_default(capsysbinary):
@@ -66,7 +84,7 @@ def test_node_link_json_is_the_default(capsysbinary):
 
 
 @pytest.mark.parametrize("args,message", [
-    (("--graph-format", "svg"), "Invalid value for '--graph-format': 'svg' is not one of"),
+    (("--graph-format", "png"), "Invalid value for '--graph-format': 'png' is not one of"),
     (("--graph-format", "dot", "--impact", "dataset:transactions"),
      "--graph-format prints the whole graph; leave it out with --impact or --upstream"),
     (("--upstream", "model:fraud-detectr"),
