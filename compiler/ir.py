@@ -399,6 +399,8 @@ class Rollout:
     max_unavailable: str | int | None
     mirror_of: str | None = None
     """Shadow: the name of the deployment whose client-facing route mirrors to this one."""
+    rollback_window_s: float | None = None
+    """Blue-green: how long the rollback triggers watch the new version after the switch."""
 
 
 @frozen

@@ -175,4 +175,13 @@ CODES = (
          "scheme (a document id, a relative path), are accepted: a `javascript:` or `data:` "
          "link would run in the reader's browser.",
          "use an https:// URL, or a document id or relative path without a scheme"),
+    Code("W565", "old version scaled down inside the rollback window",
+         "A blue-green rollout's rollback triggers keep measuring the new version for "
+         "`rollback_window` after the switch (Argo Rollouts' post-promotion analysis), so "
+         "that an abort can switch the users back to the old version at once. Argo Rollouts "
+         "documents that a set `scaleDownDelaySeconds` (`scale_down_delay`) ends that "
+         "analysis when the delay runs out: a delay shorter than the window cuts the watch "
+         "short, or leaves an abort with no old version to switch back to.",
+         "leave `scale_down_delay` out (the old version then stays until the window ends), "
+         "or make it at least `rollback_window`"),
 )

@@ -1,5 +1,5 @@
 """Pass: settings that must fit together: a deployment's mode and rollout strategy, an SLO's
-SLI, a pipeline's triggers, minimums below maximums (the one home of E312 and E313)."""
+SLI, a pipeline's triggers, minimums below maximums (the one home of E312, E313 and W565)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from mlopsc.spec import Spec
 from mlopsc.spec.deployments import Deployment, Mode, RollbackOn, Rollout, Strategy
 from mlopsc.spec.observability import SliType, Slo
 from mlopsc.spec.pipelines import Trigger, TriggerType
+from mlopsc.values.units import parse_duration
 
 # settings that belong to one strategy only
 _STRATEGY_FIELDS = {
@@ -18,6 +19,7 @@ _STRATEGY_FIELDS = {
     "candidate_weight": Strategy.ab,
     "auto_promote": Strategy.blue_green,
     "scale_down_delay": Strategy.blue_green,
+    "rollback_window": Strategy.blue_green,
 }
 _ROLLBACK_NEEDS = {RollbackOn.slo_breach: "slo", RollbackOn.drift: "monitor",
                    RollbackOn.error_rate: "threshold", RollbackOn.latency: "threshold"}
@@ -84,6 +86,8 @@ def _strategy(rollout: Rollout, base: Path, bag: Diagnostics) -> None:
                     path=base + ("mirror_percent",))
     elif strategy == Strategy.ab:
         _ab(rollout, base, bag)
+    elif strategy == Strategy.blue_green:
+        _watch(rollout, base, bag)
     for i, trigger in enumerate(rollout.rollback):
         needed = _ROLLBACK_NEEDS[trigger.type]
         if getattr(trigger, needed) is None:
@@ -103,6 +107,31 @@ def _canary_steps(rollout: Rollout, base: Path, bag: Diagnostics) -> None:
             bag.add("E306", f"canary weight {step.weight} does not rise above the previous "
                     f"step's {previous}", path=path)
         previous = max(previous, step.weight)
+
+
+def _watch(rollout: Rollout, base: Path, bag: Diagnostics) -> None:
+    """W565: a scale-down delay shorter than the rollback window.
+
+    Argo Rollouts' blue-green docs (features/bluegreen.md, `postPromotionAnalysis`): "If
+    `scaleDownDelaySeconds` is specified, the controller will cancel any AnalysisRuns at time
+    of `scaleDownDelay` to scale down the ReplicaSet. If it is omitted, and post analysis is
+    specified, it will scale down the ReplicaSet only after the AnalysisRun completes". (The
+    controller's code keeps the old ReplicaSet as the stable one until the analysis succeeds,
+    argoproj/argo-rollouts#955; the warning follows the documented contract, which a
+    controller may enforce.)
+    """
+    if rollout.scale_down_delay is None or not any(
+            t.type != RollbackOn.drift for t in rollout.rollback):
+        return  # no delay: the old version waits for the analysis; no triggers: no analysis
+    delay, window = parse_duration(rollout.scale_down_delay), \
+        parse_duration(rollout.rollback_window)
+    if delay is not None and window is not None and delay < window:
+        bag.add("W565", f"scale_down_delay {rollout.scale_down_delay} is shorter than the "
+                f"rollback window {rollout.rollback_window}: the old version may be scaled "
+                "down (and the rollback triggers' analysis ended) before the window is over",
+                path=base + ("scale_down_delay",),
+                hint=f"leave `scale_down_delay` out, or make it at least "
+                     f"{rollout.rollback_window}")
 
 
 def _ab(rollout: Rollout, base: Path, bag: Diagnostics) -> None:

@@ -398,7 +398,8 @@ def _rollout(r: sdep.Rollout) -> ir.Rollout:
             type=_s(t.type), slo=ir.make_id("slo", t.slo) if t.slo else None,
             monitor=ir.make_id("monitor", t.monitor) if t.monitor else None,
             threshold=t.threshold) for t in r.rollback),
-        max_surge=r.max_surge, max_unavailable=r.max_unavailable, mirror_of=r.mirror_of)
+        max_surge=r.max_surge, max_unavailable=r.max_unavailable, mirror_of=r.mirror_of,
+        rollback_window_s=_seconds(r.rollback_window))
 
 
 def _deployment(name: str, d: sdep.Deployment, spec: Spec,

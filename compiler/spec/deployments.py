@@ -120,7 +120,13 @@ class Rollout(SpecModel):
     auto_promote: bool = False
     """Blue-green: promote without a manual step when analysis passes."""
     scale_down_delay: Duration | None = None
-    """Blue-green: how long the old version stays up after the switch."""
+    """Blue-green: how long the old version stays up after the rollback window (Argo Rollouts'
+    `scaleDownDelaySeconds`); unset, it goes 30s after the window ends."""
+    # Field(description=): the type's own description would hide a docstring in the schema.
+    rollback_window: PositiveDuration = Field(
+        "30m", description="Blue-green: how long after the switch the rollback triggers keep "
+        "measuring the new version; the old version stays up until then, so an abort "
+        "switches back at once.")
     rollback: list[RollbackTrigger] = []
     max_surge: IntOrPercent | None = None
     """Rolling: pods above the desired count during an update (a count or `25%`)."""

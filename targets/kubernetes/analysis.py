@@ -52,8 +52,10 @@ from mlopsc.targets.kubernetes.meta import canary_service, derived_name
 API = "argoproj.io/v1alpha1"
 MIN_WINDOW_S = 300.0
 DEFAULT_COUNT = 5
-"""Measurements of a blue-green pre/post-promotion analysis without ``analysis.count``
-(it must end for the switch to happen)."""
+"""Measurements of a blue-green pre-promotion analysis (and a shadow verdict) without
+``analysis.count``: it must end for the switch to happen."""
+DEFAULT_WINDOW_S = 1800.0
+"""The blue-green rollback window when the IR has none (the spec's default is ``30m``)."""
 ISTIO_REQUESTS = "istio_requests_total"
 ISTIO_LATENCY = "istio_request_duration_milliseconds"
 HASH_ARG = "candidate-hash"
@@ -141,9 +143,38 @@ def rollback_name(d: ir.Deployment) -> str:
     return derived_name(d.name, "rollback")
 
 
+def watch_count(window_s: float, interval_s: float) -> int:
+    """Measurements that keep a post-promotion analysis running for ``window_s``.
+
+    Argo Rollouts takes a metric's first measurement when the run starts and one per
+    ``interval`` after it, and the run ends with the ``count``-th: ``n`` measurements span
+    ``n - 1`` intervals. So the last one is taken at the window's end (or the first interval
+    after it), and an abort is possible all through the window.
+
+    >>> watch_count(1800, 60), watch_count(1800, 120), watch_count(1800, 420)
+    (31, 16, 6)
+    >>> watch_count(60, 300)  # a window shorter than the interval still measures after it
+    2
+    """
+    # Rounded first: 0.3 / 0.1 is 2.9999999999999996 in binary floating point.
+    return math.ceil(round(window_s / interval_s, 6)) + 1
+
+
+def _watch(ctx: Ctx) -> int:
+    """The blue-green rollback window as a measurement count (:func:`watch_count`)."""
+    analysis, rollout = ctx.d.rollout.analysis, ctx.d.rollout
+    return watch_count(rollout.rollback_window_s or DEFAULT_WINDOW_S,
+                       analysis.interval_s if analysis else 60.0)
+
+
 def templates(ctx: Ctx, counted: bool) -> list[dict[str, Any]]:
-    """The gate and rollback templates of the deployment (``counted``: every metric gets a
-    ``count``, as blue-green pre/post-promotion analyses must end)."""
+    """The gate and rollback templates of the deployment.
+
+    ``counted`` (blue-green): every metric gets a ``count``. The gate runs before the switch
+    and must end for it to happen (``analysis.count``, else 5); the rollback triggers run
+    after it, for the rollback window (:func:`watch_count`). A canary's analysis runs in the
+    background until the last step (``analysis.count`` when set).
+    """
     analysis = ctx.d.rollout.analysis
     count = (analysis.count if analysis else None) or (DEFAULT_COUNT if counted else None)
     out = []
@@ -151,8 +182,9 @@ def templates(ctx: Ctx, counted: bool) -> list[dict[str, Any]]:
             (analysis.slos if analysis else ())]
     if gate:
         out.append(_template(ctx, gate_name(ctx.d), gate))
+    watch = _watch(ctx) if counted else count
     rollback = [m for i, t in enumerate(ctx.d.rollout.rollback)
-                if (m := _rollback_metric(ctx, i, t, count))]
+                if (m := _rollback_metric(ctx, i, t, watch))]
     if rollback:
         out.append(_template(ctx, rollback_name(ctx.d), rollback))
     return out

@@ -6,7 +6,11 @@ Istio VirtualService that Argo edits (route ``primary``), stable and canary Serv
 background analysis with the gate and rollback templates.
 
 Blue-green: active and preview Services, ``autoPromotionEnabled`` from ``auto_promote``,
-``scaleDownDelaySeconds``; the gate runs before promotion, the rollback triggers after it.
+``scaleDownDelaySeconds`` when the spec sets ``scale_down_delay``; the gate runs before
+promotion (``prePromotionAnalysis``), the rollback triggers after it for the whole
+``rollback_window`` (``postPromotionAnalysis``, :func:`analysis.watch_count` measurements),
+while the old ReplicaSet stays up: a failed measurement aborts, and the active Service
+switches back to it at once.
 
 Every analysis passes the newest ReplicaSet's pod-template hash (``podTemplateHashValue:
 Latest``: the canary, or the preview that becomes active), so SLI queries judge the new
@@ -87,6 +91,14 @@ def _blue_green(ctx: Ctx, templates: list[dict[str, Any]]) -> dict[str, Any]:
     d = ctx.d
     blue_green = {"activeService": d.name, "autoPromotionEnabled": d.rollout.auto_promote,
                   "previewService": preview_service(d)}
+    # The old version must outlive the rollback window, or an abort has nothing to switch
+    # back to. Argo Rollouts' docs (features/bluegreen.md, postPromotionAnalysis): without
+    # scaleDownDelaySeconds the old ReplicaSet is scaled down "only after the AnalysisRun
+    # completes"; with it, the AnalysisRun is cancelled when the delay runs out. So the delay
+    # is written only when the spec sets one (W565 when shorter than the window). Its code
+    # agrees for the unset case: the old ReplicaSet stays the Rollout's stable one until the
+    # post-promotion run succeeds (rollout/sync.go shouldFullPromote), and only non-stable
+    # ReplicaSets are scaled down (rollout/bluegreen.go scaleDownOldReplicaSetsForBlueGreen).
     if d.rollout.scale_down_delay_s is not None:
         blue_green["scaleDownDelaySeconds"] = int(d.rollout.scale_down_delay_s)
     by_name = {t["metadata"]["name"]: t for t in templates}
