@@ -33,6 +33,8 @@ from typing import Any
 
 TIMEOUT_S = 30
 TOKEN_PATH = "/var/run/secrets/kubeflow/pipelines/token"
+PAGE_SIZE = 50
+MAX_PAGES = 20
 
 
 def instant(text: str) -> datetime:
@@ -76,37 +78,52 @@ class Kfp:
         self.namespace = namespace
         self.token = token
 
-    def _list(self, path: str, field: str,
-              predicate: dict[str, str] | None) -> list[dict[str, Any]]:
-        """The newest item (``sort_by=created_at desc``, one page of one) of a list call."""
-        query = {"sort_by": "created_at desc", "page_size": "1"}
+    def _list(self, path: str, field: str, predicate: dict[str, str] | None,
+              page_size: int = 1, page_token: str = "") -> tuple[list[dict[str, Any]], str]:
+        """One page of a list call, newest first (``sort_by=created_at desc``), and the
+        token of the next page ("" after the last)."""
+        query = {"sort_by": "created_at desc", "page_size": str(page_size)}
+        if page_token:
+            query["page_token"] = page_token
         if predicate is not None:
             query["filter"] = json.dumps({"predicates": [predicate]})
         if self.namespace:
             query["namespace"] = self.namespace
         body = _call(f"{self.base}/{path}?{urllib.parse.urlencode(query)}", token=self.token)
         items: list[dict[str, Any]] = body.get(field) or []
-        return items
+        return items, str(body.get("next_page_token") or "")
 
     def last_run(self, display_name: str, operation: str = "EQUALS") -> dict[str, Any] | None:
         """The newest run whose display name equals (or starts with) ``display_name``.
 
-        KFP filters by substring only, so `new-fraud-training on alert ...` would match the
-        prefix `fraud-training on alert `: the runs are filtered again here, by prefix."""
-        runs = self._list("runs", "runs", {"key": "display_name", "operation": operation,
-                                           "string_value": display_name})
-        ours = [r for r in runs if str(r.get("display_name", "")).startswith(display_name)]
-        return ours[0] if ours else None
+        KFP filters by substring only, so `new-fraud-training on alert ...` matches the
+        prefix `fraud-training on alert ` too: the runs are filtered again here, by prefix,
+        page after page, so newer runs of another pipeline cannot hide this pipeline's
+        last run (and with it the cooldown). Past ``MAX_PAGES`` pages it gives up with an
+        error rather than start a run it cannot prove is outside the cooldown."""
+        predicate = {"key": "display_name", "operation": operation,
+                     "string_value": display_name}
+        token = ""
+        for _ in range(MAX_PAGES):
+            runs, token = self._list("runs", "runs", predicate, PAGE_SIZE, token)
+            for run in runs:
+                if str(run.get("display_name", "")).startswith(display_name):
+                    return run
+            if not token:
+                return None
+        raise RuntimeError(f"more than {MAX_PAGES * PAGE_SIZE} newer runs hold "
+                           f"{display_name!r} without starting with it; cannot tell the "
+                           "cooldown, so no run is started")
 
     def version(self, pipeline: str) -> tuple[str, str]:
         """(pipeline id, newest version id) of the pipeline uploaded as ``pipeline``."""
-        found = self._list("pipelines", "pipelines", {
+        found, _ = self._list("pipelines", "pipelines", {
             "key": "display_name", "operation": "EQUALS", "string_value": pipeline})
         if not found:
             raise RuntimeError(f"no pipeline named {pipeline!r} is uploaded to KFP")
         pipeline_id = str(found[0]["pipeline_id"])
         path = f"pipelines/{urllib.parse.quote(pipeline_id, safe='')}/versions"
-        versions = self._list(path, "pipeline_versions", None)
+        versions, _ = self._list(path, "pipeline_versions", None)
         if not versions:
             raise RuntimeError(f"pipeline {pipeline!r} has no version")
         return pipeline_id, str(versions[0]["pipeline_version_id"])

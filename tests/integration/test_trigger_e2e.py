@@ -129,7 +129,8 @@ class FakeKfp(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _match(self, items: list[dict], query: dict) -> list[dict]:
+    def _match(self, items: list[dict], query: dict) -> tuple[list[dict], str]:
+        """KFP's list semantics: filter, newest first, one page and the next page's token."""
         for predicate in json.loads(query.get("filter", ['{"predicates": []}'])[0])["predicates"]:
             key, op, value = predicate["key"], predicate["operation"], predicate["string_value"]
             assert op in ("EQUALS", "IS_SUBSTRING"), op
@@ -137,18 +138,23 @@ class FakeKfp(http.server.BaseHTTPRequestHandler):
                                           else value in i.get(key, ""))]
         assert query.get("sort_by") == ["created_at desc"], query
         items = sorted(items, key=lambda i: i["created_at"], reverse=True)
-        return items[:int(query.get("page_size", ["20"])[0])]
+        start = int(query.get("page_token", ["0"])[0])
+        end = start + int(query.get("page_size", ["20"])[0])
+        return items[start:end], (str(end) if end < len(items) else "")
 
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         if url.path == "/apis/v2beta1/pipelines":
             found = [dict(p, created_at="2026-01-01T00:00:00Z") for p in self.pipelines.values()]
-            self._answer({"pipelines": self._match(found, query)})
+            page, token = self._match(found, query)
+            self._answer({"pipelines": page, "next_page_token": token})
         elif url.path == "/apis/v2beta1/pipelines/pipe-1/versions":
-            self._answer({"pipeline_versions": self._match(self.versions, query)})
+            page, token = self._match(self.versions, query)
+            self._answer({"pipeline_versions": page, "next_page_token": token})
         elif url.path == "/apis/v2beta1/runs":
-            self._answer({"runs": self._match(FakeKfp.runs, query)})
+            page, token = self._match(FakeKfp.runs, query)
+            self._answer({"runs": page, "next_page_token": token})
         else:
             self._answer({"error": f"no route {url.path}"}, 404)
 

@@ -178,17 +178,31 @@ def test_pipe005_and_the_outputs_agree(orchestrator):
 
 def test_the_kfp_cooldown_counts_only_this_pipelines_runs():
     """KFP's display-name filter is a substring match: a run of `new-fraud-training` holds
-    `fraud-training on alert `. Only runs whose name starts with the prefix count."""
+    `fraud-training on alert `. Only runs whose name starts with the prefix count, however
+    many newer runs of the other pipeline come first (KFP pages them, newest first)."""
     from mlopsc.targets.kubeflow import run_on_alert
 
-    class Listed(run_on_alert.Kfp):
+    class Paged(run_on_alert.Kfp):
+        """KFP's list semantics: ``page_size`` items per page, an opaque next-page token."""
+
         def __init__(self, runs):
-            self.runs = runs
+            self.runs, self.calls = runs, 0
 
-        def _list(self, path, field, predicate):
-            return self.runs
+        def _list(self, path, field, predicate, page_size=1, page_token=""):
+            self.calls += 1
+            start = int(page_token or 0)
+            found = [r for r in self.runs if predicate["string_value"] in r["display_name"]]
+            end = start + page_size
+            return found[start:end], (str(end) if end < len(found) else "")
 
-    other = {"display_name": "new-fraud-training on alert drift since 1", "created_at": "x"}
-    ours = {"display_name": "fraud-training on alert drift since 2", "created_at": "y"}
-    assert Listed([other]).last_run("fraud-training on alert ", "IS_SUBSTRING") is None
-    assert Listed([other, ours]).last_run("fraud-training on alert ", "IS_SUBSTRING") == ours
+    prefix = "fraud-training on alert "
+    others = [{"display_name": f"new-fraud-training on alert drift since {i}"}
+              for i in range(run_on_alert.PAGE_SIZE + 5)]
+    ours = {"display_name": "fraud-training on alert drift since 2"}
+    assert Paged(others).last_run(prefix, "IS_SUBSTRING") is None
+    listed = Paged([*others, ours, {"display_name": "fraud-training on alert drift since 1"}])
+    assert listed.last_run(prefix, "IS_SUBSTRING") == ours
+    assert listed.calls == 2  # found on the second page
+    crowded = Paged([others[0]] * (run_on_alert.PAGE_SIZE * run_on_alert.MAX_PAGES + 1))
+    with pytest.raises(RuntimeError, match="cannot tell the cooldown"):
+        crowded.last_run(prefix, "IS_SUBSTRING")
