@@ -32,7 +32,7 @@ def objects(ctx: Ctx) -> list[dict[str, Any]]:
         return [kserve.inference_service(ctx), monitoring.kserve_metrics_service(ctx),
                 monitoring.service_monitor(ctx)]
     if d.mode == "batch":
-        return [workloads.cronjob(ctx)]
+        return [workloads.cronjob(ctx), workloads.network_policy(ctx)]
     checks.min_replicas(ctx)
     strategy = d.rollout.strategy
     if strategy in ("canary", "blue-green"):
@@ -43,7 +43,8 @@ def objects(ctx: Ctx) -> list[dict[str, Any]]:
         found = _side_by_side(ctx)
     else:
         found = _rolling(ctx)
-    return [*found, monitoring.metrics_service(ctx), monitoring.service_monitor(ctx)]
+    return [*found, monitoring.metrics_service(ctx), monitoring.service_monitor(ctx),
+            workloads.network_policy(ctx)]
 
 
 def _rolling(ctx: Ctx) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Core workloads: Deployment, Service and CronJob.
+"""Core workloads: Deployment, Service, CronJob and the NetworkPolicy of their pods.
 
 >>> replicas_field(type("D", (), {"autoscaling": None, "replicas": None})())
 {'replicas': 1}
@@ -69,3 +69,22 @@ def cronjob(ctx: Ctx) -> dict[str, Any]:
             "jobTemplate": {"metadata": {"labels": labels}, "spec": job},
             "schedule": d.schedule or "", "successfulJobsHistoryLimit": 3, "timeZone": "Etc/UTC"}
     return ctx.obj("batch/v1", "CronJob", d.name, spec)
+
+
+NETWORK_API = "networking.k8s.io/v1"
+
+
+def network_policy(ctx: Ctx) -> dict[str, Any]:
+    """Ingress to every pod of the deployment (all tracks) on its serving port only, from
+    anywhere (callers, mesh proxies, Prometheus); a batch deployment's pods take none.
+
+    Egress is left open: the spec does not say where a model is loaded from or which
+    services it calls. NetworkPolicies add up, so a cluster that must reach the pods on other
+    ports (a mesh's own, such as Istio ambient's 15008) adds one allowing them.
+    """
+    d = ctx.d
+    spec: dict[str, Any] = {"podSelector": {"matchLabels": selector_labels(d)},
+                            "policyTypes": ["Ingress"]}
+    if d.mode != "batch":
+        spec["ingress"] = [{"ports": [{"port": pod.PORT_NAME, "protocol": "TCP"}]}]
+    return ctx.obj(NETWORK_API, "NetworkPolicy", d.name, spec)

@@ -57,24 +57,28 @@ AB_COOKIE = "{strategy: ab, stable_version: '0.1.0', match: {cookie: grp, value:
 
 
 @pytest.mark.parametrize(("rollout", "extra", "expected"), [
-    ("{}", "", ["deployment-api.yaml", "service-api-metrics.yaml", "service-api.yaml",
-                "servicemonitor-api.yaml"]),
-    ("{}", "    replicas: 3\n", ["deployment-api.yaml", "poddisruptionbudget-api.yaml",
-                                 "service-api-metrics.yaml", "service-api.yaml",
-                                 "servicemonitor-api.yaml"]),
+    ("{}", "", ["deployment-api.yaml", "networkpolicy-api.yaml", "service-api-metrics.yaml",
+                "service-api.yaml", "servicemonitor-api.yaml"]),
+    ("{}", "    replicas: 3\n", ["deployment-api.yaml", "networkpolicy-api.yaml",
+                                 "poddisruptionbudget-api.yaml", "service-api-metrics.yaml",
+                                 "service-api.yaml", "servicemonitor-api.yaml"]),
     (CANARY, "", ["analysistemplate-api-gate.yaml", "analysistemplate-api-rollback.yaml",
-                  "rollout-api.yaml", "service-api-canary.yaml", "service-api-metrics.yaml",
-                  "service-api.yaml", "servicemonitor-api.yaml", "virtualservice-api.yaml"]),
+                  "networkpolicy-api.yaml", "rollout-api.yaml", "service-api-canary.yaml",
+                  "service-api-metrics.yaml", "service-api.yaml", "servicemonitor-api.yaml",
+                  "virtualservice-api.yaml"]),
     (BLUE_GREEN, "", ["analysistemplate-api-gate.yaml", "analysistemplate-api-rollback.yaml",
-                      "rollout-api.yaml", "service-api-metrics.yaml", "service-api-preview.yaml",
-                      "service-api.yaml", "servicemonitor-api.yaml", "virtualservice-api.yaml"]),
+                      "networkpolicy-api.yaml", "rollout-api.yaml", "service-api-metrics.yaml",
+                      "service-api-preview.yaml", "service-api.yaml", "servicemonitor-api.yaml",
+                      "virtualservice-api.yaml"]),
     (SHADOW, "    autoscaling: {min_replicas: 2, max_replicas: 4}\n",
      ["deployment-api-candidate.yaml", "deployment-api-stable.yaml",
       "horizontalpodautoscaler-api-candidate.yaml", "horizontalpodautoscaler-api-stable.yaml",
-      "poddisruptionbudget-api-candidate.yaml", "poddisruptionbudget-api-stable.yaml",
-      "service-api-candidate.yaml", "service-api-metrics.yaml", "service-api.yaml",
-      "servicemonitor-api.yaml", "virtualservice-api.yaml"]),
-    ("{}", "    mode: batch\n    schedule: '0 3 * * *'\n", ["cronjob-api.yaml"]),
+      "networkpolicy-api.yaml", "poddisruptionbudget-api-candidate.yaml",
+      "poddisruptionbudget-api-stable.yaml", "service-api-candidate.yaml",
+      "service-api-metrics.yaml", "service-api.yaml", "servicemonitor-api.yaml",
+      "virtualservice-api.yaml"]),
+    ("{}", "    mode: batch\n    schedule: '0 3 * * *'\n",
+     ["cronjob-api.yaml", "networkpolicy-api.yaml"]),
     (CANARY, "    flavour: kserve\n", ["inferenceservice-api.yaml", "service-api-metrics.yaml",
                                       "servicemonitor-api.yaml"]),
 ])
@@ -82,6 +86,21 @@ def test_objects_per_strategy_validate(rollout, extra, expected):
     objs, _ = build(rollout, extra)
     assert kinds(objs) == expected
     assert {p: e for p, obj in objs.items() if (e := validation_errors(obj))} == {}
+
+
+@pytest.mark.parametrize(("rollout", "extra", "ingress"), [
+    (CANARY, "", [{"ports": [{"port": "http", "protocol": "TCP"}]}]),
+    ("{}", "    mode: batch\n    schedule: '0 3 * * *'\n", None),
+])
+def test_network_policy_admits_the_serving_port_only(rollout, extra, ingress):
+    """Every pod of the deployment (all tracks) takes connections on its named serving port
+    only; batch pods take none. Egress stays open."""
+    objs, _ = build(rollout, extra)
+    spec = one(objs, "networkpolicy-api.yaml")["spec"]
+    assert spec.get("ingress") == ingress
+    assert spec["policyTypes"] == ["Ingress"]
+    assert spec["podSelector"] == {"matchLabels": {"app.kubernetes.io/instance": "api",
+                                                   "app.kubernetes.io/name": "iris-classifier"}}
 
 
 def test_canary_rollout_steps_routes_and_analysis():

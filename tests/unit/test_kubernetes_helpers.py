@@ -22,7 +22,7 @@ MINIMAL = (ROOT / "examples" / "minimal" / "mlops.yaml").read_text()
 CRDS = Path(__file__).parent.parent / "fixtures" / "schemas" / "crds"
 K8S_VERSION = "1.33.0"
 """The Kubernetes version core kinds are validated against (kubernetes-validate, strict)."""
-CORE_GROUPS = ("v1", "apps/v1", "batch/v1", "autoscaling/v2", "policy/v1")
+CORE_GROUPS = ("v1", "apps/v1", "batch/v1", "autoscaling/v2", "policy/v1", "networking.k8s.io/v1")
 CRD_FILES = {
     ("argoproj.io/v1alpha1", "Rollout"): "argoproj.io/rollout_v1alpha1.json",
     ("argoproj.io/v1alpha1", "AnalysisTemplate"): "argoproj.io/analysistemplate_v1alpha1.json",
