@@ -148,6 +148,26 @@ class StepInput:
 
 
 @frozen
+class Result:
+    """A small value a step writes as JSON text to ``$(results.NAME)``."""
+
+    name: str
+    type: str
+    """``string``, ``integer``, ``float`` or ``boolean``."""
+
+
+@frozen
+class Condition:
+    """Run the step only when ``step``'s ``result`` equals ``value`` (differs, ``negate``)."""
+
+    step: str
+    """The name of an upstream step of the same pipeline."""
+    result: str
+    value: str | int | float | bool
+    negate: bool = False
+
+
+@frozen
 class Step:
     id: str
     name: str
@@ -166,6 +186,8 @@ class Step:
     """Every step this one waits for (``after`` and input producers), sorted."""
     inputs: tuple[StepInput, ...]
     outputs: tuple[str, ...]
+    results: tuple[Result, ...]
+    when: Condition | None
     node_selector: dict[str, str]
     security: Security
     tolerations: tuple[Toleration, ...] = ()

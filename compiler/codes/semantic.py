@@ -74,9 +74,35 @@ CODES = (
          "setting it would change nothing.",
          "use it (a parameter as `$(params.NAME)` in a step's `args`), or remove it"),
     Code("E321", "invalid placeholder",
-         "Step arguments may use `$(params.NAME)`, `$(inputs.NAME)` and `$(outputs.NAME)` "
-         "placeholders for names the step or pipeline declares.",
-         "use `$(params.NAME)`, `$(inputs.NAME)` or `$(outputs.NAME)` with a declared name"),
+         "Step arguments may use `$(params.NAME)`, `$(inputs.NAME)`, `$(outputs.NAME)` and "
+         "`$(results.NAME)` placeholders for names the step or pipeline declares.",
+         "use `$(params.NAME)`, `$(inputs.NAME)`, `$(outputs.NAME)` or `$(results.NAME)` "
+         "with a declared name"),
+    Code("E210", "condition that cannot be evaluated",
+         "A step's `when` compares a result of an earlier step with a value: it needs "
+         "exactly one of `equals` and `not_equals`, the step it names must run before it "
+         "(through `after:` or inputs, directly or not), and the value must be of the "
+         "result's type: `true`/`false` for a boolean, a whole number for an integer, a "
+         "number for a float, a quoted string for a string; a number at most 2^53 in size "
+         "(Kubeflow keeps numbers as float64).",
+         "e.g. `when: {step: evaluate, result: passed, equals: true}` with `evaluate` in "
+         "`after:`"),
+    Code("E211", "condition the orchestrator cannot express",
+         "Kubeflow runs a conditional step inside a `dsl.If`, and every step after it inside "
+         "the same one: a step after two conditional steps neither of which runs after the "
+         "other would need two `dsl.If` that do not nest. Kubeflow writes a compared string "
+         "into the condition (CEL) between single quotes without escaping, so such a string "
+         "may hold only printable ASCII without quotes, backslashes or `{{`. An Airflow "
+         "step returns one value (its XCom, the pod's `/airflow/xcom/return.json`), so it "
+         "declares at most one result.",
+         "order the conditional steps (`after:`), compare with a plain ASCII word, or keep "
+         "one result per Airflow step"),
+    Code("W567", "result without a file to write it to",
+         "A step's `results` are written by the step itself, as JSON text, to the file "
+         "`$(results.NAME)` stands for (Kubeflow: an output parameter's file; Airflow: "
+         "`/airflow/xcom/return.json`). A result that no argument passes gives the program "
+         "no path: the run fails when the orchestrator reads it.",
+         "pass `$(results.NAME)` in `args:`, e.g. `--passed-file=$(results.passed)`"),
     Code("E322", "invalid regular expression",
          "A value that is used as a regular expression does not compile as RE2, the syntax "
          "Prometheus (Go's regexp) reads: no look-around, back-references or possessive "

@@ -7,12 +7,16 @@ import re
 from graphlib import CycleError, TopologicalSorter
 
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.passes.check_conditions import check_conditions
 from mlopsc.passes.check_orchestration import check_orchestration
 from mlopsc.spec import Spec
 from mlopsc.spec.pipelines import Pipeline
 
 PLACEHOLDER = re.compile(r"\$\(([^()]*)\)")
-_PLACEHOLDER_FORM = re.compile(r"(params|inputs|outputs)\.([A-Za-z_][A-Za-z0-9_-]*)\Z")
+_PLACEHOLDER_FORM = re.compile(r"(params|inputs|outputs|results)\.([A-Za-z_][A-Za-z0-9_-]*)\Z")
+
+
+_KINDS = {"params": "parameter", "inputs": "input", "outputs": "output", "results": "result"}
 
 
 def step_upstream(pipeline: Pipeline) -> dict[str, tuple[str, ...]]:
@@ -64,6 +68,7 @@ def check_pipelines(spec: Spec, bag: Diagnostics) -> None:
         _cycles(name, pipeline, bag)
         _placeholders(name, pipeline, bag)
         check_orchestration(name, pipeline, bag)
+        check_conditions(name, pipeline, bag)
 
 
 def _cycles(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
@@ -92,7 +97,7 @@ def _placeholders(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
     used: set[str] = set()
     for i, step in enumerate(pipeline.steps):
         known = {"params": set(pipeline.parameters), "inputs": set(step.inputs),
-                 "outputs": set(step.outputs)}
+                 "outputs": set(step.outputs), "results": set(step.results)}
         for field in ("command", "args"):
             for j, arg in enumerate(getattr(step, field)):
                 for inner in PLACEHOLDER.findall(arg):
@@ -102,12 +107,13 @@ def _placeholders(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
                         used.add(match.group(2))
                     if match is None:
                         bag.add("E321", f"placeholder '$({inner})' is not of the form "
-                                "$(params.NAME), $(inputs.NAME) or $(outputs.NAME)", path=path)
+                                "$(params.NAME), $(inputs.NAME), $(outputs.NAME) or "
+                                "$(results.NAME)", path=path)
                     elif match.group(2) not in known[match.group(1)]:
                         group, item = match.groups()
                         where = "the pipeline" if group == "params" else "the step"
                         bag.add("E321", f"placeholder '$({inner})': {where} declares no "
-                                f"{group[:-1] if group != 'params' else 'parameter'} {item!r}",
+                                f"{_KINDS[group]} {item!r}",
                                 path=path)
     for param in pipeline.parameters:
         if param not in used:

@@ -319,7 +319,9 @@ def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...],
         upstream=upstream,
         inputs=tuple(ir.StepInput(name=k, step=v.partition(".")[0], output=v.partition(".")[2])
                      for k, v in sorted(s.inputs.items())),
-        outputs=tuple(s.outputs), node_selector=dict(sorted(s.node_selector.items())),
+        outputs=tuple(s.outputs),
+        results=tuple(ir.Result(name=k, type=_s(v)) for k, v in sorted(s.results.items())),
+        when=_condition(s.when), node_selector=dict(sorted(s.node_selector.items())),
         security=_security(s.security),
         tolerations=tuple(ir.Toleration(key=t.key, value=t.value,
                                         effect=_s(t.effect) if t.effect else None)
@@ -327,6 +329,15 @@ def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...],
         volumes=tuple(ir.Volume(name=v.name, mount_path=v.mount_path, pvc=v.pvc,
                                 memory=v.medium == sp.VolumeMedium.memory,
                                 size_limit=v.size_limit) for v in s.volumes))
+
+
+def _condition(c: sp.Condition | None) -> ir.Condition | None:
+    if c is None:  # one of equals / not_equals is set, or check_conditions said E210
+        return None
+    negate = c.equals is None and c.not_equals is not None
+    value = c.not_equals if negate else c.equals
+    return ir.Condition(step=c.step, result=c.result, value="" if value is None else value,
+                        negate=negate)
 
 
 def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:

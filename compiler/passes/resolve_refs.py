@@ -8,6 +8,7 @@ from collections.abc import Collection
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import Path
 from mlopsc.spec import Spec
+from mlopsc.spec.pipelines import Condition, Pipeline
 
 IMPLICIT_ENVIRONMENTS = ("dev", "staging", "prod")
 
@@ -110,6 +111,17 @@ def _pipeline(spec: Spec, name: str, check: _Checker) -> None:
                 declared = ", ".join(sorted(outputs[producer])) or "none"
                 check.bag.add("E301", f"step {producer!r} has no output {output!r}", path=path,
                               hint=f"its outputs: {declared}")
+        if step.when is not None:
+            _condition(pipeline, step.when, base + ("steps", i, "when"), check)
+
+
+def _condition(pipeline: Pipeline, when: Condition, path: Path, check: _Checker) -> None:
+    results = {step.name: step.results for step in pipeline.steps}
+    if check.ref(when.step, results, path + ("step",), "step") \
+            and when.result not in results[when.step]:
+        declared = ", ".join(sorted(results[when.step])) or "none"
+        check.bag.add("E301", f"step {when.step!r} has no result {when.result!r}",
+                      path=path + ("result",), hint=f"its results: {declared}")
 
 
 def _model(spec: Spec, name: str, check: _Checker) -> None:

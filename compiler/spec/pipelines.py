@@ -60,6 +60,25 @@ class Parameter(SpecModel):
     description: Text | None = None
 
 
+ResultName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$")]
+"""A result's name: what `$(results.NAME)` can spell (KFP makes it an identifier)."""
+
+
+class Condition(SpecModel):
+    """Run a step only when a result of an earlier step compares as given: exactly one of
+    `equals` and `not_equals`, a value of the result's type. When it does not hold, the
+    step and every step after it are skipped."""
+
+    step: str
+    """The step that writes the result; it must run before this one (`after:` or inputs)."""
+    result: str
+    """A name in that step's `results`."""
+    equals: str | int | float | bool | None = None
+    """The step runs when the result equals this value."""
+    not_equals: str | int | float | bool | None = None
+    """The step runs when the result differs from this value."""
+
+
 class DatasetInput(SpecModel):
     dataset: str
     """A dataset (data contract) name."""
@@ -134,7 +153,8 @@ class Step(SpecModel):
 
     Arguments may hold placeholders: `$(params.NAME)` for a pipeline parameter,
     `$(inputs.NAME)` for a path of an input artifact, `$(outputs.NAME)` for a path the step
-    writes an output artifact to.
+    writes an output artifact to, `$(results.NAME)` for the file the step writes a result
+    to (a small value that a later step's `when` compares).
     """
 
     name: str
@@ -164,6 +184,11 @@ class Step(SpecModel):
     """Input artifacts: local name -> `STEP.OUTPUT` of an earlier step."""
     outputs: list[str] = []
     """Output artifacts this step produces."""
+    results: dict[ResultName, ParameterType] = {}
+    """Small values the step writes (name -> type), as JSON text (`true`, `0.93`, `"ok"`)
+    to the file `$(results.NAME)`, for a later step's `when`."""
+    when: Condition | None = None
+    """Run the step only when an earlier step's result compares as given."""
     node_selector: dict[str, str] = {}
     """Kubernetes node labels the step must run on."""
     security: SecurityContext = SecurityContext()

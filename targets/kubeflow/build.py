@@ -20,7 +20,7 @@ from kfp.compiler import pipeline_spec_builder as builder
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.targets.kubeflow import component, tasks
+from mlopsc.targets.kubeflow import component, conditions, tasks
 
 PINNED_KFP = "2.17.0"
 """The kfp release whose stamp every output carries (pyproject.toml pins the same)."""
@@ -37,7 +37,7 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
     def body(*values: Any) -> None:
         channels = dict(zip((param.name for param in ordered), values, strict=True))
         made: dict[str, dsl.PipelineTask] = {}
-        for step in p.steps:
+        for step in conditions.scoped(p, made):  # inside the dsl.If groups it runs under
             task = _task(step, built[step.id], channels, made, p)
             tasks.configure(task, step, gpu_label, bag, p.image_pull_secrets)
             made[step.name] = task

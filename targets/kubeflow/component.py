@@ -68,6 +68,8 @@ def io_names(step: ir.Step) -> dict[str, list[str]]:
         names.setdefault(identifier(item.name), []).append(f"input {item.name!r}")
     for name in step.outputs:
         names.setdefault(identifier(name), []).append(f"output {name!r}")
+    for result in step.results:
+        names.setdefault(identifier(result.name), []).append(f"result {result.name!r}")
     return names
 
 
@@ -79,6 +81,9 @@ def build(step: ir.Step, parameters: dict[str, ir.Parameter]) -> StepComponent:
               for p in params]
     inputs += [{"name": identifier(i.name), "type": "Artifact"} for i in step.inputs]
     outputs = [{"name": identifier(o), "type": "Artifact"} for o in step.outputs]
+    # A result is an output parameter: kfp's launcher reads the file the step wrote.
+    outputs += [{"name": identifier(r.name), "type": PARAMETER_TYPES[r.type]}
+                for r in step.results]
     container = {"image": step.image,
                  "command": [_argument(a) for a in step.command],
                  "args": [_argument(a) for a in step.args]}
@@ -100,7 +105,8 @@ def _load(key: str) -> base_component.BaseComponent:
     return components.load_component_from_text(text)
 
 
-_KINDS = {"params": "inputValue", "inputs": "inputPath", "outputs": "outputPath"}
+_KINDS = {"params": "inputValue", "inputs": "inputPath", "outputs": "outputPath",
+          "results": "outputPath"}
 
 
 def _argument(arg: str) -> str | dict[str, Any]:

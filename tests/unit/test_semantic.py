@@ -91,8 +91,8 @@ CASES = [
      [("E321", "pipelines.train.steps[1].args[0]",
        "placeholder '$(inputs.dta)': the step declares no input 'dta'"),
       ("E321", "pipelines.train.steps[1].args[1]",
-       ("placeholder '$(param.lr)' is not of the form $(params.NAME), $(inputs.NAME) or "
-        "$(outputs.NAME)")),
+       ("placeholder '$(param.lr)' is not of the form $(params.NAME), $(inputs.NAME), "
+        "$(outputs.NAME) or $(results.NAME)")),
       ("W320", "pipelines.train.parameters.lr",
        "parameter 'lr' of pipeline 'train' is used by no step")]),
     ("cycle", "pipelines/train/steps/0/after", ["fit"],
