@@ -7,6 +7,7 @@ from disagreeing about what an SLO measures.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from mlopsc import ir
@@ -41,6 +42,24 @@ def windows(slo: ir.Slo) -> list[float]:
     for tier in slo.tiers:
         found |= {tier.long_window_s, tier.short_window_s}
     return sorted(found)
+
+
+def in_namespace(sli: ir.Sli, namespace: str) -> ir.Sli:
+    """The SLI narrowed to ``namespace`` (its deployment's: the environment's), unless its
+    selector names a namespace itself (series scraped elsewhere, e.g. by an ingress).
+
+    One Prometheus often scrapes staging and production, whose series differ only in their
+    ``namespace``: every query of an SLI, a recording rule or a rollout's analysis, reads it
+    through this.
+
+    >>> sli = ir.Sli(type="availability", metric="reqs_total", selector={"job": "api"},
+    ...              error_selector={"code": "5.."}, threshold=None)
+    >>> in_namespace(sli, "staging").selector
+    {'namespace': 'staging', 'job': 'api'}
+    """
+    if "namespace" in sli.selector:
+        return sli
+    return dataclasses.replace(sli, selector={"namespace": namespace, **sli.selector})
 
 
 def ratio_expr(sli: ir.Sli, window: float, wrap: Callable[[str], str] | None = None) -> str:

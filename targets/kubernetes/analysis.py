@@ -8,7 +8,10 @@ Two templates per deployment, each emitted only when it has metrics:
 - ``<deployment>-rollback``: one metric per rollback trigger with a *failure* condition
   and ``failureLimit: 0``: the first failed measurement aborts the rollout.
 
-SLI queries judge the **new version only**: every selector gets the matcher
+SLI queries are scoped to the deployment's namespace (the environment's, as every SLI
+query mlopsc writes: staging and production series differ only there, and identical pod
+templates in the two have the same hash) and judge the **new version only**: every selector
+gets the matcher
 ``rollouts_pod_template_hash="{{args.candidate-hash}}"``, the hash of the rollout's newest
 ReplicaSet, which the Rollout passes in (``podTemplateHashValue: Latest``) and which the
 deployment's ServiceMonitor copies from the pods onto their series. Over the whole service a
@@ -45,7 +48,7 @@ from typing import Any
 
 from mlopsc import ir
 from mlopsc.render.promql import duration, number, selector
-from mlopsc.render.slo import error_budget, ratio_expr, sli_selectors
+from mlopsc.render.slo import error_budget, in_namespace, ratio_expr, sli_selectors
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import canary_service, derived_name
 
@@ -102,6 +105,11 @@ def with_min_requests(sli: ir.Sli, window_s: float, budget: float) -> str:
     total = new_pods(sli_selectors(sli)[1])
     return (f"{ratio_expr(sli, window_s, new_pods)} and on() "
             f"(sum(increase({total}[{duration(window_s)}])) >= {min_requests(budget)})")
+
+
+def scoped(ctx: Ctx, sli: ir.Sli) -> ir.Sli:
+    """The SLI narrowed to the deployment's namespace (:func:`in_namespace`)."""
+    return in_namespace(sli, ctx.d.namespace)
 
 
 def rollback_failure(bound: float) -> str:
@@ -248,7 +256,7 @@ def _gate_metric(ctx: Ctx, slo: ir.Slo, count: int | None) -> dict[str, Any]:
                  "failureLimit": analysis.failure_limit if analysis else 1,
                  "inconclusiveLimit": INCONCLUSIVE_LIMIT,
                  "successCondition": gate_success(budget)}
-    query = with_min_requests(slo.sli, _window_s(ctx), budget)
+    query = with_min_requests(scoped(ctx, slo.sli), _window_s(ctx), budget)
     return _metric(ctx, f"slo-{slo.name}", query, condition, count)
 
 
@@ -259,7 +267,7 @@ def _rollback_metric(ctx: Ctx, index: int, trigger: ir.RollbackTrigger,
         assert trigger.slo is not None  # a slo_breach trigger names its SLO (E3xx otherwise)
         slo = ctx.ir.get(trigger.slo, ir.Slo)
         name, bound = f"slo-breach-{slo.name}", error_budget(slo)
-        query = with_min_requests(slo.sli, window, bound)
+        query = with_min_requests(scoped(ctx, slo.sli), window, bound)
     elif trigger.type == "error_rate":
         name, query = "error-rate", error_rate_query(ctx, window)
         bound = trigger.threshold or 0.0
@@ -300,7 +308,7 @@ def error_rate_query(ctx: Ctx, window_s: float) -> str:
     Istio's 5xx ratio of the new version's Service."""
     for slo in ctx.slos():
         if slo.sli.type != "latency":
-            return ratio_expr(slo.sli, window_s, new_pods)
+            return ratio_expr(scoped(ctx, slo.sli), window_s, new_pods)
     w = duration(window_s)
     total = argo_inert(selector(ISTIO_REQUESTS, _istio_subject(ctx)))
     bad = argo_inert(selector(ISTIO_REQUESTS, _istio_subject(ctx), {"response_code": "5.."}))
@@ -314,7 +322,8 @@ def latency_query(ctx: Ctx, window_s: float) -> str:
     scope, metric, labels, scale = argo_inert, ISTIO_LATENCY, _istio_subject(ctx), " / 1000"
     for slo in ctx.slos():
         if slo.sli.type == "latency":
-            scope, metric, labels, scale = new_pods, slo.sli.metric, slo.sli.selector, ""
+            sli = scoped(ctx, slo.sli)
+            scope, metric, labels, scale = new_pods, sli.metric, sli.selector, ""
             break
     w = duration(window_s)
     buckets = scope(selector(f"{metric}_bucket", labels))

@@ -3,7 +3,9 @@
 When a shadow deployment mirrors a canary deployment (``rollout.mirror_of``), the canary's
 Rollout starts with an ``analysis`` step running the ``<name>-shadow-verdict``
 AnalysisTemplate before any ``setWeight``: the shadow SLOs' error ratios over the shadow's
-candidate pods (all of them: a mirrored shadow runs no stable copy), measured ``count``
+candidate pods (all of them: a mirrored shadow runs no stable copy) in the shadow's
+namespace (the environment's: another environment's shadow has the same ``service``
+label), measured ``count``
 times (the canary's ``analysis.count``, else 5) at the analysis interval. A failed
 measurement aborts the Rollout before it shifts any traffic; too few mirrored requests
 leave the measurement inconclusive, which pauses it for a human. Both deployments are
@@ -16,7 +18,7 @@ from typing import Any
 
 from mlopsc import ir
 from mlopsc.render.promql import duration
-from mlopsc.render.slo import error_budget, ratio_expr, sli_selectors
+from mlopsc.render.slo import error_budget, in_namespace, ratio_expr, sli_selectors
 from mlopsc.targets.kubernetes import analysis, istio
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import derived_name
@@ -26,11 +28,12 @@ def verdict_name(d: ir.Deployment) -> str:
     return derived_name(d.name, "shadow-verdict")
 
 
-def _query(slo: ir.Slo, window_s: float) -> str:
-    """The shadow SLO's error ratio, empty below the minimum request count."""
-    total = analysis.argo_inert(sli_selectors(slo.sli)[1])
+def _query(slo: ir.Slo, namespace: str, window_s: float) -> str:
+    """The shadow SLO's error ratio in ``namespace``, empty below the minimum request count."""
+    sli = in_namespace(slo.sli, namespace)
+    total = analysis.argo_inert(sli_selectors(sli)[1])
     budget = error_budget(slo)
-    return (f"{ratio_expr(slo.sli, window_s, analysis.argo_inert)} and on() "
+    return (f"{ratio_expr(sli, window_s, analysis.argo_inert)} and on() "
             f"(sum(increase({total}[{duration(window_s)}])) >= "
             f"{analysis.min_requests(budget)})")
 
@@ -53,8 +56,8 @@ def template(ctx: Ctx) -> dict[str, Any] | None:
                      "failureLimit": spec.failure_limit if spec else 0,
                      "inconclusiveLimit": analysis.INCONCLUSIVE_LIMIT,
                      "successCondition": analysis.gate_success(budget)}
-        metrics.append(analysis.metric(ctx, f"shadow-{slo.name}", _query(slo, window),
-                                       condition, count))
+        query = _query(slo, shadow.namespace, window)
+        metrics.append(analysis.metric(ctx, f"shadow-{slo.name}", query, condition, count))
     if not metrics:
         return None
     return analysis.template(ctx, verdict_name(d), metrics)

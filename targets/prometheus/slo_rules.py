@@ -22,7 +22,6 @@ burn alert fires.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from mlopsc import ir
@@ -38,6 +37,7 @@ from mlopsc.render.slo import (
     REQUESTS,
     STANDARD_WINDOWS,
     error_budget,
+    in_namespace,
     rates_of,
     ratio_expr,
     ratio_of,
@@ -58,10 +58,7 @@ def series_labels(slo: ir.Slo, deployment: ir.Deployment) -> dict[str, str]:
 def scoped_sli(slo: ir.Slo, deployment: ir.Deployment) -> ir.Sli:
     """The SLI narrowed to the deployment's namespace (the environment's), unless its
     selector names a namespace itself (series scraped elsewhere, e.g. by an ingress)."""
-    if "namespace" in slo.sli.selector:
-        return slo.sli
-    return dataclasses.replace(
-        slo.sli, selector={"namespace": deployment.namespace, **slo.sli.selector})
+    return in_namespace(slo.sli, deployment.namespace)
 
 
 def recording_rules(slo: ir.Slo, deployment: ir.Deployment) -> list[dict[str, Any]]:

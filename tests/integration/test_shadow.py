@@ -9,7 +9,10 @@
 - the shadow SLO reads only the candidate: the scrape is simulated from the generated
   metrics Services and ServiceMonitors (which pods each selects, which ``service`` label
   it writes), and the real promtool computes the SLO's ratio from those series: stable
-  pods healthy, candidate at 10 % errors under a 100 % mirror reads 10 %, not 5 %.
+  pods healthy, candidate at 10 % errors under a 100 % mirror reads 10 %, not 5 %;
+- the shadow verdict (the canary's first step) reads its own environment's namespace: under
+  ``--env staging`` production's failing shadow neither fails staging's verdict nor lends
+  it requests (promtool evaluates the generated queries over both environments' series).
 """
 
 from __future__ import annotations
@@ -155,6 +158,47 @@ def test_canary_waits_for_the_shadow_verdict(tmp_path):
     objs, _ = manifests(variant(tmp_path, "      mirror_of: fraud-scorer\n", ""))
     rollout = objs["prod/fraud-scorer/rollout-fraud-scorer.yaml"]["spec"]["strategy"]["canary"]
     assert "setWeight" in rollout["steps"][0]
+
+
+def verdict_queries(environment: str) -> dict[str, str]:
+    """The shadow verdict's metric queries (by metric name) under ``--env environment``."""
+    compilation = run(Options(spec=str(ROOT / "mlops.yaml"), environment=environment),
+                      until="lower")
+    artifacts = KubernetesTarget().emit(compilation.ir, EmitOptions(__version__, "mlops.yaml"),
+                                        Diagnostics())
+    (verdict,) = [yaml.safe_load(a.content) for a in artifacts
+                  if a.path.endswith("analysistemplate-fraud-scorer-shadow-verdict.yaml")]
+    return {m["name"]: m["provider"]["prometheus"]["query"] for m in verdict["spec"]["metrics"]}
+
+
+def _shadow_series(namespace: str, ok: int, bad: int) -> list[dict]:
+    base = f'namespace="{namespace}",service="fraud-scorer-shadow",pod="candidate"'
+    return [counter(f'http_requests_total{{{base},code="200"}}', (ok, 30)),
+            counter(f'http_requests_total{{{base},code="500"}}', (bad, 30))]
+
+
+@pytest.mark.parametrize(("staging", "expected"), [
+    # staging's shadow is healthy and busy: its verdict reads 0, not production's 10 %
+    ((1000, 0), [{"labels": "{}", "value": 0}]),
+    # staging's shadow is quiet (500 requests in 5m, the minimum is 2,000): empty, so
+    # inconclusive; production's requests do not count towards staging's minimum
+    ((100, 0), []),
+])
+def test_staging_shadow_verdict_ignores_production(tmp_path, staging, expected):
+    """Production's shadow candidate fails 10 % of 1000 requests a minute (above the 0.5 %
+    budget); the staging verdict's availability query, as generated, judges staging's
+    series alone. The control below drops the namespace matcher and the verdict would read
+    production's errors."""
+    query = verdict_queries("staging")["shadow-shadow-availability"]
+    assert 'namespace="fraud-staging"' in query and "fraud-prod" not in query
+    assert 'namespace="fraud-prod"' in verdict_queries("prod")["shadow-shadow-availability"]
+    series = [*_shadow_series("fraud-prod", 900, 100), *_shadow_series("fraud-staging", *staging)]
+    fires(flagship("staging"), "rules/slo-shadow-availability.yaml", series, [], tmp_path,
+          exprs=[{"expr": query, "eval_time": "20m", "exp_samples": expected}])
+    unscoped = query.replace('namespace="fraud-staging",', "")
+    with pytest.raises(AssertionError):  # the control: it can fail
+        fires(flagship("staging"), "rules/slo-shadow-availability.yaml", series, [], tmp_path,
+              exprs=[{"expr": unscoped, "eval_time": "20m", "exp_samples": expected}])
 
 
 def test_validate_reports_a_bad_mirror_of_at_its_line(tmp_path):

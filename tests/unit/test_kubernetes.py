@@ -140,11 +140,14 @@ def test_analysis_conditions_come_from_the_slos():
          "len(result) > 0 && result[0] > 0.001", 2, 3, "1m"),
         ("slo-api-latency", "len(result) > 0 && result[0] <= 0.01",
          "len(result) > 0 && result[0] > 0.01", 2, 3, "1m")]
+    # the environment's namespace (staging and production series differ only there), then
+    # the new pods
     new_pods = 'rollouts_pod_template_hash="{{args.candidate-hash}}"'
+    api = 'namespace="dev",service="api"'
     assert gate[0]["provider"]["prometheus"]["query"] == (
-        f'(sum(rate(http_requests_total{{service="api",code=~"5..",{new_pods}}}[5m]))'
-        f' or vector(0)) / (sum(rate(http_requests_total{{service="api",{new_pods}}}[5m])) > 0)'
-        f' and on() (sum(increase(http_requests_total{{service="api",{new_pods}}}[5m]))'
+        f'(sum(rate(http_requests_total{{{api},code=~"5..",{new_pods}}}[5m]))'
+        f' or vector(0)) / (sum(rate(http_requests_total{{{api},{new_pods}}}[5m])) > 0)'
+        f' and on() (sum(increase(http_requests_total{{{api},{new_pods}}}[5m]))'
         ' >= 10000)')
     assert one(objs, "analysistemplate-api-gate.yaml")["spec"]["args"] == [
         {"name": "candidate-hash"}]
@@ -155,8 +158,8 @@ def test_analysis_conditions_come_from_the_slos():
         ("rollback-2-latency-p99", "len(result) > 0 && result[0] > 0.3", 2)]
     assert rollback[2]["provider"]["prometheus"]["query"] == (
         'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket'
-        f'{{service="api",{new_pods}}}[5m]))) and on() (sum(rate('
-        f'http_request_duration_seconds_count{{service="api",{new_pods}}}[5m])) > 0)')
+        f'{{{api},{new_pods}}}[5m]))) and on() (sum(rate('
+        f'http_request_duration_seconds_count{{{api},{new_pods}}}[5m])) > 0)')
 
 
 @pytest.mark.parametrize(("strategy", "service"), [
