@@ -72,7 +72,7 @@ def test_plan_reports_outputs_governance_and_breaking_changes(repo, capsys):
     status, out, err = plan(spec, "HEAD~1", capsys)
     assert status == 0, err
     assert out.startswith(f"## mlopsc plan: `{spec}` against `HEAD~1`\n\n### Outputs\n\n"
-                          "0 added, 0 removed, 8 changed\n\n<details><summary>changed "
+                          "0 added, 0 removed, 9 changed\n\n<details><summary>changed "
                           "<code>governance/report.json</code></summary>\n")
     assert section(out, "Governance") == (
         "- model churn-model: risk tier medium → low\n"
