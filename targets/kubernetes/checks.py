@@ -7,7 +7,7 @@ from typing import Any
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.source import parse_path
-from mlopsc.targets.kubernetes import istio
+from mlopsc.targets.kubernetes import gateway, istio
 from mlopsc.targets.kubernetes.context import Ctx
 from mlopsc.targets.kubernetes.meta import RESERVED_PREFIXES, label_key_ok, label_value
 
@@ -99,10 +99,8 @@ def _route_problem(ctx: Ctx, target: ir.Deployment) -> str | None:
     """Why ``target``'s route cannot carry the mirror (E344), or None."""
     if (ctx.settings.flavour or target.flavour) == "kserve":
         return "it is served by KServe, which has no traffic mirroring"
-    if target.traffic.router != "istio":
-        return f"it routes through the {target.traffic.router} router"
     if target.rollout.strategy == "rolling":
-        return "a rolling deployment has no Istio VirtualService"
+        return "a rolling deployment has no route (no VirtualService or HTTPRoute)"
     return None
 
 
@@ -124,9 +122,11 @@ def mirror_target(ctx: Ctx) -> bool:
     if route is not None:
         ctx.bag.add("E344", f"deployment '{d.name}': '{name}' cannot carry the mirror: {route}",
                     path=ctx.where("rollout", "mirror_of"),
-                    hint="mirror a deployment with `flavour: deployment`, the istio router and "
-                         "the canary, blue-green or ab strategy")
+                    hint="mirror a deployment with `flavour: deployment` and the canary, "
+                         "blue-green or ab strategy")
         return False
+    if target is not None and target.traffic.router == "gateway-api":
+        return gateway.mirror_expressible(ctx, target.name)
     return True
 
 

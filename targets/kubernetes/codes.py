@@ -83,7 +83,9 @@ CODES: tuple[Code, ...] = (
     Code("E346", "mirror share not expressible in the Gateway API",
          "The Gateway API's RequestMirror filter takes a whole `percent` or a `fraction` of "
          "two int32 numbers; the spec's `mirror_percent` needs a denominator above 2^31-1. "
-         "No manifests are written for the deployment.",
+         "This holds for a shadow routed by the Gateway API and for a shadow whose "
+         "`mirror_of` deployment is (the filter goes on that deployment's HTTPRoute). No "
+         "manifests are written for the shadow.",
          "use a whole percentage or one with a few decimals, e.g. `12.5`"),
     Code("E343", "shadow cannot mirror the deployment it names",
          "A shadow deployment's `rollout.mirror_of` names the deployment whose live traffic "
@@ -93,12 +95,12 @@ CODES: tuple[Code, ...] = (
          "one mirror). No manifests are written for the shadow.",
          "set `mirror_of` to the online deployment clients call, in the same environment"),
     Code("E344", "mirrored deployment has no route for the mirror",
-         "The mirror is written on the `primary` route of the mirrored deployment's Istio "
-         "VirtualService. A rolling deployment has no VirtualService, KServe has no traffic "
-         "mirroring, and the Gateway API router does not carry a shadow's mirror. No "
-         "manifests are written for the shadow.",
-         "mirror a `flavour: deployment` deployment with the istio router and the canary, "
-         "blue-green or ab strategy"),
+         "The mirror is written on the route of the mirrored deployment: the `primary` route "
+         "of its Istio VirtualService, or the last rule of its Gateway API HTTPRoute (a "
+         "RequestMirror filter). A rolling deployment has no route, and KServe has no "
+         "traffic mirroring. No manifests are written for the shadow.",
+         "mirror a `flavour: deployment` deployment with the canary, blue-green or ab "
+         "strategy"),
     Code("W561", "shadow mirrors no live traffic",
          "A shadow without `rollout.mirror_of` runs a stable and a candidate copy behind its "
          "own host and mirrors only the requests sent to that host. Clients call another "

@@ -9,9 +9,14 @@ the environment or the deployment. Every route attaches to the Gateway of
   them at each step;
 - blue-green: one rule to the active Service; Argo Rollouts switches the active Service's
   selector on promotion, so no router plugin is needed;
-- shadow: every request to the stable Service, and a ``RequestMirror`` filter copying
-  ``mirror_percent`` of them (``percent``, or ``fraction`` when not a whole number) to the
-  candidate, whose answers the Gateway discards;
+- shadow without ``mirror_of``: every request to the stable Service, and a ``RequestMirror``
+  filter copying ``mirror_percent`` of them (``percent``, or ``fraction`` when not a whole
+  number) to the candidate, whose answers the Gateway discards;
+- shadow with ``mirror_of``: no route of its own; the route of the deployment it mirrors
+  gets the ``RequestMirror`` filter to the shadow's candidate on the rule every request not
+  matched earlier takes (its only rule, or an A/B route's last), as Istio's ``primary``
+  route gets the mirror. The canary plugin re-weights that rule's ``backendRefs`` in place
+  and writes the whole route back, so the filter stays;
 - ab: a rule whose ``matches[].headers`` (``Exact``) send matching requests to the candidate,
   and a rule splitting the others by ``candidate_weight``. A cookie match is a
   ``RegularExpression`` match on the ``Cookie`` header, whose support is
@@ -30,7 +35,8 @@ from typing import Any
 from mlopsc.source import parse_path
 from mlopsc.spec.common import INT32_MAX
 from mlopsc.targets.kubernetes.context import Ctx
-from mlopsc.targets.kubernetes.istio import candidate_service, cookie_regex
+from mlopsc.targets.kubernetes.istio import candidate_service, cookie_regex, mirroring
+from mlopsc.targets.kubernetes.meta import derived_name
 
 API = "gateway.networking.k8s.io/v1"
 GROUP = "gateway.networking.k8s.io"
@@ -68,7 +74,24 @@ def _parent_refs(ctx: Ctx) -> list[dict[str, Any]]:
     return [ref]
 
 
+def _shadow_mirror(ctx: Ctx) -> dict[str, Any] | None:
+    """The ``RequestMirror`` filter to the candidate of the shadow that mirrors this
+    deployment (``mirror_of``), or None (also when the share is inexpressible: E346 there)."""
+    shadow_d = mirroring(ctx)
+    if shadow_d is None:
+        return None
+    amount = mirror_amount(shadow_d.rollout.mirror_percent or 0.0)
+    if amount is None:
+        return None
+    backend = {"kind": "Service", "name": derived_name(shadow_d.name, "candidate"),
+               "port": shadow_d.port}
+    return {"requestMirror": {"backendRef": backend, **amount}, "type": "RequestMirror"}
+
+
 def _route(ctx: Ctx, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    # A shadow's mirror goes on the last rule: the one every request not matched earlier takes.
+    if (mirror := _shadow_mirror(ctx)) is not None:
+        rules[-1] = {**rules[-1], "filters": [*rules[-1].get("filters", ()), mirror]}
     return ctx.obj(API, "HTTPRoute", ctx.d.name,
                    {"parentRefs": _parent_refs(ctx), "rules": rules})
 
@@ -139,8 +162,8 @@ def usable(ctx: Ctx) -> bool:
                             f"{what}; no HTTPRoute is written", path=where,
                     hint="remove `traffic.router: gateway-api` for this deployment")
         return True
-    if d.rollout.strategy == "rolling":
-        return True
+    if d.rollout.strategy == "rolling" or d.rollout.mirror_of is not None:
+        return True  # no route: a shadow of another deployment uses that one's (checks.py)
     if not traffic.gateway_name:
         ctx.bag.add("E345", f"deployment '{d.name}': the gateway-api router needs the Gateway "
                             "that its HTTPRoute attaches to", path=where,
@@ -150,13 +173,18 @@ def usable(ctx: Ctx) -> bool:
 
 
 def _mirror_ok(ctx: Ctx) -> bool:
+    return ctx.d.rollout.strategy != "shadow" or mirror_expressible(ctx)
+
+
+def mirror_expressible(ctx: Ctx, route: str | None = None) -> bool:
+    """The shadow's ``mirror_percent`` fits a RequestMirror filter (on ``route``, the
+    mirrored deployment's HTTPRoute, or its own): E346 otherwise."""
     percent = ctx.d.rollout.mirror_percent
-    if ctx.d.rollout.strategy != "shadow" or percent is None or not 0 <= percent <= 100:
+    if percent is None or not 0 <= percent <= 100 or mirror_amount(percent) is not None:
         return True
-    if mirror_amount(percent) is not None:
-        return True
+    on = f" on the HTTPRoute of '{route}'" if route else ""
     ctx.bag.add("E346", f"deployment '{ctx.d.name}': mirror_percent {percent} cannot be "
-                        "written as a Gateway API RequestMirror percent or int32 fraction",
+                        f"written as a Gateway API RequestMirror percent or int32 fraction{on}",
                 path=ctx.where("rollout", "mirror_percent"),
                 hint="use a whole percentage or one with a few decimals, e.g. 12.5")
     return False

@@ -209,6 +209,74 @@ def test_validate_reports_an_inexpressible_mirror_share(tmp_path):
     assert mirror["requestMirror"]["percent"] == 25
 
 
+MIRROR_SHADOW = """  iris-mirror:
+    model: iris-classifier
+    environment: dev
+    owner: team-ml-platform
+    image: ghcr.io/acme/iris-serve:0.1.0
+    replicas: 1
+    resources: {cpu: 100m, memory: 256Mi}
+    rollout: {strategy: shadow, mirror_of: TARGET, mirror_percent: PERCENT}
+"""
+
+
+def _mirrored(tmp_path: Path, target: str, percent: str = "12.5") -> Path:
+    shadow = MIRROR_SHADOW.replace("TARGET", target).replace("PERCENT", percent)
+    return _variant(tmp_path, "\nslos:\n", "\n" + shadow + "\nslos:\n")
+
+
+MIRROR = {"type": "RequestMirror", "requestMirror": {
+    "backendRef": {"kind": "Service", "name": "iris-mirror-candidate", "port": 8080},
+    "fraction": {"numerator": 1, "denominator": 8}}}
+
+
+@pytest.mark.parametrize(("target", "rule"), [
+    ("iris-canary", 0),     # the one rule, whose backendRefs the plugin re-weights
+    ("iris-bluegreen", 0),  # the one rule, to the active Service
+    ("iris-ab-header", 1),  # the last rule (requests the header match did not take)
+])
+def test_a_shadow_mirrors_a_gateway_api_deployment_on_its_route(tmp_path, target, rule):
+    """``mirror_of`` a Gateway API deployment: its client-facing HTTPRoute copies the
+    declared share of live requests to the shadow's candidate (RequestMirror), and the route
+    passes the Gateway API validators. The shadow writes only its candidate, no route."""
+    files, codes, result = _compile(_mirrored(tmp_path, target))
+    assert result.artifacts and not {"E343", "E344", "E346"} & set(codes), codes
+    route = _object(files, target, "httproute-")
+    rules = route["spec"]["rules"]
+    assert rules[rule]["filters"] == [MIRROR]
+    assert all("filters" not in r for i, r in enumerate(rules) if i != rule)
+    assert gateway_errors([route])[0]["errors"] == []
+    shadow = sorted(p.rsplit("/", 1)[1] for p in files
+                    if p.startswith("kubernetes/dev/iris-mirror/"))
+    assert "deployment-iris-mirror-candidate.yaml" in shadow
+    assert not [p for p in shadow if p.startswith(("httproute-", "virtualservice-"))]
+    if target == "iris-canary":  # the weights the plugin rewrites are unchanged
+        assert [(b["name"], b["weight"]) for b in rules[0]["backendRefs"]] == [
+            ("iris-canary", 100), ("iris-canary-canary", 0)]
+
+
+def test_the_validator_rejects_a_broken_mirror_on_a_mirrored_route(tmp_path):
+    """The control: the same route mirroring 150 % is refused."""
+    files, _, _ = _compile(_mirrored(tmp_path, "iris-canary", "25"))
+    route = _object(files, "iris-canary", "httproute-")
+    route["spec"]["rules"][0]["filters"][0]["requestMirror"]["percent"] = 150
+    assert gateway_errors([route])[0]["errors"]
+
+
+def test_a_mirror_share_a_gateway_api_route_cannot_hold(tmp_path):
+    """The router really cannot express the share: E346 at the shadow's mirror_percent;
+    a whole percentage is written as ``percent``."""
+    spec = _mirrored(tmp_path, "iris-canary", "33.3333333333")
+    found = [d for d in api.validate(Options(spec=str(spec))).diagnostics if d.code == "E346"]
+    assert [d.path for d in found] == ["deployments.iris-mirror.rollout.mirror_percent"]
+    assert "on the HTTPRoute of 'iris-canary'" in found[0].message
+    files, _, _ = _compile(_mirrored(tmp_path, "iris-canary", "25"))
+    mirror = _object(files, "iris-canary", "httproute-")["spec"]["rules"][0]["filters"][0]
+    assert mirror["requestMirror"] == {
+        "backendRef": {"kind": "Service", "name": "iris-mirror-candidate", "port": 8080},
+        "percent": 25}
+
+
 def test_validate_warns_where_the_router_does_not_apply(tmp_path):
     spec = _variant(tmp_path, "    traffic: {router: istio}\n",
                     "    traffic: {router: gateway-api}\n    flavour: kserve\n")

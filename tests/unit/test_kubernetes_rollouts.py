@@ -1,5 +1,5 @@
-"""Argo Rollouts details of the Kubernetes target: the blue-green rollback window, and the
-namespace every analysis query is scoped to."""
+"""Argo Rollouts and traffic details of the Kubernetes target: the blue-green rollback
+window (and W565), and a shadow's mirror on a Gateway API deployment's HTTPRoute."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import math
 
 import pytest
 import yaml
+from test_kubernetes import BASE as K8S_BASE
 from test_kubernetes import BLUE_GREEN, CANARY, build, one
-from test_kubernetes_helpers import validation_errors
+from test_kubernetes_helpers import emit, objects, validation_errors
 from test_semantic import BASE, findings
 
 from mlopsc.targets.kubernetes.analysis import watch_count
@@ -134,3 +135,49 @@ def test_blue_green_in_test_kubernetes_keeps_the_old_version_for_its_window():
     blue_green, rollback, _ = _post_promotion(BLUE_GREEN)
     assert blue_green["scaleDownDelaySeconds"] == 600
     assert rollback["spec"]["metrics"][0]["count"] == math.ceil(1800 / 60) + 1
+
+
+# ---------------------------------------------------------------- shadow of a Gateway API route
+GATEWAY_SHADOW = """deployments:
+  api:
+    model: iris-classifier
+    environment: dev
+    image: ghcr.io/acme/iris:0.2.0
+    traffic: {router: gateway-api, gateway: {name: public, namespace: gw}}
+    rollout: {strategy: blue-green}
+  api-shadow:
+    model: iris-classifier
+    environment: dev
+    image: ghcr.io/acme/iris:0.2.0
+    port: 9000
+    rollout: {strategy: shadow, mirror_of: api, mirror_percent: PERCENT}
+"""
+
+
+@pytest.mark.parametrize(("percent", "amount"), [
+    ("100", {"percent": 100}),
+    ("12.5", {"fraction": {"denominator": 8, "numerator": 1}}),
+])
+def test_mirror_of_a_gateway_api_deployment_is_a_request_mirror_filter(percent, amount):
+    files, diagnostics = emit(GATEWAY_SHADOW.replace("PERCENT", percent), base=K8S_BASE)
+    objs = objects(files)
+    route = objs["dev/api/httproute-api.yaml"]
+    assert route["spec"]["rules"] == [{
+        "backendRefs": [{"kind": "Service", "name": "api", "port": 8080}],
+        "filters": [{"requestMirror": {"backendRef": {"kind": "Service",
+                                                      "name": "api-shadow-candidate",
+                                                      "port": 9000}, **amount},
+                     "type": "RequestMirror"}]}]
+    assert not [p for p in objs if p.startswith("dev/api-shadow/")
+                and ("httproute" in p or "virtualservice" in p)]
+    assert [c for c, _, _ in diagnostics if c.startswith("E")] == []
+
+
+def test_an_inexpressible_share_writes_no_mirror():
+    """E346 on the shadow; the mirrored route never falls back to mirroring everything."""
+    files, diagnostics = emit(GATEWAY_SHADOW.replace("PERCENT", "33.3333333333"),
+                              base=K8S_BASE)
+    assert [(c, p) for c, _, p in diagnostics if c == "E346"] == [
+        ("E346", "deployments.api-shadow.rollout.mirror_percent")]
+    route = objects(files)["dev/api/httproute-api.yaml"]
+    assert "filters" not in route["spec"]["rules"][0]
