@@ -14,8 +14,9 @@ kserve         InferenceService (rolling or canary with canaryTrafficPercent)
 =============  =====================================================================
 
 plus AnalysisTemplates from the SLOs and rollback triggers (canary, blue-green), an HPA
-(``autoscaling``), a PodDisruptionBudget (2 or more replicas) and a ServiceMonitor over a
-metrics Service (online and streaming). ``--set kubernetes.flavour=kserve`` serves every
+(``autoscaling``), a PodDisruptionBudget (2 or more replicas), a ServiceMonitor over a
+metrics Service (online and streaming) and a NetworkPolicy admitting ingress on the serving
+port only (none for batch; not for kserve). ``--set kubernetes.flavour=kserve`` serves every
 deployment with KServe; see :class:`~mlopsc.targets.kubernetes.context.Settings`.
 """
 
