@@ -192,6 +192,7 @@ class Step:
     security: Security
     tolerations: tuple[Toleration, ...] = ()
     volumes: tuple[Volume, ...] = ()
+    affinity: Affinity | None = None
 
 
 @frozen
@@ -205,6 +206,40 @@ class Volume:
     """An emptyDir on tmpfs (``medium: Memory``)."""
     size_limit: str | int | float | None = None
     """A Kubernetes quantity as written (``1Gi``, or a plain number of bytes)."""
+
+
+@frozen
+class NodeMatch:
+    key: str
+    operator: str
+    """``In``, ``NotIn``, ``Exists``, ``DoesNotExist``, ``Gt`` or ``Lt``."""
+    values: tuple[str, ...] = ()
+
+
+@frozen
+class PreferredNodes:
+    weight: int
+    match: tuple[NodeMatch, ...]
+
+
+@frozen
+class Affinity:
+    """A step pod's placement: ``required`` node conditions (all hold), ``preferred`` node
+    terms by weight, and ``spread_key`` (the topology key its pods spread over, if any)."""
+
+    required: tuple[NodeMatch, ...] = ()
+    preferred: tuple[PreferredNodes, ...] = ()
+    spread_key: str | None = None
+    spread_required: bool = False
+
+
+@frozen
+class FailureNotice:
+    """Post to ``webhook`` (an Airflow connection id / a Kubernetes Secret) when a run fails."""
+
+    webhook: str
+    secret_key: str = "url"
+    message: str | None = None
 
 
 @frozen
@@ -269,6 +304,7 @@ class Pipeline(Node):
     service_account: str | None = None
     image_pull_secrets: tuple[str, ...] = ()
     artifact_store: ArtifactStore | None = None
+    on_failure: FailureNotice | None = None
 
 
 # ---------------------------------------------------------------- models

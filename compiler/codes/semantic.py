@@ -210,4 +210,16 @@ CODES = (
          "short, or leaves an abort with no old version to switch back to.",
          "leave `scale_down_delay` out (the old version then stays until the window ends), "
          "or make it at least `rollback_window`"),
+    Code("E342", "node condition does not fit its operator",
+         "A node affinity condition (`affinity.nodes`) reaches the pod spec as it is, and "
+         "the API server refuses one whose values do not fit the operator: `In` and `NotIn` "
+         "need at least one value, `Exists` and `DoesNotExist` take none, `Gt` and `Lt` "
+         "take exactly one integer.",
+         "In/NotIn: a list of values; Exists/DoesNotExist: no `values`; Gt/Lt: one "
+         "integer, e.g. `values: ['4']`"),
+    Code("E347", "affinity the orchestrator cannot express",
+         "Kubeflow Pipelines' platform config (kfp-kubernetes) carries node affinity but no "
+         "pod anti-affinity, so a step's `affinity.spread` would be dropped and its pods "
+         "could land on one node, contrary to the spec.",
+         "remove `spread:`, or run the pipeline on `orchestrator: airflow`"),
 )

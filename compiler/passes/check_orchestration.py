@@ -13,7 +13,9 @@ from functools import cache
 from typing import Any
 
 from mlopsc.diagnostics import Diagnostics
+from mlopsc.passes.check_affinity import check_affinity
 from mlopsc.passes.check_k8s_names import kubernetes_names
+from mlopsc.passes.check_notify import check_notify
 from mlopsc.render import gpu
 from mlopsc.spec.pipelines import Pipeline
 
@@ -28,6 +30,8 @@ def check_orchestration(name: str, pipeline: Pipeline, bag: Diagnostics) -> None
     _gpu_types(where, pipeline, bag)
     _volumes(where, pipeline, bag)
     kubernetes_names(where, pipeline, bag)
+    check_affinity(where, pipeline, bag)
+    check_notify(where, pipeline, bag)
 
 
 @cache

@@ -297,7 +297,8 @@ def _pipeline(name: str, p: sp.Pipeline, namespace: str | None = None) -> ir.Pip
         timezone=p.timezone, namespace=namespace, service_account=p.service_account,
         image_pull_secrets=tuple(p.image_pull_secrets),
         artifact_store=ir.ArtifactStore(uri=store.uri, pvc=store.pvc,
-                                        mount_path=store.mount_path) if store else None)
+                                        mount_path=store.mount_path) if store else None,
+        on_failure=_failure_notice(p))
 
 
 def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...],
@@ -328,7 +329,8 @@ def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...],
                           for t in s.tolerations),
         volumes=tuple(ir.Volume(name=v.name, mount_path=v.mount_path, pvc=v.pvc,
                                 memory=v.medium == sp.VolumeMedium.memory,
-                                size_limit=v.size_limit) for v in s.volumes))
+                                size_limit=v.size_limit) for v in s.volumes),
+        affinity=_affinity(s.affinity))
 
 
 def _condition(c: sp.Condition | None) -> ir.Condition | None:
@@ -338,6 +340,31 @@ def _condition(c: sp.Condition | None) -> ir.Condition | None:
     value = c.not_equals if negate else c.equals
     return ir.Condition(step=c.step, result=c.result, value="" if value is None else value,
                         negate=negate)
+
+
+def _affinity(a: sp.Affinity | None) -> ir.Affinity | None:
+    if a is None:
+        return None
+
+    def matches(items: list[sp.NodeMatch]) -> tuple[ir.NodeMatch, ...]:
+        return tuple(ir.NodeMatch(key=m.key, operator=_s(m.operator), values=tuple(m.values))
+                     for m in items)
+
+    nodes = a.nodes or sp.NodeAffinity()
+    return ir.Affinity(
+        required=matches(nodes.required),
+        preferred=tuple(ir.PreferredNodes(weight=t.weight, match=matches(t.match))
+                        for t in nodes.preferred),
+        spread_key=a.spread.topology_key if a.spread else None,
+        spread_required=bool(a.spread and a.spread.required))
+
+
+def _failure_notice(p: sp.Pipeline) -> ir.FailureNotice | None:
+    notice = p.notify.on_failure if p.notify else None
+    if notice is None:
+        return None
+    return ir.FailureNotice(webhook=notice.webhook, secret_key=notice.secret_key,
+                            message=notice.message)
 
 
 def _model(name: str, m: sm.Model, spec: Spec) -> ir.Model:

@@ -135,6 +135,54 @@ class Volume(SpecModel):
     """For an emptyDir: the most it may hold, e.g. `2Gi`."""
 
 
+class NodeOperator(StrEnum):
+    in_ = "In"
+    not_in = "NotIn"
+    exists = "Exists"
+    does_not_exist = "DoesNotExist"
+    gt = "Gt"
+    lt = "Lt"
+
+
+class NodeMatch(SpecModel):
+    """A condition on a node label: `In`/`NotIn` one of `values`, `Exists`/`DoesNotExist`
+    (no `values`), `Gt`/`Lt` than one integer value."""
+
+    key: str
+    operator: NodeOperator = NodeOperator.in_
+    values: list[str] = []
+
+
+class PreferredNodes(SpecModel):
+    weight: int = Field(ge=1, le=100)
+    """How much the scheduler prefers nodes that match (1-100)."""
+    match: list[NodeMatch] = Field(min_length=1)
+    """Every condition must hold for a node to count as preferred."""
+
+
+class NodeAffinity(SpecModel):
+    required: list[NodeMatch] = []
+    """Conditions every node the step runs on must meet (all of them)."""
+    preferred: list[PreferredNodes] = []
+    """Nodes the scheduler prefers, by weight."""
+
+
+class Spread(SpecModel):
+    """Pod anti-affinity: keep the pods of this step apart (e.g. a fanned-out step)."""
+
+    topology_key: str = "kubernetes.io/hostname"
+    """The node label whose values are the domains to spread over (host, zone, ...)."""
+    required: bool = False
+    """Refuse to place two pods in one domain (else only prefer not to)."""
+
+
+class Affinity(SpecModel):
+    """Where the step's pods may run: node affinity and spreading (pod anti-affinity)."""
+
+    nodes: NodeAffinity | None = None
+    spread: Spread | None = None
+
+
 class ArtifactStore(SpecModel):
     """Where Airflow steps pass artifacts to each other (Kubeflow uses its own store).
 
@@ -146,6 +194,25 @@ class ArtifactStore(SpecModel):
     pvc: str | None = None
     mount_path: str = "/mlopsc/artifacts"
     """Where the `pvc` is mounted in every step's container."""
+
+
+class FailureNotice(SpecModel):
+    """A POST to a webhook when a run fails: JSON `{"text", "pipeline", "run_id", "status"}`.
+
+    `webhook` names the endpoint in the orchestrator's own store of secrets: for Airflow an
+    HTTP connection id (its host, port and schema make the URL), for Kubeflow a Secret in the
+    pipeline's namespace whose key `secret_key` holds the URL."""
+
+    webhook: str
+    secret_key: str = "url"
+    """Kubeflow: the key of the Secret `webhook` that holds the URL."""
+    message: Text | None = None
+    """The notice's `text`, before the run's id and status; default "pipeline NAME failed"."""
+
+
+class Notify(SpecModel):
+    on_failure: FailureNotice | None = None
+    """Post to a webhook when a run of the pipeline fails."""
 
 
 class Step(SpecModel):
@@ -197,6 +264,8 @@ class Step(SpecModel):
     """Node taints the step's pod tolerates (e.g. those of a GPU node pool)."""
     volumes: list[Volume] = []
     """Volumes mounted in the step's container: claims and scratch space."""
+    affinity: Affinity | None = None
+    """Node affinity and pod anti-affinity of the step's pod."""
 
 
 class PipelineOutputs(SpecModel):
@@ -240,3 +309,5 @@ class Pipeline(SpecModel):
     artifact_store: ArtifactStore | None = None
     """Where Airflow steps pass artifacts; needed when an Airflow step has `inputs` or
     `outputs`."""
+    notify: Notify | None = None
+    """Notices the orchestrator sends about runs (a webhook when a run fails)."""

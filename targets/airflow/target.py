@@ -28,7 +28,7 @@ from mlopsc.render import gpu
 from mlopsc.render.pod_security import container_security, pod_security
 from mlopsc.source import entity_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
-from mlopsc.targets.airflow import DECLARATION, render, watcher
+from mlopsc.targets.airflow import DECLARATION, notify, placement, render, watcher
 from mlopsc.targets.airflow.literals import airflow_id, py_name, py_tpl
 
 DEFAULT_ARTIFACT_ROOT = "/mlopsc/artifacts"
@@ -87,6 +87,7 @@ def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict[str, Any], bag: Diagnostics)
         or t["max_retry_delay_s"] is not None for t in tasks)
     sdk = {"DAG"} | ({"Asset"} if assets else set()) | ({"AssetAny"} if len(assets) > 1 else set())
     sdk |= {"Param"} if p.parameters else set()
+    sdk |= {"Connection"} if p.on_failure else set()
     sdk |= {"literal"} if any(_uses_literal(t) for t in tasks) else set()
     sdk |= {"literal"} if p.namespace and py_tpl(p.namespace).startswith("literal(") else set()
     return {"dag_id": airflow_id(p.name), "cron": p.schedule, "assets": assets,
@@ -96,7 +97,7 @@ def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict[str, Any], bag: Diagnostics)
             "owner": p.owner, "tags": list(p.tags), "doc_md": render.dag_doc(p.description),
             "timeout_s": p.timeout_s, "max_active_runs": p.max_active_runs,
             "params": [render.param(x) for x in p.parameters], "tasks": tasks,
-            "timeouts": timeouts, "sdk_imports": sorted(sdk)}
+            "timeouts": timeouts, "sdk_imports": sorted(sdk), "notify": notify.data(p)}
 
 
 def _task(p: ir.Pipeline, step: ir.Step, settings: dict[str, Any],
@@ -127,6 +128,7 @@ def _task(p: ir.Pipeline, step: ir.Step, settings: dict[str, Any],
         "host_network": step.security.host_network,
         **render.volumes(step, p.artifact_store),
         "tolerations": [render.toleration(t) for t in step.tolerations],
+        **placement.fields(p, step),
         **_retry(step, bag),
         "timeout_s": step.timeout_s,
         "upstream": [py_name(name) for name in step.upstream],

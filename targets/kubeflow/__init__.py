@@ -42,6 +42,11 @@ DECLARATION = TargetDeclaration(
                                  "python:3.12-slim; pin it by digest)",
                                  pattern=r"[a-z0-9][a-z0-9._/:@-]{0,254}",
                                  expected="an image reference"),
+        "notify-image": Setting("the Python 3 image of the exit task that posts a failed run "
+                                "to its `notify.on_failure` webhook (default "
+                                "python:3.12-slim; pin it by digest)",
+                                pattern=r"[a-z0-9][a-z0-9._/:@-]{0,254}",
+                                expected="an image reference"),
     },
     orchestrators=("kubeflow",),
     codes=CODES,

@@ -20,13 +20,14 @@ from kfp.compiler import pipeline_spec_builder as builder
 
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
-from mlopsc.targets.kubeflow import component, conditions, tasks
+from mlopsc.targets.kubeflow import component, conditions, exit_handler, tasks
 
 PINNED_KFP = "2.17.0"
 """The kfp release whose stamp every output carries (pyproject.toml pins the same)."""
 
 
-def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
+def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics,
+                     notify_image: str = exit_handler.DEFAULT_IMAGE) -> str:
     """The KFP IR YAML of ``p`` as kfp's compiler writes it, its version stamp pinned."""
     parameters = {param.name: param for param in p.parameters}
     built = {step.id: component.build(step, parameters) for step in p.steps}
@@ -37,10 +38,12 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics) -> str:
     def body(*values: Any) -> None:
         channels = dict(zip((param.name for param in ordered), values, strict=True))
         made: dict[str, dsl.PipelineTask] = {}
+        handler = exit_handler.enter(p, notify_image)  # the steps run inside it, if any
         for step in conditions.scoped(p, made):  # inside the dsl.If groups it runs under
             task = _task(step, built[step.id], channels, made, p)
             tasks.configure(task, step, gpu_label, bag, p.image_pull_secrets)
             made[step.name] = task
+        handler.close()
 
     # kfp reads the pipeline's parameters from the function's signature; mypy does not
     # model the settable __signature__ of a function.

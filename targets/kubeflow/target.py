@@ -32,6 +32,7 @@ from mlopsc.targets.kubeflow import (
     DECLARATION,
     build,
     component,
+    exit_handler,
     recurring,
     substitution,
     tasks,
@@ -55,6 +56,8 @@ class KubeflowTarget:
 
     def emit(self, ir_: ir.IR, options: EmitOptions, diagnostics: Diagnostics) -> list[Artifact]:
         gpu_label = options.settings.get("kubeflow.gpu-node-label", DEFAULT_GPU_LABEL)
+        notify_image = str(options.settings.get("kubeflow.notify-image",
+                                                exit_handler.DEFAULT_IMAGE))
         pipelines = [p for p in ir_.pipelines if p.orchestrator == "kubeflow"]
         if pipelines and kfp.__version__ != build.PINNED_KFP:
             diagnostics.add("W515", f"kfp {kfp.__version__} is installed; outputs are stamped "
@@ -72,7 +75,7 @@ class KubeflowTarget:
                 if not _names_ok(p, diagnostics) or not _literal_ok(p, diagnostics):
                     continue
                 _report_losses(p, diagnostics)
-                text = build.compile_pipeline(p, gpu_label, diagnostics)
+                text = build.compile_pipeline(p, gpu_label, diagnostics, notify_image)
                 artifacts.append(Artifact(f"{p.name}.yaml", _with_header(text, p, options)))
                 if p.schedule:
                     artifacts.append(Artifact(f"{p.name}.recurring-run.yaml",

@@ -17,6 +17,7 @@ from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.render import gpu
 from mlopsc.source import entity_path
+from mlopsc.targets.kubeflow import affinity
 
 GPU_RESOURCE = "nvidia.com/gpu"
 DESCRIPTION_ANNOTATION = "mlopsc.io/description"
@@ -94,6 +95,8 @@ def configure(task: PipelineTask, step: ir.Step, gpu_label: str, bag: Diagnostic
                                       else "Equal", value=t.value, effect=t.effect)
     if pull_secrets:
         kubernetes.set_image_pull_secrets(task, list(pull_secrets))
+    if step.affinity is not None:
+        affinity.apply(task, step.affinity, refused)
     for i, v in enumerate(step.volumes):
         with refused("volumes", i):
             if v.pvc is not None:

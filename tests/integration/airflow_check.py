@@ -121,6 +121,8 @@ def _task(task, context) -> dict:
         "tolerations": [_k8s(t) for t in task.tolerations or []],
         "volumes": [_k8s(v) for v in task.volumes or []],
         "volume_mounts": [_k8s(m) for m in task.volume_mounts or []],
+        "affinity": _k8s(task.affinity) if task.affinity else None,
+        "labels": task.labels,
     }
 
 
@@ -146,8 +148,15 @@ def _dag(dag) -> dict:
         "dagrun_timeout": _seconds(dag.dagrun_timeout),
         "max_active_runs": dag.max_active_runs,
         "catchup": dag.catchup,
+        "on_failure_callback": _callbacks(dag.on_failure_callback),
         "tasks": {task.task_id: _task(task, context) for task in dag.tasks},
     }
+
+
+def _callbacks(callback) -> list:
+    """The qualified names of a DAG's callbacks (one callable or a list)."""
+    items = callback if isinstance(callback, list) else [callback] if callback else []
+    return [f"{c.__module__}.{c.__qualname__}" for c in items]
 
 
 def _import_times(folder: str, repeat: int) -> dict:
