@@ -57,6 +57,8 @@ def arg(text: str, artifact_path: Callable[[str, str], tuple[str, str]],
         if group == "params":
             value = f"params[{jinja_str(name)}]"
             parts.append(f"({value} | tojson)" if name in booleans else value)
+        elif group == "results":  # the pod's XCom file (one result per step, E211)
+            parts.append(jinja_str("/airflow/xcom/return.json"))
         else:
             before, after = artifact_path(group, name)
             parts += [jinja_str(before), "run_id", jinja_str(after)]

@@ -28,7 +28,7 @@ from mlopsc.render import gpu
 from mlopsc.render.pod_security import container_security, pod_security
 from mlopsc.source import entity_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
-from mlopsc.targets.airflow import DECLARATION, notify, placement, render, watcher
+from mlopsc.targets.airflow import DECLARATION, conditions, notify, placement, render, watcher
 from mlopsc.targets.airflow.literals import airflow_id, py_name, py_tpl
 
 DEFAULT_ARTIFACT_ROOT = "/mlopsc/artifacts"
@@ -97,6 +97,7 @@ def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict[str, Any], bag: Diagnostics)
             "owner": p.owner, "tags": list(p.tags), "doc_md": render.dag_doc(p.description),
             "timeout_s": p.timeout_s, "max_active_runs": p.max_active_runs,
             "params": [render.param(x) for x in p.parameters], "tasks": tasks,
+            "conditions": conditions.dag_fields(p),
             "timeouts": timeouts, "sdk_imports": sorted(sdk), "notify": notify.data(p)}
 
 
@@ -130,6 +131,7 @@ def _task(p: ir.Pipeline, step: ir.Step, settings: dict[str, Any],
         "tolerations": [render.toleration(t) for t in step.tolerations],
         **placement.fields(p, step),
         **_retry(step, bag),
+        **conditions.fields(p, step),
         "timeout_s": step.timeout_s,
         "upstream": [py_name(name) for name in step.upstream],
     }

@@ -23,7 +23,7 @@ from typing import Any
 from kfp import dsl
 
 from mlopsc import ir
-from mlopsc.passes.check_conditions import gates
+from mlopsc.passes.check_conditions import gates, kfp_string_ok
 from mlopsc.targets.kubeflow import component
 
 
@@ -74,6 +74,10 @@ def operand(value: str | int | float | bool, kind: str) -> str | int | float | b
     ('"ok"', 3.0, True)
     """
     if kind == "string":
+        if not isinstance(value, str) or not kfp_string_ok(value):
+            # validate refuses it (E211) before any target runs; kfp would write it into
+            # the CEL condition unescaped.
+            raise ValueError(f"{value!r} cannot be compared in a KFP condition")
         return json.dumps(value)
     if kind == "float" and not isinstance(value, bool):
         return float(value)
