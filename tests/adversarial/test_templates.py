@@ -292,7 +292,9 @@ def test_resolved_queries_select_the_literal_label_in_prometheus(tmp_path, value
     by_name = {m["name"]: m["provider"]["prometheus"]["query"] for m in metrics}
     resolve = {"args.candidate-hash": HASH}
     gate = argo_resolve(by_name["slo-api-avail"], resolve)
-    labels = {"service": value, "kind": value, "rollouts_pod_template_hash": HASH}
+    # the deployment's namespace too: analysis queries are scoped to it, as SLO rules are
+    labels = {"namespace": "dev", "service": value, "kind": value,
+              "rollouts_pod_template_hash": HASH}
     requests = "http_requests_total{" + ",".join(
         f"{k}={json.dumps(v)}" for k, v in labels.items()) + "}"
     test = {"rule_files": [], "evaluation_interval": "1m", "tests": [{
