@@ -50,14 +50,14 @@ def test_flagship_has_no_unfixable_warning(capsys):
     """W513 (KFP and the read-only root filesystem SEC-004 keeps on) and W539 (static routes
     and the rollback triggers DEP-006 requires) no longer fire on the flagship. What is left
     at `--fail-on warning` is listed here, so that a change to it is a decision: W512 (the
-    pipeline timeout; give the steps timeouts instead), W560 (the drift rollback trigger is
-    left out of canary analysis; the flagship can drop it). N527 is a note, not a warning:
+    pipeline timeout; give the steps timeouts instead). W560 is gone: the flagship has no
+    drift rollback trigger (drift cannot judge a canary). N527 is a note, not a warning:
     nothing generated emits the asset event of fraud-features' data_change trigger, and
     only the job that writes transactions can (no change to the spec fixes it). W511 is
     gone: the drift trigger of fraud-training gets its trigger CronJob."""
     code, found = _run(capsys, "validate", str(ROOT / "mlops.yaml"), "--format", "json",
                        "--fail-on", "warning", "--today", "2026-11-15")
     unwaived = [d for d in found["diagnostics"] if d.get("waiver") is None]
-    assert sorted(d["code"] for d in unwaived if d["severity"] == "warning") == ["W512", "W560"]
+    assert sorted(d["code"] for d in unwaived if d["severity"] == "warning") == ["W512"]
     assert sorted(d["code"] for d in unwaived if d["severity"] == "note") == ["N527"]
     assert code == 1

@@ -413,16 +413,32 @@ def test_rollback_triggers_dep006_requires_are_not_warned_about(rollout):
     assert [c for c, _, _ in diagnostics if c != "W561"] == []
 
 
-def test_drift_is_not_a_canary_abort_signal():
-    """The flagship's drift rollback trigger: both versions see the same inputs, so the
-    trigger is left out of the rollback template, and W560 says why, at its line."""
+DRIFT_TRIGGER = "        - {type: drift, monitor: scorer-feature-drift}\n"
+
+
+def test_drift_is_not_a_canary_abort_signal(tmp_path):
+    """The flagship with a drift rollback trigger added to the scorer's canary: both
+    versions see the same inputs, so the trigger is left out of the rollback template, and
+    W560 says why, at its line."""
     from conftest import ROOT
     from test_kubernetes_helpers import emit_ir, ir_of
 
-    files, diagnostics = emit_ir(ir_of(ROOT / "mlops.yaml"))
+    from mlopsc import api
+    from mlopsc.driver import Options
+
+    last = "        - {type: slo_breach, slo: scorer-latency}\n"
+    text = (ROOT / "mlops.yaml").read_text()
+    assert text.count(last) == 1 and DRIFT_TRIGGER not in text
+    spec = tmp_path / "mlops.yaml"
+    spec.write_text(text.replace(last, last + DRIFT_TRIGGER))
+    files, diagnostics = emit_ir(ir_of(spec))
     assert [(c, p) for c, _, p in diagnostics if c == "W560"] == [
         ("W560", "deployments.fraud-scorer.rollout.rollback[2]")]
     rollback = yaml.safe_load(
         files["prod/fraud-scorer/analysistemplate-fraud-scorer-rollback.yaml"])
     assert [m["name"] for m in rollback["spec"]["metrics"]] == [
         "rollback-0-slo-breach-scorer-availability", "rollback-1-slo-breach-scorer-latency"]
+    (found,) = [d for d in api.validate(Options(spec=str(spec), targets=("kubernetes",)))
+                .diagnostics if d.code == "W560"]
+    line = spec.read_text().splitlines().index(DRIFT_TRIGGER.rstrip("\n")) + 1
+    assert found.span is not None and found.span.line == line

@@ -52,7 +52,6 @@ def test_flagship_passes(capsys):
 NO_ROLLBACK = ("""      rollback:
         - {type: slo_breach, slo: scorer-availability}
         - {type: slo_breach, slo: scorer-latency}
-        - {type: drift, monitor: scorer-feature-drift}
 """, "")
 
 

@@ -102,7 +102,6 @@ def test_the_spec_data_has_the_schemas_types(tmp_path, capsys):
 
 # ------------------------------------------------------------------ mandatory rules, waiver terms
 # The scorer without rollback triggers: DEP-006 blocks until excused.
-NO_ROLLBACK = ("        - {type: drift, monitor: scorer-feature-drift}\n", "")
 NO_ROLLBACK_ALL = ("""      rollback:
         - {type: slo_breach, slo: scorer-availability}
         - {type: slo_breach, slo: scorer-latency}
@@ -111,7 +110,7 @@ NO_ROLLBACK_ALL = ("""      rollback:
 
 def excused(tmp_path: Path, exception: str) -> Path:
     """The flagship without the scorer's rollback triggers, and ``exception`` appended."""
-    spec = flagship(tmp_path, NO_ROLLBACK_ALL, NO_ROLLBACK)
+    spec = flagship(tmp_path, NO_ROLLBACK_ALL)
     spec.write_text(spec.read_text() + exception)
     return spec
 
@@ -151,7 +150,7 @@ def test_a_mandatory_rule_cannot_be_waived(tmp_path, capsys):
 
 
 def test_a_mandatory_rule_cannot_be_switched_off(tmp_path, capsys):
-    spec = flagship(tmp_path, NO_ROLLBACK_ALL, NO_ROLLBACK,
+    spec = flagship(tmp_path, NO_ROLLBACK_ALL,
                     (DISABLED[0], DISABLED[1].replace("APPROVER", "ciso@acme.example")))
     data = org(tmp_path, TERMS.replace("[SEC-001]", "[DEP-006]"))
     assert run(spec, capsys, "--data", data) == (
@@ -172,7 +171,7 @@ def test_only_the_organisations_approvers_approve(tmp_path, capsys, approver):
     assert run(spec, capsys, "--data", org(tmp_path, TERMS)) == (
         1, [("DEP-006", "deployments.fraud-scorer.rollout"),
             ("E413", "waivers.manual-rollback.approver")])
-    spec = flagship(tmp_path, NO_ROLLBACK_ALL, NO_ROLLBACK,
+    spec = flagship(tmp_path, NO_ROLLBACK_ALL,
                     (DISABLED[0], DISABLED[1].replace("APPROVER", approver)))
     assert run(spec, capsys, "--data", org(tmp_path, TERMS)) == (
         1, [("DEP-006", "deployments.fraud-scorer.rollout"),
@@ -184,7 +183,7 @@ def test_the_owner_cannot_approve_their_own_exception(tmp_path, capsys):
     spec = _waived(tmp_path, approver=" Team-Fraud ")
     assert run(spec, capsys) == (1, [("DEP-006", "deployments.fraud-scorer.rollout"),
                                      ("E414", "waivers.manual-rollback.approver")])
-    spec = flagship(tmp_path, NO_ROLLBACK_ALL, NO_ROLLBACK,
+    spec = flagship(tmp_path, NO_ROLLBACK_ALL,
                     (DISABLED[0], DISABLED[1].replace("APPROVER", "team-fraud")))
     assert run(spec, capsys) == (1, [("DEP-006", "deployments.fraud-scorer.rollout"),
                                      ("E414", "governance.disabled_rules[0].approver")])
