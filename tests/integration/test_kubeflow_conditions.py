@@ -50,12 +50,13 @@ def groups(spec: dict) -> dict[str, tuple[str, ...]]:
 
     def walk(dag: dict, around: tuple[str, ...]) -> None:
         for name, task in dag["tasks"].items():
-            ref = task["componentRef"]["name"]
-            if name.startswith("condition-"):
-                inner = around + (task["triggerPolicy"]["condition"],)
-                walk(spec["components"][ref]["dag"], inner)
-            else:
+            component = spec["components"][task["componentRef"]["name"]]
+            if "dag" not in component:
                 found[name] = around
+            elif "triggerPolicy" in task:
+                walk(component["dag"], around + (task["triggerPolicy"]["condition"],))
+            else:  # another group (an exit handler): no condition of its own
+                walk(component["dag"], around)
     walk(spec["root"]["dag"], ())
     return found
 
@@ -125,3 +126,15 @@ def test_a_later_condition_nests_in_an_earlier_one_and_groups_stay_whole(tmp_pat
     ok = "inputs.parameter_values['pipelinechannel--a-ok'] == true"
     n = "int(inputs.parameter_values['pipelinechannel--b-n']) != 0"
     assert groups(spec) == {"a": (), "u": (), "b": (ok,), "c": (ok, n), "d": (ok, n)}
+
+
+def test_conditions_inside_the_exit_handler_of_a_failure_notice(tmp_path):
+    doc = _doc([
+        _step("a", results={"ok": "boolean"}, args=["$(results.ok)"]),
+        _step("b", after=["a"], when={"step": "a", "result": "ok", "equals": True})])
+    doc["pipelines"]["p"]["notify"] = {"on_failure": {"webhook": "alerts"}}
+    spec = _compile(doc, tmp_path)["p"]
+    found = groups(spec)
+    assert found["a"] == () and found["b"] == (
+        "inputs.parameter_values['pipelinechannel--a-ok'] == true",)
+    assert "exit-handler-1" in spec["root"]["dag"]["tasks"]
