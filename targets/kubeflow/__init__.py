@@ -34,7 +34,7 @@ DECLARATION = TargetDeclaration(
         "kfp-endpoint": Setting("the KFP API server the trigger CronJobs call (default "
                                 "http://ml-pipeline.kubeflow.svc.cluster.local:8888)",
                                 pattern=_URL, expected="an http(s) URL"),
-        "trigger-cooldown": Setting("the least time between two runs one trigger CronJob "
+        "trigger-cooldown": Setting("the least time between two runs one monitor's alert "
                                     "starts (default 1h)",
                                     pattern=r"([1-9][0-9]{0,5}(s|m|h|d))+",
                                     expected="a duration such as 30m or 1h"),

@@ -16,8 +16,10 @@ under the pipeline's name and its newest version), ``KFP_EXPERIMENT_ID`` and
 
 One alert episode (the monitor's firing alerts, named by their earliest ``activeAt``)
 starts one run: the run's display name carries the episode, and KFP's run list is the
-memory. No run starts while the last run this trigger started is younger than the
-cooldown. Exit status: 0 when nothing was to do or a run was created, 1 on an error.
+memory. The cooldown is per monitor, as in the Airflow watcher: no run starts for a
+monitor while the last run that monitor's alert started is younger than the cooldown, and
+another monitor's episode is not held back by it. Exit status: 0 when nothing was to do
+or a run was created, 1 on an error.
 """
 
 from __future__ import annotations
@@ -170,11 +172,12 @@ def check(config: dict[str, Any], kfp: Kfp, prometheus: str,
         if kfp.last_run(name) is not None:
             print(f"monitor {monitor}: episode {episode} already started a run")
             continue
-        last = kfp.last_run(prefix, "IS_SUBSTRING")
+        # This monitor's runs only: a run another monitor started does not hold it back.
+        last = kfp.last_run(f"{prefix}{monitor} since ", "IS_SUBSTRING")
         age = now - instant(str(last["created_at"])) if last is not None else None
         if age is not None and age.total_seconds() < config["cooldown_s"]:
             print(f"monitor {monitor}: last run {age} ago, within the cooldown")
-            return None
+            continue
         version = ((os.environ["KFP_PIPELINE_ID"], os.environ["KFP_PIPELINE_VERSION_ID"])
                    if os.environ.get("KFP_PIPELINE_VERSION_ID")
                    else kfp.version(config["pipeline"]))
