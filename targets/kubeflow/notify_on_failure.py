@@ -16,9 +16,10 @@ import json
 import os
 import sys
 import urllib.request
+from typing import Any
 
 
-def notice(status, config):
+def notice(status: dict[str, Any], config: dict[str, str]) -> dict[str, str] | None:
     """The JSON body for a final status, or None when the run did not fail.
 
     >>> notice({"state": "SUCCEEDED"}, {"pipeline": "p", "message": "m"}) is None
@@ -38,7 +39,7 @@ def notice(status, config):
             "reason": reason}
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     status = json.loads(argv[1])
     config = json.loads(base64.b64decode(argv[2]).decode("utf-8"))
     body = notice(status, config)
