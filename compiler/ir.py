@@ -192,6 +192,7 @@ class Step:
     security: Security
     tolerations: tuple[Toleration, ...] = ()
     volumes: tuple[Volume, ...] = ()
+    for_each: ForEach | None = None
     affinity: Affinity | None = None
 
 
@@ -261,10 +262,20 @@ class ArtifactStore:
 
 
 @frozen
+class ForEach:
+    """Fan-out: the step runs once per item of the ``list`` parameter ``parameter``,
+    at most ``parallelism`` at once (``None``: no limit)."""
+
+    parameter: str
+    parallelism: int | None = None
+
+
+@frozen
 class Parameter:
     name: str
     type: str
-    default: str | int | float | bool | None
+    default: str | int | float | bool | tuple[str, ...] | None
+    """A ``list`` parameter's default is a tuple of strings."""
     description: str | None = None
 
 

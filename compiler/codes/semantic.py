@@ -222,4 +222,24 @@ CODES = (
          "pod anti-affinity, so a step's `affinity.spread` would be dropped and its pods "
          "could land on one node, contrary to the spec.",
          "remove `spread:`, or run the pipeline on `orchestrator: airflow`"),
+    Code("E348", "fan-out the orchestrators cannot run",
+         "A step's `for_each` runs it once per item of a pipeline parameter of type `list` "
+         "(Kubeflow `dsl.ParallelFor`, Airflow dynamic task mapping). The parameter must "
+         "exist and be a `list`. The runs of a fanned-out step cannot hand an artifact to "
+         "a later step (Kubeflow collects loop outputs only into Python components, and in "
+         "Airflow every run would write the same path), so its `outputs` may not feed "
+         "another step; an Airflow fanned-out step has no `outputs` at all. A later step "
+         "may wait for all runs with `after:`.",
+         "fan out over a `list` parameter, and let later steps wait with `after:` instead "
+         "of reading the fanned-out step's artifacts"),
+    Code("E349", "$(item) outside a fanned-out step",
+         "`$(item)` stands for the item of the list a step fans out over; a step without "
+         "`for_each` has no item.",
+         "add `for_each: {parameter: NAME}` to the step, or use `$(params.NAME)`"),
+    Code("W566", "list longer than Airflow maps",
+         "Airflow refuses to map a task over more items than its `max_map_length` setting "
+         "(1024 unless the Airflow deployment raises it): the fanned-out step fails at run "
+         "time, before any item runs. The default of the list parameter is longer.",
+         "shorten the list, or raise `[core] max_map_length` in the Airflow deployment"),
+
 )

@@ -8,6 +8,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.passes.check_conditions import check_conditions
+from mlopsc.passes.check_fanout import check_fanout
 from mlopsc.passes.check_orchestration import check_orchestration
 from mlopsc.spec import Spec
 from mlopsc.spec.pipelines import Pipeline
@@ -65,6 +66,7 @@ def execution_order(pipeline: Pipeline) -> list[str]:
 
 def check_pipelines(spec: Spec, bag: Diagnostics) -> None:
     for name, pipeline in spec.pipelines.items():
+        check_fanout(name, pipeline, bag)
         _cycles(name, pipeline, bag)
         _placeholders(name, pipeline, bag)
         check_orchestration(name, pipeline, bag)
@@ -94,13 +96,15 @@ def _cycles(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
 
 
 def _placeholders(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
-    used: set[str] = set()
+    used = {step.for_each.parameter for step in pipeline.steps if step.for_each}
     for i, step in enumerate(pipeline.steps):
         known = {"params": set(pipeline.parameters), "inputs": set(step.inputs),
                  "outputs": set(step.outputs), "results": set(step.results)}
         for field in ("command", "args"):
             for j, arg in enumerate(getattr(step, field)):
                 for inner in PLACEHOLDER.findall(arg):
+                    if inner == "item":
+                        continue  # $(item): check_fanout
                     match = _PLACEHOLDER_FORM.match(inner)
                     path = ("pipelines", name, "steps", i, field, j)
                     if match is not None and match.group(1) == "params":

@@ -284,7 +284,7 @@ def _pipeline(name: str, p: sp.Pipeline, namespace: str | None = None) -> ir.Pip
             type=_s(t.type),
             dataset=ir.make_id("dataset", t.dataset) if t.dataset else None,
             monitor=ir.make_id("monitor", t.monitor) if t.monitor else None) for t in p.triggers),
-        parameters=tuple(ir.Parameter(name=k, type=_s(v.type), default=v.default,
+        parameters=tuple(ir.Parameter(name=k, type=_s(v.type), default=_default(v.default),
                                       description=v.description)
                          for k, v in sorted(p.parameters.items())),
         inputs=tuple(ir.DatasetRef(dataset=ir.make_id("dataset", i.dataset),
@@ -301,6 +301,10 @@ def _pipeline(name: str, p: sp.Pipeline, namespace: str | None = None) -> ir.Pip
         on_failure=_failure_notice(p))
 
 
+def _default(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value  # IR records are frozen
+
+
 def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...],
           starts_itself: bool = False) -> ir.Step:
     retry = None
@@ -310,6 +314,8 @@ def _step(pipeline: str, index: int, s: sp.Step, upstream: tuple[str, ...],
                          max_backoff_s=_seconds(s.retries.max_backoff))
     return ir.Step(
         id=f"pipeline:{pipeline}/step:{s.name}", name=s.name,
+        for_each=ir.ForEach(parameter=s.for_each.parameter,
+                            parallelism=s.for_each.parallelism) if s.for_each else None,
         path=f"pipelines.{pipeline}.steps[{index}]",
         display_name=s.display_name, description=s.description, image=s.image,
         command=tuple(s.command), args=tuple(s.args), env=_env(s.env),

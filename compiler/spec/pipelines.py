@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -52,12 +52,34 @@ class ParameterType(StrEnum):
     integer = "integer"
     float = "float"
     boolean = "boolean"
+    list = "list"
+    """A list of strings: what a step's `for_each` fans out over."""
 
 
 class Parameter(SpecModel):
     type: ParameterType = ParameterType.string
-    default: str | int | float | bool | None = None
+    default: str | int | float | bool | list[Any] | None = None
+    """A value of the parameter's `type`; for `list`, a list of strings."""
     description: Text | None = None
+
+
+class ForEach(SpecModel):
+    """Run the step once per item of a `list` parameter; `$(item)` in its command and
+    args is the item."""
+
+    parameter: str
+    """A pipeline parameter of type `list`."""
+    parallelism: int | None = Field(None, ge=1, le=INT32_MAX)
+    """At most this many items run at once; without it, no limit."""
+
+
+class ResultType(StrEnum):
+    """The type of a step's result: a scalar that a condition compares (no `list`)."""
+
+    string = "string"
+    integer = "integer"
+    float = "float"
+    boolean = "boolean"
 
 
 ResultName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$")]
@@ -245,13 +267,16 @@ class Step(SpecModel):
     is cached unless its pipeline starts on its own (a schedule or a trigger) and the step
     has no input artifacts: such a step would get the same cache key on every run and
     return the first run's outputs forever."""
+    for_each: ForEach | None = None
+    """Fan out: one run of the step per item of a `list` parameter, `$(item)` in its
+    command and args."""
     after: list[str] = []
     """Steps that must finish first."""
     inputs: dict[str, str] = {}
     """Input artifacts: local name -> `STEP.OUTPUT` of an earlier step."""
     outputs: list[str] = []
     """Output artifacts this step produces."""
-    results: dict[ResultName, ParameterType] = {}
+    results: dict[ResultName, ResultType] = {}
     """Small values the step writes (name -> type), as JSON text (`true`, `0.93`, `"ok"`)
     to the file `$(results.NAME)`, for a later step's `when`."""
     when: Condition | None = None

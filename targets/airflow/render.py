@@ -3,8 +3,8 @@
 Every value here is still a spec value (text, numbers); only the template turns it into
 source, and only through the escaping filters of ``literals``. Arguments with placeholders
 are the exception: they become Jinja templates that Airflow renders at run time, built here
-from escaped pieces (``$(params.X)`` -> ``params["X"]``, artifact paths under the artifact
-root, keyed by ``run_id``).
+from escaped pieces (``$(params.X)`` -> ``params["X"]``, a mapped task's ``$(item)`` ->
+``params["mlopsc.item"]``, artifact paths under the artifact root, keyed by ``run_id``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from mlopsc import ir
 from mlopsc.passes.check_pipelines import PLACEHOLDER
+from mlopsc.targets.airflow.fanout import ITEM_KEY
 from mlopsc.targets.airflow.literals import (
     airflow_id,
     jinja_str,
@@ -25,7 +26,8 @@ from mlopsc.targets.airflow.literals import (
     py_tpl_map,
 )
 
-PARAM_TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean"}
+PARAM_TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean",
+               "list": "array"}
 GPU_RESOURCE = "nvidia.com/gpu"
 # A plain ASCII URI without user info or fragment (Airflow drops both, changing the asset's
 # identity), and not of the scheme Airflow reserves (it refuses the DAG).
@@ -54,7 +56,9 @@ def arg(text: str, artifact_path: Callable[[str, str], tuple[str, str]],
         if match.start() > pos:
             parts.append(jinja_str(text[pos:match.start()]))
         group, _, name = match.group(1).partition(".")
-        if group == "params":
+        if group == "item":  # a mapped task's item, merged into its params (fanout)
+            parts.append(f"params[{jinja_str(ITEM_KEY)}]")
+        elif group == "params":
             value = f"params[{jinja_str(name)}]"
             parts.append(f"({value} | tojson)" if name in booleans else value)
         elif group == "results":  # the pod's XCom file (one result per step, E211)
@@ -103,6 +107,7 @@ def param(p: ir.Parameter) -> dict[str, Any]:
     # A parameter without a default may be null: a scheduled DAG may not have required params.
     return {"name": p.name, "default": p.default,
             "type": kind if p.default is not None else [kind, "null"],
+            "item_type": "string" if p.type == "list" else None,
             "description": p.description}
 
 

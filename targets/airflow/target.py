@@ -29,6 +29,7 @@ from mlopsc.render.pod_security import container_security, pod_security
 from mlopsc.source import entity_path
 from mlopsc.target import Artifact, EmitOptions, TargetDeclaration
 from mlopsc.targets.airflow import DECLARATION, conditions, notify, placement, render, watcher
+from mlopsc.targets.airflow.fanout import fanout_task
 from mlopsc.targets.airflow.literals import airflow_id, py_name, py_tpl
 
 DEFAULT_ARTIFACT_ROOT = "/mlopsc/artifacts"
@@ -87,6 +88,7 @@ def _dag(p: ir.Pipeline, ir_: ir.IR, settings: dict[str, Any], bag: Diagnostics)
         or t["max_retry_delay_s"] is not None for t in tasks)
     sdk = {"DAG"} | ({"Asset"} if assets else set()) | ({"AssetAny"} if len(assets) > 1 else set())
     sdk |= {"Param"} if p.parameters else set()
+    sdk |= {"task"} if any(t["fanout"] for t in tasks) else set()
     sdk |= {"Connection"} if p.on_failure else set()
     sdk |= {"literal"} if any(_uses_literal(t) for t in tasks) else set()
     sdk |= {"literal"} if p.namespace and py_tpl(p.namespace).startswith("literal(") else set()
@@ -133,6 +135,7 @@ def _task(p: ir.Pipeline, step: ir.Step, settings: dict[str, Any],
         **_retry(step, bag),
         **conditions.fields(p, step),
         "timeout_s": step.timeout_s,
+        "fanout": fanout_task(step),
         "upstream": [py_name(name) for name in step.upstream],
     }
 

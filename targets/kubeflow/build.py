@@ -21,6 +21,7 @@ from kfp.compiler import pipeline_spec_builder as builder
 from mlopsc import ir
 from mlopsc.diagnostics import Diagnostics
 from mlopsc.targets.kubeflow import component, conditions, exit_handler, tasks
+from mlopsc.targets.kubeflow.fanout import loop
 
 PINNED_KFP = "2.17.0"
 """The kfp release whose stamp every output carries (pyproject.toml pins the same)."""
@@ -40,7 +41,8 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics,
         made: dict[str, dsl.PipelineTask] = {}
         handler = exit_handler.enter(p, notify_image)  # the steps run inside it, if any
         for step in conditions.scoped(p, made):  # inside the dsl.If groups it runs under
-            task = _task(step, built[step.id], channels, made, p)
+            with loop(step, channels) as item:  # a fanned-out step: inside ParallelFor
+                task = _task(step, built[step.id], channels, made, p, item)
             tasks.configure(task, step, gpu_label, bag, p.image_pull_secrets)
             made[step.name] = task
         handler.close()
@@ -57,8 +59,9 @@ def compile_pipeline(p: ir.Pipeline, gpu_label: str, bag: Diagnostics,
 
 def _task(step: ir.Step, built: component.StepComponent, channels: dict[str, Any],
           made: dict[str, Any],
-          p: ir.Pipeline) -> dsl.PipelineTask:
+          p: ir.Pipeline, extra: dict[str, Any]) -> dsl.PipelineTask:
     arguments = {component.identifier(name): channels[name] for name in built.params}
+    arguments.update(extra)  # the loop item of a fanned-out step
     for item in step.inputs:
         arguments[component.identifier(item.name)] = \
             made[item.step].outputs[component.identifier(item.output)]
@@ -72,7 +75,9 @@ def _task(step: ir.Step, built: component.StepComponent, channels: dict[str, Any
 
 
 def _signature_parameter(param: ir.Parameter) -> inspect.Parameter:
-    default = inspect.Parameter.empty if param.default is None else param.default
+    default: Any = inspect.Parameter.empty if param.default is None else param.default
+    if isinstance(default, tuple):  # a list parameter's default: kfp takes a list
+        default = list(default)
     return inspect.Parameter(component.identifier(param.name),
                              inspect.Parameter.POSITIONAL_OR_KEYWORD,
                              default=default, annotation=component.PYTHON_TYPES[param.type])

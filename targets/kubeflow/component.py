@@ -2,7 +2,8 @@
 
 Placeholders in command and args become kfp's own: ``$(params.X)`` an input value wired to
 the pipeline parameter, ``$(inputs.X)`` an input artifact's path, ``$(outputs.X)`` an output
-artifact's path; text around a placeholder is joined with ``concat``. The spec text is made
+artifact's path, ``$(item)`` the input ``item`` (a fanned-out step's item);
+text around a placeholder is joined with ``concat``. The spec text is made
 with ``yaml.safe_dump``, so no spec string can change its structure.
 """
 
@@ -21,10 +22,11 @@ from kfp.dsl import base_component
 
 from mlopsc import ir
 from mlopsc.passes.check_pipelines import PLACEHOLDER
+from mlopsc.targets.kubeflow.fanout import ITEM_INPUT
 
 PARAMETER_TYPES = {"string": "String", "integer": "Integer", "float": "Float",
-                   "boolean": "Boolean"}
-PYTHON_TYPES = {"string": str, "integer": int, "float": float, "boolean": bool}
+                   "boolean": "Boolean", "list": "List"}
+PYTHON_TYPES = {"string": str, "integer": int, "float": float, "boolean": bool, "list": list}
 
 
 def identifier(name: str) -> str:
@@ -64,6 +66,8 @@ def io_names(step: ir.Step) -> dict[str, list[str]]:
     for group, name in placeholders_used(step):
         if group == "params":
             names.setdefault(identifier(name), []).append(f"parameter {name!r}")
+        elif group == "item":
+            names.setdefault(ITEM_INPUT, []).append("$(item)")
     for item in step.inputs:
         names.setdefault(identifier(item.name), []).append(f"input {item.name!r}")
     for name in step.outputs:
@@ -79,6 +83,8 @@ def build(step: ir.Step, parameters: dict[str, ir.Parameter]) -> StepComponent:
     params = tuple(name for group, name in used if group == "params")
     inputs = [{"name": identifier(p), "type": PARAMETER_TYPES[parameters[p].type]}
               for p in params]
+    if ("item", "") in used:  # a ParallelFor item: kfp types it STRING
+        inputs.append({"name": ITEM_INPUT, "type": "String"})
     inputs += [{"name": identifier(i.name), "type": "Artifact"} for i in step.inputs]
     outputs = [{"name": identifier(o), "type": "Artifact"} for o in step.outputs]
     # A result is an output parameter: kfp's launcher reads the file the step wrote.
@@ -117,7 +123,8 @@ def _argument(arg: str) -> str | dict[str, Any]:
         if match.start() > pos:
             parts.append(arg[pos:match.start()])
         group, _, name = match.group(1).partition(".")
-        parts.append({_KINDS[group]: identifier(name)})
+        parts.append({"inputValue": ITEM_INPUT} if group == "item"
+                     else {_KINDS[group]: identifier(name)})
         pos = match.end()
     if pos < len(arg) or not parts:
         parts.append(arg[pos:])

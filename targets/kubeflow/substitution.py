@@ -43,8 +43,15 @@ def refused(p: ir.Pipeline) -> Iterator[tuple[tuple[Any, ...], str]]:
         at = where + ("parameters", param.name)
         if isinstance(param.default, str) and _marked(param.default):
             yield at + ("default",), f"the default of parameter {param.name!r}"
+        if isinstance(param.default, tuple):  # a list: its items reach args (fan-out)
+            for i, item in enumerate(param.default):
+                if _marked(item):
+                    yield at + ("default", i), f"item {i} of the default of {param.name!r}"
         if _marked(param.description):
             yield at + ("description",), f"the description of parameter {param.name!r}"
+    notice = p.on_failure
+    if notice is not None and (_marked(notice.webhook) or _marked(notice.secret_key)):
+        yield where + ("notify", "on_failure"), "the failure notice's Secret"
     for step in p.steps:
         yield from _step(step)
 
@@ -66,6 +73,13 @@ def _step(step: ir.Step) -> Iterator[tuple[tuple[Any, ...], str]]:
             yield at + ("node_selector", key), f"step {step.name!r}: node selector {key!r}"
     if step.resources is not None and _marked(step.resources.gpu_type):
         yield at + ("resources", "gpu", "type"), f"step {step.name!r}: GPU type"
+    if step.affinity is not None and _affinity_marked(step.affinity):
+        yield at + ("affinity",), f"step {step.name!r}: affinity"
+
+
+def _affinity_marked(a: ir.Affinity) -> bool:
+    matches = (*a.required, *(m for term in a.preferred for m in term.match))
+    return any(_marked(m.key) or any(_marked(v) for v in m.values) for m in matches)
 
 
 def literal_is_substituted(arg: str) -> bool:
