@@ -162,7 +162,8 @@ def usable(ctx: Ctx) -> bool:
                             f"{what}; no HTTPRoute is written", path=where,
                     hint="remove `traffic.router: gateway-api` for this deployment")
         return True
-    if d.rollout.strategy == "rolling" or d.rollout.mirror_of is not None:
+    if d.rollout.strategy == "rolling" or (
+            d.rollout.strategy == "shadow" and d.rollout.mirror_of is not None):
         return True  # no route: a shadow of another deployment uses that one's (checks.py)
     if not traffic.gateway_name:
         ctx.bag.add("E345", f"deployment '{d.name}': the gateway-api router needs the Gateway "

@@ -181,3 +181,14 @@ def test_an_inexpressible_share_writes_no_mirror():
         ("E346", "deployments.api-shadow.rollout.mirror_percent")]
     route = objects(files)["dev/api/httproute-api.yaml"]
     assert "filters" not in route["spec"]["rules"][0]
+
+
+def test_mirror_of_on_a_canary_still_needs_its_gateway():
+    """``mirror_of`` off a shadow is ignored (W562): the canary's own route still needs its
+    Gateway (E345)."""
+    spec = GATEWAY_SHADOW.replace("PERCENT", "10").replace(
+        "traffic: {router: gateway-api, gateway: {name: public, namespace: gw}}\n"
+        "    rollout: {strategy: blue-green}",
+        "traffic: {router: gateway-api}\n    rollout: {strategy: blue-green, mirror_of: x}")
+    _, diagnostics = emit(spec, base=K8S_BASE)
+    assert {"E345", "W562"} <= {c for c, _, _ in diagnostics}
