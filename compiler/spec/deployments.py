@@ -120,8 +120,8 @@ class Rollout(SpecModel):
     auto_promote: bool = False
     """Blue-green: promote without a manual step when analysis passes."""
     scale_down_delay: Duration | None = None
-    """Blue-green: how long the old version stays up after the rollback window (Argo Rollouts'
-    `scaleDownDelaySeconds`); unset, it goes 30s after the window ends."""
+    """Blue-green: Argo Rollouts' `scaleDownDelaySeconds` for the old version; at least
+    `rollback_window` (W565). Unset, the old version goes 30s after the window ends."""
     # Field(description=): the type's own description would hide a docstring in the schema.
     rollback_window: PositiveDuration = Field(
         "30m", description="Blue-green: how long after the switch the rollback triggers keep "
