@@ -21,9 +21,9 @@ CODES: tuple[Code, ...] = (
          "with the executor input and other `{{$...}}` keys, and Argo Workflows substitutes "
          "its own `{{workflow.name}}`-style tags and `{{=expression}}` in the component, "
          "container, task and Kubernetes settings. A spec string with `{{` (in command, args, "
-         "env, image, display name, description, node selector, GPU type, or a parameter's "
-         "default or description) would not reach the pod as written, so the pipeline is "
-         "not compiled.",
+         "env, image, display name, description, node selector, GPU type, node affinity, the "
+         "failure notice's Secret, or a parameter's default or description) would not "
+         "reach the pod as written, so the pipeline is not compiled.",
          "use `$(params.NAME)` for a value chosen at run time; otherwise remove the `{{` "
          "(e.g. pass the text through a ConfigMap or a file in the image)"),
     Code("W511", "data_change trigger cannot start a Kubeflow run",

@@ -270,3 +270,82 @@ def test_webhook_names_are_checked_at_validate(orchestrator, notice, field, tmp_
     assert ("E303", f"pipelines.train.notify.on_failure.{field}") in codes
     found = next(d for d in result.diagnostics if d.code == "E303")
     assert found.span is not None and found.hint
+
+
+# ---------------------------------------------------------------- injection
+# As in test_airflow_injection / test_kubeflow_injection: the spec's own checks (which refuse
+# these values) are left out; this is about what each target does with whatever reaches it.
+def _hostile_affinity(text: str) -> dict:
+    return {"nodes": {"required": [{"key": text, "operator": "In", "values": [text, "b"]}],
+                      "preferred": [{"weight": 7, "match": [
+                          {"key": "k", "operator": "NotIn", "values": [text]}]}]},
+            "spread": {"topology_key": text}}
+
+
+@pytest.mark.integration
+def test_hostile_affinity_and_notice_reach_airflow_unchanged(tmp_path):
+    from test_airflow import dagbag, write_dags
+    from test_airflow_injection import NASTY as AIRFLOW_NASTY
+    from test_airflow_injection import emit_target, hostile_spec
+
+    spec_ = hostile_spec("airflow")
+    pipeline = spec_["pipelines"]["hostile"]
+    pipeline["steps"][0]["affinity"] = _hostile_affinity(AIRFLOW_NASTY)
+    pipeline["notify"] = {"on_failure": {"webhook": AIRFLOW_NASTY, "message": AIRFLOW_NASTY}}
+    artifacts, _ = emit_target(spec_, "airflow")
+    write_dags(artifacts, tmp_path / "out")
+    loaded = dagbag(tmp_path / "out" / "airflow" / "dags")
+    assert loaded["import_errors"] == {}
+    dag = loaded["dags"]["hostile"]
+    affinity = dag["tasks"]["first"]["affinity"]
+    required = affinity["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    assert required["nodeSelectorTerms"][0]["matchExpressions"] == [
+        {"key": AIRFLOW_NASTY, "operator": "In", "values": [AIRFLOW_NASTY, "b"]}]
+    preferred = affinity["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+    assert preferred[0]["preference"]["matchExpressions"][0]["values"] == [AIRFLOW_NASTY]
+    spread = affinity["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+    assert spread[0]["podAffinityTerm"]["topologyKey"] == AIRFLOW_NASTY
+    assert [n.rpartition(".")[2] for n in dag["on_failure_callback"]] == ["notify_failure"]
+
+
+@pytest.mark.integration
+def test_hostile_affinity_reaches_kfp_unchanged(tmp_path):
+    from test_kubeflow_injection import NASTY as KFP_NASTY
+    from test_kubeflow_injection import _variant, compile_spec
+
+    affinity = _hostile_affinity(KFP_NASTY)
+    del affinity["spread"]  # E347: refused by validate for Kubeflow
+
+    def change(p):
+        p["steps"][0]["affinity"] = affinity
+        p["notify"] = {"on_failure": {"webhook": "hook", "message": KFP_NASTY}}
+
+    artifacts, diagnostics = compile_spec(_variant(change))
+    assert not [d for d in diagnostics if d[0].startswith("E")], diagnostics
+    loaded = reload(artifacts["kubeflow/hostile.yaml"], tmp_path)
+    assert loaded["k8s"]["exec-first"]["nodeAffinity"] == [
+        {"matchExpressions": [{"key": KFP_NASTY, "operator": "In",
+                               "values": [KFP_NASTY, "b"]}]},
+        {"matchExpressions": [{"key": "k", "operator": "NotIn", "values": [KFP_NASTY]}],
+         "weight": 7.0}]
+    exit_task = loaded["tasks"]["mlopsc-notify-on-failure"]
+    config = exit_task["inputs"]["parameters"]["config"]["runtimeValue"]["constant"]
+    assert json.loads(base64.b64decode(config))["message"] == KFP_NASTY
+
+
+@pytest.mark.parametrize(("change", "path"), [
+    (lambda p: p["steps"][0].update(affinity={"nodes": {"required": [
+        {"key": "pool", "values": ["{{workflow.name}}"]}]}}), "steps[0].affinity"),
+    (lambda p: p["steps"][0].update(affinity={"nodes": {"preferred": [{"weight": 1, "match": [
+        {"key": "{{=sprig.env('X')}}", "operator": "Exists"}]}]}}), "steps[0].affinity"),
+    (lambda p: p.update(notify={"on_failure": {"webhook": "{{workflow.name}}"}}),
+     "notify.on_failure"),
+    (lambda p: p.update(notify={"on_failure": {"webhook": "h", "secret_key": "{{x}}"}}),
+     "notify.on_failure"),
+])
+def test_text_argo_would_substitute_is_refused_by_the_kfp_target(change, path):
+    from test_kubeflow_injection import _variant, compile_spec
+
+    artifacts, diagnostics = compile_spec(_variant(change))
+    assert [d for d in diagnostics if d[0] == "E518"] == [("E518", f"pipelines.hostile.{path}")]
+    assert not [a for a in artifacts if a.startswith("kubeflow/hostile.")]
