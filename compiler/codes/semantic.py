@@ -229,7 +229,9 @@ CODES = (
          "a later step (Kubeflow collects loop outputs only into Python components, and in "
          "Airflow every run would write the same path), so its `outputs` may not feed "
          "another step; an Airflow fanned-out step has no `outputs` at all. A later step "
-         "may wait for all runs with `after:`.",
+         "may wait for all runs with `after:`. A list parameter is read one item at a time "
+         "(`$(item)`), not whole as `$(params.NAME)` (Kubeflow would print it as JSON, "
+         "Airflow as a Python list).",
          "fan out over a `list` parameter, and let later steps wait with `after:` instead "
          "of reading the fanned-out step's artifacts"),
     Code("E349", "$(item) outside a fanned-out step",

@@ -9,7 +9,8 @@ over the parameter, Airflow's dynamic task mapping over it. Called by ``check_pi
   same path, so an Airflow fanned-out step has no ``outputs`` at all (E348);
 - a ``when`` condition or ``results`` on a fanned-out step are refused (E348): one run's
   result is not the step's result;
-- ``$(item)`` only in a fanned-out step (E349);
+- ``$(item)`` only in a fanned-out step (E349), and a list parameter is read only through
+  ``for_each`` (E348: Kubeflow would print it as JSON, Airflow as a Python list);
 - an Airflow default longer than Airflow's ``max_map_length`` (W566).
 """
 
@@ -34,6 +35,7 @@ def check_fanout(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
     long_reported: set[str] = set()
     for i, step in enumerate(pipeline.steps):
         at = (*where, "steps", i)
+        _whole_list(at, step, pipeline, bag)
         if step.for_each is None:
             _item_outside(at, step, bag)
             continue
@@ -58,6 +60,17 @@ def check_fanout(name: str, pipeline: Pipeline, bag: Diagnostics) -> None:
                         path=(*where, "steps", i, "inputs", local),
                         hint=f"wait for every run with `after: [{producer}]` and read what "
                              "the runs wrote from a store of your own")
+
+
+def _whole_list(at: tuple[Any, ...], step: Step, pipeline: Pipeline, bag: Diagnostics) -> None:
+    # Kubeflow would print a list input as JSON, Airflow as a Python list: no one text.
+    lists = {k for k, v in pipeline.parameters.items() if v.type is ParameterType.list}
+    for field in ("command", "args"):
+        for j, arg in enumerate(getattr(step, field)):
+            for name in sorted({n for n in lists if f"$(params.{n})" in arg}):
+                bag.add("E348", f"step {step.name!r}: $(params.{name}) reads a list parameter "
+                        "whole", path=(*at, field, j),
+                        hint=f"fan out with `for_each: {{parameter: {name}}}` and use $(item)")
 
 
 def _item_outside(at: tuple[Any, ...], step: Step, bag: Diagnostics) -> None:
