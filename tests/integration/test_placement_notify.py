@@ -349,3 +349,46 @@ def test_text_argo_would_substitute_is_refused_by_the_kfp_target(change, path):
     artifacts, diagnostics = compile_spec(_variant(change))
     assert [d for d in diagnostics if d[0] == "E518"] == [("E518", f"pipelines.hostile.{path}")]
     assert not [a for a in artifacts if a.startswith("kubeflow/hostile.")]
+
+
+MAPPED = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+from airflow.models.dagbag import DagBag
+from kubernetes.client import ApiClient
+bag = DagBag(dag_folder=sys.argv[1], include_examples=False)
+task = bag.dags[sys.argv[2]].get_task(sys.argv[3])
+kwargs = task.partial_kwargs
+print(json.dumps({"errors": bag.import_errors, "kind": type(task).__name__,
+                  "affinity": ApiClient().sanitize_for_serialization(kwargs["affinity"]),
+                  "labels": kwargs["labels"]}))
+"""
+
+
+@pytest.mark.integration
+def test_a_fanned_out_airflow_step_spreads_its_mapped_pods(tmp_path):
+    """Every mapped instance of a fanned-out step gets the same labels and the pod
+    anti-affinity on them: the instances keep apart (one per node, here required)."""
+    from test_airflow import write_dags
+    from test_fanout import outputs as fanout_outputs
+    from test_fanout import run as fanout_run
+    from test_fanout import spec as fanout_spec
+
+    document = fanout_spec("airflow", affinity={"spread": {"required": True}})
+    result, codes = fanout_run(document, tmp_path, targets=("airflow",))
+    assert not result.blocked(), codes
+    write_dags([a for a in result.artifacts if a.path.startswith("airflow/")], tmp_path)
+    assert "airflow/dags/seg-train.py" in fanout_outputs(result)
+    done = subprocess.run([airflow_python(), "-c", MAPPED, str(tmp_path / "airflow" / "dags"),
+                           "seg-train", "train"], env={**os.environ, "AIRFLOW_HOME": str(
+                               tmp_path / "home")}, capture_output=True, text=True,
+                          check=False, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["errors"] == {} and found["kind"] == "MappedOperator"
+    labels = {"mlopsc.io/pipeline": "seg-train", "mlopsc.io/step": "train"}
+    assert found["labels"] == labels
+    assert found["affinity"] == {"podAntiAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": [{
+            "labelSelector": {"matchLabels": labels},
+            "topologyKey": "kubernetes.io/hostname"}]}}
