@@ -175,3 +175,20 @@ def test_numbers_compare_as_numbers(tmp_path):
     assert (equals_one["1"], equals_one["1.0"], equals_one["0"]) == (True, True, False)
     assert (not_zero["1"], not_zero["0"]) == (True, False)
     assert equals_one["true"].startswith("ValueError")  # a boolean is not a number here
+
+
+def test_a_condition_skips_the_fanned_out_steps_after_it_and_one_may_follow_them(tmp_path):
+    doc = _doc([
+        _step("a", results={"ok": "boolean"}, args=["$(results.ok)"]),
+        _step("g", after=["a"], when={"step": "a", "result": "ok", "equals": True}),
+        _step("b", after=["g"], for_each={"parameter": "segments"}, args=["$(item)"]),
+        _step("c", after=["b"]),
+        _step("x", for_each={"parameter": "segments"}, args=["$(item)"]),
+        _step("y", after=["x", "a"], when={"step": "a", "result": "ok", "equals": True}),
+    ])
+    doc["pipelines"]["p"]["parameters"] = {"segments": {"type": "list", "default": ["eu"]}}
+    tasks = _dags(doc, tmp_path)["p"]["tasks"]
+    assert tasks["g.when"]["after"] == ["b", "c", "g"]
+    assert tasks["b"]["type"] == "MappedOperator"
+    assert tasks["y.when"]["after"] == ["y"]
+    assert tasks["y"]["upstream"] == ["a", "x", "y.when"]

@@ -138,3 +138,23 @@ def test_conditions_inside_the_exit_handler_of_a_failure_notice(tmp_path):
     assert found["a"] == () and found["b"] == (
         "inputs.parameter_values['pipelinechannel--a-ok'] == true",)
     assert "exit-handler-1" in spec["root"]["dag"]["tasks"]
+
+
+def test_conditions_and_fan_out_nest_either_way(tmp_path):
+    # A fanned-out step cannot have a condition of its own, but `b` fans out after the
+    # conditional `g`, inside its dsl.If; `c` waits for all of `b`'s runs, under the same
+    # condition; `y` is conditional after the fanned-out `x`, which is under none.
+    doc = _doc([
+        _step("a", results={"ok": "boolean"}, args=["$(results.ok)"]),
+        _step("g", after=["a"], when={"step": "a", "result": "ok", "equals": True}),
+        _step("b", after=["g"], for_each={"parameter": "segments"}, args=["$(item)"]),
+        _step("c", after=["b"]),
+        _step("x", for_each={"parameter": "segments"}, args=["$(item)"]),
+        _step("y", after=["x", "a"], when={"step": "a", "result": "ok", "not_equals": True}),
+    ])
+    doc["pipelines"]["p"]["parameters"] = {"segments": {"type": "list", "default": ["eu"]}}
+    spec = _compile(doc, tmp_path)["p"]
+    ok = "inputs.parameter_values['pipelinechannel--a-ok'] == true"
+    not_ok = "inputs.parameter_values['pipelinechannel--a-ok'] != true"
+    assert groups(spec) == {"a": (), "x": (), "g": (ok,), "b": (ok,), "c": (ok,),
+                            "y": (not_ok,)}
