@@ -50,7 +50,7 @@ CASES = {
     "lineage": [(("lineage", FLAGSHIP), 0), (("lineage", "--graph-format", "dot", FLAGSHIP), 0),
                 (("lineage", "{tmp}/broken.yaml"), 1),
                 (("lineage", FLAGSHIP, "--impact", "dataset:nope"), 2),
-                (("lineage", FLAGSHIP, "--graph-format", "svg"), 2),
+                (("lineage", FLAGSHIP, "--graph-format", "png"), 2),
                 (("lineage", FLAGSHIP, "--impact", "a", "--upstream", "b"), 2)],
     "report": [(("report", FLAGSHIP), 0), (("report", FLAGSHIP, "--format", "text"), 0),
                (("report", "--format", "json", FLAGSHIP), 0),
